@@ -1,0 +1,127 @@
+# chirp: one plain Makefile (after Redis and git).
+#
+#   make                      build every binary into build/bin/
+#   make run                  install what is missing, start the whole system
+#   make test                 every test, sanitizers on, warnings as errors
+#   make SANITIZE=address,undefined WERROR=1   a checked build by hand
+#   make bench                benchmarks under tests/bench/ (print figures)
+#   make install PREFIX=...   binaries, man page, bash completion
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+
+WARNINGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wformat=2 \
+	-Wvla
+ifdef WERROR
+WARNINGS += -Werror
+endif
+ifdef SANITIZE
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+endif
+
+PKGS = libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -Icommon $(PKG_CFLAGS) \
+	-DCHIRP_VERSION='"$(VERSION)"' -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+# Every folder of sources becomes a static archive of its objects (less
+# main.c), so that unit tests can link any module without its main().
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+LIBCHIRP := $(BUILD)/libchirp.a
+
+define program
+$(1)_SRC := $$(wildcard $(2)/*.c)
+$(1)_OBJ := $$($(1)_SRC:%.c=$$(BUILD)/%.o)
+$(1)_LIBOBJ := $$(filter-out $$(BUILD)/$(2)/main.o,$$($(1)_OBJ))
+$(1)_LIB := $$(BUILD)/lib$(1).a
+$$($(1)_LIB): $$($(1)_LIBOBJ)
+	@mkdir -p $$(@D)
+	rm -f $$@ && $$(AR) rcs $$@ $$^
+$$(BUILD)/bin/$(3): $$(BUILD)/$(2)/main.o $$($(1)_LIB) $$(LIBCHIRP)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+PROGRAMS += $$(if $$(wildcard $(2)/main.c),$$(BUILD)/bin/$(3))
+MODLIBS += $$(if $$($(1)_LIBOBJ),$$($(1)_LIB))
+endef
+
+$(eval $(call program,userd,server/user,chirp-userd))
+$(eval $(call program,tweetd,server/tweet,chirp-tweetd))
+$(eval $(call program,discoveryd,server/discovery,chirp-discoveryd))
+$(eval $(call program,gateway,gateway,chirp-gateway))
+$(eval $(call program,cli,client-cli,chirp))
+$(eval $(call program,tui,client-tui,chirp-tui))
+
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TESTS := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCHES := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+
+all: $(PROGRAMS)
+
+$(LIBCHIRP): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Unit tests: one binary per module, cmocka, linked against every archive so
+# that a test of gateway/feed.c needs no line here.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(MODLIBS) $(LIBCHIRP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MODLIBS) $(LIBCHIRP) $(LIBS) -lcmocka
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(MODLIBS) $(LIBCHIRP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MODLIBS) $(LIBCHIRP) $(LIBS)
+
+unit-tests: $(TESTS)
+benches: $(BENCHES)
+
+run: deps
+	@./deploy/run.sh
+
+deps:
+	@./deploy/deps.sh
+
+# The test build: sanitizers on, warnings are errors.
+test: deps
+	@./tests/run.sh
+
+bench: deps
+	@./tests/bench/run.sh
+
+check-unit: $(TESTS)
+	@for t in $(TESTS); do echo "== $$t"; $$t || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/chirp.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 client-cli/chirp.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/chirp
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+.PHONY: all run deps test bench check-unit unit-tests benches install clean \
+	format
+.SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+/*
+ * events.h: the public events of chirp, one JSON object per event.
+ *
+ * CHANNEL_USER (published by chirp-userd):
+ *   {"type":"follow","userId":"1","targetId":"2"}
+ *   {"type":"unfollow","userId":"1","targetId":"2"}
+ *   {"type":"user_deleted","userId":"1"}
+ * CHANNEL_TWEET (published by chirp-tweetd):
+ *   {"type":"tweet","tweet":{tweet as in API.md}}
+ *   {"type":"delete","tweetId":"9","userId":"1"}
+ *
+ * Ids are decimal strings, as everywhere in the API.
+ */
+#ifndef CHIRP_EVENTS_H
+#define CHIRP_EVENTS_H
+
+#define CHANNEL_USER "chirp_user_events"
+#define CHANNEL_TWEET "chirp_tweet_events"
+
+#endif

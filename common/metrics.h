@@ -1,0 +1,21 @@
+/*
+ * metrics.h: process-wide Prometheus metrics, safe from any thread.
+ * Every process exposes request counts by route and status and latency
+ * histograms; anything else is a named counter or gauge.
+ */
+#ifndef CHIRP_METRICS_H
+#define CHIRP_METRICS_H
+
+/* Name the service ("user", "tweet", "gateway"...); call once. */
+void metrics_init(const char *service);
+/* One request answered: chirp_requests_total and the latency histogram. */
+void metrics_observe_request(const char *route, const char *method,
+    int status, double seconds);
+/* labels is a Prometheus label list without braces ('state="open"') or
+ * NULL. Names are borrowed string literals. */
+void metrics_counter_add(const char *name, const char *labels, double v);
+void metrics_gauge_set(const char *name, const char *labels, double v);
+/* The text exposition format; caller frees. */
+char *metrics_render(void);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * model.h: the JSON shapes of API.md. Ids travel as decimal strings,
+ * timestamps as RFC 3339 with milliseconds.
+ */
+#ifndef CHIRP_MODEL_H
+#define CHIRP_MODEL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct user {
+	int64_t id;
+	char username[33];
+	int64_t created_ms;
+	int64_t followers;
+	int64_t followings;
+};
+
+struct tweet {
+	int64_t id;
+	int64_t user_id;
+	char username[33];
+	char *content;		/* owned; model_tweet_release frees it */
+	int64_t created_ms;
+};
+
+/* New JSON objects, owned by the caller. */
+json_t *model_user_json(const struct user *);
+json_t *model_tweet_json(const struct tweet *);
+/* {"error": code, "message": message} */
+json_t *model_error_json(const char *code, const char *message);
+
+/* Parse a tweet object as model_tweet_json writes it; false when not one. */
+bool model_tweet_parse(const json_t *, struct tweet *);
+void model_tweet_release(struct tweet *);
+
+/* A string member holding a decimal id; false when absent or not an id. */
+bool model_get_id(const json_t *obj, const char *key, int64_t *out);
+/* An id as a new JSON string. */
+json_t *model_id_json(int64_t);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * registrar.h: keeps a service instance registered with chirp-discoveryd.
+ * A background thread POSTs /services every period seconds; stopping it
+ * sends DELETE /services with the same body.
+ */
+#ifndef CHIRP_REGISTRAR_H
+#define CHIRP_REGISTRAR_H
+
+/* type is "user" or "tweet". NULL when discovery_url is NULL or empty. */
+struct registrar *registrar_start(const char *discovery_url,
+    const char *type, const char *host, int port, int period_s);
+void registrar_stop(struct registrar *);
+
+#endif

@@ -1,0 +1,53 @@
+/* validate.h: the input rules of API.md, as predicates and parsers. */
+#ifndef CHIRP_VALIDATE_H
+#define CHIRP_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define USERNAME_MIN 3
+#define USERNAME_MAX 32
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 256
+#define TWEET_MAX_CHARS 280
+#define IDEMPOTENCY_KEY_MAX 64
+
+/* Well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF). */
+bool validate_utf8(const char *, size_t);
+/* Code points in well-formed UTF-8; -1 when not well formed. */
+long validate_utf8_count(const char *, size_t);
+/* Terminal columns of well-formed UTF-8 (wcwidth; control chars 0). */
+long validate_utf8_width(const char *, size_t);
+
+/* 3 to 32 of A-Z a-z 0-9 _ . */
+bool validate_username(const char *, size_t);
+/* 8 to 256 bytes. */
+bool validate_password(const char *, size_t);
+
+enum content_error {
+	CONTENT_OK,
+	CONTENT_EMPTY,		/* zero length or only white space */
+	CONTENT_TOO_LONG,	/* over 280 code points */
+	CONTENT_BAD_UTF8,	/* not well-formed UTF-8, or a NUL byte */
+};
+/* The tweet text rules; message for a person in validate_content_message. */
+enum content_error validate_content(const char *, size_t);
+const char *validate_content_message(enum content_error);
+
+/* 1 to 64 printable ASCII characters. */
+bool validate_idempotency_key(const char *);
+
+/*
+ * An id: a decimal number of 1 to 19 digits in 1..INT64_MAX, nothing else
+ * (no sign, no space, no leading zero). False otherwise.
+ */
+bool validate_id(const char *, int64_t *out);
+
+/*
+ * A "limit" query value: NULL gives def; otherwise a decimal integer in
+ * [min, max]. False when out of range or not an integer.
+ */
+bool validate_limit(const char *, int def, int min, int max, int *out);
+
+#endif

@@ -1,0 +1,28 @@
+#!/bin/sh
+# deps.sh: install the Debian 12 packages chirp needs, when any is missing.
+# As root it runs apt-get; otherwise it prints the exact command to run.
+set -eu
+
+PKGS="build-essential pkg-config libpq-dev libwebsockets-dev \
+libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libsodium-dev \
+libncurses-dev libcmocka-dev postgresql curl jq tmux python3-flasgger"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: missing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: run as root: apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: installed:$missing"

@@ -1,0 +1,200 @@
+# tests/lib.sh: sourced by every tests/integration/tNNNN-*.sh (after git's
+# t/test-lib.sh). tests/run.sh provides:
+#   CHIRP_ROOT       the repository
+#   CHIRP_BIN        the sanitizer build's binaries
+#   CHIRP_PGDIR      the throwaway cluster (socket in $CHIRP_PGDIR/run)
+#   CHIRP_PGPORT     its port
+# A script runs alone too: tests/run.sh tests/integration/t0100-user.sh
+#
+# Each script gets its own databases and ports, so scripts are independent.
+
+set -u
+T=$(mktemp -d "${TMPDIR:-/tmp}/chirp-test.XXXXXX")
+TEST_NAME=$(basename "$0" .sh)
+PASSED=0
+FAILED=0
+PIDS=""
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:log_path=$T/asan}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$T/ubsan}"
+# Cheap password hashing in tests: the cost is configuration, not logic.
+export CHIRP_PASSWORD_OPS=1 CHIRP_PASSWORD_MEM_KIB=1024
+export CHIRP_LOG_LEVEL=${CHIRP_LOG_LEVEL:-info}
+
+# --- results -------------------------------------------------------------
+
+ok() { PASSED=$((PASSED + 1)); printf 'ok %d - %s\n' $((PASSED + FAILED)) "$1"; }
+not_ok() {
+	FAILED=$((FAILED + 1))
+	printf 'not ok %d - %s\n' $((PASSED + FAILED)) "$1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	[ -f "$T/body" ] && printf '#   last body: %s\n' "$(head -c 400 "$T/body")"
+	return 0
+}
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	local d=$1; shift
+	if "$@" >"$T/check.out" 2>&1; then ok "$d"; else
+		not_ok "$d" "command failed: $*" "$(head -c 400 "$T/check.out")"; fi
+}
+# expect_eq DESC ACTUAL EXPECTED
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1" "expected: '$3'" "actual:   '$2'"; fi
+}
+# expect_status DESC STATUS [ERROR_CODE]: the last http call's answer.
+expect_status() {
+	local code
+	if [ "$HTTP_STATUS" != "$2" ]; then
+		not_ok "$1" "expected status $2, got $HTTP_STATUS"; return
+	fi
+	if [ $# -ge 3 ]; then
+		code=$(jq -r '.error // empty' <"$T/body" 2>/dev/null)
+		msg=$(jq -r '.message // empty' <"$T/body" 2>/dev/null)
+		if [ "$code" != "$3" ] || [ -z "$msg" ]; then
+			not_ok "$1" "expected error '$3' with a message"; return
+		fi
+	fi
+	ok "$1"
+}
+
+# --- http ----------------------------------------------------------------
+
+# http METHOD URL [BODY [HEADER...]]: HTTP_STATUS, $T/body, $T/headers.
+http() {
+	local m=$1 u=$2 b=${3-} args=()
+	shift 2; [ $# -gt 0 ] && shift
+	for h in "$@"; do args+=(-H "$h"); done
+	if [ -n "$b" ]; then
+		args+=(-H 'Content-Type: application/json' --data-binary "$b")
+	fi
+	HTTP_STATUS=$(curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' \
+	    --max-time 20 -X "$m" "${args[@]}" "$u" 2>"$T/curl.err") ||
+		HTTP_STATUS=000
+}
+# jb FILTER: jq -r on the last body.
+jb() { jq -r "$1" <"$T/body"; }
+# hdr NAME: a header of the last answer.
+hdr() { grep -i "^$1:" "$T/headers" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ //'; }
+auth() { printf 'Authorization: Bearer %s' "$1"; }
+
+# --- processes -----------------------------------------------------------
+
+# free_port: a TCP port nobody listens on.
+free_port() {
+	local p
+	while :; do
+		p=$(( (RANDOM % 20000) + 20000 ))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# test_db NAME: a new empty database NAME_<script>; prints its URL.
+test_db() {
+	local db="${1}_$(echo "$TEST_NAME" | tr -c 'a-z0-9\n' _)_$$"
+	psql -X -q -h "$CHIRP_PGDIR/run" -p "$CHIRP_PGPORT" -U postgres \
+	    -d postgres -c "DROP DATABASE IF EXISTS $db" \
+	    -c "CREATE DATABASE $db" >/dev/null
+	echo "postgresql:///$db?host=$CHIRP_PGDIR/run&port=$CHIRP_PGPORT&user=postgres"
+}
+# sql URL QUERY: run SQL on a test database, unaligned output.
+sql() { psql -X -q -A -t -d "$1" -c "$2"; }
+
+# start_proc NAME CMD...: run in the background, log to $T/NAME.log.
+start_proc() {
+	local name=$1; shift
+	"$@" >>"$T/$name.log" 2>&1 &
+	eval "PID_$name=$!"
+	PIDS="$PIDS $name"
+}
+pid_of() { eval "echo \${PID_$1:-}"; }
+# stop_proc NAME: SIGTERM and wait (clean exit, so leaks are reported).
+stop_proc() {
+	local pid; pid=$(pid_of "$1")
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	eval "PID_$1="
+}
+# kill_proc NAME: SIGKILL, as a crash would.
+kill_proc() {
+	local pid; pid=$(pid_of "$1")
+	[ -n "$pid" ] || return 0
+	kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	eval "PID_$1="
+}
+# wait_http URL: until it answers at all (10 s).
+wait_http() {
+	for _ in $(seq 1 200); do
+		curl -s -o /dev/null --max-time 1 "$1" && return 0
+		sleep 0.05
+	done
+	echo "no answer from $1" >&2; return 1
+}
+
+# start_userd NAME PORT DBURL [FLAGS...]: a user service.
+start_userd() {
+	local name=$1 port=$2 db=$3; shift 3
+	start_proc "$name" "$CHIRP_BIN/chirp-userd" --port "$port" \
+	    --database_url "$db" --token_secret_file "$T/secret" \
+	    --sql_dir "$CHIRP_ROOT/sql/user" "$@"
+	wait_http "http://127.0.0.1:$port/status"
+}
+# start_tweetd NAME PORT DBURL USERD_URL USER_DBURL [FLAGS...]
+start_tweetd() {
+	local name=$1 port=$2 db=$3 users=$4 userdb=$5; shift 5
+	start_proc "$name" "$CHIRP_BIN/chirp-tweetd" --port "$port" \
+	    --database_url "$db" --user_url "$users" --user_bus_url "$userdb" \
+	    --token_secret_file "$T/secret" \
+	    --sql_dir "$CHIRP_ROOT/sql/tweet" "$@"
+	wait_http "http://127.0.0.1:$port/status"
+}
+# start_core: both services on fresh databases. Sets USERD, TWEETD, USERDB,
+# TWEETDB, USERD_PORT, TWEETD_PORT.
+start_core() {
+	USERDB=$(test_db u); TWEETDB=$(test_db t)
+	USERD_PORT=$(free_port); TWEETD_PORT=$(free_port)
+	USERD=http://127.0.0.1:$USERD_PORT; TWEETD=http://127.0.0.1:$TWEETD_PORT
+	start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" "$@"
+	start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB"
+}
+
+# register URL NAME [PASSWORD]: prints the new user id.
+register() {
+	http POST "$1/users/register" "{\"username\":\"$2\",\"password\":\"${3:-password123}\"}"
+	jb .userId
+}
+# login URL NAME [PASSWORD]: prints the access token.
+login() {
+	http POST "$1/users/login" "{\"username\":\"$2\",\"password\":\"${3:-password123}\"}"
+	jb .accessToken
+}
+
+# --- the end -------------------------------------------------------------
+
+cleanup() {
+	for n in $PIDS; do stop_proc "$n"; done
+}
+trap cleanup EXIT
+
+# finish: stop everything, report sanitizer findings, print the summary.
+finish() {
+	local f
+	for n in $PIDS; do stop_proc "$n"; done
+	for f in "$T"/asan* "$T"/ubsan*; do
+		[ -s "$f" ] || continue
+		not_ok "no sanitizer report ($(basename "$f"))" "$(head -n 30 "$f")"
+	done
+	if [ "$FAILED" -gt 0 ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "# --- tail of $(basename "$f")"
+			tail -n 15 "$f" | sed 's/^/#   /'
+		done
+	fi
+	echo "$TEST_NAME: $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ] && rm -rf "$T"
+	[ "$FAILED" -eq 0 ]
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tests/run.sh: every test. Builds with ASan and UBSan and warnings as
+# errors, runs the cmocka unit tests, starts a throwaway PostgreSQL, runs
+# every integration script against it, removes it, and prints one summary
+# line: "N passed, N failed".
+#
+#   tests/run.sh                     everything
+#   tests/run.sh tests/integration/t0100-user.sh ...   only these scripts
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+export CHIRP_ROOT=$ROOT
+BUILD=build/test
+export CHIRP_BIN=$ROOT/$BUILD/bin
+
+jobs=$(nproc 2>/dev/null || echo 2)
+echo "== build (ASan, UBSan, -Werror)"
+make -s -j"$jobs" BUILD=$BUILD SANITIZE=address,undefined WERROR=1 \
+    all unit-tests || { echo "build: 0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+failures=""
+
+scripts=("$@")
+run_unit=1
+if [ ${#scripts[@]} -eq 0 ]; then
+	mapfile -t scripts < <(ls tests/integration/t*.sh 2>/dev/null | sort)
+else
+	run_unit=0
+fi
+
+if [ $run_unit -eq 1 ]; then
+	echo "== unit tests"
+	for t in "$BUILD"/tests/test_*; do
+		[ -x "$t" ] || continue
+		if ASAN_OPTIONS=detect_leaks=1 "$t"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1)); failures="$failures $(basename "$t")"
+		fi
+	done
+fi
+
+# A throwaway cluster, removed at the end whatever happens.
+export CHIRP_PGDIR
+CHIRP_PGDIR=$(mktemp -d /tmp/chirp-pg.XXXXXX)
+chmod 755 "$CHIRP_PGDIR"
+export CHIRP_PGPORT=$(( (RANDOM % 10000) + 40000 ))
+export CHIRP_PG_FSYNC=off CHIRP_PG_SYNC_COMMIT=off
+stop_pg() {
+	"$ROOT/deploy/pg.sh" stop "$CHIRP_PGDIR/pg" >/dev/null 2>&1
+	rm -rf "$CHIRP_PGDIR"
+}
+trap stop_pg EXIT
+CHIRP_PGDIR=$CHIRP_PGDIR/pg
+echo "== postgresql (throwaway, $CHIRP_PGDIR)"
+"$ROOT/deploy/pg.sh" start "$CHIRP_PGDIR" "$CHIRP_PGPORT" ||
+	{ echo "postgresql: 0 passed, 1 failed"; exit 1; }
+
+for s in "${scripts[@]}"; do
+	echo "== $s"
+	if timeout 600 bash "$s"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); failures="$failures $(basename "$s")"
+	fi
+done
+
+echo
+[ -n "$failures" ] && echo "failed:$failures"
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
