@@ -64,6 +64,8 @@ $(eval $(call program,tui,client-tui,chirp-tui))
 
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCHES := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
@@ -87,7 +89,12 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(MODLIBS) $(LIBCHIRP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MODLIBS) $(LIBCHIRP) $(LIBS)
 
-unit-tests: $(TESTS)
+# Test tools (a WebSocket client...): tests/tools/NAME.c -> build/tools/NAME
+$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(MODLIBS) $(LIBCHIRP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MODLIBS) $(LIBCHIRP) $(LIBS)
+
+unit-tests: $(TESTS) $(TOOLS)
 benches: $(BENCHES)
 
 run: deps

@@ -12,6 +12,7 @@ cd "$ROOT" || exit 1
 export CHIRP_ROOT=$ROOT
 BUILD=build/test
 export CHIRP_BIN=$ROOT/$BUILD/bin
+export CHIRP_TOOLS=$ROOT/$BUILD/tools
 
 jobs=$(nproc 2>/dev/null || echo 2)
 echo "== build (ASan, UBSan, -Werror)"
