@@ -1,0 +1,391 @@
+/*
+ * db.c: PostgreSQL helpers. Each thread has its own connection to each
+ * database (libpq connections are not for two threads at once); a lost
+ * connection is reset in place, so callers' pointers stay valid, and its
+ * statements are prepared again.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct db_link {
+	PGconn *conn;
+	struct db *db;
+	struct db_link *next;
+};
+
+struct db {
+	char *url;
+	const struct db_statement *stmts;
+	pthread_key_t key;
+	pthread_mutex_t lock;
+	struct db_link *links;		/* every thread's connection */
+	atomic_bool healthy;
+};
+
+/* Open a connection with a bounded connect time; never NULL. */
+static PGconn *
+db_open(const char *url)
+{
+	const char *keys[] = { "dbname", "connect_timeout",
+		"application_name", NULL };
+	const char *vals[] = { url, "3", "chirp", NULL };
+
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+static void
+db_mark(struct db *db, bool ok, PGconn *conn)
+{
+	bool was = atomic_exchange(&db->healthy, ok);
+
+	if (was && !ok)
+		log_warnx("database unavailable: %s", conn ?
+		    PQerrorMessage(conn) : "no connection");
+	else if (!was && ok)
+		log_info("database connection restored");
+}
+
+/* Prepare every statement on a fresh connection; -1 on failure. */
+static int
+db_prepare_all(struct db *db, PGconn *conn)
+{
+	const struct db_statement *s;
+	PGresult *res;
+
+	for (s = db->stmts; s != NULL && s->name != NULL; s++) {
+		res = PQprepare(conn, s->name, s->sql, 0, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			log_warnx("cannot prepare '%s': %s", s->name,
+			    PQresultErrorMessage(res));
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+	}
+	return 0;
+}
+
+static void
+db_thread_exit(void *arg)
+{
+	struct db_link *link = arg, **pp;
+	struct db *db = link->db;
+
+	pthread_mutex_lock(&db->lock);
+	for (pp = &db->links; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == link) {
+			*pp = link->next;
+			break;
+		}
+	pthread_mutex_unlock(&db->lock);
+	PQfinish(link->conn);
+	free(link);
+}
+
+struct db *
+db_new(const char *url, const struct db_statement *stmts)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+
+	db->url = xstrdup(url);
+	db->stmts = stmts;
+	if (pthread_key_create(&db->key, db_thread_exit) != 0)
+		fatalx("pthread_key_create");
+	pthread_mutex_init(&db->lock, NULL);
+	atomic_init(&db->healthy, true);
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	struct db_link *link, *next;
+
+	if (db == NULL)
+		return;
+	pthread_setspecific(db->key, NULL);
+	pthread_key_delete(db->key);
+	for (link = db->links; link != NULL; link = next) {
+		next = link->next;
+		PQfinish(link->conn);
+		free(link);
+	}
+	pthread_mutex_destroy(&db->lock);
+	free(db->url);
+	free(db);
+}
+
+bool
+db_healthy(struct db *db)
+{
+	return atomic_load(&db->healthy);
+}
+
+PGconn *
+db_conn(struct db *db)
+{
+	struct db_link *link = pthread_getspecific(db->key);
+
+	if (link == NULL) {
+		link = xcalloc(1, sizeof(*link));
+		link->db = db;
+		link->conn = db_open(db->url);
+		pthread_mutex_lock(&db->lock);
+		link->next = db->links;
+		db->links = link;
+		pthread_mutex_unlock(&db->lock);
+		pthread_setspecific(db->key, link);
+		if (PQstatus(link->conn) == CONNECTION_OK &&
+		    db_prepare_all(db, link->conn) == 0) {
+			db_mark(db, true, link->conn);
+			return link->conn;
+		}
+		db_mark(db, false, link->conn);
+		return NULL;
+	}
+	if (PQstatus(link->conn) == CONNECTION_OK)
+		return link->conn;
+	PQreset(link->conn);
+	if (PQstatus(link->conn) == CONNECTION_OK &&
+	    db_prepare_all(db, link->conn) == 0) {
+		db_mark(db, true, link->conn);
+		return link->conn;
+	}
+	db_mark(db, false, link->conn);
+	return NULL;
+}
+
+/* A SQLSTATE that outlives its result: the named ones, else "XX000". */
+static const char *
+db_static_state(const char *state)
+{
+	static const char *const known[] = { DB_UNIQUE_VIOLATION,
+		DB_FOREIGN_KEY_VIOLATION, "23514", "40001", "40P01", "42704",
+		NULL };
+	size_t i;
+
+	for (i = 0; state != NULL && known[i] != NULL; i++)
+		if (strcmp(state, known[i]) == 0)
+			return known[i];
+	return "XX000";
+}
+
+PGresult *
+db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
+    const char *const *params, const char **sqlstate)
+{
+	PGTransactionStatusType before = PQtransactionStatus(conn);
+	PGresult *res;
+	ExecStatusType st;
+	const char *state;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		res = PQexecPrepared(conn, stmt, nparams, params, NULL, NULL,
+		    0);
+		st = PQresultStatus(res);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			if (sqlstate != NULL)
+				*sqlstate = NULL;
+			return res;
+		}
+		if (PQstatus(conn) != CONNECTION_BAD) {
+			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			if (sqlstate != NULL)
+				*sqlstate = db_static_state(state);
+			log_warnx("statement '%s' failed: %s", stmt,
+			    PQresultErrorMessage(res));
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		/* Lost: reset in place; retry only outside a transaction. */
+		PQreset(conn);
+		if (PQstatus(conn) != CONNECTION_OK ||
+		    db_prepare_all(db, conn) != 0 || before != PQTRANS_IDLE)
+			break;
+		db_mark(db, true, conn);
+	}
+	db_mark(db, false, conn);
+	if (sqlstate != NULL)
+		*sqlstate = DB_CONNECTION_LOST;
+	return NULL;
+}
+
+int
+db_command(struct db *db, PGconn *conn, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+	int ret = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (PQstatus(conn) == CONNECTION_BAD)
+			db_mark(db, false, conn);
+		else
+			log_warnx("'%s' failed: %s", sql,
+			    PQresultErrorMessage(res));
+		ret = -1;
+	}
+	PQclear(res);
+	return ret;
+}
+
+/* Run SQL text on conn; -1 (logged) on failure. */
+static int
+db_run(PGconn *conn, const char *sql, const char *what)
+{
+	PGresult *res = PQexec(conn, sql);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	if (!ok)
+		log_warnx("migration %s: %s", what, PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+static int
+db_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The NNNN_*.sql names of dir, sorted; caller frees each and the array. */
+static char **
+db_list_migrations(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t len;
+
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 10 || strcmp(e->d_name + len - 4, ".sql") != 0 ||
+		    strspn(e->d_name, "0123456789") != 4 || e->d_name[4] != '_')
+			continue;
+		names = xrealloc(names, (*n + 1) * sizeof(char *));
+		names[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(names, *n, sizeof(char *), db_name_cmp);
+	return names;
+}
+
+static char *
+db_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long len;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	buf = xmalloc((size_t)len + 1);
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int
+db_migrate(const char *url, const char *dir)
+{
+	PGconn *conn = db_open(url);
+	PGresult *res;
+	char **names = NULL, *path, *sql;
+	size_t n = 0, i;
+	int ret = -1, applied = 0;
+
+	if (PQstatus(conn) != CONNECTION_OK) {
+		log_warnx("migrate: cannot connect: %s", PQerrorMessage(conn));
+		goto out;
+	}
+	if ((names = db_list_migrations(dir, &n)) == NULL && n == 0) {
+		log_warnx("migrate: no migrations in '%s'", dir);
+		goto out;
+	}
+	if (db_run(conn, "SELECT pg_advisory_lock(7226354)", "lock") != 0 ||
+	    db_run(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version text PRIMARY KEY, applied_at timestamptz NOT NULL "
+	    "DEFAULT now())", "table") != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const char *v[1];
+
+		names[i][strlen(names[i]) - 4] = '\0';
+		v[0] = names[i];
+		res = PQexecParams(conn, "SELECT 1 FROM schema_migrations "
+		    "WHERE version = $1", 1, NULL, v, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			log_warnx("migrate: %s", PQresultErrorMessage(res));
+			PQclear(res);
+			goto out;
+		}
+		if (PQntuples(res) == 1) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(res);
+		path = xasprintf("%s/%s.sql", dir, names[i]);
+		sql = db_read_file(path);
+		free(path);
+		if (sql == NULL) {
+			log_warn("migrate: cannot read %s/%s.sql", dir,
+			    names[i]);
+			goto out;
+		}
+		if (db_run(conn, "BEGIN", names[i]) != 0 ||
+		    db_run(conn, sql, names[i]) != 0) {
+			free(sql);
+			(void)db_run(conn, "ROLLBACK", names[i]);
+			goto out;
+		}
+		free(sql);
+		res = PQexecParams(conn, "INSERT INTO schema_migrations "
+		    "(version) VALUES ($1)", 1, NULL, v, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			PQclear(res);
+			(void)db_run(conn, "ROLLBACK", names[i]);
+			goto out;
+		}
+		PQclear(res);
+		if (db_run(conn, "COMMIT", names[i]) != 0)
+			goto out;
+		log_info("migrate: applied %s", names[i]);
+		applied++;
+	}
+	ret = 0;
+out:
+	if (PQstatus(conn) == CONNECTION_OK)
+		(void)db_run(conn, "SELECT pg_advisory_unlock(7226354)",
+		    "unlock");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	PQfinish(conn);
+	return ret;
+}
