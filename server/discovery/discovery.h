@@ -1,0 +1,14 @@
+/* discovery.h: the context of chirp-discoveryd, handed to every handler. */
+#ifndef CHIRP_DISCOVERY_H
+#define CHIRP_DISCOVERY_H
+
+#include <stdint.h>
+
+struct discovery {
+	struct config *config;
+	struct registry *registry;
+	struct http_server *server;
+	int ttl_s;		/* told to every registering instance */
+};
+
+#endif
