@@ -1,0 +1,510 @@
+/*
+ * http_server.c: the HTTP side of every service, on libmicrohttpd with a
+ * thread pool. Everything that is the same for every route lives here:
+ * the body limit, request ids, routing with 404 and 405, /status,
+ * /metrics, request metrics and one log line per request.
+ */
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "http_server.h"
+#include "log.h"
+#include "metrics.h"
+#include "model.h"
+#include "rand.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#ifndef CHIRP_VERSION
+#define CHIRP_VERSION "0.0.0"
+#endif
+
+#define HTTP_MAX_HEADERS 8
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_server_config cfg;
+};
+
+struct http_response {
+	int status;
+	char *body;
+	size_t len;
+	const char *content_type;
+	char *names[HTTP_MAX_HEADERS];
+	char *values[HTTP_MAX_HEADERS];
+	int nheaders;
+};
+
+/* Per connection while a request is read. */
+struct http_conn {
+	char *body;
+	size_t len;
+	int too_large;
+	double started;
+};
+
+const char *
+http_error_code(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 401: return "unauthorized";
+	case 403: return "forbidden";
+	case 404: return "not_found";
+	case 405: return "method_not_allowed";
+	case 409: return "conflict";
+	case 413: return "payload_too_large";
+	case 429: return "rate_limited";
+	case 503: return "unavailable";
+	case 504: return "timeout";
+	default: return status >= 500 ? "internal" : "bad_request";
+	}
+}
+
+void
+http_reply_raw(struct http_response *res, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	free(res->body);
+	res->status = status;
+	res->content_type = ctype;
+	res->body = xmalloc(len + 1);
+	memcpy(res->body, body, len);
+	res->body[len] = '\0';
+	res->len = len;
+}
+
+void
+http_reply_json(struct http_response *res, int status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	if (text == NULL)
+		fatalx("out of memory");
+	free(res->body);
+	res->status = status;
+	res->content_type = "application/json; charset=utf-8";
+	res->len = strlen(text);
+	res->body = text;
+}
+
+void
+http_reply_error(struct http_response *res, int status, const char *code,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_reply_json(res, status, model_error_json(code, msg));
+}
+
+void
+http_reply_header(struct http_response *res, const char *name,
+    const char *value)
+{
+	int i;
+
+	for (i = 0; i < res->nheaders; i++)
+		if (strcasecmp(res->names[i], name) == 0) {
+			free(res->values[i]);
+			res->values[i] = xstrdup(value);
+			return;
+		}
+	if (res->nheaders == HTTP_MAX_HEADERS)
+		return;
+	res->names[res->nheaders] = xstrdup(name);
+	res->values[res->nheaders++] = xstrdup(value);
+}
+
+const char *
+http_query(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->priv, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+const char *
+http_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->priv, MHD_HEADER_KIND, name);
+}
+
+bool
+http_auth(struct http_request *req, struct http_response *res,
+    const unsigned char *secret, size_t secret_len, struct token_claims *out)
+{
+	const char *h = http_header(req, "Authorization");
+	enum token_result r;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0') {
+		http_reply_header(res, "WWW-Authenticate", "Bearer");
+		http_reply_error(res, 401, "unauthorized",
+		    "missing bearer token");
+		return false;
+	}
+	r = token_verify(secret, secret_len, h + 7, time_now_ms() / 1000, out);
+	if (r != TOKEN_OK) {
+		http_reply_header(res, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
+		http_reply_error(res, 401, "unauthorized", "%s",
+		    r == TOKEN_EXPIRED ? "token expired" : "invalid token");
+		return false;
+	}
+	return true;
+}
+
+json_t *
+http_json_body(struct http_request *req, struct http_response *res)
+{
+	json_error_t err;
+	json_t *j;
+
+	if (req->body_len == 0) {
+		http_reply_error(res, 400, "invalid_json",
+		    "request body must be a JSON object");
+		return NULL;
+	}
+	j = json_loadb(req->body, req->body_len, JSON_ALLOW_NUL |
+	    JSON_REJECT_DUPLICATES, &err);
+	if (j == NULL) {
+		http_reply_error(res, 400, "invalid_json",
+		    "request body is not valid JSON: %s", err.text);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		http_reply_error(res, 400, "bad_request",
+		    "request body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+/* Does path match pattern? Fill req->params with the {name} segments. */
+static bool
+http_match(const char *pattern, const char *path, struct http_request *req,
+    char *scratch, size_t scratch_len)
+{
+	const char *p = pattern, *s = path;
+	size_t o = 0, seglen;
+	int n = 0;
+
+	while (*p != '\0' && *s != '\0') {
+		if (*p != '/' || *s != '/')
+			return false;
+		p++;
+		s++;
+		seglen = strcspn(s, "/");
+		if (*p == '{') {
+			if (seglen == 0 || n == HTTP_MAX_PARAMS ||
+			    o + seglen + 1 > scratch_len)
+				return false;
+			memcpy(scratch + o, s, seglen);
+			scratch[o + seglen] = '\0';
+			if (req != NULL)
+				req->params[n] = scratch + o;
+			n++;
+			o += seglen + 1;
+			p += strcspn(p, "}");
+			if (*p == '}')
+				p++;
+		} else {
+			size_t plen = strcspn(p, "/");
+
+			if (plen != seglen || strncmp(p, s, plen) != 0)
+				return false;
+			p += plen;
+		}
+		s += seglen;
+	}
+	if (*p != '\0' || *s != '\0')
+		return false;
+	if (req != NULL)
+		req->nparams = n;
+	return true;
+}
+
+static void
+http_status_reply(struct http_server *srv, struct http_response *res)
+{
+	bool ok = srv->cfg.healthy == NULL || srv->cfg.healthy(srv->cfg.ctx);
+
+	http_reply_json(res, ok ? 200 : 503, json_pack("{s:s,s:s,s:s}",
+	    "status", ok ? "ok" : "degraded", "service", srv->cfg.service,
+	    "version", CHIRP_VERSION));
+}
+
+/* Route the request: built-ins, then the table, then 404 or 405. */
+static void
+http_route(struct http_server *srv, struct http_request *req,
+    struct http_response *res)
+{
+	const struct http_route *r = NULL;
+	char scratch[1024], allow[64];
+	size_t i;
+
+	if (strcmp(req->path, "/status") == 0 ||
+	    strcmp(req->path, "/metrics") == 0) {
+		req->route = req->path;
+		if (strcmp(req->method, "GET") != 0) {
+			http_reply_header(res, "Allow", "GET");
+			http_reply_error(res, 405, "method_not_allowed",
+			    "'%s' does not answer %s", req->path, req->method);
+		} else if (req->path[1] == 's')
+			http_status_reply(srv, res);
+		else {
+			char *text = metrics_render();
+
+			http_reply_raw(res, 200,
+			    "text/plain; version=0.0.4; charset=utf-8", text,
+			    strlen(text));
+			free(text);
+		}
+		return;
+	}
+	for (i = 0; i < srv->cfg.nroutes; i++)
+		if (http_match(srv->cfg.routes[i].pattern, req->path, NULL,
+		    scratch, sizeof(scratch)))
+			break;
+	if (i == srv->cfg.nroutes) {
+		http_reply_error(res, 404, "not_found", "no route for '%s'",
+		    req->path);
+		return;
+	}
+	req->route = srv->cfg.routes[i].pattern;
+	allow[0] = '\0';
+	for (; i < srv->cfg.nroutes; i++) {
+		if (strcmp(srv->cfg.routes[i].pattern, req->route) != 0)
+			continue;
+		if (strcmp(srv->cfg.routes[i].method, req->method) == 0) {
+			r = &srv->cfg.routes[i];
+			break;
+		}
+		if (strlen(allow) + strlen(srv->cfg.routes[i].method) + 3 <
+		    sizeof(allow))
+			snprintf(allow + strlen(allow), sizeof(allow) -
+			    strlen(allow), "%s%s", allow[0] ? ", " : "",
+			    srv->cfg.routes[i].method);
+	}
+	if (r == NULL) {
+		http_reply_header(res, "Allow", allow);
+		http_reply_error(res, 405, "method_not_allowed",
+		    "'%s' does not answer %s", req->path, req->method);
+		return;
+	}
+	http_match(r->pattern, req->path, req, scratch, sizeof(scratch));
+	r->handler(req, res, srv->cfg.ctx);
+	if (res->status == 0)
+		http_reply_error(res, 500, "internal", "no answer was made");
+}
+
+/* A client's X-Request-Id is kept when it is 1-128 visible characters. */
+static bool
+http_request_id_ok(const char *id)
+{
+	size_t i;
+
+	if (id == NULL || id[0] == '\0')
+		return false;
+	for (i = 0; id[i] != '\0'; i++)
+		if (i >= 128 || id[i] <= 0x20 || id[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static enum MHD_Result
+http_send(struct MHD_Connection *conn, struct http_response *res,
+    const char *rid)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	int i;
+
+	r = MHD_create_response_from_buffer(res->len, res->body,
+	    MHD_RESPMEM_MUST_FREE);
+	res->body = NULL;
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", res->content_type ?
+	    res->content_type : "application/json; charset=utf-8");
+	MHD_add_response_header(r, "X-Request-Id", rid);
+	for (i = 0; i < res->nheaders; i++)
+		MHD_add_response_header(r, res->names[i], res->values[i]);
+	ret = MHD_queue_response(conn, (unsigned int)res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void
+http_response_release(struct http_response *res)
+{
+	int i;
+
+	free(res->body);
+	for (i = 0; i < res->nheaders; i++) {
+		free(res->names[i]);
+		free(res->values[i]);
+	}
+}
+
+static enum MHD_Result
+http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct http_conn *hc = *con_cls;
+	struct http_request req;
+	struct http_response res;
+	const char *rid, *cl;
+	char ridbuf[33];
+	enum MHD_Result ret;
+	double elapsed;
+
+	(void)version;
+	if (hc == NULL) {
+		hc = xcalloc(1, sizeof(*hc));
+		hc->started = time_mono();
+		*con_cls = hc;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    "Content-Length");
+		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+			hc->too_large = 1;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!hc->too_large && hc->len + *upload_size <= HTTP_MAX_BODY) {
+			hc->body = xrealloc(hc->body, hc->len + *upload_size +
+			    1);
+			memcpy(hc->body + hc->len, upload, *upload_size);
+			hc->len += *upload_size;
+			hc->body[hc->len] = '\0';
+		} else
+			hc->too_large = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	memset(&req, 0, sizeof(req));
+	memset(&res, 0, sizeof(res));
+	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Request-Id");
+	if (!http_request_id_ok(rid)) {
+		rand_hex(ridbuf, 16);
+		rid = ridbuf;
+	}
+	log_set_request_id(rid);
+	req.method = method;
+	req.path = url;
+	req.body = hc->body ? hc->body : "";
+	req.body_len = hc->len;
+	req.request_id = rid;
+	req.priv = conn;
+	if (hc->too_large) {
+		req.route = NULL;
+		http_reply_error(&res, 413, "payload_too_large",
+		    "request body is over %d bytes", HTTP_MAX_BODY);
+	} else
+		http_route(srv, &req, &res);
+	elapsed = time_mono() - hc->started;
+	metrics_observe_request(req.route ? req.route : "unmatched", method,
+	    res.status, elapsed);
+	if (strcmp(url, "/status") != 0 && strcmp(url, "/metrics") != 0)
+		log_info("%s %s %d %.1fms", method, url, res.status,
+		    elapsed * 1000);
+	ret = http_send(conn, &res, rid);
+	http_response_release(&res);
+	log_set_request_id(NULL);
+	return ret;
+}
+
+static void
+http_completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_conn *hc = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (hc != NULL) {
+		free(hc->body);
+		free(hc);
+		*con_cls = NULL;
+	}
+}
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warnx("httpd: %s", msg);
+}
+
+struct http_server *
+http_server_start(const struct http_server_config *cfg)
+{
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	struct addrinfo hints, *ai = NULL;
+	char port[16];
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	int rc;
+
+	srv->cfg = *cfg;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", cfg->port);
+	if ((rc = getaddrinfo(cfg->bind, port, &hints, &ai)) != 0) {
+		log_warnx("cannot resolve '%s': %s", cfg->bind,
+		    gai_strerror(rc));
+		free(srv);
+		return NULL;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
+	    http_handler_cb, srv,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 0 ?
+	    cfg->threads : 4),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)10000,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed_cb, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv,
+	    MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (srv->daemon == NULL) {
+		log_warnx("cannot listen on %s:%d", cfg->bind, cfg->port);
+		free(srv);
+		return NULL;
+	}
+	log_info("listening on %s:%d", cfg->bind, cfg->port);
+	return srv;
+}
+
+void
+http_server_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}
