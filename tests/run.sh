@@ -31,33 +31,32 @@ else
 	run_unit=0
 fi
 
+# A throwaway cluster, removed at the end whatever happens.
+PGROOT=$(mktemp -d /tmp/chirp-pg.XXXXXX)
+chmod 755 "$PGROOT"
+export CHIRP_PGDIR=$PGROOT/pg
+export CHIRP_PGPORT=$(( (RANDOM % 10000) + 40000 ))
+export CHIRP_PG_FSYNC=off CHIRP_PG_SYNC_COMMIT=off
+stop_pg() {
+	"$ROOT/deploy/pg.sh" stop "$CHIRP_PGDIR" >/dev/null 2>&1
+	rm -rf "$PGROOT"
+}
+trap stop_pg EXIT
+echo "== postgresql (throwaway, $CHIRP_PGDIR)"
+"$ROOT/deploy/pg.sh" start "$CHIRP_PGDIR" "$CHIRP_PGPORT" ||
+	{ echo "postgresql: 0 passed, 1 failed"; exit 1; }
+
 if [ $run_unit -eq 1 ]; then
 	echo "== unit tests"
 	for t in "$BUILD"/tests/test_*; do
 		[ -x "$t" ] || continue
-		if ASAN_OPTIONS=detect_leaks=1 "$t"; then
+		if ASAN_OPTIONS=detect_leaks=1 timeout 300 "$t"; then
 			passed=$((passed + 1))
 		else
 			failed=$((failed + 1)); failures="$failures $(basename "$t")"
 		fi
 	done
 fi
-
-# A throwaway cluster, removed at the end whatever happens.
-export CHIRP_PGDIR
-CHIRP_PGDIR=$(mktemp -d /tmp/chirp-pg.XXXXXX)
-chmod 755 "$CHIRP_PGDIR"
-export CHIRP_PGPORT=$(( (RANDOM % 10000) + 40000 ))
-export CHIRP_PG_FSYNC=off CHIRP_PG_SYNC_COMMIT=off
-stop_pg() {
-	"$ROOT/deploy/pg.sh" stop "$CHIRP_PGDIR/pg" >/dev/null 2>&1
-	rm -rf "$CHIRP_PGDIR"
-}
-trap stop_pg EXIT
-CHIRP_PGDIR=$CHIRP_PGDIR/pg
-echo "== postgresql (throwaway, $CHIRP_PGDIR)"
-"$ROOT/deploy/pg.sh" start "$CHIRP_PGDIR" "$CHIRP_PGPORT" ||
-	{ echo "postgresql: 0 passed, 1 failed"; exit 1; }
 
 for s in "${scripts[@]}"; do
 	echo "== $s"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# run.sh: the whole chirp system in the foreground (make run).
+#
+# Builds, starts a local PostgreSQL under .chirp/ on first use (data kept
+# across runs), creates the databases and roles, and starts discovery, the
+# user and tweet services and the gateway with prefixed log lines. Ctrl-C
+# stops everything. Set CHIRP_DATABASE_URL (both services) or
+# CHIRP_USERD_DATABASE_URL and CHIRP_TWEETD_DATABASE_URL to use an external
+# PostgreSQL instead (it needs max_prepared_transactions > 0).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+STATE=${CHIRP_STATE:-$ROOT/.chirp}
+BIN=$ROOT/build/bin
+PGPORT=${CHIRP_PGPORT:-5432}
+
+make -s -j"$(nproc 2>/dev/null || echo 2)" all
+mkdir -p "$STATE"
+
+pids=""
+stopping=0
+stop_all() {
+	[ "$stopping" -eq 1 ] && return
+	stopping=1
+	echo "chirp: stopping"
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && kill -TERM $pids 2>/dev/null
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && wait $pids 2>/dev/null
+	if [ "${local_pg:-0}" -eq 1 ]; then
+		"$ROOT/deploy/pg.sh" stop "$STATE/pg"
+	fi
+}
+trap stop_all INT TERM EXIT
+
+if [ -z "${CHIRP_DATABASE_URL:-}${CHIRP_USERD_DATABASE_URL:-}" ]; then
+	local_pg=1
+	echo "chirp: PostgreSQL in $STATE/pg"
+	"$ROOT/deploy/pg.sh" start "$STATE/pg" "$PGPORT"
+	"$ROOT/deploy/pg.sh" setup "$STATE/pg" "$PGPORT"
+	url() { "$ROOT/deploy/pg.sh" url "$STATE/pg" "$PGPORT" "$1" "$2"; }
+	export CHIRP_USERD_DATABASE_URL=${CHIRP_USERD_DATABASE_URL:-$(url chirp_user chirp_user_svc)}
+	export CHIRP_TWEETD_DATABASE_URL=${CHIRP_TWEETD_DATABASE_URL:-$(url chirp_tweet chirp_tweet_svc)}
+	USER_BUS=$(url chirp_user chirp_bus)
+	TWEET_BUS=$(url chirp_tweet chirp_bus)
+else
+	USER_BUS=${CHIRP_USERD_DATABASE_URL:-$CHIRP_DATABASE_URL}
+	TWEET_BUS=${CHIRP_TWEETD_DATABASE_URL:-$CHIRP_DATABASE_URL}
+fi
+export CHIRP_TWEETD_USER_BUS_URL=${CHIRP_TWEETD_USER_BUS_URL:-$USER_BUS}
+export CHIRP_GATEWAY_USER_BUS_URL=${CHIRP_GATEWAY_USER_BUS_URL:-$USER_BUS}
+export CHIRP_GATEWAY_TWEET_BUS_URL=${CHIRP_GATEWAY_TWEET_BUS_URL:-$TWEET_BUS}
+export CHIRP_TOKEN_SECRET_FILE=${CHIRP_TOKEN_SECRET_FILE:-$STATE/secret}
+export CHIRP_DISCOVERY_URL=${CHIRP_DISCOVERY_URL:-http://127.0.0.1:8040}
+export CHIRP_USERD_SQL_DIR=${CHIRP_USERD_SQL_DIR:-$ROOT/sql/user}
+export CHIRP_TWEETD_SQL_DIR=${CHIRP_TWEETD_SQL_DIR:-$ROOT/sql/tweet}
+
+# start NAME BINARY: run it with every line of its output prefixed.
+start() {
+	local name=$1 bin=$2
+	if [ ! -x "$BIN/$bin" ]; then
+		echo "chirp: $bin is not built yet; skipping it"
+		return
+	fi
+	"$BIN/$bin" > >(sed -u "s/^/$name | /") 2>&1 &
+	pids="$pids $!"
+}
+
+start discovery chirp-discoveryd
+sleep 0.3
+start user chirp-userd
+sleep 0.5	# the first instance applies the shared migrations' lock first
+start tweet chirp-tweetd
+start gateway chirp-gateway
+echo "chirp: gateway on http://localhost:8030 (Ctrl-C stops everything)"
+# shellcheck disable=SC2086
+wait -n $pids 2>/dev/null || true
+echo "chirp: a process ended; stopping the others"
