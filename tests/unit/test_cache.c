@@ -1,0 +1,237 @@
+/* Unit tests of gateway/cache.c: the follow-list cache. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../gateway/cache.h"
+
+#define TTL 60000
+
+static void
+put(struct cache *c, const char *key, int64_t user, const char *body,
+    int64_t now)
+{
+	cache_put(c, key, user, body, strlen(body), now);
+}
+
+static void
+miss_then_hit(void **state)
+{
+	struct cache *c = cache_new(10, TTL);
+	const char *b;
+	size_t len = 0;
+
+	(void)state;
+	assert_null(cache_get(c, "/users/1/followers", 0, &len));
+	put(c, "/users/1/followers", 1, "{\"followers\":[]}", 0);
+	b = cache_get(c, "/users/1/followers", 1, &len);
+	assert_non_null(b);
+	assert_int_equal(len, 16);
+	assert_memory_equal(b, "{\"followers\":[]}", 16);
+	assert_int_equal(b[len], '\0');
+	/* The query is part of the key: another page is another entry. */
+	assert_null(cache_get(c, "/users/1/followers?limit=5", 1, &len));
+	assert_int_equal(cache_count(c), 1);
+	cache_free(c);
+}
+
+static void
+body_is_a_copy_and_binary_safe(void **state)
+{
+	struct cache *c = cache_new(10, TTL);
+	char body[] = { 'a', '\0', 'b' };
+	const char *b;
+	size_t len;
+
+	(void)state;
+	cache_put(c, "k", 1, body, sizeof body, 0);
+	body[0] = 'z';
+	b = cache_get(c, "k", 0, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(b, "a\0b", 3);
+	cache_free(c);
+}
+
+static void
+put_replaces(void **state)
+{
+	struct cache *c = cache_new(10, TTL);
+	size_t len;
+
+	(void)state;
+	put(c, "k", 1, "old", 0);
+	put(c, "k", 1, "newer", 1);
+	assert_int_equal(cache_count(c), 1);
+	assert_string_equal(cache_get(c, "k", 2, &len), "newer");
+	assert_int_equal(len, 5);
+	cache_free(c);
+}
+
+static void
+entries_expire_after_ttl(void **state)
+{
+	struct cache *c = cache_new(10, TTL);
+	size_t len;
+
+	(void)state;
+	put(c, "k", 1, "x", 1000);
+	assert_non_null(cache_get(c, "k", 1000 + TTL - 1, &len));
+	assert_null(cache_get(c, "k", 1000 + TTL, &len));
+	/* An expired entry is dropped, not only hidden. */
+	assert_int_equal(cache_count(c), 0);
+	/* A hit does not extend the life of an entry. */
+	put(c, "k", 1, "x", 0);
+	assert_non_null(cache_get(c, "k", TTL - 1, &len));
+	assert_null(cache_get(c, "k", TTL + 1, &len));
+	cache_free(c);
+}
+
+static void
+zero_ttl_never_expires_by_age(void **state)
+{
+	struct cache *c = cache_new(10, 0);
+	size_t len;
+
+	(void)state;
+	put(c, "k", 1, "x", 0);
+	assert_non_null(cache_get(c, "k", INT64_C(1) << 40, &len));
+	cache_free(c);
+}
+
+static void
+invalidate_drops_every_page_of_that_user_only(void **state)
+{
+	struct cache *c = cache_new(100, TTL);
+	size_t len;
+
+	(void)state;
+	put(c, "/users/1/followers", 1, "a", 0);
+	put(c, "/users/1/followers?limit=2", 1, "b", 0);
+	put(c, "/users/2/followers", 2, "c", 0);
+	put(c, "/users/1/followings?cursor=abc", 1, "d", 0);
+	put(c, "/users/12/followings", 12, "e", 0);
+	assert_int_equal(cache_count(c), 5);
+
+	cache_invalidate_user(c, 1);
+	assert_int_equal(cache_count(c), 2);
+	assert_null(cache_get(c, "/users/1/followers", 1, &len));
+	assert_null(cache_get(c, "/users/1/followers?limit=2", 1, &len));
+	assert_null(cache_get(c, "/users/1/followings?cursor=abc", 1, &len));
+	assert_string_equal(cache_get(c, "/users/2/followers", 1, &len), "c");
+	assert_string_equal(cache_get(c, "/users/12/followings", 1, &len),
+	    "e");
+
+	/* Unknown user: nothing happens. */
+	cache_invalidate_user(c, 99);
+	assert_int_equal(cache_count(c), 2);
+	/* The user can be cached again afterwards. */
+	put(c, "/users/1/followers", 1, "f", 2);
+	assert_string_equal(cache_get(c, "/users/1/followers", 3, &len), "f");
+	cache_free(c);
+}
+
+static void
+lru_is_evicted_when_full(void **state)
+{
+	struct cache *c = cache_new(3, TTL);
+	size_t len;
+
+	(void)state;
+	put(c, "a", 1, "A", 0);
+	put(c, "b", 2, "B", 0);
+	put(c, "c", 3, "C", 0);
+	/* Touch a: b is now the least recently used. */
+	assert_non_null(cache_get(c, "a", 1, &len));
+	put(c, "d", 4, "D", 2);
+	assert_int_equal(cache_count(c), 3);
+	assert_null(cache_get(c, "b", 3, &len));
+	assert_non_null(cache_get(c, "a", 3, &len));
+	assert_non_null(cache_get(c, "c", 3, &len));
+	assert_non_null(cache_get(c, "d", 3, &len));
+	/* Invalidating an evicted user's list is harmless. */
+	cache_invalidate_user(c, 2);
+	assert_int_equal(cache_count(c), 3);
+	cache_free(c);
+}
+
+static void
+bound_holds_under_many_keys(void **state)
+{
+	struct cache *c = cache_new(64, TTL);
+	char key[64];
+	size_t len;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "/users/%d/followers?limit=%d",
+		    i % 300, i);
+		put(c, key, i % 300, key, i);
+		assert_true(cache_count(c) <= 64);
+	}
+	assert_int_equal(cache_count(c), 64);
+	/* The newest are there; invalidating each user empties it. */
+	snprintf(key, sizeof key, "/users/%d/followers?limit=%d", 4999 % 300,
+	    4999);
+	assert_string_equal(cache_get(c, key, 5000, &len), key);
+	for (i = 0; i < 300; i++)
+		cache_invalidate_user(c, i);
+	assert_int_equal(cache_count(c), 0);
+	cache_free(c);
+}
+
+static void
+clear_empties_everything(void **state)
+{
+	struct cache *c = cache_new(10, TTL);
+	size_t len;
+
+	(void)state;
+	put(c, "a", 1, "A", 0);
+	put(c, "b", 1, "B", 0);
+	put(c, "c", 2, "C", 0);
+	cache_clear(c);
+	assert_int_equal(cache_count(c), 0);
+	assert_null(cache_get(c, "a", 0, &len));
+	put(c, "a", 1, "A2", 0);
+	assert_string_equal(cache_get(c, "a", 0, &len), "A2");
+	cache_free(c);
+}
+
+static void
+zero_size_caches_nothing(void **state)
+{
+	struct cache *c = cache_new(0, TTL);
+	size_t len;
+
+	(void)state;
+	put(c, "a", 1, "A", 0);
+	assert_int_equal(cache_count(c), 0);
+	assert_null(cache_get(c, "a", 0, &len));
+	cache_invalidate_user(c, 1);
+	cache_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(miss_then_hit),
+		cmocka_unit_test(body_is_a_copy_and_binary_safe),
+		cmocka_unit_test(put_replaces),
+		cmocka_unit_test(entries_expire_after_ttl),
+		cmocka_unit_test(zero_ttl_never_expires_by_age),
+		cmocka_unit_test(invalidate_drops_every_page_of_that_user_only),
+		cmocka_unit_test(lru_is_evicted_when_full),
+		cmocka_unit_test(bound_holds_under_many_keys),
+		cmocka_unit_test(clear_empties_everything),
+		cmocka_unit_test(zero_size_caches_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
