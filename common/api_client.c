@@ -1,0 +1,213 @@
+/*
+ * api_client.c: the gateway's REST API for the clients, over http_client.
+ * It turns every answer into parsed JSON or an api_error a person can read:
+ * the server's own message for a refusal, "cannot reach 'URL': why" for a
+ * network failure.
+ */
+#include "api_client.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_client.h"
+#include "xmalloc.h"
+
+#define API_TIMEOUT_MS 15000
+
+struct api {
+	struct http_client *http;
+	char *server;
+};
+
+struct api *
+api_new(const char *server, const char *token)
+{
+	struct api *a = xcalloc(1, sizeof(*a));
+	size_t len = strlen(server);
+
+	/* "http://host:8030/" and "http://host:8030" are the same server */
+	while (len > 0 && server[len - 1] == '/')
+		len--;
+	a->server = xstrndup(server, len);
+	a->http = http_client_new(a->server);
+	http_client_set_timeout(a->http, API_TIMEOUT_MS);
+	if (token != NULL)
+		http_client_set_token(a->http, token);
+	return a;
+}
+
+void
+api_free(struct api *a)
+{
+	if (a == NULL)
+		return;
+	http_client_free(a->http);
+	free(a->server);
+	free(a);
+}
+
+void
+api_set_token(struct api *a, const char *token)
+{
+	http_client_set_token(a->http, token);
+}
+
+const char *
+api_server(const struct api *a)
+{
+	return a->server;
+}
+
+/* libcurl's transport error in a few lower-case words. */
+static void
+api_network_reason(const struct http_result *r, char *out, size_t size)
+{
+	static const struct {
+		const char *needle;
+		const char *reason;
+	} reasons[] = {
+		{ "Connection refused", "connection refused" },
+		{ "resolve host", "could not resolve host" },
+		{ "No route to host", "no route to host" },
+		{ "Network is unreachable", "network is unreachable" },
+		{ "Connection reset", "connection reset" },
+		{ "Empty reply", "connection closed without an answer" },
+		{ "URL using bad/illegal format", "not a valid server address" },
+		{ "Unsupported protocol", "not a valid server address" },
+	};
+	size_t i;
+
+	if (r->timed_out) {
+		snprintf(out, size, "timed out");
+		return;
+	}
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (strstr(r->error, reasons[i].needle) != NULL) {
+			snprintf(out, size, "%s", reasons[i].reason);
+			return;
+		}
+	}
+	if (r->error[0] == '\0') {
+		snprintf(out, size, "no answer");
+		return;
+	}
+	snprintf(out, size, "%s", r->error);
+	out[0] = (char)tolower((unsigned char)out[0]);
+}
+
+/* Fill err from a response that is not a success. */
+static enum api_status
+api_refusal(const struct api *a, const struct http_result *r,
+    json_t *answer, struct api_error *err)
+{
+	const char *code = NULL, *message = NULL;
+
+	err->http_status = r->status;
+	if (json_is_object(answer)) {
+		code = json_string_value(json_object_get(answer, "error"));
+		message = json_string_value(json_object_get(answer, "message"));
+	}
+	if (code != NULL)
+		snprintf(err->code, sizeof(err->code), "%s", code);
+	if (r->status == 401)
+		err->status = API_UNAUTHORIZED;
+	else if (r->status == 404)
+		err->status = API_NOT_FOUND;
+	else if (r->status >= 400 && r->status < 500)
+		err->status = API_REFUSED;
+	else
+		err->status = API_SERVER;
+	if (message != NULL && message[0] != '\0')
+		snprintf(err->message, sizeof(err->message), "%s", message);
+	else
+		snprintf(err->message, sizeof(err->message),
+		    "'%s' answered %ld", a->server, r->status);
+	return err->status;
+}
+
+enum api_status
+api_call(struct api *a, const char *method, const char *path, json_t *body,
+    const char *idempotency_key, json_t **out, struct api_error *err)
+{
+	struct http_result r;
+	const char *headers[2];
+	char *text = NULL, *key_header = NULL;
+	json_t *answer = NULL;
+	json_error_t jerr;
+	char reason[256];
+	int nh = 0;
+	enum api_status st;
+
+	memset(err, 0, sizeof(*err));
+	memset(&r, 0, sizeof(r));
+	*out = NULL;
+	if (body != NULL) {
+		text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (text == NULL) {
+			err->status = st = API_REFUSED;
+			snprintf(err->message, sizeof(err->message),
+			    "cannot encode the request");
+			goto out;
+		}
+	}
+	if (idempotency_key != NULL) {
+		key_header = xasprintf("Idempotency-Key: %s", idempotency_key);
+		headers[nh++] = key_header;
+	}
+	headers[nh] = NULL;
+
+	if (http_client_request(a->http, method, path, text, headers, &r) ==
+	    -1 || r.status == 0) {
+		api_network_reason(&r, reason, sizeof(reason));
+		err->status = st = API_NETWORK;
+		snprintf(err->message, sizeof(err->message),
+		    "cannot reach '%s': %s", a->server, reason);
+		goto out;
+	}
+	if (r.body != NULL && r.len > 0)
+		answer = json_loadb(r.body, r.len, JSON_DECODE_ANY, &jerr);
+	if (r.status < 200 || r.status >= 300) {
+		st = api_refusal(a, &r, answer, err);
+		goto out;
+	}
+	if (answer == NULL && r.body != NULL && r.len > 0) {
+		err->status = st = API_SERVER;
+		err->http_status = r.status;
+		snprintf(err->message, sizeof(err->message),
+		    "'%s' answered with something that is not JSON",
+		    a->server);
+		goto out;
+	}
+	*out = answer;
+	answer = NULL;
+	st = API_OK;
+out:
+	json_decref(answer);
+	http_result_release(&r);
+	free(key_header);
+	if (text != NULL) {
+		/* it may hold a password */
+		memset(text, 0, strlen(text));
+		free(text);
+	}
+	return st;
+}
+
+enum api_status
+api_user_by_name(struct api *a, const char *username, json_t **out,
+    struct api_error *err)
+{
+	char *q = http_client_escape(username);
+	char *path = xasprintf("/users?username=%s", q);
+	enum api_status st;
+
+	st = api_call(a, "GET", path, NULL, NULL, out, err);
+	if (st == API_NOT_FOUND)
+		snprintf(err->message, sizeof(err->message),
+		    "no user '%s'", username);
+	free(path);
+	free(q);
+	return st;
+}
