@@ -1,0 +1,201 @@
+/*
+ * deletion.c: the participant of account deletion (see deletion.h).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deletion.h"
+#include "log.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+#define RECOVERY_PERIOD_S 10
+#define RECOVERY_AGE_S 30
+#define GID_HEX 16
+
+struct deletion {
+	struct tweet_store *store;
+	struct userd_client *userd;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stopping;
+};
+
+bool
+deletion_parse_gid(const char *gid, int64_t *user_id)
+{
+	const char *p, *us;
+	char digits[24];
+	size_t n, i;
+
+	if (strncmp(gid, DELETION_GID_PREFIX,
+	    strlen(DELETION_GID_PREFIX)) != 0)
+		return false;
+	p = gid + strlen(DELETION_GID_PREFIX);
+	if ((us = strchr(p, '_')) == NULL)
+		return false;
+	n = (size_t)(us - p);
+	if (n == 0 || n >= sizeof digits)
+		return false;
+	memcpy(digits, p, n);
+	digits[n] = '\0';
+	if (!validate_id(digits, user_id))
+		return false;
+	us++;
+	if (strlen(us) != GID_HEX)
+		return false;
+	for (i = 0; i < GID_HEX; i++)
+		if (!((us[i] >= '0' && us[i] <= '9') ||
+		    (us[i] >= 'a' && us[i] <= 'f')))
+			return false;
+	return true;
+}
+
+enum store_result
+deletion_prepare(struct tweet_store *store, const char *gid,
+    int64_t user_id)
+{
+	enum store_result r = tweet_store_prepare_deletion(store, gid,
+	    user_id);
+
+	if (r == STORE_OK)
+		log_info("deletion %s: prepared", gid);
+	return r;
+}
+
+enum store_result
+deletion_commit(struct tweet_store *store, const char *gid)
+{
+	enum store_result r;
+	int64_t user_id;
+
+	if (!deletion_parse_gid(gid, &user_id))
+		return STORE_NOT_FOUND;
+	r = tweet_store_finish_prepared(store, gid, true);
+	if (r == STORE_NOT_FOUND) {
+		/* Committed before (its tombstone is there), or never. */
+		r = tweet_store_user_deleted(store, user_id);
+		if (r == STORE_OK)
+			return STORE_NOT_FOUND;
+		if (r != STORE_DELETED)
+			return r;
+	} else if (r != STORE_OK)
+		return r;
+	else
+		log_info("deletion %s: committed", gid);
+	/* The delete events; recovery retries when this fails. */
+	if (tweet_store_flush_outbox(store) != STORE_OK)
+		log_warnx("deletion %s: outbox not flushed, retried later",
+		    gid);
+	return STORE_OK;
+}
+
+enum store_result
+deletion_abort(struct tweet_store *store, const char *gid)
+{
+	enum store_result r = tweet_store_finish_prepared(store, gid, false);
+
+	if (r == STORE_OK)
+		log_info("deletion %s: rolled back", gid);
+	return r == STORE_NOT_FOUND ? STORE_OK : r;
+}
+
+/* Finish a transaction the coordinator has forgotten to finish. */
+static void
+recover_one(struct deletion *d, const char *gid)
+{
+	enum userd_result u;
+	bool commit;
+
+	u = userd_client_decision(d->userd, gid, &commit);
+	if (u == USERD_UNAVAILABLE) {
+		log_warnx("deletion %s: no decision from userd, asked again "
+		    "later", gid);
+		return;
+	}
+	/* No such deletion at the coordinator: it never decided commit. */
+	if (u == USERD_NOT_FOUND)
+		commit = false;
+	log_info("deletion %s: recovering, decision %s", gid,
+	    commit ? "commit" : "abort");
+	if (commit)
+		(void)deletion_commit(d->store, gid);
+	else
+		(void)deletion_abort(d->store, gid);
+}
+
+/* One pass: the outbox, stale prepared transactions, old keys. */
+static void
+recover(struct deletion *d)
+{
+	char **gids = NULL;
+	size_t n = 0, i;
+
+	if (tweet_store_flush_outbox(d->store) != STORE_OK)
+		return;
+	if (tweet_store_stale_prepared(d->store, DELETION_GID_PREFIX,
+	    RECOVERY_AGE_S, &gids, &n) == STORE_OK) {
+		for (i = 0; i < n; i++) {
+			recover_one(d, gids[i]);
+			free(gids[i]);
+		}
+		free(gids);
+	}
+	(void)tweet_store_purge_keys(d->store);
+}
+
+static void *
+recovery_main(void *arg)
+{
+	struct deletion *d = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&d->lock);
+	while (!d->stopping) {
+		pthread_mutex_unlock(&d->lock);
+		recover(d);
+		pthread_mutex_lock(&d->lock);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += RECOVERY_PERIOD_S;
+		while (!d->stopping &&
+		    pthread_cond_timedwait(&d->cond, &d->lock, &until) !=
+		    ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+struct deletion *
+deletion_recovery_start(struct tweet_store *store,
+    struct userd_client *userd)
+{
+	struct deletion *d = xcalloc(1, sizeof *d);
+
+	d->store = store;
+	d->userd = userd;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->cond, NULL);
+	if (pthread_create(&d->thread, NULL, recovery_main, d) != 0)
+		fatalx("cannot start the deletion recovery thread");
+	return d;
+}
+
+void
+deletion_recovery_stop(struct deletion *d)
+{
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->stopping = true;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(d->thread, NULL);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+}

@@ -1,0 +1,246 @@
+/*
+ * followings.c: the followings cache of home timelines. A chained hash
+ * table of user id -> followed ids under one mutex. Every invalidation
+ * bumps a generation, so that an answer of chirp-userd fetched before an
+ * event is never cached after it.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "bus.h"
+#include "events.h"
+#include "followings.h"
+#include "log.h"
+#include "metrics.h"
+#include "model.h"
+#include "xmalloc.h"
+
+struct entry {
+	int64_t user_id;
+	int64_t *ids;
+	size_t n;
+	struct entry *next;
+};
+
+struct followings {
+	struct userd_client *userd;
+	struct bus *bus;
+	pthread_mutex_t lock;
+	struct entry **buckets;
+	size_t nbuckets;	/* a power of two */
+	size_t count, max;
+	uint64_t generation;	/* bumped by every invalidation */
+};
+
+static size_t
+bucket_of(const struct followings *f, int64_t user_id)
+{
+	uint64_t h = (uint64_t)user_id * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (f->nbuckets - 1);
+}
+
+/* Drop every entry; lock held. */
+static void
+clear_locked(struct followings *f)
+{
+	struct entry *e, *next;
+	size_t i;
+
+	for (i = 0; i < f->nbuckets; i++) {
+		for (e = f->buckets[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e->ids);
+			free(e);
+		}
+		f->buckets[i] = NULL;
+	}
+	f->count = 0;
+	f->generation++;
+}
+
+/* Drop user_id's entry; lock held. */
+static void
+drop_locked(struct followings *f, int64_t user_id)
+{
+	struct entry **pp = &f->buckets[bucket_of(f, user_id)], *e;
+
+	f->generation++;
+	for (; (e = *pp) != NULL; pp = &e->next)
+		if (e->user_id == user_id) {
+			*pp = e->next;
+			free(e->ids);
+			free(e);
+			f->count--;
+			return;
+		}
+}
+
+struct followings *
+followings_new(struct userd_client *userd, const char *bus_url,
+    size_t max_entries)
+{
+	static const char *const channels[] = {CHANNEL_USER, NULL};
+	struct followings *f = xcalloc(1, sizeof *f);
+
+	f->userd = userd;
+	f->bus = bus_url != NULL ? bus_new(bus_url, channels) : NULL;
+	f->max = max_entries;
+	f->nbuckets = 64;
+	while (f->nbuckets < max_entries && f->nbuckets < (1u << 20))
+		f->nbuckets <<= 1;
+	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
+	pthread_mutex_init(&f->lock, NULL);
+	return f;
+}
+
+/* Events may have been missed while the bus was away. */
+static void
+on_reconnect(void *arg)
+{
+	struct followings *f = arg;
+
+	pthread_mutex_lock(&f->lock);
+	clear_locked(f);
+	pthread_mutex_unlock(&f->lock);
+}
+
+int
+followings_start(struct followings *f)
+{
+	if (f->bus == NULL)
+		return 0;
+	return bus_thread_start(f->bus, followings_on_event, on_reconnect, f);
+}
+
+void
+followings_free(struct followings *f)
+{
+	if (f == NULL)
+		return;
+	bus_free(f->bus);	/* stops its thread first */
+	clear_locked(f);
+	free(f->buckets);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+void
+followings_on_event(const char *channel, const char *payload, void *arg)
+{
+	struct followings *f = arg;
+	const char *type;
+	int64_t user_id;
+	json_t *e;
+
+	if (strcmp(channel, CHANNEL_USER) != 0)
+		return;
+	if ((e = json_loads(payload, 0, NULL)) == NULL) {
+		log_warnx("followings: an event that is not JSON");
+		return;
+	}
+	type = json_string_value(json_object_get(e, "type"));
+	pthread_mutex_lock(&f->lock);
+	if (type == NULL)
+		;
+	else if (strcmp(type, "follow") == 0 || strcmp(type, "unfollow") == 0) {
+		if (model_get_id(e, "userId", &user_id))
+			drop_locked(f, user_id);
+		else
+			clear_locked(f);
+	} else if (strcmp(type, "user_deleted") == 0)
+		clear_locked(f);	/* it may be in anyone's list */
+	pthread_mutex_unlock(&f->lock);
+	json_decref(e);
+}
+
+size_t
+followings_cached(struct followings *f)
+{
+	size_t n;
+
+	pthread_mutex_lock(&f->lock);
+	n = f->count;
+	pthread_mutex_unlock(&f->lock);
+	return n;
+}
+
+/* A copy of user_id's entry into *ids; lock held. */
+static bool
+lookup_locked(struct followings *f, int64_t user_id, int64_t **ids,
+    size_t *n)
+{
+	struct entry *e;
+
+	for (e = f->buckets[bucket_of(f, user_id)]; e != NULL; e = e->next)
+		if (e->user_id == user_id) {
+			*ids = xcalloc(e->n + 1, sizeof **ids);
+			memcpy(*ids, e->ids, e->n * sizeof **ids);
+			*n = e->n;
+			return true;
+		}
+	return false;
+}
+
+/* Cache a copy of ids for user_id; lock held. Full: start over. */
+static void
+insert_locked(struct followings *f, int64_t user_id, const int64_t *ids,
+    size_t n)
+{
+	struct entry *e;
+	size_t b;
+
+	if (f->count >= f->max) {
+		if (f->max == 0)
+			return;
+		clear_locked(f);
+	}
+	e = xcalloc(1, sizeof *e);
+	e->user_id = user_id;
+	e->ids = xcalloc(n + 1, sizeof *e->ids);
+	memcpy(e->ids, ids, n * sizeof *ids);
+	e->n = n;
+	b = bucket_of(f, user_id);
+	e->next = f->buckets[b];
+	f->buckets[b] = e;
+	f->count++;
+}
+
+enum userd_result
+followings_get(struct followings *f, int64_t user_id, int64_t **ids,
+    size_t *n)
+{
+	enum userd_result ret;
+	uint64_t generation = 0;
+	bool cached = false, usable;
+
+	/* Every event committed before now is applied: read your writes. */
+	usable = f->bus != NULL && bus_connected(f->bus) &&
+	    bus_sync(f->bus, followings_on_event, f) == 0;
+	if (usable) {
+		pthread_mutex_lock(&f->lock);
+		cached = lookup_locked(f, user_id, ids, n);
+		generation = f->generation;
+		pthread_mutex_unlock(&f->lock);
+		if (cached) {
+			metrics_counter_add("chirp_followings_cache_total",
+			    "result=\"hit\"", 1);
+			return USERD_OK;
+		}
+		metrics_counter_add("chirp_followings_cache_total",
+		    "result=\"miss\"", 1);
+	}
+	ret = userd_client_followings(f->userd, user_id, ids, n);
+	if (ret == USERD_OK && usable) {
+		pthread_mutex_lock(&f->lock);
+		if (generation == f->generation)
+			insert_locked(f, user_id, *ids, *n);
+		pthread_mutex_unlock(&f->lock);
+	}
+	return ret;
+}

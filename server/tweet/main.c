@@ -1,0 +1,161 @@
+/*
+ * chirp-tweetd: the tweet service. Tweets, timelines and idempotency keys
+ * in the tweet database; followings asked of chirp-userd and cached, kept
+ * right by the user service's events; the participant side of account
+ * deletion.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "deletion.h"
+#include "followings.h"
+#include "http_server.h"
+#include "log.h"
+#include "metrics.h"
+#include "rand.h"
+#include "registrar.h"
+#include "routes.h"
+#include "token.h"
+#include "tweet_store.h"
+#include "tweetd.h"
+#include "userd_client.h"
+
+static const struct config_entry tweetd_config[] = {
+	{"port", CONFIG_INT, "8010", "TCP port to listen on", false},
+	{"bind", CONFIG_STRING, "127.0.0.1", "address to listen on", false},
+	{"threads", CONFIG_INT, "4", "HTTP worker threads", false},
+	{"database_url", CONFIG_STRING, NULL,
+	    "PostgreSQL URL of the tweet database (required)", false},
+	{"sql_dir", CONFIG_STRING, "sql/tweet",
+	    "folder of the migrations applied at start", false},
+	{"user_url", CONFIG_STRING, "http://127.0.0.1:8000",
+	    "chirp-userd: followings, users, deletion decisions", false},
+	{"user_bus_url", CONFIG_STRING, NULL,
+	    "PostgreSQL URL of the user database, only to LISTEN to its "
+	    "events (required)", false},
+	{"token_secret", CONFIG_STRING, NULL,
+	    "token signing secret, at least 32 bytes (else token_secret_file)",
+	    true},
+	{"token_secret_file", CONFIG_STRING, ".chirp/secret",
+	    "file of the token secret, made when missing", false},
+	{"discovery_url", CONFIG_STRING, "",
+	    "chirp-discoveryd to register with; empty: none", false},
+	{"advertise_host", CONFIG_STRING, "127.0.0.1",
+	    "host name given to discovery", false},
+	{"followings_cache_max", CONFIG_INT, "100000",
+	    "users whose followings are cached", false},
+	{"log_level", CONFIG_STRING, "info", "debug, info or warn", false},
+	{NULL, CONFIG_STRING, NULL, NULL, false},
+};
+
+static bool
+tweetd_healthy(void *ctx)
+{
+	struct tweetd *td = ctx;
+
+	return tweet_store_healthy(td->store);
+}
+
+/* An integer setting in [min, max]; fatal otherwise. */
+static long long
+setting(const struct config *cfg, const char *name, long long min,
+    long long max)
+{
+	long long v = config_int(cfg, name);
+
+	if (v < min || v > max)
+		fatalx("%s must be from %lld to %lld", name, min, max);
+	return v;
+}
+
+/* A string setting that must not be empty; fatal otherwise. */
+static const char *
+required(const struct config *cfg, const char *name)
+{
+	const char *v = config_str(cfg, name);
+
+	if (v == NULL || *v == '\0')
+		fatalx("%s is required", name);
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct http_server_config hc;
+	struct http_server *http;
+	struct registrar *reg;
+	struct deletion *recovery;
+	struct config *cfg;
+	struct tweetd td;
+	const char *url, *bus_url;
+	sigset_t sigs;
+	int sig, port;
+
+	/* Every thread started from here on leaves these to sigwait. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	cfg = config_load("chirp-tweetd", tweetd_config, argc, argv);
+	log_init("chirp-tweetd", config_str(cfg, "log_level"));
+	rand_init();
+	metrics_init("tweet");
+
+	memset(&td, 0, sizeof td);
+	url = required(cfg, "database_url");
+	bus_url = required(cfg, "user_bus_url");
+	td.user_url = required(cfg, "user_url");
+	port = (int)setting(cfg, "port", 1, 65535);
+	td.secret = (unsigned char *)token_secret_load(
+	    config_str(cfg, "token_secret"),
+	    config_str(cfg, "token_secret_file"), &td.secret_len);
+	if (td.secret == NULL)
+		fatalx("no token secret");
+
+	if (db_migrate(url, config_str(cfg, "sql_dir")) == -1)
+		fatalx("cannot migrate the tweet database");
+	td.store = tweet_store_new(url);
+	td.userd = userd_client_new(td.user_url);
+	td.followings = followings_new(td.userd, bus_url,
+	    (size_t)setting(cfg, "followings_cache_max", 0, 100000000));
+	if (followings_start(td.followings) != 0)
+		fatalx("cannot start the user event listener");
+	recovery = deletion_recovery_start(td.store, td.userd);
+
+	memset(&hc, 0, sizeof hc);
+	hc.service = "tweet";
+	hc.bind = config_str(cfg, "bind");
+	hc.port = port;
+	hc.threads = (int)setting(cfg, "threads", 1, 256);
+	hc.routes = routes_table;
+	hc.nroutes = routes_count;
+	hc.ctx = &td;
+	hc.healthy = tweetd_healthy;
+	if ((http = http_server_start(&hc)) == NULL)
+		fatalx("cannot listen on %s port %d", hc.bind, port);
+	reg = registrar_start(config_str(cfg, "discovery_url"), "tweet",
+	    config_str(cfg, "advertise_host"), port, 5);
+	log_info("listening on %s port %d", hc.bind, port);
+
+	while (sigwait(&sigs, &sig) != 0)
+		;
+	log_info("signal %d: stopping", sig);
+
+	registrar_stop(reg);
+	http_server_stop(http);
+	deletion_recovery_stop(recovery);
+	followings_free(td.followings);
+	userd_client_free(td.userd);
+	tweet_store_free(td.store);
+	free(td.secret);
+	config_free(cfg);
+	return 0;
+}

@@ -1,0 +1,415 @@
+/*
+ * tweet_http.c: the handlers of chirp-tweetd. Each one checks in the order
+ * of API.md (token 401, permission 403, input 400, existence 404), calls
+ * the store and answers JSON. Only this file knows HTTP.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "deletion.h"
+#include "followings.h"
+#include "http_server.h"
+#include "log.h"
+#include "model.h"
+#include "token.h"
+#include "tweet_http.h"
+#include "tweet_store.h"
+#include "tweetd.h"
+#include "userd_client.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+#define TIMELINE_DEFAULT 20
+#define TIMELINE_MIN 1
+#define TIMELINE_MAX 100
+#define JSON_UTF8 "application/json; charset=utf-8"
+
+static json_t *
+json_or_die(json_t *j)
+{
+	if (j == NULL)
+		fatalx("out of memory");
+	return j;
+}
+
+static void
+reply_message(struct http_response *resp, int status, const char *message)
+{
+	http_reply_json(resp, status,
+	    json_or_die(json_pack("{s:s}", "message", message)));
+}
+
+/* The answer to a store failure that is no fault of the request. */
+static void
+reply_store_failure(struct http_response *resp, enum store_result r)
+{
+	if (r == STORE_UNAVAILABLE)
+		http_reply_error(resp, 503, "unavailable",
+		    "the tweet database is unavailable");
+	else
+		http_reply_error(resp, 500, "internal", "internal error");
+}
+
+static void
+reply_userd_unavailable(struct http_response *resp)
+{
+	http_reply_error(resp, 503, "unavailable",
+	    "the user service is unavailable");
+}
+
+/* The id of the path; answers 400 when it is not one. */
+static bool
+path_id(struct http_request *req, struct http_response *resp,
+    const char *what, int64_t *id)
+{
+	if (req->nparams < 1 || !validate_id(req->params[0], id)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "the %s id must be a decimal number", what);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The checks of a route "as userId": a valid token (401) for the user of
+ * the path (403). *id is that user.
+ */
+static bool
+act_as(struct tweetd *td, struct http_request *req,
+    struct http_response *resp, int64_t *id)
+{
+	struct token_claims claims;
+	char mine[24];
+
+	if (!http_auth(req, resp, td->secret, td->secret_len, &claims))
+		return false;
+	snprintf(mine, sizeof mine, "%" PRId64, claims.user_id);
+	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
+		http_reply_error(resp, 403, "forbidden",
+		    "the token is for another user");
+		return false;
+	}
+	*id = claims.user_id;
+	return true;
+}
+
+struct page_query {
+	int limit;
+	int64_t before, after;	/* 0: none */
+};
+
+/* limit, before and after of a timeline; answers 400 when bad. */
+static bool
+page_query(struct http_request *req, struct http_response *resp,
+    struct page_query *q)
+{
+	const char *before = http_query(req, "before");
+	const char *after = http_query(req, "after");
+
+	memset(q, 0, sizeof *q);
+	if (!validate_limit(http_query(req, "limit"), TIMELINE_DEFAULT,
+	    TIMELINE_MIN, TIMELINE_MAX, &q->limit)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "limit must be an integer from %d to %d", TIMELINE_MIN,
+		    TIMELINE_MAX);
+		return false;
+	}
+	if (before != NULL && after != NULL) {
+		http_reply_error(resp, 400, "bad_request",
+		    "before and after cannot be used together");
+		return false;
+	}
+	if ((before != NULL && !validate_id(before, &q->before)) ||
+	    (after != NULL && !validate_id(after, &q->after))) {
+		http_reply_error(resp, 400, "bad_request",
+		    "before and after must be tweet ids");
+		return false;
+	}
+	return true;
+}
+
+/* 200 {"tweets":[...]}; the page is released. */
+static void
+reply_page(struct http_response *resp, struct tweet_page *page)
+{
+	json_t *arr = json_or_die(json_array());
+	size_t i;
+
+	for (i = 0; i < page->n; i++)
+		json_array_append_new(arr,
+		    json_or_die(model_tweet_json(&page->items[i])));
+	tweet_page_release(page);
+	http_reply_json(resp, 200,
+	    json_or_die(json_pack("{s:o}", "tweets", arr)));
+}
+
+void
+tweet_http_post(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct tweetd *td = ctx;
+	struct token_claims claims;
+	enum content_error ce;
+	enum store_result r;
+	const char *key, *content;
+	char *response = NULL;
+	json_t *body, *c;
+	int64_t user_id;
+
+	if (!http_auth(req, resp, td->secret, td->secret_len, &claims))
+		return;
+	if ((body = http_json_body(req, resp)) == NULL)
+		return;
+	if (!model_get_id(body, "userId", &user_id)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "userId must be a string of a decimal id");
+		goto out;
+	}
+	if (user_id != claims.user_id) {
+		http_reply_error(resp, 403, "forbidden",
+		    "the token is for another user");
+		goto out;
+	}
+	if (!json_is_string(c = json_object_get(body, "content"))) {
+		http_reply_error(resp, 400, "bad_request",
+		    "content must be a string");
+		goto out;
+	}
+	ce = validate_content(json_string_value(c), json_string_length(c));
+	if (ce != CONTENT_OK) {
+		http_reply_error(resp, 400, "bad_request", "%s",
+		    validate_content_message(ce));
+		goto out;
+	}
+	content = json_string_value(c);
+	key = http_header(req, "Idempotency-Key");
+	if (key != NULL && !validate_idempotency_key(key)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "Idempotency-Key must be 1 to %d printable ASCII "
+		    "characters", IDEMPOTENCY_KEY_MAX);
+		goto out;
+	}
+	r = tweet_store_post(td->store, user_id, claims.username, content,
+	    key, &response);
+	if (r == STORE_OK || r == STORE_REPLAY)
+		http_reply_raw(resp, 201, JSON_UTF8, response,
+		    strlen(response));
+	else if (r == STORE_DELETED)
+		http_reply_error(resp, 401, "unauthorized",
+		    "the account of this token no longer exists");
+	else
+		reply_store_failure(resp, r);
+out:
+	free(response);
+	json_decref(body);
+}
+
+void
+tweet_http_get(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct tweetd *td = ctx;
+	struct tweet t;
+	enum store_result r;
+	int64_t id;
+
+	if (!path_id(req, resp, "tweet", &id))
+		return;
+	r = tweet_store_get(td->store, id, &t);
+	if (r == STORE_NOT_FOUND) {
+		http_reply_error(resp, 404, "not_found", "no tweet %" PRId64,
+		    id);
+		return;
+	}
+	if (r != STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	http_reply_json(resp, 200, json_or_die(model_tweet_json(&t)));
+	model_tweet_release(&t);
+}
+
+void
+tweet_http_delete(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct tweetd *td = ctx;
+	struct token_claims claims;
+	enum store_result r;
+	int64_t id;
+
+	if (!http_auth(req, resp, td->secret, td->secret_len, &claims))
+		return;
+	if (!path_id(req, resp, "tweet", &id))
+		return;
+	r = tweet_store_delete(td->store, id, claims.user_id);
+	if (r == STORE_OK)
+		reply_message(resp, 200, "tweet deleted");
+	else if (r == STORE_FORBIDDEN)
+		http_reply_error(resp, 403, "forbidden",
+		    "only the author may delete a tweet");
+	else if (r == STORE_NOT_FOUND)
+		http_reply_error(resp, 404, "not_found", "no tweet %" PRId64,
+		    id);
+	else
+		reply_store_failure(resp, r);
+}
+
+void
+tweet_http_home_timeline(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct tweetd *td = ctx;
+	struct tweet_page page;
+	struct page_query q;
+	enum userd_result u;
+	enum store_result r;
+	int64_t id, *ids = NULL;
+	size_t n = 0;
+
+	if (!act_as(td, req, resp, &id) || !page_query(req, resp, &q))
+		return;
+	u = followings_get(td->followings, id, &ids, &n);
+	if (u == USERD_NOT_FOUND) {
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    id);
+		return;
+	}
+	if (u != USERD_OK) {
+		reply_userd_unavailable(resp);
+		return;
+	}
+	/* The followings array has room for one more: the user. */
+	ids[n++] = id;
+	r = tweet_store_timeline(td->store, ids, n, q.before, q.after,
+	    q.limit, &page);
+	free(ids);
+	if (r != STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	reply_page(resp, &page);
+}
+
+void
+tweet_http_user_timeline(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct tweetd *td = ctx;
+	struct tweet_page page;
+	struct page_query q;
+	enum userd_result u;
+	enum store_result r;
+	int64_t id;
+
+	if (!path_id(req, resp, "user", &id) || !page_query(req, resp, &q))
+		return;
+	r = tweet_store_timeline(td->store, &id, 1, q.before, q.after,
+	    q.limit, &page);
+	if (r != STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	if (page.n > 0) {
+		reply_page(resp, &page);
+		return;
+	}
+	/* No tweets here: is there such a user at all? */
+	tweet_page_release(&page);
+	r = tweet_store_user_deleted(td->store, id);
+	if (r != STORE_OK && r != STORE_DELETED) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	u = r == STORE_DELETED ? USERD_NOT_FOUND :
+	    userd_client_user_exists(td->userd, id);
+	if (u == USERD_NOT_FOUND)
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    id);
+	else if (u != USERD_OK)
+		reply_userd_unavailable(resp);
+	else
+		reply_page(resp, &page);
+}
+
+void
+tweet_http_deletion_prepare(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct tweetd *td = ctx;
+	enum store_result r;
+	const char *gid;
+	int64_t user_id, gid_user;
+	json_t *body;
+
+	if ((body = http_json_body(req, resp)) == NULL)
+		return;
+	gid = json_string_value(json_object_get(body, "gid"));
+	if (!model_get_id(body, "userId", &user_id) || gid == NULL ||
+	    !deletion_parse_gid(gid, &gid_user) || gid_user != user_id) {
+		http_reply_error(resp, 400, "bad_request",
+		    "gid must be a deletion id of the user userId");
+		goto out;
+	}
+	r = deletion_prepare(td->store, gid, user_id);
+	if (r == STORE_OK)
+		reply_message(resp, 200, "prepared");
+	else
+		reply_store_failure(resp, r);
+out:
+	json_decref(body);
+}
+
+/* The {gid} of the path; answers 400 when it is not a deletion id. */
+static bool
+path_gid(struct http_request *req, struct http_response *resp)
+{
+	int64_t user_id;
+
+	if (req->nparams < 1 || !deletion_parse_gid(req->params[0],
+	    &user_id)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "not a deletion transaction id");
+		return false;
+	}
+	return true;
+}
+
+void
+tweet_http_deletion_commit(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct tweetd *td = ctx;
+	enum store_result r;
+
+	if (!path_gid(req, resp))
+		return;
+	r = deletion_commit(td->store, req->params[0]);
+	if (r == STORE_OK)
+		reply_message(resp, 200, "committed");
+	else if (r == STORE_NOT_FOUND)
+		http_reply_error(resp, 404, "not_found",
+		    "no prepared deletion %s", req->params[0]);
+	else
+		reply_store_failure(resp, r);
+}
+
+void
+tweet_http_deletion_abort(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct tweetd *td = ctx;
+	enum store_result r;
+
+	if (!path_gid(req, resp))
+		return;
+	r = deletion_abort(td->store, req->params[0]);
+	if (r == STORE_OK)
+		reply_message(resp, 200, "aborted");
+	else
+		reply_store_failure(resp, r);
+}

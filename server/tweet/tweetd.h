@@ -1,0 +1,20 @@
+/*
+ * tweetd.h: the context of chirp-tweetd, one per process, handed to every
+ * route handler (httpd's struct httpd *env).
+ */
+#ifndef CHIRP_TWEETD_H
+#define CHIRP_TWEETD_H
+
+#include <stddef.h>
+
+struct tweetd {
+	struct tweet_store *store;	/* the tweet database */
+	struct userd_client *userd;	/* REST client to chirp-userd */
+	struct followings *followings;	/* home-timeline followings */
+	struct deletion *deletion;	/* account-deletion participant */
+	const char *user_url;		/* chirp-userd, borrowed from config */
+	unsigned char *secret;		/* token secret, owned */
+	size_t secret_len;
+};
+
+#endif

@@ -1,0 +1,200 @@
+/*
+ * userd_client.c: calls to chirp-userd over kept-alive connections. A
+ * http_client is not for two threads at once, so each call borrows one
+ * from a free list and gives it back.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "http_client.h"
+#include "log.h"
+#include "model.h"
+#include "userd_client.h"
+#include "xmalloc.h"
+
+struct pooled {
+	struct http_client *client;
+	struct pooled *next;
+};
+
+struct userd_client {
+	char *base_url;
+	pthread_mutex_t lock;
+	struct pooled *free;	/* idle connections */
+};
+
+struct userd_client *
+userd_client_new(const char *base_url)
+{
+	struct userd_client *u = xcalloc(1, sizeof *u);
+
+	u->base_url = xstrdup(base_url);
+	pthread_mutex_init(&u->lock, NULL);
+	return u;
+}
+
+void
+userd_client_free(struct userd_client *u)
+{
+	struct pooled *p, *next;
+
+	if (u == NULL)
+		return;
+	for (p = u->free; p != NULL; p = next) {
+		next = p->next;
+		http_client_free(p->client);
+		free(p);
+	}
+	pthread_mutex_destroy(&u->lock);
+	free(u->base_url);
+	free(u);
+}
+
+static struct pooled *
+borrow(struct userd_client *u)
+{
+	struct pooled *p;
+
+	pthread_mutex_lock(&u->lock);
+	if ((p = u->free) != NULL)
+		u->free = p->next;
+	pthread_mutex_unlock(&u->lock);
+	if (p == NULL) {
+		p = xcalloc(1, sizeof *p);
+		p->client = http_client_new(u->base_url);
+		http_client_set_timeout(p->client, USERD_CLIENT_TIMEOUT_MS);
+	}
+	return p;
+}
+
+static void
+give_back(struct userd_client *u, struct pooled *p)
+{
+	pthread_mutex_lock(&u->lock);
+	p->next = u->free;
+	u->free = p;
+	pthread_mutex_unlock(&u->lock);
+}
+
+/*
+ * GET path: USERD_OK with the JSON object of a 200 in *out (caller
+ * decrefs), USERD_NOT_FOUND on 404, else USERD_UNAVAILABLE (logged).
+ */
+static enum userd_result
+get_json(struct userd_client *u, const char *path, json_t **out)
+{
+	struct http_result res;
+	struct pooled *p = borrow(u);
+	enum userd_result ret = USERD_UNAVAILABLE;
+	json_error_t err;
+
+	*out = NULL;
+	memset(&res, 0, sizeof res);
+	if (http_client_request(p->client, "GET", path, NULL, NULL,
+	    &res) != 0) {
+		log_warnx("userd '%s' GET %s: %s", u->base_url, path,
+		    res.error);
+		goto out;
+	}
+	if (res.status == 404) {
+		ret = USERD_NOT_FOUND;
+		goto out;
+	}
+	if (res.status != 200) {
+		log_warnx("userd GET %s: status %ld", path, res.status);
+		goto out;
+	}
+	*out = json_loadb(res.body ? res.body : "", res.len, 0, &err);
+	if (*out == NULL || !json_is_object(*out)) {
+		log_warnx("userd GET %s: not a JSON object", path);
+		json_decref(*out);
+		*out = NULL;
+		goto out;
+	}
+	ret = USERD_OK;
+out:
+	http_result_release(&res);
+	give_back(u, p);
+	return ret;
+}
+
+enum userd_result
+userd_client_followings(struct userd_client *u, int64_t user_id,
+    int64_t **ids, size_t *n)
+{
+	char path[64];
+	json_t *j, *list, *v;
+	enum userd_result ret;
+	size_t i;
+
+	*ids = NULL;
+	*n = 0;
+	snprintf(path, sizeof path, "/internal/followings/%" PRId64, user_id);
+	if ((ret = get_json(u, path, &j)) != USERD_OK)
+		return ret;
+	list = json_object_get(j, "followings");
+	if (!json_is_array(list)) {
+		log_warnx("userd GET %s: no followings array", path);
+		json_decref(j);
+		return USERD_UNAVAILABLE;
+	}
+	*ids = xcalloc(json_array_size(list) + 1, sizeof **ids);
+	json_array_foreach(list, i, v) {
+		const char *s = json_string_value(v);
+		long long id;
+
+		if (s == NULL || (id = strtoll(s, NULL, 10)) <= 0) {
+			log_warnx("userd GET %s: bad id in followings", path);
+			free(*ids);
+			*ids = NULL;
+			json_decref(j);
+			return USERD_UNAVAILABLE;
+		}
+		(*ids)[(*n)++] = (int64_t)id;
+	}
+	json_decref(j);
+	return USERD_OK;
+}
+
+enum userd_result
+userd_client_user_exists(struct userd_client *u, int64_t user_id)
+{
+	char path[64];
+	json_t *j;
+	enum userd_result ret;
+
+	snprintf(path, sizeof path, "/users/%" PRId64, user_id);
+	ret = get_json(u, path, &j);
+	json_decref(j);
+	return ret;
+}
+
+enum userd_result
+userd_client_decision(struct userd_client *u, const char *gid,
+    bool *commit)
+{
+	char *path = xasprintf("/internal/deletions/%s", gid);
+	const char *d;
+	json_t *j;
+	enum userd_result ret;
+
+	*commit = false;
+	ret = get_json(u, path, &j);
+	free(path);
+	if (ret != USERD_OK)
+		return ret;
+	d = json_string_value(json_object_get(j, "decision"));
+	if (d != NULL && strcmp(d, "commit") == 0)
+		*commit = true;
+	else if (d == NULL || strcmp(d, "abort") != 0) {
+		log_warnx("userd: no decision for deletion %s", gid);
+		ret = USERD_UNAVAILABLE;
+	}
+	json_decref(j);
+	return ret;
+}

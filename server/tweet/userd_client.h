@@ -1,0 +1,34 @@
+/*
+ * userd_client.h: chirp-tweetd's REST client to chirp-userd. A pool of
+ * kept-alive connections, one per concurrent caller; safe from any thread.
+ */
+#ifndef CHIRP_USERD_CLIENT_H
+#define CHIRP_USERD_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define USERD_CLIENT_TIMEOUT_MS 2000
+
+enum userd_result {
+	USERD_OK,
+	USERD_NOT_FOUND,	/* no such user (or deletion) */
+	USERD_UNAVAILABLE,	/* no answer, or not one we understand */
+};
+
+/* base_url like "http://127.0.0.1:8000" (copied). */
+struct userd_client *userd_client_new(const char *base_url);
+void userd_client_free(struct userd_client *);
+
+/* The ids user_id follows; *ids (room for n + 1) belongs to the caller. */
+enum userd_result userd_client_followings(struct userd_client *,
+    int64_t user_id, int64_t **ids, size_t *n);
+/* Whether the account exists (GET /users/{id}). */
+enum userd_result userd_client_user_exists(struct userd_client *,
+    int64_t user_id);
+/* The coordinator's decision about a deletion gid: commit or abort. */
+enum userd_result userd_client_decision(struct userd_client *,
+    const char *gid, bool *commit);
+
+#endif
