@@ -51,6 +51,7 @@ $$($(1)_LIB): $$($(1)_LIBOBJ)
 $$(BUILD)/bin/$(3): $$(BUILD)/$(2)/main.o $$($(1)_LIB) $$(LIBCHIRP)
 	@mkdir -p $$(@D)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+LIB_FOR_$(2) := $$($(1)_LIB)
 PROGRAMS += $$(if $$(wildcard $(2)/main.c),$$(BUILD)/bin/$(3))
 MODLIBS += $$(if $$($(1)_LIBOBJ),$$($(1)_LIB))
 endef
@@ -79,20 +80,19 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Unit tests: one binary per module, cmocka, linked against every archive so
-# that a test of gateway/feed.c needs no line here.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(MODLIBS) $(LIBCHIRP)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MODLIBS) $(LIBCHIRP) $(LIBS) -lcmocka
-
-$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(MODLIBS) $(LIBCHIRP)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MODLIBS) $(LIBCHIRP) $(LIBS)
-
-# Test tools (a WebSocket client...): tests/tools/NAME.c -> build/tools/NAME
-$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(MODLIBS) $(LIBCHIRP)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(MODLIBS) $(LIBCHIRP) $(LIBS)
+# Unit tests (cmocka), test tools and benchmarks: each links libchirp.a and
+# the archives of the folders whose headers it includes
+# ("../../gateway/cache.h" -> gateway/), so one folder's unfinished work
+# never breaks another folder's tests.
+used_dirs = $(shell sed -n 's|^\#include "\.\./\.\./\(.*\)/[^/]*\.h".*|\1|p' $(1) | sort -u)
+define linked
+$(2): $(BUILD)/$(basename $(1)).o $$(foreach d,$$(call used_dirs,$(1)),$$(LIB_FOR_$$(d))) $$(LIBCHIRP)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $$(LIBS) $(3)
+endef
+$(foreach t,$(TEST_SRC),$(eval $(call linked,$(t),$(t:tests/unit/%.c=$(BUILD)/tests/%),-lcmocka)))
+$(foreach t,$(TOOL_SRC),$(eval $(call linked,$(t),$(t:tests/tools/%.c=$(BUILD)/tools/%))))
+$(foreach t,$(BENCH_SRC),$(eval $(call linked,$(t),$(t:tests/bench/%.c=$(BUILD)/bench/%))))
 
 unit-tests: $(TESTS) $(TOOLS)
 benches: $(BENCHES)

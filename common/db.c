@@ -31,6 +31,14 @@ struct db {
 	atomic_bool healthy;
 };
 
+/* Notices ("relation already exists, skipping") are not worth a line. */
+static void
+db_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("postgresql: %s", message);
+}
+
 /* Open a connection with a bounded connect time; never NULL. */
 static PGconn *
 db_open(const char *url)
@@ -39,7 +47,10 @@ db_open(const char *url)
 		"application_name", NULL };
 	const char *vals[] = { url, "3", "chirp", NULL };
 
-	return PQconnectdbParams(keys, vals, 1);
+	PGconn *conn = PQconnectdbParams(keys, vals, 1);
+
+	PQsetNoticeProcessor(conn, db_notice, NULL);
+	return conn;
 }
 
 static void
@@ -202,8 +213,15 @@ db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
 			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 			if (sqlstate != NULL)
 				*sqlstate = db_static_state(state);
-			log_warnx("statement '%s' failed: %s", stmt,
-			    PQresultErrorMessage(res));
+			/* Constraint violations are answers (409), not faults. */
+			if (state != NULL && strncmp(state, "23", 2) == 0)
+				log_debug("statement '%s': %s", stmt,
+				    PQresultErrorField(res,
+				    PG_DIAG_MESSAGE_PRIMARY));
+			else
+				log_warnx("statement '%s' failed: %s", stmt,
+				    PQresultErrorField(res,
+				    PG_DIAG_MESSAGE_PRIMARY));
 			PQclear(res);
 			return NULL;
 		}

@@ -1,0 +1,241 @@
+/*
+ * test_db_bus.c: common/db and common/bus against the real PostgreSQL
+ * that tests/run.sh starts (CHIRP_PGDIR, CHIRP_PGPORT); skipped without.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bus.h"
+#include "db.h"
+#include "xmalloc.h"
+
+static char *url;
+
+static const struct db_statement stmts[] = {
+	{ "put", "INSERT INTO things (name) VALUES ($1) RETURNING id" },
+	{ "count", "SELECT count(*) FROM things" },
+	{ NULL, NULL },
+};
+
+static PGconn *
+admin(void)
+{
+	char *u = xasprintf("postgresql:///postgres?host=%s/run&port=%s&"
+	    "user=postgres", getenv("CHIRP_PGDIR"), getenv("CHIRP_PGPORT"));
+	PGconn *c = PQconnectdb(u);
+
+	free(u);
+	return c;
+}
+
+static void
+admin_exec(const char *sql)
+{
+	PGconn *c = admin();
+	PGresult *r = PQexec(c, sql);
+
+	PQclear(r);
+	PQfinish(c);
+}
+
+static int
+setup(void **state)
+{
+	char *sql;
+
+	(void)state;
+	if (getenv("CHIRP_PGDIR") == NULL || getenv("CHIRP_PGPORT") == NULL)
+		return 0;
+	sql = xasprintf("DROP DATABASE IF EXISTS test_db_bus_%d", getpid());
+	admin_exec(sql);
+	free(sql);
+	sql = xasprintf("CREATE DATABASE test_db_bus_%d", getpid());
+	admin_exec(sql);
+	free(sql);
+	url = xasprintf("postgresql:///test_db_bus_%d?host=%s/run&port=%s&"
+	    "user=postgres", getpid(), getenv("CHIRP_PGDIR"),
+	    getenv("CHIRP_PGPORT"));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *sql;
+
+	(void)state;
+	if (url == NULL)
+		return 0;
+	sql = xasprintf("DROP DATABASE IF EXISTS test_db_bus_%d WITH (FORCE)",
+	    getpid());
+	admin_exec(sql);
+	free(sql);
+	free(url);
+	return 0;
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+static void
+migrations_apply_in_order_once(void **state)
+{
+	char dir[] = "/tmp/chirp-mig-XXXXXX", *rm;
+	PGconn *c;
+	PGresult *r;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "0002_more.sql", "ALTER TABLE things ADD COLUMN n "
+	    "int NOT NULL DEFAULT 0;");
+	write_file(dir, "0001_things.sql", "CREATE TABLE things (id bigserial "
+	    "PRIMARY KEY, name text UNIQUE NOT NULL);");
+	write_file(dir, "README", "not a migration");
+	assert_int_equal(db_migrate(url, dir), 0);
+	/* Applying again changes nothing (no error from re-creating). */
+	assert_int_equal(db_migrate(url, dir), 0);
+	c = PQconnectdb(url);
+	r = PQexec(c, "SELECT string_agg(version, ',' ORDER BY version) FROM "
+	    "schema_migrations");
+	assert_string_equal(PQgetvalue(r, 0, 0), "0001_things,0002_more");
+	PQclear(r);
+	PQfinish(c);
+
+	/* A broken migration fails and leaves nothing half applied. */
+	write_file(dir, "0003_broken.sql", "CREATE TABLE half (x int); "
+	    "SELECT nonsense FROM nowhere;");
+	assert_int_equal(db_migrate(url, dir), -1);
+	c = PQconnectdb(url);
+	r = PQexec(c, "SELECT to_regclass('half') IS NULL, (SELECT count(*) "
+	    "FROM schema_migrations)");
+	assert_string_equal(PQgetvalue(r, 0, 0), "t");
+	assert_string_equal(PQgetvalue(r, 0, 1), "2");
+	PQclear(r);
+	PQfinish(c);
+	rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
+static void
+exec_names_unique_violations_and_survives_a_lost_connection(void **state)
+{
+	struct db *db;
+	PGconn *c;
+	PGresult *r;
+	const char *v[1] = { "alpha" }, *st;
+	char *sql;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	db = db_new(url, stmts);
+	c = db_conn(db);
+	assert_non_null(c);
+	r = db_exec(db, c, "put", 1, v, &st);
+	assert_non_null(r);
+	PQclear(r);
+	r = db_exec(db, c, "put", 1, v, &st);
+	assert_null(r);
+	assert_string_equal(st, DB_UNIQUE_VIOLATION);
+	assert_true(db_healthy(db));
+
+	/* Kill the backend: the next statement reconnects by itself. */
+	sql = xasprintf("SELECT pg_terminate_backend(pid) FROM "
+	    "pg_stat_activity WHERE datname = 'test_db_bus_%d' AND "
+	    "application_name = 'chirp'", getpid());
+	admin_exec(sql);
+	free(sql);
+	usleep(100 * 1000);
+	r = db_exec(db, c, "count", 0, NULL, &st);
+	assert_non_null(r);
+	assert_string_equal(PQgetvalue(r, 0, 0), "1");
+	PQclear(r);
+	assert_true(db_healthy(db));
+	db_free(db);
+}
+
+struct seen {
+	int n;
+	char last[256];
+};
+
+static void
+on_event(const char *channel, const char *payload, void *arg)
+{
+	struct seen *s = arg;
+
+	assert_string_equal(channel, "chirp_test");
+	s->n++;
+	snprintf(s->last, sizeof(s->last), "%s", payload);
+}
+
+static void
+bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
+{
+	const char *const chans[] = { "chirp_test", NULL };
+	struct bus *bus;
+	struct seen seen = { 0, "" };
+	PGconn *pub;
+	PGresult *r;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	bus = bus_new(url, chans);
+	assert_int_equal(bus_connect(bus), 0);
+	assert_true(bus_fd(bus) >= 0);
+	pub = PQconnectdb(url);
+
+	PQclear(PQexec(pub, "BEGIN"));
+	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":1}"), 0);
+	PQclear(PQexec(pub, "ROLLBACK"));
+	PQclear(PQexec(pub, "BEGIN"));
+	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":2}"), 0);
+	r = PQexec(pub, "COMMIT");
+	PQclear(r);
+
+	/* No sleeping: the sync round trip alone must bring the event. */
+	assert_int_equal(bus_sync(bus, on_event, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.last, "{\"n\":2}");
+
+	assert_int_equal(bus_dispatch(bus, on_event, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	PQfinish(pub);
+	bus_free(bus);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(migrations_apply_in_order_once),
+		cmocka_unit_test(
+		  exec_names_unique_violations_and_survives_a_lost_connection),
+		cmocka_unit_test(
+		  bus_delivers_committed_events_only_and_sync_is_a_barrier),
+	};
+
+	return cmocka_run_group_tests_name("db_bus", tests, setup, teardown);
+}
