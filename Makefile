@@ -104,7 +104,8 @@ deps:
 	@./deploy/deps.sh
 
 # The test build: sanitizers on, warnings are errors.
-test: deps
+test:
+	@./deploy/deps.sh test
 	@./tests/run.sh
 
 bench: deps
