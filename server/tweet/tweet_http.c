@@ -201,6 +201,11 @@ tweet_http_post(struct http_request *req, struct http_response *resp,
 	else if (r == STORE_DELETED)
 		http_reply_error(resp, 401, "unauthorized",
 		    "the account of this token no longer exists");
+	else if (r == STORE_BUSY) {
+		http_reply_header(resp, "Retry-After", "1");
+		http_reply_error(resp, 503, "unavailable",
+		    "the account is being deleted");
+	}
 	else
 		reply_store_failure(resp, r);
 out:

@@ -29,8 +29,10 @@
 static const struct db_statement statements[] = {
 	{"tombstone", "SELECT 1 FROM deleted_users WHERE user_id = $1"},
 	/* Posts take the user's lock shared, a deletion exclusively: no post
-	 * slips in between a deletion's DELETE and its commit. */
-	{"lock_user_shared", "SELECT pg_advisory_xact_lock_shared($1::bigint)"},
+	 * slips in between a deletion's DELETE and its commit. A post does
+	 * not wait for a deletion (which may stay prepared a while). */
+	{"lock_user_shared",
+	    "SELECT pg_try_advisory_xact_lock_shared($1::bigint)"},
 	{"lock_user", "SELECT pg_advisory_xact_lock($1::bigint)"},
 	/* Claim a key, or take over one older than 24 hours; no row when a
 	 * live key exists (after waiting for a concurrent claim to end). */
@@ -249,6 +251,10 @@ tweet_store_post(struct tweet_store *s, int64_t user_id,
 
 	if ((r = run(s, conn, "lock_user_shared", 1, kp, &res)) == NULL)
 		goto fail;
+	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+		res = STORE_BUSY;
+		goto fail;
+	}
 	PQclear(r);
 	if ((r = run(s, conn, "tombstone", 1, kp, &res)) == NULL)
 		goto fail;

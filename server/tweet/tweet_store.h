@@ -19,6 +19,7 @@ enum store_result {
 	STORE_FORBIDDEN,	/* the tweet belongs to someone else */
 	STORE_DELETED,		/* the user's account was deleted */
 	STORE_REPLAY,		/* an idempotent repeat: the first answer */
+	STORE_BUSY,		/* the user's account is being deleted */
 	STORE_UNAVAILABLE,	/* the database cannot be reached */
 	STORE_ERROR,		/* anything else (logged) */
 };
@@ -39,7 +40,8 @@ bool tweet_store_healthy(struct tweet_store *);
  * Post a tweet; key (the Idempotency-Key, may be NULL) is claimed in the
  * same transaction. *response is the tweet's JSON text (caller frees): the
  * new one (STORE_OK) or the one of the first request (STORE_REPLAY).
- * STORE_DELETED when the user's account was deleted.
+ * STORE_DELETED when the user's account was deleted, STORE_BUSY while
+ * its deletion is under way. content holds no NUL (validate_content).
  */
 enum store_result tweet_store_post(struct tweet_store *, int64_t user_id,
     const char *username, const char *content,

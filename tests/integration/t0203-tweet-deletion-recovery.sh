@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# t0203: chirp-tweetd finishes what a crashed coordinator left: a
+# transaction prepared and never decided is rolled back once chirp-userd
+# says so; one decided commit ends committed; the outbox is published.
+# (Waits for the 30 s age of an in-doubt transaction: about a minute.)
+. "$(dirname "$0")/../lib.sh"
+
+start_core --crash_point after_prepare
+A=$(register "$USERD" ada); TA=$(login "$USERD" ada)
+A1=$(http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"ada\"}" "$(auth "$TA")"; jb .tweetId)
+
+# wait_sql URL QUERY EXPECTED [SECONDS]: until QUERY answers EXPECTED.
+wait_sql() {
+	for _ in $(seq 1 $((${4:-60} * 5))); do
+		[ "$(sql "$1" "$2")" = "$3" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# The coordinator dies right after tweetd prepared.
+http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
+check "userd died mid-deletion" test "$HTTP_STATUS" != 200
+expect_eq "tweetd holds the prepared transaction" \
+    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts")" 1
+stop_proc userd
+start_userd userd2 "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
+
+check "recovery rolls back the undecided deletion" \
+    wait_sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts" 0 90
+http GET "$TWEETD/tweets/$A1"
+expect_status "ada's tweet is still there" 200
+http GET "$USERD/users/$A"
+expect_status "ada's account is still there" 200
+http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"back\"}" "$(auth "$TA")"
+expect_status "ada posts again" 201
+
+# A deletion that did commit at the coordinator completes here too.
+http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
+expect_status "deleting ada for real: 200" 200
+http GET "$TWEETD/tweets/$A1"
+expect_status "now her tweets are gone" 404 not_found
+
+# Events in the outbox are published by the recovery pass.
+sql "$TWEETDB" "INSERT INTO outbox (channel, payload) VALUES
+    ('chirp_tweet_events', '{\"type\":\"delete\",\"tweetId\":\"1\",\"userId\":\"1\"}')" >/dev/null
+check "the outbox is published and emptied" \
+    wait_sql "$TWEETDB" "SELECT count(*) FROM outbox" 0 30
+
+finish
