@@ -72,7 +72,9 @@ timeline_insert_at(struct timeline *tl, size_t p, const struct tweet *t)
 		tl->top++;
 		tl->new_count++;
 	}
-	if (p <= tl->selected)
+	/* at the very top the selection follows the newest entry */
+	if (p <= tl->selected && !(p == 0 && tl->selected == 0 &&
+	    tl->top == 0))
 		tl->selected++;
 }
 

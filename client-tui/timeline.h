@@ -30,7 +30,9 @@ void timeline_release(struct timeline *);
 
 /*
  * A live entry (t borrowed, copied). Kept in id order; the selected entry
- * and the scroll position stay on the same tweets. An entry above the view
+ * and the scroll position stay on the same tweets, except that a selection
+ * on the newest entry with the view at the top moves to the new newest
+ * entry (the user is watching the head). An entry above the view
  * while scrolled away from the top counts as new. Returns false when the
  * id is already there, or when it is older than the oldest entry while
  * older pages remain (the page load will bring it, in its place).

@@ -83,8 +83,15 @@ insert_at_top_is_visible_without_new_marker(void **state)
 	assert_int_equal(tl.top, 0);
 	assert_int_equal(tl.new_count, 0);
 	assert_int_equal(tl.items[0].id, 11);
-	/* the selection stays on the tweet it was on */
-	assert_int_equal(timeline_selected(&tl)->id, 10);
+	/* watching the head, the selection follows it */
+	assert_int_equal(timeline_selected(&tl)->id, 11);
+	/* otherwise it stays on the tweet it was on */
+	timeline_select(&tl, 2);	/* id 9 */
+	t = tw(12);
+	assert_true(timeline_insert(&tl, &t));
+	assert_int_equal(tl.top, 0);
+	assert_int_equal(tl.new_count, 0);
+	assert_int_equal(timeline_selected(&tl)->id, 9);
 	timeline_release(&tl);
 }
 

@@ -1,0 +1,665 @@
+/*
+ * tui.c: chirp-tui's context: the stack of views, the status line, key
+ * dispatch through the views' tables, the live feed's events and the
+ * follow list.
+ */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_client.h"
+#include "timeutil.h"
+#include "tui.h"
+#include "validate.h"
+#include "wrap.h"
+#include "xmalloc.h"
+
+const struct view_type *const view_table[] = {
+	&view_timeline_type,
+	&view_users_type,
+	&view_compose_type,
+	&view_find_type,
+	&view_login_type,
+	&view_help_type,
+	NULL,
+};
+
+static void tui_key_help(struct view *, struct tui *);
+static void tui_key_home(struct view *, struct tui *);
+static void tui_key_own(struct view *, struct tui *);
+static void tui_key_find(struct view *, struct tui *);
+static void tui_key_back(struct view *, struct tui *);
+static void tui_key_redraw(struct view *, struct tui *);
+
+/* Keys of every view that does not take text. */
+const struct tui_binding tui_global_keys[] = {
+	{ '?', "?", "help", tui_key_help },
+	{ 'h', "h", "home timeline", tui_key_home },
+	{ 'u', "u", "your own timeline", tui_key_own },
+	{ '/', "/", "find a user", tui_key_find },
+	{ 'q', "q", "back, or quit on the home timeline", tui_key_back },
+	{ TUI_KEY_CTRL('l'), "^L", "redraw the screen", tui_key_redraw },
+	{ 0, NULL, NULL, NULL },
+};
+
+struct view *
+view_new(const struct view_type *type, void *data)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+
+	v->type = type;
+	v->data = data;
+	return v;
+}
+
+static void
+view_free(struct view *v)
+{
+	if (v == NULL)
+		return;
+	if (v->type->free != NULL)
+		v->type->free(v);
+	free(v);
+}
+
+void
+tui_push(struct tui *tui, struct view *v)
+{
+	/* a deep stack folds back to the bottom view */
+	if (tui->depth == TUI_STACK_MAX)
+		tui_pop_to_home(tui);
+	if (tui->depth == TUI_STACK_MAX) {
+		view_free(v);
+		return;
+	}
+	tui->stack[tui->depth++] = v;
+	tui->dirty = true;
+}
+
+void
+tui_pop(struct tui *tui)
+{
+	if (tui->depth == 0)
+		return;
+	view_free(tui->stack[--tui->depth]);
+	tui->stack[tui->depth] = NULL;
+	tui->dirty = true;
+	if (tui->depth == 0)
+		tui->running = false;
+}
+
+void
+tui_pop_to_home(struct tui *tui)
+{
+	while (tui->depth > 1)
+		tui_pop(tui);
+}
+
+struct view *
+tui_top(struct tui *tui)
+{
+	return tui->depth > 0 ? tui->stack[tui->depth - 1] : NULL;
+}
+
+static void
+tui_vmessage(struct tui *tui, bool error, const char *fmt, va_list ap)
+{
+	vsnprintf(tui->message, sizeof tui->message, fmt, ap);
+	tui->message_error = error;
+	tui->dirty = true;
+}
+
+void
+tui_message(struct tui *tui, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tui_vmessage(tui, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+tui_error(struct tui *tui, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tui_vmessage(tui, true, fmt, ap);
+	va_end(ap);
+}
+
+void
+tui_api_error(struct tui *tui, const char *what, const struct api_error *err)
+{
+	tui_error(tui, "%s: %s", what, err->message);
+	if (err->status == API_UNAUTHORIZED && tui->logged_in) {
+		tui->logged_in = false;
+		tui_error(tui, "%s: %s; log in again", what, err->message);
+		view_login_open(tui);
+	}
+}
+
+void
+tui_ask(struct tui *tui, const char *question, int64_t id,
+    void (*yes)(struct tui *, int64_t))
+{
+	snprintf(tui->confirm.question, sizeof tui->confirm.question, "%s",
+	    question);
+	tui->confirm.id = id;
+	tui->confirm.yes = yes;
+	tui->confirm.active = true;
+	tui->message[0] = '\0';
+	tui->dirty = true;
+}
+
+static void
+tui_key_help(struct view *v, struct tui *tui)
+{
+	(void)v;
+	view_help_open(tui);
+}
+
+static void
+tui_key_home(struct view *v, struct tui *tui)
+{
+	(void)v;
+	tui_pop_to_home(tui);
+}
+
+static void
+tui_key_own(struct view *v, struct tui *tui)
+{
+	(void)v;
+	tui_pop_to_home(tui);
+	view_timeline_open_user(tui, tui->cred.user_id, tui->cred.username);
+}
+
+static void
+tui_key_find(struct view *v, struct tui *tui)
+{
+	(void)v;
+	view_find_open(tui);
+}
+
+static void
+tui_key_back(struct view *v, struct tui *tui)
+{
+	(void)v;
+	tui_pop(tui);
+}
+
+static void
+tui_key_redraw(struct view *v, struct tui *tui)
+{
+	(void)v;
+	tui_redraw_all(tui);
+}
+
+/* The action bound to key in a table, or NULL. */
+static const struct tui_binding *
+tui_binding_find(const struct tui_binding *keys, int key)
+{
+	size_t i;
+
+	for (i = 0; keys != NULL && keys[i].key != 0; i++)
+		if (keys[i].key == key)
+			return &keys[i];
+	return NULL;
+}
+
+void
+tui_key(struct tui *tui, int key)
+{
+	struct view *v = tui_top(tui);
+	const struct tui_binding *b;
+
+	if (key == (TUI_KEY_FN | KEY_RESIZE)) {
+		tui_redraw_all(tui);
+		return;
+	}
+	if (tui->confirm.active) {
+		tui->confirm.active = false;
+		tui->dirty = true;
+		if (key == 'y' || key == 'Y')
+			tui->confirm.yes(tui, tui->confirm.id);
+		else
+			tui_message(tui, "cancelled");
+		return;
+	}
+	tui->message[0] = '\0';
+	tui->dirty = true;
+	if (v == NULL)
+		return;
+	b = tui_binding_find(v->type->keys, key);
+	if (b == NULL && !v->type->text_input)
+		b = tui_binding_find(tui_global_keys, key);
+	if (b != NULL)
+		b->fn(v, tui);
+	else if (v->type->key != NULL)
+		v->type->key(v, tui, key);
+}
+
+unsigned
+tui_attr(const struct tui *tui, int pair, unsigned fallback)
+{
+	if (tui->colors)
+		return (unsigned)COLOR_PAIR(pair);
+	return fallback;
+}
+
+void
+tui_put(int y, int x, int width, const char *text, unsigned attr)
+{
+	char *s;
+
+	if (width <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return;
+	if (x + width > COLS)
+		width = COLS - x;
+	s = wrap_fit(text, width);
+	attron((int)attr);
+	mvaddstr(y, x, s);
+	attroff((int)attr);
+	free(s);
+}
+
+void
+tui_when(int64_t ms, char *out, size_t size)
+{
+	int64_t age = (time_now_ms() - ms) / 1000;
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (age < 0)
+		age = 0;
+	if (age < 60)
+		snprintf(out, size, "%llds", (long long)age);
+	else if (age < 3600)
+		snprintf(out, size, "%lldm", (long long)(age / 60));
+	else if (age < 86400)
+		snprintf(out, size, "%lldh", (long long)(age / 3600));
+	else if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%b %d", &tm) == 0)
+		snprintf(out, size, "?");
+}
+
+/* The live state for the right of the status line. */
+static void
+tui_live_state(const struct tui *tui, char *out, size_t size)
+{
+	int64_t left;
+
+	if (tui->feed == NULL) {
+		snprintf(out, size, "offline");
+		return;
+	}
+	switch (tui->feed_state) {
+	case FEED_LIVE:
+		snprintf(out, size, "live");
+		break;
+	case FEED_CONNECTING:
+		snprintf(out, size, "connecting");
+		break;
+	case FEED_RECONNECTING:
+		left = (tui->retry_at_ms - time_mono_ms() + 999) / 1000;
+		snprintf(out, size, "reconnecting in %llds",
+		    (long long)(left > 0 ? left : 0));
+		break;
+	case FEED_REFUSED:
+		snprintf(out, size, "offline: token refused");
+		break;
+	case FEED_CLOSED:
+	default:
+		snprintf(out, size, "offline");
+		break;
+	}
+}
+
+static void
+tui_draw_status(struct tui *tui)
+{
+	char state[64], left[300];
+	unsigned bar = tui_attr(tui, TUI_COLOR_BAR, A_REVERSE);
+	int y = LINES - 1, sw;
+
+	tui_live_state(tui, state, sizeof state);
+	attron((int)bar);
+	mvhline(y, 0, ' ', COLS);
+	attroff((int)bar);
+	sw = wrap_width(state) + 2;
+	if (tui->confirm.active)
+		snprintf(left, sizeof left, " %s", tui->confirm.question);
+	else if (tui->message[0] != '\0')
+		snprintf(left, sizeof left, " %s", tui->message);
+	else if (tui->logged_in)
+		snprintf(left, sizeof left, " @%s  %s", tui->cred.username,
+		    tui->server);
+	else
+		snprintf(left, sizeof left, " not logged in  %s", tui->server);
+	if (tui->message[0] != '\0' && tui->message_error && !tui->confirm.active)
+		tui_put(y, 0, COLS - sw, left,
+		    tui_attr(tui, TUI_COLOR_ERROR, A_REVERSE) | A_BOLD);
+	else
+		tui_put(y, 0, COLS - sw, left, bar |
+		    (tui->confirm.active ? A_BOLD : 0));
+	tui_put(y, COLS - sw + 1, sw - 1, state,
+	    (tui->feed_state == FEED_LIVE && tui->feed != NULL ?
+	    tui_attr(tui, TUI_COLOR_LIVE, A_REVERSE) : bar) | A_BOLD);
+}
+
+void
+tui_draw(struct tui *tui)
+{
+	struct view *v = tui_top(tui);
+	unsigned bar = tui_attr(tui, TUI_COLOR_BAR, A_REVERSE);
+	int rw;
+
+	if (!tui->dirty)
+		return;
+	tui->dirty = false;
+	erase();
+	if (v != NULL) {
+		v->title[0] = v->title_right[0] = '\0';
+		v->type->draw(v, tui);
+		attron((int)bar);
+		mvhline(0, 0, ' ', COLS);
+		attroff((int)bar);
+		rw = v->title_right[0] != '\0' ? wrap_width(v->title_right) + 2 :
+		    0;
+		tui_put(0, 0, COLS - rw, v->title, bar | A_BOLD);
+		if (rw > 0)
+			tui_put(0, COLS - rw + 1, rw - 1, v->title_right,
+			    tui_attr(tui, TUI_COLOR_NEW, A_REVERSE) | A_BOLD);
+	}
+	tui_draw_status(tui);
+	refresh();
+}
+
+void
+tui_redraw_all(struct tui *tui)
+{
+	clearok(curscr, TRUE);
+	tui->dirty = true;
+	tui_draw(tui);
+}
+
+void
+tui_broadcast_tweet(struct tui *tui, const struct tweet *t)
+{
+	int i;
+
+	for (i = 0; i < tui->depth; i++)
+		if (tui->stack[i]->type->on_tweet != NULL)
+			tui->stack[i]->type->on_tweet(tui->stack[i], tui, t);
+	tui->dirty = true;
+}
+
+void
+tui_broadcast_delete(struct tui *tui, int64_t id)
+{
+	int i;
+
+	for (i = 0; i < tui->depth; i++)
+		if (tui->stack[i]->type->on_delete != NULL)
+			tui->stack[i]->type->on_delete(tui->stack[i], tui, id);
+	tui->dirty = true;
+}
+
+void
+tui_feed_event(json_t *event, const char *raw, void *arg)
+{
+	struct tui *tui = arg;
+	const char *type = json_string_value(json_object_get(event, "type"));
+	struct tweet t;
+	int64_t id;
+
+	(void)raw;
+	if (type == NULL)
+		return;
+	if (strcmp(type, "tweet") == 0) {
+		if (!model_tweet_parse(json_object_get(event, "tweet"), &t))
+			return;
+		tui_broadcast_tweet(tui, &t);
+		model_tweet_release(&t);
+	} else if (strcmp(type, "delete") == 0) {
+		if (model_get_id(event, "tweetId", &id))
+			tui_broadcast_delete(tui, id);
+	}
+	tui_draw(tui);
+}
+
+void
+tui_feed_state(enum feed_state state, int retry_in_s, void *arg)
+{
+	struct tui *tui = arg;
+
+	tui->feed_state = state;
+	if (state == FEED_RECONNECTING)
+		tui->retry_at_ms = time_mono_ms() + (int64_t)retry_in_s * 1000;
+	if (state == FEED_REFUSED)
+		tui_error(tui, "the live feed refused the token; log in again");
+	tui->dirty = true;
+	tui_draw(tui);
+}
+
+size_t
+tui_tweets_parse(const json_t *answer, struct tweet **out)
+{
+	const json_t *arr = json_object_get(answer, "tweets");
+	size_t i, n = 0;
+
+	*out = NULL;
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
+		return 0;
+	*out = xcalloc(json_array_size(arr), sizeof **out);
+	for (i = 0; i < json_array_size(arr); i++)
+		if (model_tweet_parse(json_array_get(arr, i), &(*out)[n]))
+			n++;
+	return n;
+}
+
+void
+tui_tweets_free(struct tweet *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		model_tweet_release(&t[i]);
+	free(t);
+}
+
+void
+tui_following_load(struct tui *tui)
+{
+	struct api_error err;
+	json_t *answer = NULL;
+	const json_t *ids;
+	char *path, *cursor = NULL;
+	const char *next;
+	size_t i;
+	int pages;
+	int64_t id;
+
+	tui->nfollowing = 0;
+	for (pages = 0; pages < 20; pages++) {
+		if (cursor != NULL) {
+			char *esc = http_client_escape(cursor);
+
+			path = xasprintf("/users/%lld/followings?limit=1000"
+			    "&cursor=%s", (long long)tui->cred.user_id, esc);
+			free(esc);
+		} else
+			path = xasprintf("/users/%lld/followings?limit=1000",
+			    (long long)tui->cred.user_id);
+		free(cursor);
+		cursor = NULL;
+		if (api_call(tui->api, "GET", path, NULL, NULL, &answer,
+		    &err) != API_OK) {
+			free(path);
+			tui_api_error(tui, "cannot read whom you follow", &err);
+			return;
+		}
+		free(path);
+		ids = json_object_get(answer, "followings");
+		for (i = 0; i < json_array_size(ids); i++) {
+			json_t *s = json_array_get(ids, i);
+
+			if (!json_is_string(s) ||
+			    !validate_id(json_string_value(s), &id))
+				continue;
+			if (tui->nfollowing == tui->capfollowing) {
+				tui->capfollowing = tui->capfollowing ?
+				    tui->capfollowing * 2 : 64;
+				tui->following = xrealloc(tui->following,
+				    tui->capfollowing * sizeof(int64_t));
+			}
+			tui->following[tui->nfollowing++] = id;
+		}
+		next = json_string_value(json_object_get(answer,
+		    "nextCursor"));
+		if (next != NULL)
+			cursor = xstrdup(next);
+		json_decref(answer);
+		if (cursor == NULL)
+			break;
+	}
+	free(cursor);
+}
+
+bool
+tui_is_following(const struct tui *tui, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < tui->nfollowing; i++)
+		if (tui->following[i] == id)
+			return true;
+	return false;
+}
+
+static void
+tui_following_set(struct tui *tui, int64_t id, bool on)
+{
+	size_t i;
+
+	for (i = 0; i < tui->nfollowing; i++) {
+		if (tui->following[i] == id) {
+			if (!on)
+				tui->following[i] =
+				    tui->following[--tui->nfollowing];
+			return;
+		}
+	}
+	if (!on)
+		return;
+	if (tui->nfollowing == tui->capfollowing) {
+		tui->capfollowing = tui->capfollowing ? tui->capfollowing * 2 :
+		    64;
+		tui->following = xrealloc(tui->following,
+		    tui->capfollowing * sizeof(int64_t));
+	}
+	tui->following[tui->nfollowing++] = id;
+}
+
+void
+tui_toggle_follow(struct tui *tui, int64_t user_id, const char *username)
+{
+	struct api_error err;
+	json_t *body, *answer = NULL;
+	bool on = !tui_is_following(tui, user_id);
+	char *path;
+	enum api_status st;
+
+	if (user_id == tui->cred.user_id) {
+		tui_error(tui, "that is you");
+		return;
+	}
+	body = json_object();
+	json_object_set_new(body, on ? "followUserId" : "unfollowUserId",
+	    model_id_json(user_id));
+	path = xasprintf("/users/%lld/%s", (long long)tui->cred.user_id,
+	    on ? "follow" : "unfollow");
+	st = api_call(tui->api, on ? "POST" : "DELETE", path, body, NULL,
+	    &answer, &err);
+	free(path);
+	json_decref(body);
+	json_decref(answer);
+	if (st != API_OK) {
+		tui_api_error(tui, on ? "cannot follow" : "cannot unfollow",
+		    &err);
+		return;
+	}
+	tui_following_set(tui, user_id, on);
+	/* the home timeline gains or loses that author's tweets */
+	if (tui->depth > 0 && tui->stack[0]->type->reload != NULL)
+		tui->stack[0]->type->reload(tui->stack[0], tui);
+	tui_message(tui, on ? "following @%s" : "unfollowed @%s", username);
+}
+
+/* Start (or restart) the live feed after the newest tweet on screen. */
+static void
+tui_feed_start(struct tui *tui)
+{
+	struct feed_client_config cfg;
+	int64_t since = 0;
+
+	feed_client_free(tui->feed);
+	tui->feed = NULL;
+	if (tui->depth > 0 && tui->stack[0]->type == &view_timeline_type)
+		since = view_timeline_newest(tui->stack[0]);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.server = tui->server;
+	cfg.token = tui->cred.token;
+	cfg.since = since;
+	cfg.on_event = tui_feed_event;
+	cfg.on_state = tui_feed_state;
+	cfg.arg = tui;
+	tui->feed_state = FEED_CONNECTING;
+	tui->feed = feed_client_new(&cfg);
+	if (tui->feed == NULL) {
+		tui_error(tui, "cannot start the live feed");
+		return;
+	}
+	if (tui->watch_stdin != NULL)
+		feed_client_watch_fd(tui->feed, 0, tui->watch_stdin, tui);
+}
+
+void
+tui_session_start(struct tui *tui)
+{
+	tui->session_start = true;
+}
+
+/* The home timeline, the follow list and the feed for a fresh login. */
+static void
+tui_session_begin(struct tui *tui)
+{
+	while (tui->depth > 0)
+		tui_pop(tui);
+	tui->running = true;
+	tui->logged_in = true;
+	api_set_token(tui->api, tui->cred.token);
+	view_timeline_open_home(tui);
+	if (!tui->logged_in)
+		return;		/* the token was refused: the login shows */
+	tui_following_load(tui);
+	tui_feed_start(tui);
+}
+
+void
+tui_poll(struct tui *tui)
+{
+	if (tui->session_start) {
+		tui->session_start = false;
+		tui_session_begin(tui);
+	}
+	if (tui->feed_reconnect) {
+		tui->feed_reconnect = false;
+		if (tui->feed != NULL)
+			feed_client_reconnect(tui->feed);
+	}
+}

@@ -1,0 +1,179 @@
+/*
+ * view-compose.c: write a tweet. Shows the characters left of 280 (code
+ * points, as the server counts them); refuses empty, blank or too long
+ * text with a message. Enter sends with an Idempotency-Key kept for the
+ * whole compose, so that a retry after a lost answer posts nothing twice;
+ * Esc cancels.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "rand.h"
+#include "tui.h"
+#include "validate.h"
+#include "wrap.h"
+#include "xmalloc.h"
+
+struct view_compose {
+	struct field text;
+	char key[33];		/* Idempotency-Key of this tweet */
+};
+
+static void
+view_compose_send(struct view *v, struct tui *tui)
+{
+	struct view_compose *vc = v->data;
+	struct api_error err;
+	enum content_error ce;
+	json_t *body, *answer = NULL;
+	struct tweet t;
+	enum api_status st;
+
+	ce = validate_content(vc->text.text, vc->text.len);
+	if (ce != CONTENT_OK) {
+		tui_error(tui, "%s", validate_content_message(ce));
+		return;
+	}
+	body = json_object();
+	json_object_set_new(body, "userId", model_id_json(tui->cred.user_id));
+	json_object_set_new(body, "content", json_string(vc->text.text));
+	st = api_call(tui->api, "POST", "/tweets", body, vc->key, &answer,
+	    &err);
+	json_decref(body);
+	if (st != API_OK) {
+		/* the text stays: Enter again retries with the same key */
+		tui_api_error(tui, "cannot post", &err);
+		return;
+	}
+	/* show it now; the live feed's copy of it is then a duplicate */
+	if (model_tweet_parse(answer, &t)) {
+		tui_broadcast_tweet(tui, &t);
+		model_tweet_release(&t);
+	}
+	json_decref(answer);
+	tui_pop(tui);		/* frees this view */
+	tui_message(tui, "posted");
+}
+
+static void
+view_compose_cancel(struct view *v, struct tui *tui)
+{
+	(void)v;
+	tui_pop(tui);
+	tui_message(tui, "cancelled");
+}
+
+static void
+view_compose_backspace(struct view *v, struct tui *tui)
+{
+	struct view_compose *vc = v->data;
+
+	(void)tui;
+	field_backspace(&vc->text);
+}
+
+static void
+view_compose_word(struct view *v, struct tui *tui)
+{
+	struct view_compose *vc = v->data;
+
+	(void)tui;
+	field_delete_word(&vc->text);
+}
+
+static void
+view_compose_clear(struct view *v, struct tui *tui)
+{
+	struct view_compose *vc = v->data;
+
+	(void)tui;
+	field_clear(&vc->text);
+}
+
+static const struct tui_binding view_compose_keys[] = {
+	{ '\r', "Enter", "send", view_compose_send },
+	{ '\n', NULL, NULL, view_compose_send },
+	{ TUI_KEY_FN | KEY_ENTER, NULL, NULL, view_compose_send },
+	{ TUI_KEY_ESC, "Esc", "cancel", view_compose_cancel },
+	{ TUI_KEY_FN | KEY_BACKSPACE, "Backspace", "delete a character",
+	    view_compose_backspace },
+	{ 127, NULL, NULL, view_compose_backspace },
+	{ 8, NULL, NULL, view_compose_backspace },
+	{ TUI_KEY_CTRL('w'), "^W", "delete a word", view_compose_word },
+	{ TUI_KEY_CTRL('u'), "^U", "clear", view_compose_clear },
+	{ 0, NULL, NULL, NULL },
+};
+
+static void
+view_compose_key(struct view *v, struct tui *tui, int key)
+{
+	struct view_compose *vc = v->data;
+
+	if (key & TUI_KEY_FN)
+		return;
+	if (key == '\t')
+		key = ' ';
+	if (!field_add(&vc->text, key) && key >= 0x20)
+		tui_error(tui, "the text cannot grow any longer");
+}
+
+static void
+view_compose_draw(struct view *v, struct tui *tui)
+{
+	struct view_compose *vc = v->data;
+	struct wrap_lines w;
+	long n = validate_utf8_count(vc->text.text, vc->text.len);
+	long left = TWEET_MAX_CHARS - (n < 0 ? 0 : n);
+	int width = COLS - 4 > 8 ? COLS - 4 : 8, y = 2, last = LINES - 4;
+	char buf[64];
+	size_t i, first = 0;
+
+	snprintf(v->title, sizeof v->title, " chirp: new tweet as @%s",
+	    tui->cred.username);
+	snprintf(v->title_right, sizeof v->title_right, "%ld left", left);
+	/* the text with a cursor, its end in view */
+	{
+		char *shown = xasprintf("%s_", vc->text.text);
+
+		wrap_text(shown, width, &w);
+		free(shown);
+	}
+	if ((int)w.n > last - y + 1)
+		first = w.n - (size_t)(last - y + 1);
+	for (i = first; i < w.n && y <= last; i++, y++)
+		tui_put(y, 2, width, w.line[i], 0);
+	wrap_release(&w);
+	snprintf(buf, sizeof buf, "%ld characters left", left);
+	tui_put(LINES - 3, 2, COLS - 4, buf, left < 0 ?
+	    tui_attr(tui, TUI_COLOR_ERROR, A_BOLD) | A_BOLD :
+	    tui_attr(tui, TUI_COLOR_DIM, A_DIM));
+	tui_put(LINES - 2, 2, COLS - 4, "Enter: send   Esc: cancel",
+	    tui_attr(tui, TUI_COLOR_DIM, A_DIM));
+}
+
+static void
+view_compose_free(struct view *v)
+{
+	free(v->data);
+}
+
+const struct view_type view_compose_type = {
+	.name = "compose",
+	.keys = view_compose_keys,
+	.text_input = true,
+	.free = view_compose_free,
+	.draw = view_compose_draw,
+	.key = view_compose_key,
+};
+
+void
+view_compose_open(struct tui *tui)
+{
+	struct view_compose *vc = xcalloc(1, sizeof *vc);
+
+	rand_hex(vc->key, 16);
+	tui_push(tui, view_new(&view_compose_type, vc));
+}

@@ -1,0 +1,506 @@
+/*
+ * view-timeline.c: a timeline on screen: the home timeline, a user's, or
+ * your own. New entries arrive live at the top; scrolled away from the top
+ * the view stays put and the title counts them ("3 new"). Moving past the
+ * end loads older entries.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeline.h"
+#include "tui.h"
+#include "wrap.h"
+#include "xmalloc.h"
+
+struct view_timeline {
+	struct timeline tl;
+	bool home;
+	int64_t user_id;	/* whose timeline; yourself for home */
+	char username[33];
+	bool have_profile;
+	int64_t followers;
+	int64_t followings;
+	int page;		/* entries on one screen, for PgUp/PgDn */
+};
+
+/* Columns of the text of an entry. */
+static int
+view_timeline_text_width(void)
+{
+	return COLS - 4 > 8 ? COLS - 4 : 8;
+}
+
+/* Rows an entry takes: its header, its text, a blank line. */
+static int
+view_timeline_height(const struct tweet *t, int width)
+{
+	struct wrap_lines w;
+	int h;
+
+	wrap_text(t->content, width, &w);
+	h = (int)w.n + 2;
+	wrap_release(&w);
+	return h;
+}
+
+static void
+view_timeline_profile(struct view_timeline *vt, struct tui *tui)
+{
+	struct api_error err;
+	json_t *answer = NULL;
+	char path[64];
+
+	snprintf(path, sizeof path, "/users/%lld", (long long)vt->user_id);
+	if (api_call(tui->api, "GET", path, NULL, NULL, &answer, &err) !=
+	    API_OK)
+		return;
+	vt->followers = json_integer_value(json_object_get(answer,
+	    "followersCount"));
+	vt->followings = json_integer_value(json_object_get(answer,
+	    "followingsCount"));
+	vt->have_profile = true;
+	json_decref(answer);
+}
+
+/* GET a page of this timeline: limit entries, before an id (0: newest). */
+static int
+view_timeline_fetch(struct view_timeline *vt, struct tui *tui, int limit,
+    int64_t before, struct tweet **items, size_t *n)
+{
+	struct api_error err;
+	json_t *answer = NULL;
+	char path[160], extra[48] = "";
+
+	*items = NULL;
+	*n = 0;
+	if (before > 0)
+		snprintf(extra, sizeof extra, "&before=%lld",
+		    (long long)before);
+	snprintf(path, sizeof path, "/tweets/%s/%lld?limit=%d%s",
+	    vt->home ? "homeTimeline" : "userTimeline",
+	    (long long)vt->user_id, limit, extra);
+	if (api_call(tui->api, "GET", path, NULL, NULL, &answer, &err) !=
+	    API_OK) {
+		tui_api_error(tui, "cannot load the timeline", &err);
+		return -1;
+	}
+	*n = tui_tweets_parse(answer, items);
+	json_decref(answer);
+	return 0;
+}
+
+/* The newest page again, as long as what is loaded (up to 100). */
+static void
+view_timeline_refresh(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	struct tweet *items;
+	size_t n;
+	int limit = TUI_PAGE;
+
+	if (vt->tl.len > (size_t)limit)
+		limit = vt->tl.len > 100 ? 100 : (int)vt->tl.len;
+	if (view_timeline_fetch(vt, tui, limit, 0, &items, &n) < 0)
+		return;
+	timeline_replace(&vt->tl, items, n, n == (size_t)limit);
+	tui_tweets_free(items, n);
+	if (!vt->home)
+		view_timeline_profile(vt, tui);
+	tui->dirty = true;
+}
+
+static void
+view_timeline_older(struct view_timeline *vt, struct tui *tui)
+{
+	struct tweet *items;
+	size_t n;
+
+	if (vt->tl.at_end || vt->tl.len == 0)
+		return;
+	if (view_timeline_fetch(vt, tui, TUI_PAGE, timeline_oldest_id(&vt->tl),
+	    &items, &n) < 0)
+		return;
+	timeline_append_older(&vt->tl, items, n, TUI_PAGE);
+	tui_tweets_free(items, n);
+}
+
+/* After a move: at the last entry, bring the next older page. */
+static void
+view_timeline_moved(struct view_timeline *vt, struct tui *tui)
+{
+	if (vt->tl.len > 0 && vt->tl.selected + 1 >= vt->tl.len)
+		view_timeline_older(vt, tui);
+}
+
+static void
+view_timeline_down(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+
+	if (vt->tl.len > 0 && vt->tl.selected + 1 >= vt->tl.len) {
+		view_timeline_older(vt, tui);
+		if (vt->tl.at_end && vt->tl.selected + 1 >= vt->tl.len)
+			tui_message(tui, "the end of the timeline");
+	}
+	timeline_move(&vt->tl, 1);
+	view_timeline_moved(vt, tui);
+}
+
+static void
+view_timeline_up(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+
+	(void)tui;
+	timeline_move(&vt->tl, -1);
+	if (vt->tl.selected == 0)
+		timeline_set_top(&vt->tl, 0);
+}
+
+static void
+view_timeline_first(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+
+	(void)tui;
+	timeline_select(&vt->tl, 0);
+	timeline_set_top(&vt->tl, 0);
+}
+
+static void
+view_timeline_last(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+
+	timeline_select(&vt->tl, SIZE_MAX);
+	view_timeline_moved(vt, tui);
+}
+
+static void
+view_timeline_page_down(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+
+	timeline_move(&vt->tl, vt->page > 1 ? vt->page : 1);
+	timeline_set_top(&vt->tl, vt->tl.selected);
+	view_timeline_moved(vt, tui);
+}
+
+static void
+view_timeline_page_up(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	long step = vt->page > 1 ? vt->page : 1;
+
+	(void)tui;
+	timeline_move(&vt->tl, -step);
+	timeline_set_top(&vt->tl, vt->tl.top > (size_t)step ?
+	    vt->tl.top - (size_t)step : 0);
+}
+
+static void
+view_timeline_compose(struct view *v, struct tui *tui)
+{
+	(void)v;
+	view_compose_open(tui);
+}
+
+static void
+view_timeline_delete_yes(struct tui *tui, int64_t id)
+{
+	struct api_error err;
+	json_t *answer = NULL;
+	char path[64];
+	enum api_status st;
+
+	snprintf(path, sizeof path, "/tweets/%lld", (long long)id);
+	st = api_call(tui->api, "DELETE", path, NULL, NULL, &answer, &err);
+	json_decref(answer);
+	if (st != API_OK && st != API_NOT_FOUND) {
+		tui_api_error(tui, "cannot delete", &err);
+		return;
+	}
+	tui_broadcast_delete(tui, id);
+	tui_message(tui, "deleted");
+}
+
+static void
+view_timeline_delete(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	const struct tweet *t = timeline_selected(&vt->tl);
+	char q[128], *text;
+
+	if (t == NULL)
+		return;
+	if (t->user_id != tui->cred.user_id) {
+		tui_error(tui, "you can only delete your own tweets");
+		return;
+	}
+	text = wrap_fit(t->content, 40);
+	snprintf(q, sizeof q, "delete \"%s\"? (y/n)", text);
+	free(text);
+	tui_ask(tui, q, t->id, view_timeline_delete_yes);
+}
+
+static void
+view_timeline_follow(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	const struct tweet *t = timeline_selected(&vt->tl);
+	char name[33];
+	int64_t id;
+
+	if (t == NULL) {
+		if (vt->home || vt->user_id == tui->cred.user_id)
+			return;
+		id = vt->user_id;
+		snprintf(name, sizeof name, "%s", vt->username);
+	} else {
+		id = t->user_id;
+		snprintf(name, sizeof name, "%s", t->username);
+	}
+	/* refreshes the home timeline, which may be this very view */
+	tui_toggle_follow(tui, id, name);
+	if (!vt->home)
+		view_timeline_profile(vt, tui);
+}
+
+static void
+view_timeline_author(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	const struct tweet *t = timeline_selected(&vt->tl);
+
+	if (t == NULL)
+		return;
+	if (!vt->home && t->user_id == vt->user_id) {
+		tui_message(tui, "this is @%s's timeline", vt->username);
+		return;
+	}
+	view_timeline_open_user(tui, t->user_id, t->username);
+}
+
+static void
+view_timeline_reload(struct view *v, struct tui *tui)
+{
+	view_timeline_refresh(v, tui);
+	tui_message(tui, "refreshed");
+}
+
+static void
+view_timeline_followers(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+
+	view_users_open(tui, vt->user_id, vt->username, true);
+}
+
+static void
+view_timeline_following(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+
+	view_users_open(tui, vt->user_id, vt->username, false);
+}
+
+static const struct tui_binding view_timeline_keys[] = {
+	{ 'j', "j, down", "next tweet (older)", view_timeline_down },
+	{ TUI_KEY_FN | KEY_DOWN, NULL, NULL, view_timeline_down },
+	{ 'k', "k, up", "previous tweet (newer)", view_timeline_up },
+	{ TUI_KEY_FN | KEY_UP, NULL, NULL, view_timeline_up },
+	{ 'g', "g, Home", "newest tweet", view_timeline_first },
+	{ TUI_KEY_FN | KEY_HOME, NULL, NULL, view_timeline_first },
+	{ 'G', "G, End", "oldest loaded tweet", view_timeline_last },
+	{ TUI_KEY_FN | KEY_END, NULL, NULL, view_timeline_last },
+	{ TUI_KEY_FN | KEY_NPAGE, "PgDn", "a screen down",
+	    view_timeline_page_down },
+	{ ' ', NULL, NULL, view_timeline_page_down },
+	{ TUI_KEY_FN | KEY_PPAGE, "PgUp", "a screen up",
+	    view_timeline_page_up },
+	{ 'c', "c", "compose a tweet", view_timeline_compose },
+	{ 'd', "d", "delete your selected tweet", view_timeline_delete },
+	{ 'f', "f", "follow or unfollow the selected author",
+	    view_timeline_follow },
+	{ '\r', "Enter", "the selected author's timeline",
+	    view_timeline_author },
+	{ '\n', NULL, NULL, view_timeline_author },
+	{ TUI_KEY_FN | KEY_ENTER, NULL, NULL, view_timeline_author },
+	{ 'r', "r", "refresh", view_timeline_reload },
+	{ 'F', "F", "followers of this timeline's user",
+	    view_timeline_followers },
+	{ 'W', "W", "whom this timeline's user follows",
+	    view_timeline_following },
+	{ 0, NULL, NULL, NULL },
+};
+
+/* Move the view so that the selected entry is on screen. */
+static void
+view_timeline_scroll(struct view_timeline *vt, int rows, int width)
+{
+	struct timeline *tl = &vt->tl;
+	size_t top = tl->top, i;
+	int sum = 0;
+
+	if (tl->len == 0)
+		return;
+	if (tl->selected < top)
+		top = tl->selected;
+	for (i = top; i <= tl->selected; i++)
+		sum += view_timeline_height(&tl->items[i], width);
+	if (sum > rows) {
+		top = tl->selected;
+		sum = view_timeline_height(&tl->items[top], width);
+		while (top > 0) {
+			int h = view_timeline_height(&tl->items[top - 1],
+			    width);
+
+			if (sum + h > rows)
+				break;
+			sum += h;
+			top--;
+		}
+	}
+	timeline_set_top(tl, top);
+}
+
+static void
+view_timeline_draw(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	struct timeline *tl = &vt->tl;
+	int width = view_timeline_text_width(), y = 1, last = LINES - 2;
+	unsigned name_attr = tui_attr(tui, TUI_COLOR_NAME, 0) | A_BOLD;
+	unsigned dim = tui_attr(tui, TUI_COLOR_DIM, A_DIM);
+	struct wrap_lines w;
+	char when[32], head[96];
+	size_t i, k;
+	int fully = 0, x;
+
+	if (vt->home)
+		snprintf(v->title, sizeof v->title, " chirp: home");
+	else if (vt->have_profile)
+		snprintf(v->title, sizeof v->title,
+		    " @%s: %lld followers, %lld following%s", vt->username,
+		    (long long)vt->followers, (long long)vt->followings,
+		    vt->user_id == tui->cred.user_id ? " (you)" :
+		    tui_is_following(tui, vt->user_id) ? ", followed" : "");
+	else
+		snprintf(v->title, sizeof v->title, " @%s", vt->username);
+	view_timeline_scroll(vt, last, width);
+	if (tl->new_count > 0)
+		snprintf(v->title_right, sizeof v->title_right, "%zu new ^",
+		    tl->new_count);
+	if (tl->len == 0) {
+		tui_put(2, 2, COLS - 4, vt->home ?
+		    "Nothing here yet. Press c to write a tweet, / to find "
+		    "people to follow." : "No tweets yet.", dim);
+		return;
+	}
+	for (i = tl->top; i < tl->len && y <= last; i++) {
+		const struct tweet *t = &tl->items[i];
+		bool sel = i == tl->selected;
+
+		tui_when(t->created_ms, when, sizeof when);
+		if (sel) {
+			attron(A_REVERSE);
+			mvhline(y, 0, ' ', COLS);
+			attroff(A_REVERSE);
+			tui_put(y, 0, 1, ">", A_REVERSE | A_BOLD);
+		}
+		snprintf(head, sizeof head, "@%s", t->username);
+		tui_put(y, 2, COLS - 2, head, sel ? A_REVERSE | A_BOLD :
+		    name_attr);
+		x = 2 + wrap_width(head) + 2;
+		tui_put(y, x, COLS - x, when, sel ? A_REVERSE : dim);
+		y++;
+		wrap_text(t->content, width, &w);
+		for (k = 0; k < w.n && y <= last; k++, y++)
+			tui_put(y, 2, width, w.line[k], 0);
+		if (k == w.n && y <= last + 1)
+			fully++;
+		wrap_release(&w);
+		y++;
+	}
+	vt->page = fully > 0 ? fully : 1;
+	if (i == tl->len && y <= last)
+		tui_put(y, 2, COLS - 4, tl->at_end ? "- end of the timeline -" :
+		    "- j for older tweets -", dim);
+}
+
+static void
+view_timeline_on_tweet(struct view *v, struct tui *tui,
+    const struct tweet *t)
+{
+	struct view_timeline *vt = v->data;
+
+	(void)tui;
+	if (vt->home || t->user_id == vt->user_id)
+		timeline_insert(&vt->tl, t);
+}
+
+static void
+view_timeline_on_delete(struct view *v, struct tui *tui, int64_t id)
+{
+	struct view_timeline *vt = v->data;
+
+	(void)tui;
+	timeline_remove(&vt->tl, id);
+}
+
+static void
+view_timeline_free(struct view *v)
+{
+	struct view_timeline *vt = v->data;
+
+	timeline_release(&vt->tl);
+	free(vt);
+}
+
+const struct view_type view_timeline_type = {
+	.name = "timeline",
+	.keys = view_timeline_keys,
+	.free = view_timeline_free,
+	.draw = view_timeline_draw,
+	.on_tweet = view_timeline_on_tweet,
+	.on_delete = view_timeline_on_delete,
+	.reload = view_timeline_refresh,
+};
+
+static void
+view_timeline_open(struct tui *tui, bool home, int64_t user_id,
+    const char *username)
+{
+	struct view_timeline *vt = xcalloc(1, sizeof *vt);
+	struct view *v = view_new(&view_timeline_type, vt);
+
+	timeline_init(&vt->tl);
+	vt->home = home;
+	vt->user_id = user_id;
+	snprintf(vt->username, sizeof vt->username, "%s", username);
+	tui_push(tui, v);
+	view_timeline_refresh(v, tui);
+}
+
+void
+view_timeline_open_home(struct tui *tui)
+{
+	view_timeline_open(tui, true, tui->cred.user_id, tui->cred.username);
+}
+
+void
+view_timeline_open_user(struct tui *tui, int64_t user_id,
+    const char *username)
+{
+	view_timeline_open(tui, false, user_id, username);
+}
+
+int64_t
+view_timeline_newest(struct view *v)
+{
+	struct view_timeline *vt = v->data;
+
+	return timeline_newest_id(&vt->tl);
+}
