@@ -1,0 +1,209 @@
+/* model.c: the JSON shapes of API.md (users, tweets, errors, ids). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "model.h"
+#include "timeutil.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+json_t *
+model_id_json(int64_t id)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)id);
+	return json_string(buf);
+}
+
+static json_t *
+time_json(int64_t ms)
+{
+	char buf[TIME_RFC3339_LEN];
+
+	time_format_rfc3339(ms, buf);
+	return json_string(buf);
+}
+
+/*
+ * A JSON string of exactly these bytes. Text from our databases is valid
+ * UTF-8; should it not be, an empty string keeps the answer valid JSON.
+ */
+static json_t *
+text_json(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, len);
+
+	if (j == NULL) {
+		log_warnx("text that is not UTF-8 left out of an answer");
+		j = json_string("");
+	}
+	return j;
+}
+
+json_t *
+model_user_json(const struct user *u)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "userId", model_id_json(u->id));
+	json_object_set_new(o, "username",
+	    text_json(u->username, strnlen(u->username, sizeof(u->username))));
+	json_object_set_new(o, "createdAt", time_json(u->created_ms));
+	json_object_set_new(o, "followersCount",
+	    json_integer((json_int_t)u->followers));
+	json_object_set_new(o, "followingsCount",
+	    json_integer((json_int_t)u->followings));
+	return o;
+}
+
+json_t *
+model_tweet_json(const struct tweet *t)
+{
+	json_t *o = json_object();
+	const char *content = t->content ? t->content : "";
+
+	json_object_set_new(o, "tweetId", model_id_json(t->id));
+	json_object_set_new(o, "userId", model_id_json(t->user_id));
+	json_object_set_new(o, "username",
+	    text_json(t->username, strnlen(t->username, sizeof(t->username))));
+	json_object_set_new(o, "content", text_json(content, strlen(content)));
+	json_object_set_new(o, "timestamp", time_json(t->created_ms));
+	return o;
+}
+
+json_t *
+model_error_json(const char *code, const char *message)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "error", text_json(code, strlen(code)));
+	json_object_set_new(o, "message", text_json(message,
+	    strlen(message)));
+	return o;
+}
+
+bool
+model_get_id(const json_t *obj, const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	int64_t id;
+
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v) ||
+	    !validate_id(json_string_value(v), &id))
+		return false;
+	*out = id;
+	return true;
+}
+
+/* n decimal digits at s; -1 when one is not a digit. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * "YYYY-MM-DDTHH:MM:SS[.fff...]Z", as time_format_rfc3339 writes it, to
+ * milliseconds since the epoch; false when not that shape.
+ */
+static bool
+parse_rfc3339(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	int year, mon, day, hour, min, sec, frac = 0, i;
+	size_t len = strlen(s);
+	time_t secs;
+
+	if (len < 20 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+		return false;
+	year = digits(s, 4);
+	mon = digits(s + 5, 2);
+	day = digits(s + 8, 2);
+	hour = digits(s + 11, 2);
+	min = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (year < 0 || mon < 1 || mon > 12 || day < 1 || day > 31 ||
+	    hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 ||
+	    sec > 60)
+		return false;
+	s += 19;
+	if (*s == '.') {
+		s++;
+		for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+			if (i < 3)
+				frac = frac * 10 + (s[i] - '0');
+		if (i == 0)
+			return false;
+		for (; i < 3; i++)
+			frac *= 10;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if ((*s != 'Z' && *s != 'z') || s[1] != '\0')
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	secs = timegm(&tm);
+	*ms = (int64_t)secs * 1000 + frac;
+	return true;
+}
+
+bool
+model_tweet_parse(const json_t *o, struct tweet *t)
+{
+	json_t *name, *content, *ts;
+	size_t len;
+
+	memset(t, 0, sizeof(*t));
+	if (!json_is_object(o) || !model_get_id(o, "tweetId", &t->id) ||
+	    !model_get_id(o, "userId", &t->user_id))
+		goto bad;
+	name = json_object_get(o, "username");
+	content = json_object_get(o, "content");
+	ts = json_object_get(o, "timestamp");
+	if (!json_is_string(name) || !json_is_string(content) ||
+	    !json_is_string(ts))
+		goto bad;
+	len = json_string_length(name);
+	if (len >= sizeof(t->username) ||
+	    strlen(json_string_value(name)) != len)
+		goto bad;
+	memcpy(t->username, json_string_value(name), len + 1);
+	len = json_string_length(content);
+	if (strlen(json_string_value(content)) != len)
+		goto bad;	/* a NUL inside: not one of ours */
+	if (!parse_rfc3339(json_string_value(ts), &t->created_ms))
+		goto bad;
+	t->content = xstrndup(json_string_value(content), len);
+	return true;
+bad:
+	memset(t, 0, sizeof(*t));
+	return false;
+}
+
+void
+model_tweet_release(struct tweet *t)
+{
+	if (t == NULL)
+		return;
+	free(t->content);
+	t->content = NULL;
+}
