@@ -482,13 +482,13 @@ http_server_start(const struct http_server_config *cfg)
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
 	    http_handler_cb, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 0 ?
 	    cfg->threads : 4),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)10000,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed_cb, srv,
-	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (srv->daemon == NULL) {
