@@ -1,0 +1,270 @@
+/*
+ * deletion.c: the coordinator of account deletion (see deletion.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "deletion.h"
+#include "http_client.h"
+#include "log.h"
+#include "rand.h"
+#include "user_store.h"
+#include "userd.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+#define GID_PREFIX "chirp_del_"
+#define GID_MAX 64
+#define PREPARE_TIMEOUT_MS 30000
+#define FINISH_TIMEOUT_MS 10000
+#define RECOVERY_PERIOD_S 10
+
+struct deletion {
+	struct userd *ud;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stopping;
+};
+
+/* Testing aid: die at a named point as a crash would (config crash_point). */
+static void
+crash_at(const struct userd *ud, const char *point)
+{
+	if (ud->crash_point != NULL && strcmp(ud->crash_point, point) == 0) {
+		log_warnx("crash_point %s: exiting", point);
+		_exit(137);
+	}
+}
+
+bool
+deletion_gid_parse(const char *gid, int64_t *user_id)
+{
+	const char *p, *us;
+	char digits[24];
+	size_t n, i;
+
+	if (strncmp(gid, GID_PREFIX, strlen(GID_PREFIX)) != 0)
+		return false;
+	p = gid + strlen(GID_PREFIX);
+	if ((us = strchr(p, '_')) == NULL)
+		return false;
+	n = (size_t)(us - p);
+	if (n == 0 || n >= sizeof(digits))
+		return false;
+	memcpy(digits, p, n);
+	digits[n] = '\0';
+	if (!validate_id(digits, user_id))
+		return false;
+	us++;
+	if (strlen(us) != 16)
+		return false;
+	for (i = 0; i < 16; i++)
+		if (strchr("0123456789abcdef", us[i]) == NULL || us[i] == '\0')
+			return false;
+	return true;
+}
+
+/* POST path with body (may be NULL) to tweetd; the status, 0 when none. */
+static long
+tweet_post(const struct userd *ud, const char *path, const char *body,
+    long timeout_ms)
+{
+	static const char *const headers[] = {
+		"Content-Type: application/json", NULL,
+	};
+	struct http_client *c;
+	struct http_result res;
+	long status = 0;
+
+	memset(&res, 0, sizeof(res));
+	c = http_client_new(ud->tweet_url);
+	http_client_set_timeout(c, timeout_ms);
+	if (http_client_request(c, "POST", path, body, headers, &res) == -1)
+		log_warnx("tweetd '%s' POST %s: %s", ud->tweet_url, path,
+		    res.error);
+	else {
+		status = res.status;
+		if (status < 200 || status > 299)
+			log_warnx("tweetd POST %s: status %ld", path, status);
+	}
+	http_result_release(&res);
+	http_client_free(c);
+	return status;
+}
+
+/* Step 3 or its undoing; true when tweetd has no prepared gid left. */
+static bool
+finish(const struct userd *ud, const char *gid, const char *what)
+{
+	char path[128];
+	long status;
+
+	snprintf(path, sizeof(path), "/internal/deletions/%s/%s", gid, what);
+	status = tweet_post(ud, path, NULL, FINISH_TIMEOUT_MS);
+	/* 404: tweetd holds no such transaction (finished before). */
+	return (status >= 200 && status <= 299) || status == 404;
+}
+
+/* Step 3, then the decision is marked done. */
+static void
+commit_and_mark(struct userd *ud, const char *gid)
+{
+	if (!finish(ud, gid, "commit")) {
+		log_warnx("deletion %s: commit not confirmed, retried later",
+		    gid);
+		return;
+	}
+	if (user_store_mark_done(ud->store, gid) != USER_STORE_OK)
+		log_warnx("deletion %s: cannot mark done, retried later", gid);
+	else
+		log_info("deletion %s: committed", gid);
+}
+
+enum deletion_result
+deletion_run(struct userd *ud, int64_t user_id)
+{
+	char gid[GID_MAX], hex[17], idt[24], decision[8] = "";
+	enum user_store_result r;
+	json_t *req;
+	char *body;
+	long status;
+
+	rand_hex(hex, 8);
+	snprintf(gid, sizeof(gid), GID_PREFIX "%" PRId64 "_%s", user_id, hex);
+	snprintf(idt, sizeof(idt), "%" PRId64, user_id);
+
+	/* 1: tweetd prepares. */
+	if ((req = json_pack("{s:s, s:s}", "gid", gid, "userId", idt)) == NULL)
+		fatalx("out of memory");
+	if ((body = json_dumps(req, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	json_decref(req);
+	log_info("deletion %s: preparing", gid);
+	status = tweet_post(ud, "/internal/deletions", body, PREPARE_TIMEOUT_MS);
+	free(body);
+	if (status < 200 || status > 299) {
+		/* It may have prepared anyway (a timeout): undo, best effort;
+		 * otherwise it asks us and learns the abort. */
+		(void)user_store_decision(ud->store, gid, user_id, decision);
+		(void)finish(ud, gid, "abort");
+		return DELETION_UNAVAILABLE;
+	}
+	crash_at(ud, "after_prepare");
+
+	/* 2: the local deletion and the decision, one transaction. */
+	r = user_store_delete_user(ud->store, user_id, gid);
+	if (r != USER_STORE_OK) {
+		/*
+		 * Whatever happened (even a commit whose answer was lost),
+		 * the decision table now says what is final.
+		 */
+		if (user_store_decision(ud->store, gid, user_id, decision) !=
+		    USER_STORE_OK) {
+			log_warnx("deletion %s: no decision reachable; tweetd "
+			    "will ask", gid);
+			return DELETION_UNAVAILABLE;
+		}
+		if (strcmp(decision, "commit") != 0) {
+			log_info("deletion %s: aborted", gid);
+			(void)finish(ud, gid, "abort");
+			if (r == USER_STORE_NOT_FOUND)
+				return DELETION_NOT_FOUND;
+			if (r == USER_STORE_UNAVAILABLE)
+				return DELETION_UNAVAILABLE;
+			return DELETION_ERROR;
+		}
+	}
+	crash_at(ud, "after_decision");
+
+	/* 3: tweetd commits; recovery retries when it does not answer. */
+	commit_and_mark(ud, gid);
+	return DELETION_OK;
+}
+
+/* One pass of recovery: retry step 3 of every decision not done. */
+static void
+recover(struct userd *ud)
+{
+	char **gids = NULL;
+	size_t n = 0, i;
+
+	if (user_store_pending(ud->store, &gids, &n) != USER_STORE_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		log_info("deletion %s: recovering the commit", gids[i]);
+		commit_and_mark(ud, gids[i]);
+		free(gids[i]);
+	}
+	free(gids);
+}
+
+static void *
+deletion_main(void *arg)
+{
+	struct deletion *d = arg;
+	struct timespec until;
+
+	log_set_request_id(NULL);
+	pthread_mutex_lock(&d->lock);
+	while (!d->stopping) {
+		pthread_mutex_unlock(&d->lock);
+		recover(d->ud);
+		pthread_mutex_lock(&d->lock);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += RECOVERY_PERIOD_S;
+		while (!d->stopping &&
+		    pthread_cond_timedwait(&d->cond, &d->lock, &until) !=
+		    ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+struct deletion *
+deletion_start(struct userd *ud)
+{
+	struct deletion *d = xcalloc(1, sizeof(*d));
+	pthread_condattr_t attr;
+	int error;
+
+	d->ud = ud;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	if ((error = pthread_create(&d->thread, NULL, deletion_main, d)) != 0) {
+		errno = error;
+		log_warn("deletion: cannot start the recovery thread");
+		pthread_cond_destroy(&d->cond);
+		pthread_mutex_destroy(&d->lock);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+deletion_stop(struct deletion *d)
+{
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->stopping = true;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(d->thread, NULL);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+}

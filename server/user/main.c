@@ -1,0 +1,154 @@
+/*
+ * chirp-userd: the user service. Accounts, credentials and follow edges in
+ * the user database; account deletion coordinated with chirp-tweetd.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "deletion.h"
+#include "http_server.h"
+#include "log.h"
+#include "metrics.h"
+#include "password.h"
+#include "rand.h"
+#include "registrar.h"
+#include "routes.h"
+#include "token.h"
+#include "user_store.h"
+#include "userd.h"
+
+static const struct config_entry userd_config[] = {
+	{ "port", CONFIG_INT, "8000", "TCP port to listen on", false },
+	{ "bind", CONFIG_STRING, "127.0.0.1", "address to listen on", false },
+	{ "threads", CONFIG_INT, "4", "HTTP worker threads", false },
+	{ "database_url", CONFIG_STRING, NULL,
+	  "PostgreSQL URL of the user database (required)", false },
+	{ "sql_dir", CONFIG_STRING, "sql/user",
+	  "folder of the migrations applied at start", false },
+	{ "token_secret", CONFIG_STRING, NULL,
+	  "token signing secret, at least 32 bytes (else token_secret_file)",
+	  true },
+	{ "token_secret_file", CONFIG_STRING, ".chirp/secret",
+	  "file of the token secret, made when missing", false },
+	{ "token_ttl", CONFIG_INT, "2592000",
+	  "seconds an access token lives (30 days)", false },
+	{ "password_ops", CONFIG_INT, "0",
+	  "argon2id passes; 0 is the default cost", false },
+	{ "password_mem_kib", CONFIG_INT, "0",
+	  "argon2id memory in KiB; 0 is the default cost", false },
+	{ "tweet_url", CONFIG_STRING, "http://127.0.0.1:8010",
+	  "chirp-tweetd, the other party of account deletion", false },
+	{ "discovery_url", CONFIG_STRING, "",
+	  "chirp-discoveryd to register with; empty: none", false },
+	{ "advertise_host", CONFIG_STRING, "127.0.0.1",
+	  "host name given to discovery", false },
+	{ "log_level", CONFIG_STRING, "info", "debug, info or warn", false },
+	{ "crash_point", CONFIG_STRING, "",
+	  "testing aid only: exit(137) during an account deletion at "
+	  "\"after_prepare\" or \"after_decision\"; empty: never", false },
+	{ NULL, CONFIG_STRING, NULL, NULL, false },
+};
+
+static bool
+userd_healthy(void *ctx)
+{
+	struct userd *ud = ctx;
+
+	return user_store_healthy(ud->store);
+}
+
+/* An integer setting in [min, max]; fatal otherwise. */
+static long long
+setting(const struct config *cfg, const char *name, long long min,
+    long long max)
+{
+	long long v = config_int(cfg, name);
+
+	if (v < min || v > max)
+		fatalx("%s must be from %lld to %lld", name, min, max);
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct http_server_config hc;
+	struct http_server *http;
+	struct registrar *reg;
+	struct config *cfg;
+	struct userd ud;
+	const char *url, *crash;
+	sigset_t sigs;
+	int sig, port;
+
+	/* Every thread started from here on leaves these to sigwait. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	cfg = config_load("chirp-userd", userd_config, argc, argv);
+	log_init("chirp-userd", config_str(cfg, "log_level"));
+	rand_init();
+	metrics_init("user");
+
+	memset(&ud, 0, sizeof(ud));
+	if ((url = config_str(cfg, "database_url")) == NULL || *url == '\0')
+		fatalx("database_url is required");
+	port = (int)setting(cfg, "port", 1, 65535);
+	crash = config_str(cfg, "crash_point");
+	if (crash != NULL && *crash != '\0' &&
+	    strcmp(crash, "after_prepare") != 0 &&
+	    strcmp(crash, "after_decision") != 0)
+		fatalx("crash_point must be empty, \"after_prepare\" or "
+		    "\"after_decision\"");
+	ud.crash_point = crash;
+	ud.token_ttl = setting(cfg, "token_ttl", 1, 10LL * 365 * 86400);
+	ud.tweet_url = config_str(cfg, "tweet_url");
+	if (ud.tweet_url == NULL || *ud.tweet_url == '\0')
+		fatalx("tweet_url is required");
+	password_set_cost(
+	    (unsigned long)setting(cfg, "password_ops", 0, 1000),
+	    (unsigned long)setting(cfg, "password_mem_kib", 0, 4194304));
+	ud.secret = (unsigned char *)token_secret_load(
+	    config_str(cfg, "token_secret"),
+	    config_str(cfg, "token_secret_file"), &ud.secret_len);
+	if (ud.secret == NULL)
+		fatalx("no token secret");
+
+	if (db_migrate(url, config_str(cfg, "sql_dir")) == -1)
+		fatalx("cannot migrate the user database");
+	ud.store = user_store_new(url);
+	ud.deletion = deletion_start(&ud);
+
+	memset(&hc, 0, sizeof(hc));
+	hc.service = "user";
+	hc.bind = config_str(cfg, "bind");
+	hc.port = port;
+	hc.threads = (int)setting(cfg, "threads", 1, 256);
+	hc.routes = routes_table;
+	hc.nroutes = routes_count;
+	hc.ctx = &ud;
+	hc.healthy = userd_healthy;
+	if ((http = http_server_start(&hc)) == NULL)
+		fatalx("cannot listen on %s port %d", hc.bind, port);
+	reg = registrar_start(config_str(cfg, "discovery_url"), "user",
+	    config_str(cfg, "advertise_host"), port, 5);
+
+	while (sigwait(&sigs, &sig) != 0)
+		;
+	log_info("signal %d: stopping", sig);
+
+	registrar_stop(reg);
+	http_server_stop(http);
+	deletion_stop(ud.deletion);
+	user_store_free(ud.store);
+	free(ud.secret);
+	config_free(cfg);
+	return 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * routes.c: the whole HTTP surface of chirp-userd on one screen. Literal
+ * patterns come before patterns with {parameters}. common/http_server
+ * answers 404 for an unknown path and 405 with Allow for a wrong method.
+ *
+ * Public (API.md, Users):
+ *   POST   /users/register              {"username","password"} -> 201
+ *   POST   /users/login                 -> 200 with accessToken
+ *   GET    /users?username=NAME         the user, ignoring case
+ *   GET    /users/{userId}              the user
+ *   POST   /users/{userId}/follow       as userId, {"followUserId"}
+ *   DELETE /users/{userId}/unfollow     as userId, {"unfollowUserId"}
+ *   GET    /users/{userId}/followings   paged: limit, cursor
+ *   GET    /users/{userId}/followers    paged: limit, cursor
+ *   DELETE /users/{userId}              as userId: the whole account
+ *
+ * Internal (for chirp-tweetd and the gateway; the gateway does not route
+ * them from outside):
+ *   GET /internal/followings/{userId}
+ *       200 {"userId":"1","followings":["2","3",...]}: every followee,
+ *       no paging; 404 for an unknown user.
+ *   GET /internal/deletions/{gid}
+ *       200 {"decision":"commit"|"abort"}: the coordinator's decision on
+ *       an account deletion (deletion.h); asking about a gid with no
+ *       decision yet records and answers "abort".
+ */
+#include "routes.h"
+#include "user_http.h"
+
+const struct http_route routes_table[] = {
+	{ "POST", "/users/register", user_http_register },
+	{ "POST", "/users/login", user_http_login },
+	{ "GET", "/users", user_http_lookup },
+	{ "GET", "/users/{userId}", user_http_get },
+	{ "DELETE", "/users/{userId}", user_http_delete },
+	{ "POST", "/users/{userId}/follow", user_http_follow },
+	{ "DELETE", "/users/{userId}/unfollow", user_http_unfollow },
+	{ "GET", "/users/{userId}/followings", user_http_followings },
+	{ "GET", "/users/{userId}/followers", user_http_followers },
+	{ "GET", "/internal/followings/{userId}",
+	  user_http_internal_followings },
+	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion },
+};
+
+const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

@@ -1,0 +1,508 @@
+/*
+ * user_http.c: the handlers of chirp-userd. Each one checks in the order
+ * of API.md (token 401, permission 403, input 400, existence 404), calls
+ * the store and answers JSON. Only this file knows HTTP.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cursor.h"
+#include "deletion.h"
+#include "http_server.h"
+#include "log.h"
+#include "model.h"
+#include "password.h"
+#include "timeutil.h"
+#include "token.h"
+#include "user_http.h"
+#include "user_store.h"
+#include "userd.h"
+#include "validate.h"
+
+#define LIST_DEFAULT 100
+#define LIST_MIN 1
+#define LIST_MAX 1000
+
+static json_t *
+json_or_die(json_t *j)
+{
+	if (j == NULL)
+		fatalx("out of memory");
+	return j;
+}
+
+static void
+reply_message(struct http_response *resp, int status, const char *message)
+{
+	http_reply_json(resp, status,
+	    json_or_die(json_pack("{s:s}", "message", message)));
+}
+
+/* The answer to a store failure that is no fault of the request. */
+static void
+reply_store_failure(struct http_response *resp, enum user_store_result r)
+{
+	if (r == USER_STORE_UNAVAILABLE)
+		http_reply_error(resp, 503, "unavailable",
+		    "the user database is unavailable");
+	else
+		http_reply_error(resp, 500, "internal", "internal error");
+}
+
+/* The {userId} of the path; answers 400 when it is not an id. */
+static bool
+path_id(struct http_request *req, struct http_response *resp, int64_t *id)
+{
+	if (req->nparams < 1 || !validate_id(req->params[0], id)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "the user id must be a decimal number");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The checks of a route "as userId": a valid token (401), for the user of
+ * the path (403), whose account still exists (401). *id is that user.
+ */
+static bool
+act_as(struct userd *ud, struct http_request *req,
+    struct http_response *resp, int64_t *id)
+{
+	struct token_claims claims;
+	enum user_store_result r;
+	char mine[24];
+
+	if (!http_auth(req, resp, ud->secret, ud->secret_len, &claims))
+		return false;
+	snprintf(mine, sizeof(mine), "%" PRId64, claims.user_id);
+	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
+		http_reply_error(resp, 403, "forbidden",
+		    "the token is for another user");
+		return false;
+	}
+	*id = claims.user_id;
+	r = user_store_exists(ud->store, *id);
+	if (r == USER_STORE_NOT_FOUND) {
+		http_reply_error(resp, 401, "unauthorized",
+		    "the account of this token no longer exists");
+		return false;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The string members "username" and "password" of the body; answers 400
+ * when either is missing or not a string.
+ */
+static bool
+credentials(struct http_request *req, struct http_response *resp,
+    json_t **body, const char **user, size_t *ulen, const char **pw,
+    size_t *pwlen)
+{
+	json_t *u, *p;
+
+	if ((*body = http_json_body(req, resp)) == NULL)
+		return false;
+	u = json_object_get(*body, "username");
+	p = json_object_get(*body, "password");
+	if (!json_is_string(u) || !json_is_string(p)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "username and password must be strings");
+		json_decref(*body);
+		*body = NULL;
+		return false;
+	}
+	*user = json_string_value(u);
+	*ulen = json_string_length(u);
+	*pw = json_string_value(p);
+	*pwlen = json_string_length(p);
+	return true;
+}
+
+void
+user_http_register(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	char hash[PASSWORD_HASH_MAX];
+	enum user_store_result r;
+	const char *user, *pw;
+	size_t ulen, pwlen;
+	struct user u;
+	json_t *body;
+
+	if (!credentials(req, resp, &body, &user, &ulen, &pw, &pwlen))
+		return;
+	if (!validate_username(user, ulen)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "username must be %d to %d of A-Z a-z 0-9 _ .",
+		    USERNAME_MIN, USERNAME_MAX);
+		goto out;
+	}
+	if (!validate_password(pw, pwlen)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "password must be %d to %d bytes", PASSWORD_MIN,
+		    PASSWORD_MAX);
+		goto out;
+	}
+	if (password_hash(pw, pwlen, hash) == -1) {
+		http_reply_error(resp, 500, "internal", "cannot hash password");
+		goto out;
+	}
+	r = user_store_create(ud->store, user, hash, &u);
+	if (r == USER_STORE_CONFLICT) {
+		http_reply_error(resp, 409, "conflict",
+		    "username '%s' is taken", user);
+		goto out;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		goto out;
+	}
+	log_info("user %" PRId64 " registered", u.id);
+	http_reply_json(resp, 201, json_or_die(json_pack("{s:o, s:s}",
+	    "userId", model_id_json(u.id), "username", u.username)));
+out:
+	json_decref(body);
+}
+
+void
+user_http_login(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	char hash[PASSWORD_HASH_MAX], expires[TIME_RFC3339_LEN];
+	enum user_store_result r = USER_STORE_NOT_FOUND;
+	struct token_claims claims;
+	const char *user, *pw;
+	size_t ulen, pwlen;
+	char *token = NULL;
+	struct user u;
+	json_t *body;
+
+	if (!credentials(req, resp, &body, &user, &ulen, &pw, &pwlen))
+		return;
+	if (validate_username(user, ulen))
+		r = user_store_credentials(ud->store, user, &u, hash);
+	if (r == USER_STORE_NOT_FOUND) {
+		/* The time of a wrong password, and the same answer. */
+		password_dummy_verify(pw, pwlen);
+		goto refuse;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		goto out;
+	}
+	if (!password_verify(hash, pw, pwlen))
+		goto refuse;
+
+	memset(&claims, 0, sizeof(claims));
+	claims.user_id = u.id;
+	snprintf(claims.username, sizeof(claims.username), "%s", u.username);
+	claims.issued_at = time_now_ms() / 1000;
+	claims.expires_at = claims.issued_at + ud->token_ttl;
+	if ((token = token_sign(ud->secret, ud->secret_len, &claims)) ==
+	    NULL) {
+		http_reply_error(resp, 500, "internal", "cannot sign token");
+		goto out;
+	}
+	time_format_rfc3339(claims.expires_at * 1000, expires);
+	http_reply_json(resp, 200, json_or_die(json_pack(
+	    "{s:o, s:s, s:s, s:s}", "userId", model_id_json(u.id),
+	    "username", u.username, "accessToken", token,
+	    "expiresAt", expires)));
+	goto out;
+refuse:
+	http_reply_error(resp, 401, "unauthorized",
+	    "wrong username or password");
+out:
+	free(token);
+	json_decref(body);
+}
+
+void
+user_http_get(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	enum user_store_result r;
+	struct user u;
+	int64_t id;
+
+	if (!path_id(req, resp, &id))
+		return;
+	r = user_store_get(ud->store, id, &u);
+	if (r == USER_STORE_NOT_FOUND)
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    id);
+	else if (r != USER_STORE_OK)
+		reply_store_failure(resp, r);
+	else
+		http_reply_json(resp, 200, json_or_die(model_user_json(&u)));
+}
+
+void
+user_http_lookup(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	const char *name = http_query(req, "username");
+	enum user_store_result r;
+	struct user u;
+
+	if (name == NULL) {
+		http_reply_error(resp, 400, "bad_request",
+		    "the query parameter username is required");
+		return;
+	}
+	if (!validate_username(name, strlen(name))) {
+		http_reply_error(resp, 400, "bad_request",
+		    "username must be %d to %d of A-Z a-z 0-9 _ .",
+		    USERNAME_MIN, USERNAME_MAX);
+		return;
+	}
+	r = user_store_get_by_name(ud->store, name, &u);
+	if (r == USER_STORE_NOT_FOUND)
+		http_reply_error(resp, 404, "not_found", "no user '%s'", name);
+	else if (r != USER_STORE_OK)
+		reply_store_failure(resp, r);
+	else
+		http_reply_json(resp, 200, json_or_die(model_user_json(&u)));
+}
+
+/* Follow (add) or unfollow: the body member key names the target. */
+static void
+edge(struct http_request *req, struct http_response *resp,
+    struct userd *ud, bool add)
+{
+	const char *key = add ? "followUserId" : "unfollowUserId";
+	enum user_store_result r;
+	int64_t me, target;
+	bool changed;
+	json_t *body;
+
+	if (!act_as(ud, req, resp, &me))
+		return;
+	if ((body = http_json_body(req, resp)) == NULL)
+		return;
+	if (!model_get_id(body, key, &target)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "%s must be a user id string of decimal digits", key);
+		goto out;
+	}
+	if (target == me) {
+		http_reply_error(resp, 400, "bad_request",
+		    add ? "you cannot follow yourself" :
+		    "you cannot unfollow yourself");
+		goto out;
+	}
+	if (add)
+		r = user_store_follow(ud->store, me, target, &changed);
+	else
+		r = user_store_unfollow(ud->store, me, target, &changed);
+	switch (r) {
+	case USER_STORE_OK:
+		if (add)
+			reply_message(resp, 200, changed ? "followed" :
+			    "already following");
+		else
+			reply_message(resp, 200, changed ? "unfollowed" :
+			    "not following");
+		break;
+	case USER_STORE_NOT_FOUND:
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    target);
+		break;
+	case USER_STORE_NO_ACTOR:
+		http_reply_error(resp, 401, "unauthorized",
+		    "the account of this token no longer exists");
+		break;
+	default:
+		reply_store_failure(resp, r);
+		break;
+	}
+out:
+	json_decref(body);
+}
+
+void
+user_http_follow(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	edge(req, resp, ctx, true);
+}
+
+void
+user_http_unfollow(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	edge(req, resp, ctx, false);
+}
+
+/* A page of followings or followers: {"<key>":[ids],"users","nextCursor"}. */
+static void
+follow_list(struct http_request *req, struct http_response *resp,
+    struct userd *ud, enum user_store_list list)
+{
+	const char *cur = http_query(req, "cursor");
+	struct user_store_page page;
+	int64_t id, after_us = 0, after_id = 0;
+	enum user_store_result r;
+	char next[CURSOR_MAX];
+	json_t *ids, *users, *out;
+	int limit;
+	size_t i;
+
+	if (!path_id(req, resp, &id))
+		return;
+	if (!validate_limit(http_query(req, "limit"), LIST_DEFAULT, LIST_MIN,
+	    LIST_MAX, &limit)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "limit must be an integer from %d to %d", LIST_MIN,
+		    LIST_MAX);
+		return;
+	}
+	if (cur != NULL && !cursor_decode(cur, &after_us, &after_id)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "cursor is not one this server gave");
+		return;
+	}
+	r = user_store_follow_page(ud->store, list, id, limit, cur != NULL,
+	    after_us, after_id, &page);
+	if (r == USER_STORE_NOT_FOUND) {
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    id);
+		return;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	ids = json_or_die(json_array());
+	users = json_or_die(json_array());
+	for (i = 0; i < page.n; i++) {
+		json_array_append_new(ids, model_id_json(page.items[i].id));
+		json_array_append_new(users, json_or_die(json_pack(
+		    "{s:o, s:s}", "userId", model_id_json(page.items[i].id),
+		    "username", page.items[i].username)));
+	}
+	out = json_or_die(json_object());
+	json_object_set_new(out, list == USER_STORE_FOLLOWINGS ?
+	    "followings" : "followers", ids);
+	json_object_set_new(out, "users", users);
+	if (page.more && page.n > 0) {
+		cursor_encode(page.items[page.n - 1].time_us,
+		    page.items[page.n - 1].id, next);
+		json_object_set_new(out, "nextCursor",
+		    json_or_die(json_string(next)));
+	} else
+		json_object_set_new(out, "nextCursor", json_null());
+	user_store_page_release(&page);
+	http_reply_json(resp, 200, out);
+}
+
+void
+user_http_followings(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	follow_list(req, resp, ctx, USER_STORE_FOLLOWINGS);
+}
+
+void
+user_http_followers(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	follow_list(req, resp, ctx, USER_STORE_FOLLOWERS);
+}
+
+void
+user_http_delete(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	int64_t me;
+
+	if (!act_as(ud, req, resp, &me))
+		return;
+	switch (deletion_run(ud, me)) {
+	case DELETION_OK:
+		log_info("user %" PRId64 " deleted", me);
+		reply_message(resp, 200, "account deleted");
+		break;
+	case DELETION_NOT_FOUND:
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    me);
+		break;
+	case DELETION_UNAVAILABLE:
+		http_reply_error(resp, 503, "unavailable",
+		    "the account cannot be deleted now; nothing was changed");
+		break;
+	default:
+		http_reply_error(resp, 500, "internal",
+		    "the account could not be deleted; nothing was changed");
+		break;
+	}
+}
+
+void
+user_http_internal_followings(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct userd *ud = ctx;
+	enum user_store_result r;
+	int64_t id, *ids = NULL;
+	json_t *arr;
+	size_t i, n = 0;
+
+	if (!path_id(req, resp, &id))
+		return;
+	r = user_store_all_followings(ud->store, id, &ids, &n);
+	if (r == USER_STORE_NOT_FOUND) {
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    id);
+		return;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	arr = json_or_die(json_array());
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, model_id_json(ids[i]));
+	free(ids);
+	http_reply_json(resp, 200, json_or_die(json_pack("{s:o, s:o}",
+	    "userId", model_id_json(id), "followings", arr)));
+}
+
+void
+user_http_internal_deletion(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct userd *ud = ctx;
+	enum user_store_result r;
+	char decision[8];
+	int64_t uid;
+
+	if (req->nparams < 1 || !deletion_gid_parse(req->params[0], &uid)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "not a deletion transaction id");
+		return;
+	}
+	r = user_store_decision(ud->store, req->params[0], uid, decision);
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	log_info("deletion %s: asked, decision %s", req->params[0], decision);
+	http_reply_json(resp, 200, json_or_die(json_pack("{s:s}",
+	    "decision", decision)));
+}

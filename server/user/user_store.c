@@ -1,0 +1,639 @@
+/*
+ * user_store.c: all the SQL of chirp-userd. Statements are prepared on
+ * every connection (common/db.c); ids travel as decimal text.
+ *
+ * Follower and following counts are kept in the users row, in the same
+ * transaction as the edge. Rows are locked in id order so that two
+ * crossing follows cannot deadlock; a deadlock or serialization failure
+ * anyway (a deletion racing a follow) is retried.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "bus.h"
+#include "db.h"
+#include "events.h"
+#include "log.h"
+#include "user_store.h"
+#include "xmalloc.h"
+
+#define TX_ATTEMPTS 3
+#define PENDING_MAX "100"
+
+struct user_store {
+	struct db *db;
+};
+
+#define USER_COLS "id, username, " \
+	"(extract(epoch FROM created_at) * 1000)::bigint, " \
+	"followers_count, followings_count"
+#define TS_PARAM(n) "('epoch'::timestamptz + $" #n \
+	"::bigint * interval '1 microsecond')"
+
+static const struct db_statement user_store_statements[] = {
+	{ "user_create",
+	  "INSERT INTO users (username, password_hash) VALUES ($1, $2) "
+	  "RETURNING " USER_COLS },
+	{ "user_get", "SELECT " USER_COLS " FROM users WHERE id = $1" },
+	{ "user_by_name", "SELECT " USER_COLS " FROM users "
+	  "WHERE lower(username) = lower($1)" },
+	{ "user_credentials", "SELECT " USER_COLS ", password_hash "
+	  "FROM users WHERE lower(username) = lower($1)" },
+	{ "user_exists", "SELECT 1 FROM users WHERE id = $1" },
+	{ "user_lock_pair", "SELECT id FROM users WHERE id = $1 OR id = $2 "
+	  "ORDER BY id FOR NO KEY UPDATE" },
+	{ "follow_insert", "INSERT INTO follows (follower_id, followee_id) "
+	  "VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1" },
+	{ "follow_delete", "DELETE FROM follows "
+	  "WHERE follower_id = $1 AND followee_id = $2 RETURNING 1" },
+	{ "follow_count", "UPDATE users SET "
+	  "followings_count = followings_count + "
+	  "CASE WHEN id = $1 THEN $3::bigint ELSE 0 END, "
+	  "followers_count = followers_count + "
+	  "CASE WHEN id = $2 THEN $3::bigint ELSE 0 END "
+	  "WHERE id = $1 OR id = $2" },
+	/* Pages: the index (x_id, created_at DESC, y_id) read in order. */
+	{ "page_followings",
+	  "SELECT f.followee_id, u.username, "
+	  "(extract(epoch FROM f.created_at) * 1000000)::bigint "
+	  "FROM follows f JOIN users u ON u.id = f.followee_id "
+	  "WHERE f.follower_id = $1 "
+	  "ORDER BY f.created_at DESC, f.followee_id LIMIT $2" },
+	{ "page_followings_after",
+	  "SELECT f.followee_id, u.username, "
+	  "(extract(epoch FROM f.created_at) * 1000000)::bigint "
+	  "FROM follows f JOIN users u ON u.id = f.followee_id "
+	  "WHERE f.follower_id = $1 AND f.created_at <= " TS_PARAM(3)
+	  " AND (f.created_at < " TS_PARAM(3) " OR f.followee_id > $4) "
+	  "ORDER BY f.created_at DESC, f.followee_id LIMIT $2" },
+	{ "page_followers",
+	  "SELECT f.follower_id, u.username, "
+	  "(extract(epoch FROM f.created_at) * 1000000)::bigint "
+	  "FROM follows f JOIN users u ON u.id = f.follower_id "
+	  "WHERE f.followee_id = $1 "
+	  "ORDER BY f.created_at DESC, f.follower_id LIMIT $2" },
+	{ "page_followers_after",
+	  "SELECT f.follower_id, u.username, "
+	  "(extract(epoch FROM f.created_at) * 1000000)::bigint "
+	  "FROM follows f JOIN users u ON u.id = f.follower_id "
+	  "WHERE f.followee_id = $1 AND f.created_at <= " TS_PARAM(3)
+	  " AND (f.created_at < " TS_PARAM(3) " OR f.follower_id > $4) "
+	  "ORDER BY f.created_at DESC, f.follower_id LIMIT $2" },
+	{ "all_followings",
+	  "SELECT followee_id FROM follows WHERE follower_id = $1" },
+	/* Account deletion: lock the row first, so that no new edge to it
+	 * can commit while its edges are removed. */
+	{ "delete_lock", "SELECT id FROM users WHERE id = $1 FOR UPDATE" },
+	{ "delete_out", "WITH d AS (DELETE FROM follows WHERE follower_id = $1 "
+	  "RETURNING followee_id) UPDATE users u "
+	  "SET followers_count = u.followers_count - 1 "
+	  "FROM d WHERE u.id = d.followee_id" },
+	{ "delete_in", "WITH d AS (DELETE FROM follows WHERE followee_id = $1 "
+	  "RETURNING follower_id) UPDATE users u "
+	  "SET followings_count = u.followings_count - 1 "
+	  "FROM d WHERE u.id = d.follower_id" },
+	{ "delete_user", "DELETE FROM users WHERE id = $1" },
+	{ "decision_commit", "INSERT INTO deletion_log (gid, user_id, decision) "
+	  "VALUES ($1, $2, 'commit')" },
+	{ "decision_abort", "INSERT INTO deletion_log (gid, user_id, decision) "
+	  "VALUES ($1, $2, 'abort') ON CONFLICT (gid) DO NOTHING" },
+	{ "decision_get", "SELECT decision FROM deletion_log WHERE gid = $1" },
+	{ "decision_pending", "SELECT gid FROM deletion_log "
+	  "WHERE decision = 'commit' AND NOT done "
+	  "ORDER BY created_at LIMIT " PENDING_MAX },
+	{ "decision_done", "UPDATE deletion_log SET done = true "
+	  "WHERE gid = $1" },
+	{ NULL, NULL },
+};
+
+/* An open transaction on this thread's connection. */
+struct tx {
+	struct user_store *s;
+	PGconn *conn;
+	const char *sqlstate;	/* of the last failed statement */
+};
+
+typedef enum user_store_result tx_fn(struct tx *, void *arg);
+
+struct user_store *
+user_store_new(const char *database_url)
+{
+	struct user_store *s = xcalloc(1, sizeof(*s));
+
+	s->db = db_new(database_url, user_store_statements);
+	return s;
+}
+
+void
+user_store_free(struct user_store *s)
+{
+	if (s == NULL)
+		return;
+	db_free(s->db);
+	free(s);
+}
+
+bool
+user_store_healthy(struct user_store *s)
+{
+	return db_healthy(s->db);
+}
+
+static void
+id_text(int64_t id, char buf[24])
+{
+	snprintf(buf, 24, "%" PRId64, id);
+}
+
+static int64_t
+value_i64(const PGresult *res, int row, int col)
+{
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* The result of a failed statement: lost connection or anything else. */
+static enum user_store_result
+failure(const char *sqlstate)
+{
+	if (sqlstate != NULL && strcmp(sqlstate, DB_CONNECTION_LOST) == 0)
+		return USER_STORE_UNAVAILABLE;
+	return USER_STORE_ERROR;
+}
+
+static void
+user_from_row(const PGresult *res, int row, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = value_i64(res, row, 0);
+	snprintf(u->username, sizeof(u->username), "%s",
+	    PQgetvalue(res, row, 1));
+	u->created_ms = value_i64(res, row, 2);
+	u->followers = value_i64(res, row, 3);
+	u->followings = value_i64(res, row, 4);
+}
+
+/*
+ * One statement outside a transaction; *res (on OK) is the caller's.
+ */
+static enum user_store_result
+run(struct user_store *s, const char *stmt, int n, const char *const *params,
+    PGresult **res)
+{
+	const char *sqlstate = NULL;
+	PGconn *conn;
+
+	*res = NULL;
+	if ((conn = db_conn(s->db)) == NULL)
+		return USER_STORE_UNAVAILABLE;
+	if ((*res = db_exec(s->db, conn, stmt, n, params, &sqlstate)) == NULL)
+		return failure(sqlstate);
+	return USER_STORE_OK;
+}
+
+/* A statement inside tx; NULL on failure (tx->sqlstate says why). */
+static PGresult *
+tx_exec(struct tx *tx, const char *stmt, int n, const char *const *params)
+{
+	return db_exec(tx->s->db, tx->conn, stmt, n, params, &tx->sqlstate);
+}
+
+static bool
+retryable(const char *sqlstate)
+{
+	return sqlstate != NULL && (strcmp(sqlstate, "40P01") == 0 ||
+	    strcmp(sqlstate, "40001") == 0);
+}
+
+/*
+ * Run fn in a transaction: commit when it returns OK, else roll back.
+ * Deadlocks and serialization failures are retried.
+ */
+static enum user_store_result
+run_tx(struct user_store *s, tx_fn *fn, void *arg)
+{
+	enum user_store_result r = USER_STORE_ERROR;
+	struct tx tx = { .s = s };
+	int attempt;
+
+	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
+		tx.sqlstate = NULL;
+		if ((tx.conn = db_conn(s->db)) == NULL)
+			return USER_STORE_UNAVAILABLE;
+		if (db_command(s->db, tx.conn, "BEGIN") == -1) {
+			/* A connection found dead is remade by db_conn. */
+			r = USER_STORE_UNAVAILABLE;
+			continue;
+		}
+		r = fn(&tx, arg);
+		if (r == USER_STORE_OK) {
+			if (db_command(s->db, tx.conn, "COMMIT") == -1)
+				return USER_STORE_UNAVAILABLE;
+			return USER_STORE_OK;
+		}
+		(void)db_command(s->db, tx.conn, "ROLLBACK");
+		if (!retryable(tx.sqlstate))
+			break;
+		log_info("transaction retried after sqlstate %s", tx.sqlstate);
+	}
+	return r;
+}
+
+enum user_store_result
+user_store_create(struct user_store *s, const char *username,
+    const char *hash, struct user *out)
+{
+	const char *params[] = { username, hash };
+	const char *sqlstate = NULL;
+	PGresult *res;
+	PGconn *conn;
+
+	if ((conn = db_conn(s->db)) == NULL)
+		return USER_STORE_UNAVAILABLE;
+	res = db_exec(s->db, conn, "user_create", 2, params, &sqlstate);
+	if (res == NULL) {
+		if (sqlstate != NULL &&
+		    strcmp(sqlstate, DB_UNIQUE_VIOLATION) == 0)
+			return USER_STORE_CONFLICT;
+		return failure(sqlstate);
+	}
+	user_from_row(res, 0, out);
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+/* One user by a statement of one parameter. */
+static enum user_store_result
+get_one(struct user_store *s, const char *stmt, const char *param,
+    struct user *out, char *hash)
+{
+	enum user_store_result r;
+	PGresult *res;
+
+	if ((r = run(s, stmt, 1, &param, &res)) != USER_STORE_OK)
+		return r;
+	if (PQntuples(res) == 0) {
+		r = USER_STORE_NOT_FOUND;
+		goto out;
+	}
+	user_from_row(res, 0, out);
+	if (hash != NULL)
+		snprintf(hash, PASSWORD_HASH_MAX, "%s", PQgetvalue(res, 0, 5));
+out:
+	PQclear(res);
+	return r;
+}
+
+enum user_store_result
+user_store_get(struct user_store *s, int64_t id, struct user *out)
+{
+	char idt[24];
+
+	id_text(id, idt);
+	return get_one(s, "user_get", idt, out, NULL);
+}
+
+enum user_store_result
+user_store_get_by_name(struct user_store *s, const char *username,
+    struct user *out)
+{
+	return get_one(s, "user_by_name", username, out, NULL);
+}
+
+enum user_store_result
+user_store_credentials(struct user_store *s, const char *username,
+    struct user *out, char hash[PASSWORD_HASH_MAX])
+{
+	return get_one(s, "user_credentials", username, out, hash);
+}
+
+enum user_store_result
+user_store_exists(struct user_store *s, int64_t id)
+{
+	enum user_store_result r;
+	const char *param;
+	PGresult *res;
+	char idt[24];
+
+	id_text(id, idt);
+	param = idt;
+	if ((r = run(s, "user_exists", 1, &param, &res)) != USER_STORE_OK)
+		return r;
+	if (PQntuples(res) == 0)
+		r = USER_STORE_NOT_FOUND;
+	PQclear(res);
+	return r;
+}
+
+/* A follow or unfollow, the argument of edge_tx. */
+struct edge {
+	int64_t follower, followee;
+	bool add;
+	bool changed;
+};
+
+static char *
+edge_event(const struct edge *e)
+{
+	char a[24], b[24];
+	json_t *ev;
+	char *payload;
+
+	id_text(e->follower, a);
+	id_text(e->followee, b);
+	ev = json_pack("{s:s, s:s, s:s}", "type",
+	    e->add ? "follow" : "unfollow", "userId", a, "targetId", b);
+	if (ev == NULL)
+		fatalx("out of memory");
+	payload = json_dumps(ev, JSON_COMPACT);
+	json_decref(ev);
+	if (payload == NULL)
+		fatalx("out of memory");
+	return payload;
+}
+
+static enum user_store_result
+edge_tx(struct tx *tx, void *arg)
+{
+	struct edge *e = arg;
+	char a[24], b[24];
+	const char *pair[] = { a, b };
+	const char *count[] = { a, b, NULL };
+	enum user_store_result r = USER_STORE_OK;
+	PGresult *res = NULL;
+	bool have_a = false, have_b = false;
+	char *payload = NULL;
+	int i;
+
+	e->changed = false;
+	id_text(e->follower, a);
+	id_text(e->followee, b);
+	if ((res = tx_exec(tx, "user_lock_pair", 2, pair)) == NULL)
+		return failure(tx->sqlstate);
+	for (i = 0; i < PQntuples(res); i++) {
+		int64_t id = value_i64(res, i, 0);
+
+		have_a = have_a || id == e->follower;
+		have_b = have_b || id == e->followee;
+	}
+	PQclear(res);
+	if (!have_a)
+		return USER_STORE_NO_ACTOR;
+	if (!have_b)
+		return USER_STORE_NOT_FOUND;
+
+	res = tx_exec(tx, e->add ? "follow_insert" : "follow_delete", 2, pair);
+	if (res == NULL)
+		return failure(tx->sqlstate);
+	e->changed = PQntuples(res) > 0;
+	PQclear(res);
+	if (!e->changed)
+		return USER_STORE_OK;
+
+	count[2] = e->add ? "1" : "-1";
+	if ((res = tx_exec(tx, "follow_count", 3, count)) == NULL)
+		return failure(tx->sqlstate);
+	PQclear(res);
+
+	payload = edge_event(e);
+	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+		r = USER_STORE_ERROR;
+	free(payload);
+	return r;
+}
+
+static enum user_store_result
+edge_change(struct user_store *s, int64_t follower, int64_t followee,
+    bool add, bool *changed)
+{
+	struct edge e = { follower, followee, add, false };
+	enum user_store_result r;
+
+	r = run_tx(s, edge_tx, &e);
+	*changed = r == USER_STORE_OK && e.changed;
+	return r;
+}
+
+enum user_store_result
+user_store_follow(struct user_store *s, int64_t follower, int64_t followee,
+    bool *changed)
+{
+	return edge_change(s, follower, followee, true, changed);
+}
+
+enum user_store_result
+user_store_unfollow(struct user_store *s, int64_t follower,
+    int64_t followee, bool *changed)
+{
+	return edge_change(s, follower, followee, false, changed);
+}
+
+enum user_store_result
+user_store_follow_page(struct user_store *s, enum user_store_list list,
+    int64_t id, int limit, bool has_cursor, int64_t after_us,
+    int64_t after_id, struct user_store_page *out)
+{
+	char idt[24], lim[16], us[24], aid[24];
+	const char *params[] = { idt, lim, us, aid };
+	const char *stmt;
+	enum user_store_result r;
+	PGresult *res;
+	int i, n;
+
+	memset(out, 0, sizeof(*out));
+	id_text(id, idt);
+	/* One more than asked: whether a next page exists. */
+	snprintf(lim, sizeof(lim), "%d", limit + 1);
+	id_text(after_us, us);
+	id_text(after_id, aid);
+	if (list == USER_STORE_FOLLOWINGS)
+		stmt = has_cursor ? "page_followings_after" : "page_followings";
+	else
+		stmt = has_cursor ? "page_followers_after" : "page_followers";
+	r = run(s, stmt, has_cursor ? 4 : 2, params, &res);
+	if (r != USER_STORE_OK)
+		return r;
+	n = PQntuples(res);
+	if (n == 0) {
+		/* An empty page of an unknown user is a 404. */
+		PQclear(res);
+		return user_store_exists(s, id);
+	}
+	out->more = n > limit;
+	if (n > limit)
+		n = limit;
+	out->items = xcalloc((size_t)n, sizeof(*out->items));
+	out->n = (size_t)n;
+	for (i = 0; i < n; i++) {
+		out->items[i].id = value_i64(res, i, 0);
+		snprintf(out->items[i].username,
+		    sizeof(out->items[i].username), "%s",
+		    PQgetvalue(res, i, 1));
+		out->items[i].time_us = value_i64(res, i, 2);
+	}
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+void
+user_store_page_release(struct user_store_page *p)
+{
+	free(p->items);
+	memset(p, 0, sizeof(*p));
+}
+
+enum user_store_result
+user_store_all_followings(struct user_store *s, int64_t id, int64_t **ids,
+    size_t *n)
+{
+	enum user_store_result r;
+	const char *param;
+	PGresult *res;
+	char idt[24];
+	int i, rows;
+
+	*ids = NULL;
+	*n = 0;
+	id_text(id, idt);
+	param = idt;
+	if ((r = run(s, "all_followings", 1, &param, &res)) != USER_STORE_OK)
+		return r;
+	rows = PQntuples(res);
+	if (rows == 0) {
+		PQclear(res);
+		return user_store_exists(s, id);
+	}
+	*ids = xcalloc((size_t)rows, sizeof(**ids));
+	for (i = 0; i < rows; i++)
+		(*ids)[i] = value_i64(res, i, 0);
+	*n = (size_t)rows;
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+/* The argument of delete_tx. */
+struct deletion_step {
+	int64_t id;
+	const char *gid;
+};
+
+static enum user_store_result
+delete_tx(struct tx *tx, void *arg)
+{
+	struct deletion_step *d = arg;
+	static const char *const steps[] = {
+		"delete_out", "delete_in", "delete_user",
+	};
+	enum user_store_result r = USER_STORE_OK;
+	char idt[24];
+	const char *one[] = { idt };
+	const char *log[] = { d->gid, idt };
+	PGresult *res;
+	json_t *ev;
+	char *payload;
+	size_t i;
+
+	id_text(d->id, idt);
+	if ((res = tx_exec(tx, "delete_lock", 1, one)) == NULL)
+		return failure(tx->sqlstate);
+	if (PQntuples(res) == 0)
+		r = USER_STORE_NOT_FOUND;
+	PQclear(res);
+	if (r != USER_STORE_OK)
+		return r;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if ((res = tx_exec(tx, steps[i], 1, one)) == NULL)
+			return failure(tx->sqlstate);
+		PQclear(res);
+	}
+	/* The decision: a gid already decided (an abort) fails here. */
+	if ((res = tx_exec(tx, "decision_commit", 2, log)) == NULL) {
+		if (tx->sqlstate != NULL &&
+		    strcmp(tx->sqlstate, DB_UNIQUE_VIOLATION) == 0)
+			return USER_STORE_CONFLICT;
+		return failure(tx->sqlstate);
+	}
+	PQclear(res);
+
+	if ((ev = json_pack("{s:s, s:s}", "type", "user_deleted",
+	    "userId", idt)) == NULL)
+		fatalx("out of memory");
+	if ((payload = json_dumps(ev, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	json_decref(ev);
+	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+		r = USER_STORE_ERROR;
+	free(payload);
+	return r;
+}
+
+enum user_store_result
+user_store_delete_user(struct user_store *s, int64_t id, const char *gid)
+{
+	struct deletion_step d = { id, gid };
+
+	return run_tx(s, delete_tx, &d);
+}
+
+enum user_store_result
+user_store_decision(struct user_store *s, const char *gid, int64_t user_id,
+    char decision[8])
+{
+	enum user_store_result r;
+	char idt[24];
+	const char *params[] = { gid, idt };
+	PGresult *res;
+
+	id_text(user_id, idt);
+	/* Waits for a deletion holding gid, so the answer is final. */
+	if ((r = run(s, "decision_abort", 2, params, &res)) != USER_STORE_OK)
+		return r;
+	PQclear(res);
+	if ((r = run(s, "decision_get", 1, params, &res)) != USER_STORE_OK)
+		return r;
+	if (PQntuples(res) == 0) {
+		log_warnx("deletion %s: no decision after recording one", gid);
+		r = USER_STORE_ERROR;
+	} else
+		snprintf(decision, 8, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return r;
+}
+
+enum user_store_result
+user_store_pending(struct user_store *s, char ***gids, size_t *n)
+{
+	enum user_store_result r;
+	PGresult *res;
+	int i, rows;
+
+	*gids = NULL;
+	*n = 0;
+	if ((r = run(s, "decision_pending", 0, NULL, &res)) != USER_STORE_OK)
+		return r;
+	rows = PQntuples(res);
+	if (rows > 0) {
+		*gids = xcalloc((size_t)rows, sizeof(**gids));
+		for (i = 0; i < rows; i++)
+			(*gids)[i] = xstrdup(PQgetvalue(res, i, 0));
+		*n = (size_t)rows;
+	}
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+enum user_store_result
+user_store_mark_done(struct user_store *s, const char *gid)
+{
+	enum user_store_result r;
+	PGresult *res;
+
+	if ((r = run(s, "decision_done", 1, &gid, &res)) != USER_STORE_OK)
+		return r;
+	PQclear(res);
+	return USER_STORE_OK;
+}

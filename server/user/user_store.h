@@ -1,0 +1,101 @@
+/*
+ * user_store.h: every SQL statement of chirp-userd (users, follow edges,
+ * the deletion log). Each call runs on the calling thread's connection;
+ * changes publish their event (events.h) in their own transaction.
+ */
+#ifndef CHIRP_USER_STORE_H
+#define CHIRP_USER_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "password.h"
+
+enum user_store_result {
+	USER_STORE_OK,
+	USER_STORE_NOT_FOUND,	/* the user (or the target) does not exist */
+	USER_STORE_NO_ACTOR,	/* the acting user no longer exists */
+	USER_STORE_CONFLICT,	/* a unique key is taken */
+	USER_STORE_UNAVAILABLE,	/* the database cannot be reached */
+	USER_STORE_ERROR,	/* anything else (logged) */
+};
+
+enum user_store_list { USER_STORE_FOLLOWINGS, USER_STORE_FOLLOWERS };
+
+/* One entry of a follow list. */
+struct user_store_ref {
+	int64_t id;
+	char username[33];
+	int64_t time_us;	/* when the follow was made */
+};
+
+/* A page of a follow list; release with user_store_page_release. */
+struct user_store_page {
+	struct user_store_ref *items;
+	size_t n;
+	bool more;		/* there is a page after this one */
+};
+
+struct user_store *user_store_new(const char *database_url);
+void user_store_free(struct user_store *);
+bool user_store_healthy(struct user_store *);
+
+/* A new account; CONFLICT when the name is taken ignoring case. */
+enum user_store_result user_store_create(struct user_store *,
+    const char *username, const char *hash, struct user *out);
+enum user_store_result user_store_get(struct user_store *, int64_t id,
+    struct user *out);
+/* The user whose name equals username ignoring case. */
+enum user_store_result user_store_get_by_name(struct user_store *,
+    const char *username, struct user *out);
+/* As user_store_get_by_name, with the password hash. */
+enum user_store_result user_store_credentials(struct user_store *,
+    const char *username, struct user *out, char hash[PASSWORD_HASH_MAX]);
+/* OK when the user exists, NOT_FOUND when not. */
+enum user_store_result user_store_exists(struct user_store *, int64_t id);
+
+/*
+ * Add (or remove) the edge follower -> followee; *changed says whether an
+ * edge was added (removed). NO_ACTOR when the follower is gone, NOT_FOUND
+ * when the followee is.
+ */
+enum user_store_result user_store_follow(struct user_store *,
+    int64_t follower, int64_t followee, bool *changed);
+enum user_store_result user_store_unfollow(struct user_store *,
+    int64_t follower, int64_t followee, bool *changed);
+
+/*
+ * A page of limit entries of a follow list, newest first, after the
+ * cursor position (after_us, after_id) when has_cursor.
+ */
+enum user_store_result user_store_follow_page(struct user_store *,
+    enum user_store_list, int64_t id, int limit, bool has_cursor,
+    int64_t after_us, int64_t after_id, struct user_store_page *out);
+void user_store_page_release(struct user_store_page *);
+
+/* Every followee id of a user; *ids is the caller's to free. */
+enum user_store_result user_store_all_followings(struct user_store *,
+    int64_t id, int64_t **ids, size_t *n);
+
+/*
+ * The local step of an account deletion, one transaction: delete the user
+ * and its edges both ways, record gid's decision 'commit' and publish
+ * user_deleted. CONFLICT when gid already has a decision (an abort).
+ */
+enum user_store_result user_store_delete_user(struct user_store *,
+    int64_t id, const char *gid);
+/*
+ * The decision of gid, recording 'abort' for user_id when there is none
+ * yet. decision gets "commit" or "abort".
+ */
+enum user_store_result user_store_decision(struct user_store *,
+    const char *gid, int64_t user_id, char decision[8]);
+/* The gids decided 'commit' whose commit is not yet known done. */
+enum user_store_result user_store_pending(struct user_store *,
+    char ***gids, size_t *n);
+enum user_store_result user_store_mark_done(struct user_store *,
+    const char *gid);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * userd.h: the context of chirp-userd, one struct handed to every handler
+ * (httpd's struct httpd *env).
+ */
+#ifndef CHIRP_USERD_H
+#define CHIRP_USERD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct userd {
+	struct user_store *store;
+	unsigned char *secret;		/* token secret, owned */
+	size_t secret_len;
+	int64_t token_ttl;		/* seconds */
+	const char *tweet_url;		/* borrowed from the config */
+	const char *crash_point;	/* testing aid: "", "after_prepare"... */
+	struct deletion *deletion;	/* the 2PC recovery thread */
+};
+
+#endif
