@@ -70,12 +70,15 @@ api_network_reason(const struct http_result *r, char *out, size_t size)
 	} reasons[] = {
 		{ "Connection refused", "connection refused" },
 		{ "resolve host", "could not resolve host" },
+		{ "Timeout was reached", "timed out" },
 		{ "No route to host", "no route to host" },
 		{ "Network is unreachable", "network is unreachable" },
 		{ "Connection reset", "connection reset" },
 		{ "Empty reply", "connection closed without an answer" },
 		{ "URL using bad/illegal format", "not a valid server address" },
 		{ "Unsupported protocol", "not a valid server address" },
+		/* curl 7.88 says only this when connect() was refused */
+		{ "Couldn't connect to server", "connection refused" },
 	};
 	size_t i;
 

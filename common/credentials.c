@@ -10,12 +10,14 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "timeutil.h"
 #include "xmalloc.h"
 
 #define CREDENTIALS_FILE "token"
@@ -227,4 +229,64 @@ credentials_release(struct credentials *c)
 	}
 	free(c->expires_at);
 	memset(c, 0, sizeof(*c));
+}
+
+int
+credentials_from_token(const char *server, const char *token,
+    struct credentials *c)
+{
+	const char *dot1, *dot2;
+	unsigned char *bin = NULL;
+	size_t blen, len;
+	json_t *claims = NULL;
+	json_error_t jerr;
+	const char *sub, *name;
+	json_t *exp;
+	char *end;
+	long long id;
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	dot1 = strchr(token, '.');
+	if (dot1 == NULL)
+		goto out;
+	dot2 = strchr(dot1 + 1, '.');
+	if (dot2 == NULL)
+		goto out;
+	len = (size_t)(dot2 - dot1 - 1);
+	if (len == 0 || len > 4096)
+		goto out;
+	bin = xmalloc(len);
+	if (sodium_base642bin(bin, len, dot1 + 1, len, NULL, &blen, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		goto out;
+	claims = json_loadb((const char *)bin, blen, 0, &jerr);
+	if (!json_is_object(claims))
+		goto out;
+	sub = json_string_value(json_object_get(claims, "sub"));
+	name = json_string_value(json_object_get(claims, "name"));
+	if (sub == NULL)
+		goto out;
+	errno = 0;
+	id = strtoll(sub, &end, 10);
+	if (errno != 0 || end == sub || *end != '\0' || id <= 0)
+		goto out;
+	c->user_id = id;
+	if (name != NULL && strlen(name) < sizeof(c->username))
+		snprintf(c->username, sizeof(c->username), "%s", name);
+	exp = json_object_get(claims, "exp");
+	if (json_is_integer(exp)) {
+		char when[TIME_RFC3339_LEN];
+
+		time_format_rfc3339((int64_t)json_integer_value(exp) * 1000,
+		    when);
+		c->expires_at = xstrdup(when);
+	}
+	c->server = xstrdup(server);
+	c->token = xstrdup(token);
+	ret = 0;
+out:
+	json_decref(claims);
+	free(bin);
+	return ret;
 }

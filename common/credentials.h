@@ -27,4 +27,12 @@ int credentials_save(const struct credentials *);
 int credentials_remove(void);
 void credentials_release(struct credentials *);
 
+/*
+ * Fill c from a token alone (CHIRP_TOKEN): the user id and name from its
+ * claims ("sub", "name", "exp"), read but not verified (the server does
+ * that). server is copied. 0, or -1 when the token is not one of ours.
+ */
+int credentials_from_token(const char *server, const char *token,
+    struct credentials *c);
+
 #endif

@@ -1,0 +1,139 @@
+/*
+ * cmd-watch.c: chirp watch: the live feed, one entry a line (--json: one
+ * event a line, as received) until Ctrl-C. feed_client reconnects with
+ * backoff and resumes after the newest tweet seen, so nothing is missed
+ * or repeated; what it is doing goes to stderr.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "feed_client.h"
+
+#define CMD_WATCH_TICK_MS 200
+
+static int cmd_watch_exec(struct chirp *, int, char **);
+
+const struct cmd_entry cmd_watch_entry = {
+	"watch", "", "follow your home timeline live, until interrupted",
+	cmd_watch_exec,
+};
+
+static volatile sig_atomic_t cmd_watch_stop;
+
+struct cmd_watch {
+	struct chirp *c;
+	enum feed_state state;
+	int was_live;
+	int write_failed;
+};
+
+static void
+cmd_watch_on_signal(int sig)
+{
+	(void)sig;
+	cmd_watch_stop = 1;
+}
+
+static void
+cmd_watch_on_event(json_t *ev, const char *raw, void *arg)
+{
+	struct cmd_watch *w = arg;
+	struct chirp *c = w->c;
+	const char *type = cmd_str(ev, "type");
+
+	if (c->json)
+		printf("%s\n", raw);
+	else if (strcmp(type, "tweet") == 0)
+		output_tweet_line(&c->out, stdout, json_object_get(ev,
+		    "tweet"));
+	else if (strcmp(type, "delete") == 0)
+		printf("%s(deleted %s)%s\n", output_dim(&c->out),
+		    cmd_str(ev, "tweetId"), output_reset(&c->out));
+	if (fflush(stdout) != 0)
+		w->write_failed = 1;
+}
+
+static void
+cmd_watch_on_state(enum feed_state st, int retry_in_s, void *arg)
+{
+	struct cmd_watch *w = arg;
+	const char *server = w->c->server;
+
+	switch (st) {
+	case FEED_LIVE:
+		if (w->was_live)
+			fprintf(stderr, "chirp: live again on '%s'\n", server);
+		else
+			fprintf(stderr, "chirp: watching '%s' (Ctrl-C "
+			    "ends)\n", server);
+		w->was_live = 1;
+		break;
+	case FEED_RECONNECTING:
+		fprintf(stderr, "chirp: cannot reach '%s' for the live feed, "
+		    "trying again in %d s\n", server, retry_in_s);
+		break;
+	case FEED_CONNECTING:
+	case FEED_REFUSED:
+	case FEED_CLOSED:
+		break;
+	}
+	w->state = st;
+}
+
+static int
+cmd_watch_exec(struct chirp *c, int argc, char **argv)
+{
+	struct feed_client_config cfg;
+	struct feed_client *fc;
+	struct sigaction sa, old_int, old_term;
+	struct cmd_watch w;
+	int ret = CHIRP_EXIT_OK;
+
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage_error(&cmd_watch_entry,
+		    "watch takes no arguments");
+	if (cmd_need_login(c) == -1)
+		return CHIRP_EXIT_AUTH;
+
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.server = c->server;
+	cfg.token = c->cred.token;
+	cfg.on_event = cmd_watch_on_event;
+	cfg.on_state = cmd_watch_on_state;
+	cfg.arg = &w;
+	fc = feed_client_new(&cfg);
+	if (fc == NULL) {
+		fprintf(stderr, "chirp: cannot watch '%s'\n", c->server);
+		return CHIRP_EXIT_FAILED;
+	}
+
+	/* no SA_RESTART: a signal ends the wait in poll() at once */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cmd_watch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	cmd_watch_stop = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	while (!cmd_watch_stop && !w.write_failed &&
+	    w.state != FEED_REFUSED) {
+		if (feed_client_service(fc, CMD_WATCH_TICK_MS) == -1)
+			break;
+	}
+	if (w.state == FEED_REFUSED) {
+		fprintf(stderr, "chirp: '%s' refused the token (log in again "
+		    "with 'chirp login USER')\n", c->server);
+		ret = CHIRP_EXIT_AUTH;
+	} else if (w.write_failed)
+		ret = CHIRP_EXIT_FAILED;
+	feed_client_stop(fc);
+	feed_client_free(fc);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return ret;
+}
