@@ -78,7 +78,7 @@ main(int argc, char **argv)
 	hc.healthy = discovery_healthy;
 	if ((d.server = http_server_start(&hc)) == NULL)
 		goto out;
-	log_info("listening on %s:%lld, ttl %llds", hc.bind, port, ttl);
+	log_info("instances stay listed %llds after their last renewal", ttl);
 
 	if (sigwait(&set, &sig) == 0)
 		log_info("stopping on signal %d", sig);
