@@ -440,8 +440,12 @@ tui_feed_state(enum feed_state state, int retry_in_s, void *arg)
 	tui->feed_state = state;
 	if (state == FEED_RECONNECTING)
 		tui->retry_at_ms = time_mono_ms() + (int64_t)retry_in_s * 1000;
-	if (state == FEED_REFUSED)
+	if (state == FEED_REFUSED && tui->logged_in) {
+		/* the token expired or the account is gone */
+		tui->logged_in = false;
 		tui_error(tui, "the live feed refused the token; log in again");
+		view_login_open(tui);
+	}
 	tui->dirty = true;
 	tui_draw(tui);
 }
