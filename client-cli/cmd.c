@@ -130,8 +130,8 @@ cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
 	c = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (c == '?') {
 		if (optopt != 0 && strchr(shortopts, optopt) != NULL)
-			cmd_usage_error(e, "option '-%c' needs a value",
-			    optopt);
+			cmd_usage_error(e, "option '%s' needs a value",
+			    argv[optind - 1]);
 		else if (optopt != 0)
 			cmd_usage_error(e, "unknown option '-%c'", optopt);
 		else
