@@ -96,6 +96,11 @@ check "a user service registers itself" eventually listed "$UP"
 stop_proc userd
 check "a user service deregisters when it stops" eval '! listed '"$UP"
 
+# Configuration: checked, and refused with a reason when it makes no sense.
+check "a sound configuration passes -n" "$CHIRP_BIN/chirp-discoveryd" -n --port "$PORT"
+check "a ttl of 0 is refused" eval '! "$CHIRP_BIN/chirp-discoveryd" --port $(free_port) --ttl 0 2>"$T/cfg.err"'
+check "the refusal says why" grep -q ttl "$T/cfg.err"
+
 # A restart starts empty: the registry lives in memory only.
 stop_proc discoveryd
 start_proc discoveryd2 "$CHIRP_BIN/chirp-discoveryd" --port "$PORT" --ttl "$TTL"
