@@ -468,20 +468,27 @@ secret_file_written_by_hand_is_read(void **state)
 static void
 racing_processes_share_one_secret(void **state)
 {
-	enum { N = 6 };
+	enum { N = 8 };
 	char *d = tmpdir(), *path, *mine;
-	int fds[N][2], i, status;
+	int fds[N][2], go[2], i, status;
 	pid_t pids[N];
 	size_t len;
 
 	(void)state;
 	assert_true(asprintf(&path, "%s/secret", d) > 0);
+	/* the children start together when go closes */
+	assert_int_equal(pipe(go), 0);
 	for (i = 0; i < N; i++) {
 		assert_int_equal(pipe(fds[i]), 0);
 		pids[i] = fork();
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0) {
-			char *s = token_secret_load(NULL, path, &len);
+			char c, *s;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)
+				_exit(1);
+			s = token_secret_load(NULL, path, &len);
 
 			if (s == NULL)
 				_exit(1);
@@ -491,6 +498,8 @@ racing_processes_share_one_secret(void **state)
 		}
 		close(fds[i][1]);
 	}
+	close(go[0]);
+	close(go[1]);
 	mine = token_secret_load(NULL, path, &len);
 	assert_non_null(mine);
 	for (i = 0; i < N; i++) {
