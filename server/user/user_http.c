@@ -66,8 +66,8 @@ path_id(struct http_request *req, struct http_response *resp, int64_t *id)
 }
 
 /*
- * The checks of a route "as userId": a valid token (401), for the user of
- * the path (403), whose account still exists (401). *id is that user.
+ * The checks of a route "as userId": a valid token of an account that
+ * still exists (401), for the user of the path (403). *id is that user.
  */
 static bool
 act_as(struct userd *ud, struct http_request *req,
@@ -79,14 +79,7 @@ act_as(struct userd *ud, struct http_request *req,
 
 	if (!http_auth(req, resp, ud->secret, ud->secret_len, &claims))
 		return false;
-	snprintf(mine, sizeof(mine), "%" PRId64, claims.user_id);
-	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
-		http_reply_error(resp, 403, "forbidden",
-		    "the token is for another user");
-		return false;
-	}
-	*id = claims.user_id;
-	r = user_store_exists(ud->store, *id);
+	r = user_store_exists(ud->store, claims.user_id);
 	if (r == USER_STORE_NOT_FOUND) {
 		http_reply_error(resp, 401, "unauthorized",
 		    "the account of this token no longer exists");
@@ -96,6 +89,13 @@ act_as(struct userd *ud, struct http_request *req,
 		reply_store_failure(resp, r);
 		return false;
 	}
+	snprintf(mine, sizeof(mine), "%" PRId64, claims.user_id);
+	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
+		http_reply_error(resp, 403, "forbidden",
+		    "the token is for another user");
+		return false;
+	}
+	*id = claims.user_id;
 	return true;
 }
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# t0160: account deletion survives a crash of chirp-userd at either point
+# of the two-phase commit: never a half-deleted account.
+#   after_prepare: tweetd prepared, no decision yet -> after recovery the
+#                  account is whole (tweetd asks, learns abort, rolls back)
+#   after_decision: decided commit, tweetd not told -> after a restart
+#                  the deletion completes
+. "$(dirname "$0")/../lib.sh"
+
+start_core --crash_point after_prepare
+
+tweets_of() { sql "$TWEETDB" "SELECT count(*) FROM tweets WHERE user_id = $1"; }
+prepared() { sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"; }
+# until_true CMD...: poll CMD for up to 120 s (recovery runs on timers).
+until_true() {
+	local i
+	for i in $(seq 1 240); do "$@" && return 0; sleep 0.5; done
+	return 1
+}
+follow() { http POST "$USERD/users/$1/follow" "{\"followUserId\":\"$3\"}" "$(auth "$2")"; }
+none_prepared() { test "$(prepared)" = 0; }
+commit_done() {
+	test "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'")" = t
+}
+post() { http POST "$TWEETD/tweets" "{\"userId\":\"$1\",\"content\":\"$3\"}" "$(auth "$2")"; }
+
+A=$(register "$USERD" alice); B=$(register "$USERD" bob)
+TA=$(login "$USERD" alice); TB=$(login "$USERD" bob)
+follow "$A" "$TA" "$B"; follow "$B" "$TB" "$A"
+for i in 1 2 3; do post "$A" "$TA" "alice $i"; done
+expect_eq "alice has 3 tweets" "$(tweets_of "$A")" 3
+
+# --- crash after prepare ---------------------------------------------------
+http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
+check "the crash drops the request" test "$HTTP_STATUS" = 000 -o "$HTTP_STATUS" -ge 500
+check "userd died at after_prepare" sh -c "! kill -0 $(pid_of userd) 2>/dev/null"
+stop_proc userd
+expect_eq "tweetd holds the prepared deletion" "$(prepared)" 1
+start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
+http GET "$USERD/users/$A"
+expect_status "with no decision the account is whole" 200
+check "tweetd resolves the in-doubt deletion" until_true none_prepared
+expect_eq "it was aborted: the tweets are back" "$(tweets_of "$A")" 3
+http GET "$USERD/users/$A"
+expect_eq "the edges are whole" "$(jq -c '[.followersCount,.followingsCount]' "$T/body")" '[1,1]'
+expect_eq "the decision is abort" \
+    "$(sql "$USERDB" "SELECT string_agg(decision, ',') FROM deletion_log WHERE user_id = $A")" abort
+post "$A" "$TA" "still here"
+expect_status "the account still posts" 201
+
+# --- crash after the decision ----------------------------------------------
+stop_proc userd
+start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
+    --crash_point after_decision
+http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
+check "the crash drops the request" test "$HTTP_STATUS" = 000 -o "$HTTP_STATUS" -ge 500
+check "userd died at after_decision" sh -c "! kill -0 $(pid_of userd) 2>/dev/null"
+stop_proc userd
+expect_eq "the user row is gone with the decision" \
+    "$(sql "$USERDB" "SELECT count(*) FROM users WHERE id = $A")" 0
+expect_eq "the decision is commit, not done" \
+    "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'")" f
+start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
+check "recovery commits the tweet side" until_true none_prepared
+expect_eq "the tweets are gone" "$(tweets_of "$A")" 0
+check "the decision is marked done" until_true commit_done
+http GET "$USERD/users/$A"
+expect_status "the account is gone" 404 not_found
+http GET "$USERD/users/$B"
+expect_eq "bob's counts lost alice both ways" \
+    "$(jq -c '[.followersCount,.followingsCount]' "$T/body")" '[0,0]'
+follow "$A" "$TA" "$B"
+expect_status "the token is refused" 401 unauthorized
+
+finish
