@@ -178,7 +178,7 @@ check "the screen has 20 lines" sh -c \
 tm resize-window -t tui -x 200 -y 60
 wait_screen "at 200x60 the timeline fills the screen" "bob's tweet number 3,"
 check "the status line is on the last of 60 lines" sh -c \
-    "tmux -L $SOCK capture-pane -p -t tui | sed -n 60p | grep -q '@alice'"
+    "tmux -L $SOCK capture-pane -p -t tui | sed -n 60p | grep -q 'live *$'"
 tm resize-window -t tui -x 80 -y 24
 wait_screen "back at 80x24" "live *$"
 
