@@ -1,0 +1,17 @@
+/*
+ * bus_events.h: what the gateway does with each public event (events.h):
+ * tweets and deletes fan out to the live feed; follows and unfollows
+ * update the feed's index and drop cached follow lists; a deleted account
+ * clears the cache and closes its connections.
+ */
+#ifndef CHIRP_GATEWAY_BUS_EVENTS_H
+#define CHIRP_GATEWAY_BUS_EVENTS_H
+
+/* listener_event_fn for CHANNEL_TWEET and CHANNEL_USER; arg the gateway. */
+void bus_events_tweet(const char *payload, void *arg);
+void bus_events_user(const char *payload, void *arg);
+/* listener_connect_fn: after a (re)connection events may be lost. */
+void bus_events_tweet_connected(void *arg);
+void bus_events_user_connected(void *arg);
+
+#endif

@@ -1,0 +1,456 @@
+/*
+ * feed.c: fan-out of live events to local connections (see feed.h). Two
+ * indexes map a user id to connections: by_user (the connection's own
+ * user) and by_author (connections following that author). Each is a
+ * chained hash table of small vectors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed.h"
+#include "xmalloc.h"
+
+struct connvec {
+	struct feed_conn **v;
+	size_t n, cap;
+};
+
+struct idmap_entry {
+	int64_t key;
+	struct connvec conns;
+	struct idmap_entry *next;
+};
+
+struct idmap {
+	struct idmap_entry **buckets;
+	size_t nbuckets, count;
+};
+
+struct feed_conn {
+	int64_t user_id;
+	void *owner;
+	bool loading;
+	bool overflowed;
+	int64_t *follows;	/* authors indexed under, sorted not needed */
+	size_t nfollows, capfollows;
+	struct feed_msg **ring;
+	size_t cap, head, count;
+	struct feed_conn *prev_loading, *next_loading;
+};
+
+struct feed {
+	size_t queue_max;
+	struct idmap by_user, by_author;
+	struct feed_conn *loading;	/* list of loading connections */
+	size_t nconns;
+	uint64_t drops;
+};
+
+static size_t
+idmap_hash(const struct idmap *m, int64_t key)
+{
+	uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
+
+	return (size_t)(h >> 17) & (m->nbuckets - 1);
+}
+
+static void
+idmap_init(struct idmap *m)
+{
+	m->nbuckets = 64;
+	m->buckets = xcalloc(m->nbuckets, sizeof(*m->buckets));
+	m->count = 0;
+}
+
+static void
+idmap_release(struct idmap *m)
+{
+	struct idmap_entry *e, *next;
+	size_t i;
+
+	for (i = 0; i < m->nbuckets; i++)
+		for (e = m->buckets[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e->conns.v);
+			free(e);
+		}
+	free(m->buckets);
+}
+
+static void
+idmap_grow(struct idmap *m)
+{
+	struct idmap_entry **old = m->buckets, *e, *next;
+	size_t oldn = m->nbuckets, i, b;
+
+	m->nbuckets *= 2;
+	m->buckets = xcalloc(m->nbuckets, sizeof(*m->buckets));
+	for (i = 0; i < oldn; i++)
+		for (e = old[i]; e != NULL; e = next) {
+			next = e->next;
+			b = idmap_hash(m, e->key);
+			e->next = m->buckets[b];
+			m->buckets[b] = e;
+		}
+	free(old);
+}
+
+static struct connvec *
+idmap_find(const struct idmap *m, int64_t key)
+{
+	struct idmap_entry *e;
+
+	for (e = m->buckets[idmap_hash(m, key)]; e != NULL; e = e->next)
+		if (e->key == key)
+			return &e->conns;
+	return NULL;
+}
+
+static void
+idmap_add(struct idmap *m, int64_t key, struct feed_conn *c)
+{
+	struct connvec *v = idmap_find(m, key);
+	struct idmap_entry *e;
+	size_t b;
+
+	if (v == NULL) {
+		if (m->count >= m->nbuckets * 2)
+			idmap_grow(m);
+		e = xcalloc(1, sizeof(*e));
+		e->key = key;
+		b = idmap_hash(m, key);
+		e->next = m->buckets[b];
+		m->buckets[b] = e;
+		m->count++;
+		v = &e->conns;
+	}
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 4;
+		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
+	}
+	v->v[v->n++] = c;
+}
+
+static void
+idmap_remove(struct idmap *m, int64_t key, const struct feed_conn *c)
+{
+	struct idmap_entry **pe, *e;
+	size_t i;
+
+	for (pe = &m->buckets[idmap_hash(m, key)]; (e = *pe) != NULL;
+	    pe = &e->next) {
+		if (e->key != key)
+			continue;
+		for (i = 0; i < e->conns.n; i++)
+			if (e->conns.v[i] == c) {
+				e->conns.v[i] = e->conns.v[--e->conns.n];
+				break;
+			}
+		if (e->conns.n == 0) {
+			*pe = e->next;
+			free(e->conns.v);
+			free(e);
+			m->count--;
+		}
+		return;
+	}
+}
+
+struct feed *
+feed_new(size_t queue_max)
+{
+	struct feed *f = xcalloc(1, sizeof(*f));
+
+	f->queue_max = queue_max ? queue_max : 1;
+	idmap_init(&f->by_user);
+	idmap_init(&f->by_author);
+	return f;
+}
+
+void
+feed_free(struct feed *f)
+{
+	if (f == NULL)
+		return;
+	idmap_release(&f->by_user);
+	idmap_release(&f->by_author);
+	free(f);
+}
+
+static void
+msg_unref(struct feed_msg *m)
+{
+	if (--m->refs == 0)
+		free(m);
+}
+
+struct feed_conn *
+feed_conn_new(struct feed *f, int64_t user_id, void *owner)
+{
+	struct feed_conn *c = xcalloc(1, sizeof(*c));
+
+	c->user_id = user_id;
+	c->owner = owner;
+	c->loading = true;
+	c->cap = f->queue_max;
+	c->ring = xcalloc(c->cap, sizeof(*c->ring));
+	c->next_loading = f->loading;
+	if (f->loading != NULL)
+		f->loading->prev_loading = c;
+	f->loading = c;
+	idmap_add(&f->by_user, user_id, c);
+	f->nconns++;
+	return c;
+}
+
+static void
+conn_unlink_loading(struct feed *f, struct feed_conn *c)
+{
+	if (c->prev_loading != NULL)
+		c->prev_loading->next_loading = c->next_loading;
+	else if (f->loading == c)
+		f->loading = c->next_loading;
+	if (c->next_loading != NULL)
+		c->next_loading->prev_loading = c->prev_loading;
+	c->prev_loading = c->next_loading = NULL;
+	c->loading = false;
+}
+
+void
+feed_conn_free(struct feed *f, struct feed_conn *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	if (c->loading)
+		conn_unlink_loading(f, c);
+	for (i = 0; i < c->nfollows; i++)
+		idmap_remove(&f->by_author, c->follows[i], c);
+	idmap_remove(&f->by_user, c->user_id, c);
+	while (c->count > 0)
+		feed_conn_pop(c);
+	free(c->ring);
+	free(c->follows);
+	free(c);
+	f->nconns--;
+}
+
+void *
+feed_conn_owner(const struct feed_conn *c)
+{
+	return c->owner;
+}
+
+int64_t
+feed_conn_user(const struct feed_conn *c)
+{
+	return c->user_id;
+}
+
+bool
+feed_conn_loading(const struct feed_conn *c)
+{
+	return c->loading;
+}
+
+bool
+feed_conn_overflowed(const struct feed_conn *c)
+{
+	return c->overflowed;
+}
+
+bool
+feed_conn_follows(const struct feed_conn *c, int64_t author)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfollows; i++)
+		if (c->follows[i] == author)
+			return true;
+	return false;
+}
+
+/* Index c under author (not its own id, which by_user covers). */
+static void
+conn_follow(struct feed *f, struct feed_conn *c, int64_t author)
+{
+	if (author == c->user_id || feed_conn_follows(c, author))
+		return;
+	if (c->nfollows == c->capfollows) {
+		c->capfollows = c->capfollows ? c->capfollows * 2 : 8;
+		c->follows = xrealloc(c->follows,
+		    c->capfollows * sizeof(*c->follows));
+	}
+	c->follows[c->nfollows++] = author;
+	idmap_add(&f->by_author, author, c);
+}
+
+static void
+conn_unfollow(struct feed *f, struct feed_conn *c, int64_t author)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfollows; i++)
+		if (c->follows[i] == author) {
+			c->follows[i] = c->follows[--c->nfollows];
+			idmap_remove(&f->by_author, author, c);
+			return;
+		}
+}
+
+void
+feed_conn_set_followings(struct feed *f, struct feed_conn *c,
+    const int64_t *ids, size_t n)
+{
+	struct feed_msg **keep;
+	size_t i, kept = 0, cap = c->cap;
+
+	if (!c->loading)
+		return;
+	conn_unlink_loading(f, c);
+	for (i = 0; i < n; i++)
+		conn_follow(f, c, ids[i]);
+	/* keep, in order, only what this connection would have been sent */
+	keep = xcalloc(cap, sizeof(*keep));
+	while (c->count > 0) {
+		struct feed_msg *m = c->ring[c->head];
+
+		c->head = (c->head + 1) % cap;
+		c->count--;
+		if (m->author == c->user_id || feed_conn_follows(c, m->author))
+			keep[kept++] = m;
+		else
+			msg_unref(m);
+	}
+	free(c->ring);
+	c->ring = keep;
+	c->head = 0;
+	c->count = kept;
+}
+
+const struct feed_msg *
+feed_conn_peek(const struct feed_conn *c)
+{
+	return c->count > 0 ? c->ring[c->head] : NULL;
+}
+
+void
+feed_conn_pop(struct feed_conn *c)
+{
+	struct feed_msg *m;
+
+	if (c->count == 0)
+		return;
+	m = c->ring[c->head];
+	c->ring[c->head] = NULL;
+	c->head = (c->head + 1) % c->cap;
+	c->count--;
+	msg_unref(m);
+}
+
+size_t
+feed_conn_queued(const struct feed_conn *c)
+{
+	return c->count;
+}
+
+/* Queue m on c, or mark c overflowed; then wake its owner. */
+static void
+conn_push(struct feed *f, struct feed_conn *c, struct feed_msg *m,
+    feed_wake_fn *wake, void *arg)
+{
+	if (c->overflowed)
+		return;
+	if (c->count == c->cap) {
+		c->overflowed = true;
+		f->drops++;
+	} else {
+		c->ring[(c->head + c->count) % c->cap] = m;
+		c->count++;
+		m->refs++;
+	}
+	if (wake != NULL)
+		wake(c->owner, arg);
+}
+
+size_t
+feed_publish(struct feed *f, int64_t author, int64_t tweet_id, bool is_tweet,
+    const char *frame, size_t len, feed_wake_fn *wake, void *arg)
+{
+	struct feed_msg *m = xmalloc(sizeof(*m) + len + 1);
+	struct connvec *v;
+	struct feed_conn *c, *next;
+	size_t i, n = 0;
+
+	m->refs = 1;		/* ours, until the end of this call */
+	m->author = author;
+	m->id = tweet_id;
+	m->is_tweet = is_tweet;
+	m->len = len;
+	memcpy(m->data, frame, len);
+	m->data[len] = '\0';
+
+	if ((v = idmap_find(&f->by_user, author)) != NULL)
+		for (i = 0; i < v->n; i++)
+			if (!v->v[i]->loading) {
+				conn_push(f, v->v[i], m, wake, arg);
+				n++;
+			}
+	if ((v = idmap_find(&f->by_author, author)) != NULL)
+		for (i = 0; i < v->n; i++) {
+			conn_push(f, v->v[i], m, wake, arg);
+			n++;
+		}
+	for (c = f->loading; c != NULL; c = next) {
+		next = c->next_loading;
+		conn_push(f, c, m, NULL, NULL);
+		n++;
+	}
+	msg_unref(m);
+	return n;
+}
+
+void
+feed_follow(struct feed *f, int64_t follower, int64_t target)
+{
+	struct connvec *v = idmap_find(&f->by_user, follower);
+	size_t i;
+
+	for (i = 0; v != NULL && i < v->n; i++)
+		if (!v->v[i]->loading)
+			conn_follow(f, v->v[i], target);
+}
+
+void
+feed_unfollow(struct feed *f, int64_t follower, int64_t target)
+{
+	struct connvec *v = idmap_find(&f->by_user, follower);
+	size_t i;
+
+	for (i = 0; v != NULL && i < v->n; i++)
+		conn_unfollow(f, v->v[i], target);
+}
+
+size_t
+feed_user_conns(struct feed *f, int64_t user_id, void **owners, size_t max)
+{
+	struct connvec *v = idmap_find(&f->by_user, user_id);
+	size_t i;
+
+	for (i = 0; v != NULL && i < v->n && i < max; i++)
+		owners[i] = v->v[i]->owner;
+	return i;
+}
+
+uint64_t
+feed_drops(const struct feed *f)
+{
+	return f->drops;
+}
+
+size_t
+feed_conn_count(const struct feed *f)
+{
+	return f->nconns;
+}

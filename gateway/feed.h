@@ -1,0 +1,87 @@
+/*
+ * feed.h: the live feed's fan-out, without any socket. It indexes the local
+ * connections by user and by the authors they follow, and gives each
+ * connection a bounded queue of shared, reference-counted frames. ws.c owns
+ * the sockets and drains the queues when writable.
+ *
+ * A connection starts "loading": until its followings are known it takes
+ * every event (they are filtered when feed_conn_set_followings() arrives),
+ * so that nothing published meanwhile is lost. A full queue marks the
+ * connection overflowed (the owner closes it with 1008) and counts a drop;
+ * nobody else is slowed.
+ *
+ * Single-threaded: the gateway is one event loop.
+ */
+#ifndef CHIRP_GATEWAY_FEED_H
+#define CHIRP_GATEWAY_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One frame shared by every queue it is in. */
+struct feed_msg {
+	int refs;
+	int64_t author;
+	int64_t id;		/* the tweet id */
+	bool is_tweet;		/* false: a delete */
+	size_t len;
+	char data[];		/* the JSON frame, NUL-terminated */
+};
+
+struct feed;
+struct feed_conn;
+
+/* queue_max >= 1 messages per connection. */
+struct feed *feed_new(size_t queue_max);
+/* Every connection must have been freed first. */
+void feed_free(struct feed *);
+
+/* A new connection of user_id; owner is handed back by wake and lookups. */
+struct feed_conn *feed_conn_new(struct feed *, int64_t user_id, void *owner);
+void feed_conn_free(struct feed *, struct feed_conn *);
+void *feed_conn_owner(const struct feed_conn *);
+int64_t feed_conn_user(const struct feed_conn *);
+bool feed_conn_loading(const struct feed_conn *);
+bool feed_conn_overflowed(const struct feed_conn *);
+
+/*
+ * The followings of a loading connection are known (ids borrowed): index
+ * it under each of them and its own id, and drop what it buffered from
+ * anyone else.
+ */
+void feed_conn_set_followings(struct feed *, struct feed_conn *,
+    const int64_t *ids, size_t n);
+bool feed_conn_follows(const struct feed_conn *, int64_t author);
+
+/* The oldest queued frame (borrowed) or NULL; pop drops it. */
+const struct feed_msg *feed_conn_peek(const struct feed_conn *);
+void feed_conn_pop(struct feed_conn *);
+size_t feed_conn_queued(const struct feed_conn *);
+
+/* Called for each connection that got a frame or overflowed. */
+typedef void feed_wake_fn(void *owner, void *arg);
+
+/*
+ * An event of author: a new tweet (is_tweet) or a deleted one. The frame is
+ * copied once and queued for every connection of the author or of a
+ * follower of the author (and every loading one). Returns how many
+ * connections got it.
+ */
+size_t feed_publish(struct feed *, int64_t author, int64_t tweet_id,
+    bool is_tweet, const char *frame, size_t len, feed_wake_fn *wake,
+    void *arg);
+
+/* follower now (un)follows target: from now on for its connections. */
+void feed_follow(struct feed *, int64_t follower, int64_t target);
+void feed_unfollow(struct feed *, int64_t follower, int64_t target);
+
+/* Up to max owners of user_id's connections into owners; the count. */
+size_t feed_user_conns(struct feed *, int64_t user_id, void **owners,
+    size_t max);
+
+/* Frames dropped because a queue was full, and live connections. */
+uint64_t feed_drops(const struct feed *);
+size_t feed_conn_count(const struct feed *);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * gateway.h: the one context of chirp-gateway (httpd's struct httpd *env),
+ * passed to every module; the lws context's user pointer is this struct.
+ */
+#ifndef CHIRP_GATEWAY_GATEWAY_H
+#define CHIRP_GATEWAY_GATEWAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "breaker.h"
+#include "routes.h"
+
+struct lws_context;
+struct lws_vhost;
+struct config;
+
+#define POOL_MAX 64
+
+/* One upstream instance as discovery listed it. Instances are never
+ * freed before shutdown, so requests under way may keep a pointer. */
+struct instance {
+	enum service service;
+	char host[64];
+	int port;
+	char label[80];		/* "host:port", the metrics label */
+	bool listed;		/* in discovery's last answer */
+	bool probing;		/* a /status probe is under way */
+	struct breaker breaker;
+};
+
+struct pool {
+	struct instance *inst[POOL_MAX];
+	size_t n;
+	size_t next;		/* round robin */
+};
+
+struct gateway {
+	struct config *cfg;
+	struct lws_context *ctx;
+	struct lws_vhost *vhost;
+
+	/* settings */
+	int upstream_timeout_ms;
+	int max_in_flight;
+	int max_connections;
+	int ws_queue_max;
+	int ping_interval_s;
+	int64_t cache_ttl_ms;
+	char discovery_host[128];
+	int discovery_port;
+	unsigned char *secret;
+	size_t secret_len;
+
+	struct pool pools[SERVICE_COUNT];
+	struct ratelimit *ratelimit;
+	struct cache *cache;
+	struct feed *feed;
+	struct listener *user_bus;
+	struct listener *tweet_bus;
+	struct discovery_client *discovery;
+	struct ws_state *ws;
+	struct upstream *upstreams;	/* requests under way */
+	uint64_t cache_epoch;		/* bumped by every user event */
+
+	int in_flight;		/* HTTP requests being answered */
+	int connections;	/* live client sockets (HTTP and WebSocket) */
+	bool stopping;
+};
+
+/* The gateway of an lws context. */
+struct gateway *gateway_of(struct lws_context *);
+
+/* "http://host:port[/...]" -> host, port; false when not such a URL. */
+bool gateway_parse_url(const char *url, char *host, size_t hostlen,
+    int *port);
+
+/* A usable instance of service by round robin, skipping the n instances
+ * in skip; NULL when none is healthy. */
+struct instance *gateway_pick(struct gateway *, enum service,
+    struct instance *const *skip, size_t n);
+/* True when service has at least one listed, closed instance. */
+bool gateway_service_up(struct gateway *, enum service);
+/* Record the outcome of a request on inst (breaker, metrics). */
+void gateway_instance_result(struct gateway *, struct instance *, bool ok);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * http.h: one client HTTP request at the gateway, from its headers to the
+ * answer. The request is answered exactly once with http_respond*(); if
+ * the client left meanwhile the answer is dropped and the request freed.
+ */
+#ifndef CHIRP_GATEWAY_HTTP_H
+#define CHIRP_GATEWAY_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ratelimit.h"
+#include "routes.h"
+#include "token.h"
+
+#define HTTP_BODY_MAX (64 * 1024)
+#define HTTP_MAX_EXTRA 8
+
+struct gateway;
+struct lws;
+
+enum http_req_state { HTTP_READING, HTTP_PENDING, HTTP_READY };
+
+struct http_req {
+	struct gateway *gw;
+	struct lws *wsi;		/* NULL once the client left */
+	enum http_req_state state;
+	char method[8];
+	char path[512];
+	char query[1024];		/* encoded, no '?' */
+	char *authorization;		/* the header, or NULL */
+	char content_type[128];
+	char idempotency_key[72];	/* "" when none */
+	char request_id[72];
+	char peer[64];
+	char *body;
+	size_t len, cap;
+	bool too_large;
+	int64_t start_us;
+	const struct route *route;
+	const char *metric_route;
+	bool has_user;
+	struct token_claims claims;
+	bool limited;			/* rate-limit headers apply */
+	struct ratelimit_result rl;
+	uint64_t cache_epoch;		/* cache generation when started */
+	struct http_req *next_wait;	/* in a wait list (bus sync) */
+	/* the answer */
+	int status;
+	char resp_ctype[128];
+	char *resp;
+	size_t resp_len;
+	char extra_name[HTTP_MAX_EXTRA][32];
+	char extra_value[HTTP_MAX_EXTRA][128];
+	int nextra;
+};
+
+/* Add a response header ("Retry-After", "5"), copied. */
+void http_add_header(struct http_req *, const char *name, const char *value);
+/* Answer with body (copied); ctype NULL means JSON. */
+void http_respond(struct http_req *, int status, const char *ctype,
+    const char *body, size_t len);
+/* Answer {"error":code,"message":message}. */
+void http_respond_error(struct http_req *, int status, const char *code,
+    const char *message);
+/* path?query as sent upstream (caller frees). */
+char *http_target(const struct http_req *);
+
+/* Write a whole error answer right now on a connection that is about to
+ * be upgraded (ws.c's refusals); 0 or -1. */
+int http_refuse_now(struct lws *, int status, const char *code,
+    const char *message, const char *extra_name, const char *extra_value);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * chirp-gateway: the public face of chirp. One libwebsockets event loop
+ * that never blocks: the REST API proxied to healthy service instances
+ * (discovery, round robin, breakers, retries, limits, a follow-list cache)
+ * and the live feed over WebSocket fed by the event bus.
+ */
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "bus_events.h"
+#include "cache.h"
+#include "config.h"
+#include "discovery_client.h"
+#include "events.h"
+#include "feed.h"
+#include "gateway.h"
+#include "http_proto.h"
+#include "listener.h"
+#include "listener_proto.h"
+#include "log.h"
+#include "metrics.h"
+#include "pool.h"
+#include "rand.h"
+#include "ratelimit.h"
+#include "token.h"
+#include "upstream.h"
+#include "upstream_proto.h"
+#include "ws.h"
+
+#define FEED_PROTOCOL "chirp-feed"
+#define FD_MARGIN 256
+#define RATELIMIT_KEYS 100000
+
+static const struct config_entry gateway_config[] = {
+	{ "port", CONFIG_INT, "8030", "TCP port to listen on", false },
+	{ "bind", CONFIG_STRING, "127.0.0.1", "address to listen on", false },
+	{ "discovery_url", CONFIG_STRING, "http://127.0.0.1:8040",
+	    "chirp-discoveryd, for the instance lists", false },
+	{ "user_bus_url", CONFIG_STRING, NULL,
+	    "the user database, to LISTEN for user events", true },
+	{ "tweet_bus_url", CONFIG_STRING, NULL,
+	    "the tweet database, to LISTEN for tweet events", true },
+	{ "token_secret", CONFIG_STRING, NULL,
+	    "the token secret (at least 32 bytes)", true },
+	{ "token_secret_file", CONFIG_STRING, ".chirp/secret",
+	    "file holding the token secret", false },
+	{ "upstream_timeout_ms", CONFIG_INT, "5000",
+	    "time an upstream has to answer", false },
+	{ "rate_limit", CONFIG_INT, "1200",
+	    "requests per window per user (else per address)", false },
+	{ "rate_window", CONFIG_INT, "60", "rate window in seconds", false },
+	{ "max_in_flight", CONFIG_INT, "1024",
+	    "requests answered at once before 503", false },
+	{ "max_connections", CONFIG_INT, NULL,
+	    "live feed connections (default: the fd limit less a margin)",
+	    false },
+	{ "ws_queue_max", CONFIG_INT, "256",
+	    "messages queued per live connection before it is closed",
+	    false },
+	{ "ping_interval", CONFIG_INT, "30", "seconds between pings", false },
+	{ "cache_ttl_ms", CONFIG_INT, "60000",
+	    "lifetime of a cached follow list", false },
+	{ "cache_max", CONFIG_INT, "10000", "follow-list pages cached",
+	    false },
+	{ "openapi_file", CONFIG_STRING, "docs/openapi.json",
+	    "served at /openapi.json", false },
+	{ "docs_file", CONFIG_STRING, "docs/docs.html", "served at /docs",
+	    false },
+	{ "swagger_ui_dir", CONFIG_STRING,
+	    "/usr/lib/python3/dist-packages/flasgger/ui3/static",
+	    "swagger-ui-bundle.js and swagger-ui.css for /docs", false },
+	{ "log_level", CONFIG_STRING, "info", "debug, info or warn", false },
+	{ NULL, CONFIG_STRING, NULL, NULL, false },
+};
+
+static volatile sig_atomic_t stop_requested;
+static struct lws_context *signal_ctx;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if (signal_ctx != NULL)
+		lws_cancel_service(signal_ctx);
+}
+
+/* Raise the soft fd limit to the hard one; the limit now. */
+static long
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? 1048576 : (long)rl.rlim_cur;
+}
+
+/* Settings into gw; false (logged) when one is out of range. */
+static bool
+gateway_settings(struct gateway *gw, long fd_limit)
+{
+	struct config *c = gw->cfg;
+	long long v;
+
+	gw->upstream_timeout_ms = (int)config_int(c, "upstream_timeout_ms");
+	gw->max_in_flight = (int)config_int(c, "max_in_flight");
+	gw->ws_queue_max = (int)config_int(c, "ws_queue_max");
+	gw->ping_interval_s = (int)config_int(c, "ping_interval");
+	gw->cache_ttl_ms = config_int(c, "cache_ttl_ms");
+	if (config_str(c, "max_connections") != NULL)
+		v = config_int(c, "max_connections");
+	else
+		v = fd_limit > FD_MARGIN * 2 ? fd_limit - FD_MARGIN :
+		    fd_limit / 2;
+	gw->max_connections = (int)v;
+	if (gw->upstream_timeout_ms < 10 || gw->upstream_timeout_ms > 600000 ||
+	    gw->max_in_flight < 1 || gw->ws_queue_max < 1 ||
+	    gw->ws_queue_max > 1000000 || gw->ping_interval_s < 0 ||
+	    gw->max_connections < 0 || config_int(c, "rate_limit") < 1 ||
+	    config_int(c, "rate_window") < 1 || config_int(c, "port") < 1 ||
+	    config_int(c, "port") > 65535 || config_int(c, "cache_max") < 0) {
+		log_warnx("a setting is out of range (see --help)");
+		return false;
+	}
+	if (!gateway_parse_url(config_str(c, "discovery_url"),
+	    gw->discovery_host, sizeof(gw->discovery_host),
+	    &gw->discovery_port)) {
+		log_warnx("discovery_url '%s' is not an http://host:port URL",
+		    config_str(c, "discovery_url"));
+		return false;
+	}
+	return true;
+}
+
+static struct lws_context *
+gateway_context(struct gateway *gw)
+{
+	static const lws_retry_bo_t no_validity = {
+		.secs_since_valid_ping = 0,
+		.secs_since_valid_hangup = 0,
+	};
+	static const struct lws_protocol_vhost_options pvo_default = {
+		NULL, NULL, "default", "1"
+	};
+	static const struct lws_protocol_vhost_options pvo = {
+		NULL, &pvo_default, FEED_PROTOCOL, ""
+	};
+	static struct lws_protocols protocols[] = {
+		{ "http", http_callback, 0, 0, 0, NULL, 0 },
+		{ FEED_PROTOCOL, ws_callback, 0, 512, 0, NULL, 0 },
+		{ UPSTREAM_PROTOCOL, upstream_callback, 0, 0, 0, NULL, 0 },
+		{ LISTENER_PROTOCOL, listener_callback, 0, 0, 0, NULL, 0 },
+		{ NULL, NULL, 0, 0, 0, NULL, 0 }
+	};
+	struct lws_context_creation_info info;
+
+	protocols[0].per_session_data_size = http_sess_size();
+	protocols[1].per_session_data_size = ws_sess_size();
+	memset(&info, 0, sizeof(info));
+	info.port = (int)config_int(gw->cfg, "port");
+	info.iface = config_str(gw->cfg, "bind");
+	info.protocols = protocols;
+	info.pvo = &pvo;
+	info.retry_and_idle_policy = &no_validity;
+	info.user = gw;
+	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+	info.timeout_secs = 30;
+	return lws_create_context(&info);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct gateway gw;
+	const char *url;
+	long fd_limit;
+	int ret = 1;
+
+	memset(&gw, 0, sizeof(gw));
+	gw.cfg = config_load("chirp-gateway", gateway_config, argc, argv);
+	log_init("chirp-gateway", config_str(gw.cfg, "log_level"));
+	rand_init();
+	metrics_init("gateway");
+	fd_limit = raise_fd_limit();
+	if (!gateway_settings(&gw, fd_limit))
+		goto out;
+	gw.secret = (unsigned char *)token_secret_load(
+	    config_str(gw.cfg, "token_secret"),
+	    config_str(gw.cfg, "token_secret_file"), &gw.secret_len);
+	if (gw.secret == NULL)
+		goto out;
+	gw.ratelimit = ratelimit_new((int)config_int(gw.cfg, "rate_limit"),
+	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
+	gw.cache = cache_new((size_t)config_int(gw.cfg, "cache_max"),
+	    gw.cache_ttl_ms);
+	gw.feed = feed_new((size_t)gw.ws_queue_max);
+
+	lws_set_log_level(LLL_ERR, NULL);
+	gw.ctx = gateway_context(&gw);
+	if (gw.ctx == NULL) {
+		log_warnx("cannot listen on %s:%lld",
+		    config_str(gw.cfg, "bind"), config_int(gw.cfg, "port"));
+		goto out;
+	}
+	gw.vhost = lws_get_vhost_by_name(gw.ctx, "default");
+	signal_ctx = gw.ctx;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((url = config_str(gw.cfg, "user_bus_url")) != NULL && *url) {
+		gw.user_bus = listener_new(&gw, "user bus", url, CHANNEL_USER,
+		    bus_events_user, bus_events_user_connected, &gw);
+		listener_start(gw.user_bus);
+	} else {
+		log_warnx("no user_bus_url: follow lists are not cached");
+	}
+	if ((url = config_str(gw.cfg, "tweet_bus_url")) != NULL && *url) {
+		gw.tweet_bus = listener_new(&gw, "tweet bus", url,
+		    CHANNEL_TWEET, bus_events_tweet,
+		    bus_events_tweet_connected, &gw);
+		listener_start(gw.tweet_bus);
+	} else {
+		log_warnx("no tweet_bus_url: the live feed gets no events");
+	}
+	ws_start(&gw);
+	gw.discovery = discovery_client_start(&gw);
+	log_info("listening on %s:%lld, up to %d live connections",
+	    config_str(gw.cfg, "bind"), config_int(gw.cfg, "port"),
+	    gw.max_connections);
+
+	while (!stop_requested)
+		if (lws_service(gw.ctx, 0) < 0)
+			break;
+
+	log_info("shutting down");
+	gw.stopping = true;
+	listener_stop(gw.user_bus);
+	listener_stop(gw.tweet_bus);
+	discovery_client_stop(gw.discovery);
+	ws_stop(&gw);
+	upstream_shutdown(&gw);
+	ret = 0;
+out:
+	if (gw.ctx != NULL) {
+		signal_ctx = NULL;
+		lws_context_destroy(gw.ctx);
+	}
+	listener_free(gw.user_bus);
+	listener_free(gw.tweet_bus);
+	discovery_client_free(gw.discovery);
+	ws_free(&gw);
+	feed_free(gw.feed);
+	cache_free(gw.cache);
+	ratelimit_free(gw.ratelimit);
+	pool_free(&gw);
+	free(gw.secret);
+	config_free(gw.cfg);
+	return ret;
+}

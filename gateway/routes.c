@@ -1,0 +1,127 @@
+/*
+ * routes.c: the public routes of API.md -> owning service, the whole
+ * proxied surface on one screen.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "routes.h"
+
+static const struct route route_table[] = {
+	{ "POST", "/users/register", SERVICE_USER, false, ROUTE_NO_CACHE },
+	{ "POST", "/users/login", SERVICE_USER, false, ROUTE_NO_CACHE },
+	{ "GET", "/users", SERVICE_USER, false, ROUTE_NO_CACHE },
+	{ "GET", "/users/{id}", SERVICE_USER, false, ROUTE_NO_CACHE },
+	{ "DELETE", "/users/{id}", SERVICE_USER, true, ROUTE_NO_CACHE },
+	{ "POST", "/users/{id}/follow", SERVICE_USER, true, ROUTE_NO_CACHE },
+	{ "DELETE", "/users/{id}/unfollow", SERVICE_USER, true,
+	    ROUTE_NO_CACHE },
+	{ "GET", "/users/{id}/followings", SERVICE_USER, false,
+	    ROUTE_CACHE_FOLLOWS },
+	{ "GET", "/users/{id}/followers", SERVICE_USER, false,
+	    ROUTE_CACHE_FOLLOWS },
+	{ "POST", "/tweets", SERVICE_TWEET, true, ROUTE_NO_CACHE },
+	{ "GET", "/tweets/{id}", SERVICE_TWEET, false, ROUTE_NO_CACHE },
+	{ "DELETE", "/tweets/{id}", SERVICE_TWEET, true, ROUTE_NO_CACHE },
+	{ "GET", "/tweets/homeTimeline/{id}", SERVICE_TWEET, true,
+	    ROUTE_NO_CACHE },
+	{ "GET", "/tweets/userTimeline/{id}", SERVICE_TWEET, false,
+	    ROUTE_NO_CACHE },
+};
+
+#define NROUTES (sizeof(route_table) / sizeof(route_table[0]))
+
+/*
+ * How well pattern matches path: -1 no match, else the number of literal
+ * segments (higher is more specific).
+ */
+static int
+route_score(const char *pattern, const char *path)
+{
+	const char *p = pattern, *q = path;
+	int literal = 0;
+
+	while (*p == '/' && *q == '/') {
+		size_t pl, ql;
+
+		p++;
+		q++;
+		pl = strcspn(p, "/");
+		ql = strcspn(q, "/");
+		if (pl == 4 && strncmp(p, "{id}", 4) == 0) {
+			if (ql == 0)
+				return -1;
+		} else if (pl != ql || strncmp(p, q, pl) != 0) {
+			return -1;
+		} else {
+			literal++;
+		}
+		p += pl;
+		q += ql;
+	}
+	return *p == '\0' && *q == '\0' ? literal : -1;
+}
+
+enum route_match
+routes_match(const char *method, const char *path, const struct route **out,
+    char *allow, size_t allow_len)
+{
+	int best = -1, s;
+	size_t i, used = 0;
+
+	for (i = 0; i < NROUTES; i++) {
+		s = route_score(route_table[i].pattern, path);
+		if (s > best)
+			best = s;
+	}
+	if (best < 0)
+		return ROUTE_NOT_FOUND;
+	if (allow_len > 0)
+		allow[0] = '\0';
+	for (i = 0; i < NROUTES; i++) {
+		if (route_score(route_table[i].pattern, path) != best)
+			continue;
+		if (strcmp(route_table[i].method, method) == 0) {
+			*out = &route_table[i];
+			return ROUTE_FOUND;
+		}
+		if (allow_len > used + strlen(route_table[i].method) + 3) {
+			used += (size_t)snprintf(allow + used,
+			    allow_len - used, "%s%s", used ? ", " : "",
+			    route_table[i].method);
+		}
+	}
+	return ROUTE_BAD_METHOD;
+}
+
+const char *
+routes_service_name(enum service s)
+{
+	return s == SERVICE_USER ? "user" : "tweet";
+}
+
+bool
+routes_path_id(const struct route *r, const char *path, char *out,
+    size_t outlen)
+{
+	const char *p = r->pattern, *q = path;
+
+	while (*p == '/' && *q == '/') {
+		size_t pl, ql;
+
+		p++;
+		q++;
+		pl = strcspn(p, "/");
+		ql = strcspn(q, "/");
+		if (pl == 4 && strncmp(p, "{id}", 4) == 0) {
+			if (ql + 1 > outlen)
+				return false;
+			memcpy(out, q, ql);
+			out[ql] = '\0';
+			return true;
+		}
+		p += pl;
+		q += ql;
+	}
+	return false;
+}

@@ -1,0 +1,44 @@
+/*
+ * routes.h: the public REST surface of API.md and the service that owns
+ * each route, in one const table. Matching is by path segments; "{id}"
+ * matches any one segment (the owning service validates it). A path that
+ * matches some route with literal segments prefers the most literal one,
+ * so "GET /users/register" is a wrong method (405), not a user id.
+ */
+#ifndef CHIRP_GATEWAY_ROUTES_H
+#define CHIRP_GATEWAY_ROUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum service { SERVICE_USER, SERVICE_TWEET, SERVICE_COUNT };
+
+enum route_cache { ROUTE_NO_CACHE, ROUTE_CACHE_FOLLOWS };
+
+struct route {
+	const char *method;
+	const char *pattern;	/* "/users/{id}/follow"; also the metric name */
+	enum service service;
+	bool auth;		/* a valid bearer token first (401) */
+	enum route_cache cache;
+};
+
+enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
+
+/*
+ * Look up method and path (no query). ROUTE_FOUND sets *out;
+ * ROUTE_BAD_METHOD writes the Allow header value ("GET, DELETE") into
+ * allow (size allow_len).
+ */
+enum route_match routes_match(const char *method, const char *path,
+    const struct route **out, char *allow, size_t allow_len);
+
+/* The service's name ("user", "tweet"). */
+const char *routes_service_name(enum service);
+
+/* The id in the path segment that "{id}" matched first, copied into out
+ * (size outlen); false when the pattern has none. */
+bool routes_path_id(const struct route *, const char *path, char *out,
+    size_t outlen);
+
+#endif

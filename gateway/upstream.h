@@ -1,0 +1,55 @@
+/*
+ * upstream.h: one HTTP request from the gateway to an instance, as an lws
+ * client connection in the gateway's own loop (never blocking). The answer
+ * or the failure comes back once through the done callback, never from
+ * inside upstream_start(), unless upstream_cancel() was called first.
+ */
+#ifndef CHIRP_GATEWAY_UPSTREAM_H
+#define CHIRP_GATEWAY_UPSTREAM_H
+
+#include <stddef.h>
+
+struct gateway;
+
+struct upstream_request {
+	const char *method;		/* "GET" ... */
+	const char *path;		/* with query, already encoded */
+	const char *body;		/* may be NULL */
+	size_t len;
+	const char *content_type;	/* may be NULL */
+	const char *authorization;	/* whole header value or NULL */
+	const char *idempotency_key;	/* or NULL */
+	const char *request_id;		/* or NULL */
+	int timeout_ms;
+};
+
+enum upstream_error {
+	UPSTREAM_OK,		/* a whole answer came (any status) */
+	UPSTREAM_CONNECT,	/* never connected: nothing was sent */
+	UPSTREAM_BROKEN,	/* connected, then no whole answer */
+	UPSTREAM_TIMEOUT,	/* no whole answer in time */
+};
+
+struct upstream_result {
+	enum upstream_error error;
+	int status;
+	const char *body;	/* NUL-terminated; borrowed for the call */
+	size_t len;
+	const char *content_type;	/* "" when none */
+	const char *retry_after;	/* "" when none */
+};
+
+typedef void upstream_done_fn(const struct upstream_result *, void *arg);
+
+struct upstream;
+
+/* Start a request to host:port (copied, as is everything in req). */
+struct upstream *upstream_start(struct gateway *, const char *host, int port,
+    const struct upstream_request *req, upstream_done_fn *done, void *arg);
+/* No callback will come; the request is dropped. */
+void upstream_cancel(struct upstream *);
+/* Shutting down: every request still under way fails now (callbacks run
+ * synchronously; callers start nothing new while gw->stopping). */
+void upstream_shutdown(struct gateway *);
+
+#endif

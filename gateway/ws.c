@@ -1,0 +1,631 @@
+/*
+ * ws.c: the live feed over WebSocket, the only file with the WebSocket
+ * protocol callbacks. A connection: upgrade checked (401/400/503 before
+ * it) -> followings loaded from chirp-userd while events are buffered ->
+ * with since=, replay from the home timeline, oldest first, page by page
+ * -> {"type":"ready"} -> the buffered then live events, skipping what the
+ * replay already sent. Pings from one cheap timer.
+ */
+#include <jansson.h>
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "feed.h"
+#include "gateway.h"
+#include "http.h"
+#include "http_proto.h"
+#include "log.h"
+#include "metrics.h"
+#include "model.h"
+#include "upstream.h"
+#include "validate.h"
+#include "ws.h"
+#include "xmalloc.h"
+
+#define WS_ATTEMPTS 3
+#define REPLAY_PAGE 100
+#define TOKEN_MAX 2048
+
+enum ws_phase {
+	WS_LOADING,		/* followings under way */
+	WS_REPLAY,		/* a replay or catch-up under way */
+	WS_LIVE,
+};
+
+struct ws_conn {
+	struct gateway *gw;
+	struct lws *wsi;
+	struct feed_conn *fc;
+	struct ws_conn *prev, *next;	/* ws_state's list */
+	int64_t user_id;
+	char *token;
+	bool has_since;
+	int64_t since;
+	enum ws_phase phase;
+	bool catch_up;		/* the replay is a catch-up: no ready */
+	bool ready_due;
+	bool ping_due;
+	int close_code;		/* nonzero: close with it when writable */
+	const char *close_why;
+	int64_t last_sent;	/* highest tweet id sent */
+	int64_t floor;		/* the replay sent everything up to it */
+	size_t filter_left;	/* queued before the replay ended */
+	struct upstream *up;
+	int attempts;
+	struct instance *tried[WS_ATTEMPTS];
+	char **frames;		/* a replay page, oldest first */
+	int64_t *frame_ids;
+	size_t nframes, frame_pos;
+};
+
+struct ws_state {
+	struct gateway *gw;
+	struct ws_conn *conns;
+	lws_sorted_usec_list_t ping;
+	uint64_t sent, sent_flushed;
+	uint64_t drops_flushed;
+};
+
+static void ws_load_followings(struct ws_conn *);
+static void ws_replay_page(struct ws_conn *);
+
+static void
+ws_request_close(struct ws_conn *c, int code, const char *why)
+{
+	if (c->close_code == 0) {
+		c->close_code = code;
+		c->close_why = why;
+	}
+	if (c->wsi != NULL)
+		lws_callback_on_writable(c->wsi);
+}
+
+void
+ws_wake(void *owner, void *arg)
+{
+	struct ws_conn *c = owner;
+
+	(void)arg;
+	if (feed_conn_overflowed(c->fc))
+		ws_request_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		    "queue full");
+	else if (c->phase == WS_LIVE)
+		lws_callback_on_writable(c->wsi);
+}
+
+/* The token of an upgrade request: header, else access_token=. */
+static bool
+ws_token(struct lws *wsi, char *out, size_t outlen)
+{
+	char hdr[TOKEN_MAX + 16];
+	const char *p;
+
+	if (lws_hdr_copy(wsi, hdr, sizeof(hdr),
+	    WSI_TOKEN_HTTP_AUTHORIZATION) > 0) {
+		if (strncasecmp(hdr, "Bearer ", 7) != 0)
+			return false;
+		for (p = hdr + 7; *p == ' '; p++)
+			;
+		if (strlen(p) >= outlen)
+			return false;
+		memcpy(out, p, strlen(p) + 1);
+		return out[0] != '\0';
+	}
+	return lws_get_urlarg_by_name(wsi, "access_token=", out,
+	    (int)outlen) != NULL && out[0] != '\0';
+}
+
+/* since= : 0 absent, 1 good (*since), -1 malformed. */
+static int
+ws_since(struct lws *wsi, int64_t *since)
+{
+	char buf[64];
+	int idx, n;
+
+	for (idx = 0; ; idx++) {
+		n = lws_hdr_copy_fragment(wsi, buf, sizeof(buf),
+		    WSI_TOKEN_HTTP_URI_ARGS, idx);
+		if (n < 0)
+			return 0;
+		if (strncmp(buf, "since=", 6) == 0)
+			return validate_id(buf + 6, since) ? 1 : -1;
+	}
+}
+
+int
+ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
+{
+	char uri[64], token[TOKEN_MAX];
+	struct token_claims claims;
+	int64_t since;
+
+	if (strcmp(proto, "websocket") != 0)
+		return -1;
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 ||
+	    strcmp(uri, "/ws") != 0) {
+		http_refuse_now(wsi, 404, "not_found", "no such path", NULL,
+		    NULL);
+		return 1;
+	}
+	if (!ws_token(wsi, token, sizeof(token)) ||
+	    !auth_token(gw, token, &claims)) {
+		http_refuse_now(wsi, 401, "unauthorized",
+		    "a valid access token is required", "WWW-Authenticate",
+		    "Bearer");
+		return 1;
+	}
+	if (ws_since(wsi, &since) < 0) {
+		http_refuse_now(wsi, 400, "bad_request",
+		    "since must be a tweet id", NULL, NULL);
+		return 1;
+	}
+	if (gw->stopping ||
+	    (int)feed_conn_count(gw->feed) >= gw->max_connections) {
+		http_refuse_now(wsi, 503, "unavailable",
+		    "the gateway is at its connection limit; retry later",
+		    "Retry-After", "5");
+		return 1;
+	}
+	return 0;
+}
+
+static void
+ws_frames_clear(struct ws_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nframes; i++)
+		free(c->frames[i]);
+	free(c->frames);
+	free(c->frame_ids);
+	c->frames = NULL;
+	c->frame_ids = NULL;
+	c->nframes = c->frame_pos = 0;
+}
+
+/* An instance for the next attempt of this connection's request. */
+static struct instance *
+ws_pick(struct ws_conn *c, enum service s)
+{
+	struct instance *inst;
+
+	if (c->attempts >= WS_ATTEMPTS)
+		return NULL;
+	inst = gateway_pick(c->gw, s, c->tried, (size_t)c->attempts);
+	if (inst != NULL)
+		c->tried[c->attempts++] = inst;
+	return inst;
+}
+
+/* A failed attempt: next instance, or give up and close. */
+static void
+ws_retry(struct ws_conn *c, const struct upstream_result *r,
+    void (*again)(struct ws_conn *))
+{
+	struct instance *inst = c->tried[c->attempts - 1];
+
+	gateway_instance_result(c->gw, inst, false);
+	log_warnx("live feed of user %lld: %s instance %s failed (%d)",
+	    (long long)c->user_id, routes_service_name(inst->service),
+	    inst->label, r->status);
+	again(c);
+}
+
+static void
+followings_done(const struct upstream_result *r, void *arg)
+{
+	struct ws_conn *c = arg;
+	json_t *root = NULL, *arr, *e;
+	int64_t *ids = NULL;
+	size_t i, n = 0;
+
+	c->up = NULL;
+	if (r->error == UPSTREAM_OK && r->status == 200)
+		root = json_loadb(r->body, r->len, 0, NULL);
+	arr = json_object_get(root, "followings");
+	if (!json_is_array(arr)) {
+		json_decref(root);
+		if (r->error == UPSTREAM_OK && r->status != 200 &&
+		    r->status != 502 && r->status != 503) {
+			ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			    "cannot load followings");
+			return;
+		}
+		ws_retry(c, r, ws_load_followings);
+		return;
+	}
+	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	ids = xcalloc(json_array_size(arr) + 1, sizeof(*ids));
+	json_array_foreach(arr, i, e) {
+		int64_t id;
+
+		if (json_is_string(e) && validate_id(json_string_value(e),
+		    &id))
+			ids[n++] = id;
+	}
+	json_decref(root);
+	feed_conn_set_followings(c->gw->feed, c->fc, ids, n);
+	free(ids);
+	c->attempts = 0;
+	if (c->has_since) {
+		c->phase = WS_REPLAY;
+		c->floor = c->since;
+		ws_replay_page(c);
+	} else {
+		c->phase = WS_LIVE;
+		c->ready_due = true;
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+static void
+ws_load_followings(struct ws_conn *c)
+{
+	struct upstream_request req;
+	struct instance *inst = ws_pick(c, SERVICE_USER);
+	char path[64];
+
+	if (inst == NULL) {
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "user service unavailable");
+		return;
+	}
+	snprintf(path, sizeof(path), "/internal/followings/%lld",
+	    (long long)c->user_id);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.path = path;
+	req.timeout_ms = c->gw->upstream_timeout_ms;
+	c->up = upstream_start(c->gw, inst->host, inst->port, &req,
+	    followings_done, c);
+}
+
+/* The replay is done: go live, filtering what was queued meanwhile. */
+static void
+ws_replay_end(struct ws_conn *c)
+{
+	c->phase = WS_LIVE;
+	c->filter_left = feed_conn_queued(c->fc);
+	if (!c->catch_up)
+		c->ready_due = true;
+	c->catch_up = false;
+	lws_callback_on_writable(c->wsi);
+}
+
+static void
+replay_done(const struct upstream_result *r, void *arg)
+{
+	struct ws_conn *c = arg;
+	json_t *root = NULL, *arr, *e;
+	size_t i, n;
+
+	c->up = NULL;
+	if (r->error == UPSTREAM_OK && r->status == 200)
+		root = json_loadb(r->body, r->len, 0, NULL);
+	arr = json_object_get(root, "tweets");
+	if (!json_is_array(arr)) {
+		json_decref(root);
+		if (r->error == UPSTREAM_OK && r->status != 502 &&
+		    r->status != 503) {
+			ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			    "cannot replay the timeline");
+			return;
+		}
+		ws_retry(c, r, ws_replay_page);
+		return;
+	}
+	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	c->attempts = 0;
+	n = json_array_size(arr);
+	if (n == 0) {
+		json_decref(root);
+		ws_replay_end(c);
+		return;
+	}
+	c->frames = xcalloc(n, sizeof(*c->frames));
+	c->frame_ids = xcalloc(n, sizeof(*c->frame_ids));
+	for (i = n; i-- > 0;) {		/* newest first -> oldest first */
+		int64_t id;
+		json_t *frame;
+		char *s;
+
+		e = json_array_get(arr, i);
+		if (!model_get_id(e, "tweetId", &id))
+			continue;
+		frame = json_pack("{s:s, s:O}", "type", "tweet", "tweet", e);
+		s = frame != NULL ? json_dumps(frame, JSON_COMPACT) : NULL;
+		json_decref(frame);
+		if (s == NULL)
+			continue;
+		c->frames[c->nframes] = s;
+		c->frame_ids[c->nframes++] = id;
+	}
+	json_decref(root);
+	if (c->nframes == 0) {	/* nothing usable: do not loop */
+		ws_frames_clear(c);
+		ws_replay_end(c);
+		return;
+	}
+	lws_callback_on_writable(c->wsi);
+}
+
+static void
+ws_replay_page(struct ws_conn *c)
+{
+	struct upstream_request req;
+	struct instance *inst = ws_pick(c, SERVICE_TWEET);
+	char path[128], *auth;
+
+	if (inst == NULL) {
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "tweet service unavailable");
+		return;
+	}
+	snprintf(path, sizeof(path),
+	    "/tweets/homeTimeline/%lld?after=%lld&limit=%d",
+	    (long long)c->user_id, (long long)c->floor, REPLAY_PAGE);
+	auth = xasprintf("Bearer %s", c->token);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.path = path;
+	req.authorization = auth;
+	req.timeout_ms = c->gw->upstream_timeout_ms;
+	c->up = upstream_start(c->gw, inst->host, inst->port, &req,
+	    replay_done, c);
+	free(auth);
+}
+
+void
+ws_catch_up(struct gateway *gw)
+{
+	struct ws_conn *c;
+
+	for (c = gw->ws->conns; c != NULL; c = c->next) {
+		int64_t from = c->last_sent > c->floor ? c->last_sent :
+		    c->floor;
+
+		if (c->phase != WS_LIVE || c->close_code != 0 || from == 0)
+			continue;
+		c->phase = WS_REPLAY;
+		c->catch_up = true;
+		c->floor = from;
+		c->attempts = 0;
+		ws_replay_page(c);
+	}
+}
+
+void
+ws_close_user(struct gateway *gw, int64_t user_id)
+{
+	struct ws_conn *c;
+
+	for (c = gw->ws->conns; c != NULL; c = c->next)
+		if (c->user_id == user_id)
+			ws_request_close(c, LWS_CLOSE_STATUS_NORMAL,
+			    "account deleted");
+}
+
+/* Write one text frame; false when the connection failed. */
+static bool
+ws_send(struct ws_conn *c, const char *s, size_t len)
+{
+	unsigned char *buf = xmalloc(LWS_PRE + len);
+	int n;
+
+	memcpy(buf + LWS_PRE, s, len);
+	n = lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT);
+	free(buf);
+	c->gw->ws->sent++;
+	return n == (int)len;
+}
+
+static int
+ws_writable(struct ws_conn *c)
+{
+	static const char ready[] = "{\"type\":\"ready\"}";
+	const struct feed_msg *m;
+	unsigned char ping[LWS_PRE + 1];
+
+	if (c->close_code != 0) {
+		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
+		    (unsigned char *)(uintptr_t)c->close_why,
+		    strlen(c->close_why));
+		return -1;
+	}
+	if (c->ping_due) {
+		c->ping_due = false;
+		if (lws_write(c->wsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+			return -1;
+		lws_callback_on_writable(c->wsi);
+		return 0;
+	}
+	/* a replay page */
+	while (c->frame_pos < c->nframes) {
+		if (lws_send_pipe_choked(c->wsi)) {
+			lws_callback_on_writable(c->wsi);
+			return 0;
+		}
+		if (!ws_send(c, c->frames[c->frame_pos],
+		    strlen(c->frames[c->frame_pos])))
+			return -1;
+		if (c->frame_ids[c->frame_pos] > c->last_sent)
+			c->last_sent = c->frame_ids[c->frame_pos];
+		c->floor = c->frame_ids[c->frame_pos] > c->floor ?
+		    c->frame_ids[c->frame_pos] : c->floor;
+		c->frame_pos++;
+		if (c->frame_pos == c->nframes) {
+			ws_frames_clear(c);
+			ws_replay_page(c);	/* the next page */
+			return 0;
+		}
+	}
+	if (c->phase != WS_LIVE)
+		return 0;
+	if (c->ready_due) {
+		if (!ws_send(c, ready, sizeof(ready) - 1))
+			return -1;
+		c->ready_due = false;
+	}
+	while ((m = feed_conn_peek(c->fc)) != NULL) {
+		bool skip = false;
+
+		if (c->filter_left > 0) {
+			c->filter_left--;
+			skip = m->is_tweet && m->id <= c->floor;
+		}
+		if (!skip) {
+			if (lws_send_pipe_choked(c->wsi)) {
+				lws_callback_on_writable(c->wsi);
+				return 0;
+			}
+			if (!ws_send(c, m->data, m->len))
+				return -1;
+			if (m->is_tweet && m->id > c->last_sent)
+				c->last_sent = m->id;
+		}
+		feed_conn_pop(c->fc);
+	}
+	return 0;
+}
+
+static void
+ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
+{
+	char token[TOKEN_MAX];
+	struct token_claims claims;
+
+	memset(c, 0, sizeof(*c));
+	c->gw = gw;
+	c->wsi = wsi;
+	if (!ws_token(wsi, token, sizeof(token)) ||
+	    !auth_token(gw, token, &claims)) {
+		/* checked before the upgrade; only expiry in between */
+		c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+		c->close_why = "token refused";
+	}
+	c->user_id = claims.user_id;
+	c->token = xstrdup(token);
+	c->has_since = ws_since(wsi, &c->since) == 1;
+	c->fc = feed_conn_new(gw->feed, c->user_id, c);
+	c->next = gw->ws->conns;
+	if (c->next != NULL)
+		c->next->prev = c;
+	gw->ws->conns = c;
+	if (c->close_code != 0) {
+		lws_callback_on_writable(wsi);
+		return;
+	}
+	ws_load_followings(c);
+}
+
+static void
+ws_closed(struct gateway *gw, struct ws_conn *c)
+{
+	if (c->gw == NULL)
+		return;		/* never established */
+	if (c->up != NULL)
+		upstream_cancel(c->up);
+	c->up = NULL;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		gw->ws->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	feed_conn_free(gw->feed, c->fc);
+	ws_frames_clear(c);
+	free(c->token);
+	c->gw = NULL;
+}
+
+int
+ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct gateway *gw = gateway_of(lws_get_context(wsi));
+	struct ws_conn *c = user;
+
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		ws_established(gw, wsi, c);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (c->gw == NULL)
+			return -1;
+		return ws_writable(c);
+	case LWS_CALLBACK_RECEIVE:
+		return 0;	/* clients have nothing to say */
+	case LWS_CALLBACK_CLOSED:
+		ws_closed(gw, c);
+		return 0;
+	default:
+		break;
+	}
+	return 0;
+}
+
+size_t
+ws_sess_size(void)
+{
+	return sizeof(struct ws_conn);
+}
+
+static void
+ws_ping_cb(lws_sorted_usec_list_t *sul)
+{
+	struct ws_state *st = lws_container_of(sul, struct ws_state, ping);
+	struct ws_conn *c;
+
+	for (c = st->conns; c != NULL; c = c->next) {
+		c->ping_due = true;
+		lws_callback_on_writable(c->wsi);
+	}
+	lws_sul_schedule(st->gw->ctx, 0, &st->ping, ws_ping_cb,
+	    (lws_usec_t)st->gw->ping_interval_s * LWS_US_PER_SEC);
+}
+
+void
+ws_start(struct gateway *gw)
+{
+	struct ws_state *st = xcalloc(1, sizeof(*st));
+
+	st->gw = gw;
+	gw->ws = st;
+	if (gw->ping_interval_s > 0)
+		lws_sul_schedule(gw->ctx, 0, &st->ping, ws_ping_cb,
+		    (lws_usec_t)gw->ping_interval_s * LWS_US_PER_SEC);
+}
+
+void
+ws_stop(struct gateway *gw)
+{
+	if (gw->ws != NULL)
+		lws_sul_cancel(&gw->ws->ping);
+}
+
+void
+ws_free(struct gateway *gw)
+{
+	free(gw->ws);
+	gw->ws = NULL;
+}
+
+void
+ws_metrics_flush(struct gateway *gw)
+{
+	struct ws_state *st = gw->ws;
+	uint64_t drops = feed_drops(gw->feed);
+
+	if (st->sent > st->sent_flushed)
+		metrics_counter_add("chirp_gateway_messages_sent_total", NULL,
+		    (double)(st->sent - st->sent_flushed));
+	st->sent_flushed = st->sent;
+	metrics_counter_add("chirp_gateway_queue_drops_total", NULL,
+	    (double)(drops - st->drops_flushed));
+	st->drops_flushed = drops;
+}
