@@ -93,7 +93,8 @@ free_port() {
 test_db() {
 	local db="${1}_$(echo "$TEST_NAME" | tr -c 'a-z0-9\n' _)_$$"
 	psql -X -q -h "$CHIRP_PGDIR/run" -p "$CHIRP_PGPORT" -U postgres \
-	    -d postgres -c "DROP DATABASE IF EXISTS $db" \
+	    -d postgres -c "SET client_min_messages = warning" \
+	    -c "DROP DATABASE IF EXISTS $db" \
 	    -c "CREATE DATABASE $db" >/dev/null
 	echo "postgresql:///$db?host=$CHIRP_PGDIR/run&port=$CHIRP_PGPORT&user=postgres"
 }
