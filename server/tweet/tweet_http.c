@@ -274,7 +274,7 @@ tweet_http_home_timeline(struct http_request *req,
 	enum userd_result u;
 	enum store_result r;
 	int64_t id, *ids = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 
 	if (!act_as(td, req, resp, &id) || !page_query(req, resp, &q))
 		return;
@@ -289,7 +289,10 @@ tweet_http_home_timeline(struct http_request *req,
 		return;
 	}
 	/* The followings array has room for one more: the user. */
-	ids[n++] = id;
+	for (i = 0; i < n && ids[i] != id; i++)
+		;
+	if (i == n)
+		ids[n++] = id;
 	r = tweet_store_timeline(td->store, ids, n, q.before, q.after,
 	    q.limit, &page);
 	free(ids);
