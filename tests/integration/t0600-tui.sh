@@ -53,6 +53,10 @@ ALICE_TOKEN=$(login "$GATEWAY" alice)
 http POST "$GATEWAY/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" \
     "$(auth "$ALICE_TOKEN")"
 expect_status "alice follows bob" 200
+post "$BOB_TOKEN" "$BOB" "the very first tweet" >/dev/null
+for i in $(seq 1 45); do
+	post "$BOB_TOKEN" "$BOB" "filler $i" >/dev/null
+done
 for i in $(seq 1 12); do
 	post "$BOB_TOKEN" "$BOB" "bob's tweet number $i, long enough to take a line or two of the screen when it is drawn" >/dev/null
 done
@@ -181,6 +185,18 @@ check "the status line is on the last of 60 lines" sh -c \
     "tmux -L $SOCK capture-pane -p -t tui | sed -n 60p | grep -q 'live *$'"
 tm resize-window -t tui -x 80 -y 24
 wait_screen "back at 80x24" "live *$"
+
+# --- older pages ---------------------------------------------------------
+keys G
+wait_screen "G goes to the oldest loaded tweet" "filler"
+check "of the first page only" sh -c \
+    "! tmux -L $SOCK capture-pane -p -t tui | grep -q 'the very first tweet'"
+keys G
+wait_screen "moving past the end loads older pages, to the first tweet" \
+    "the very first tweet"
+wait_screen "and says it is the end" "end of the timeline"
+keys g
+wait_screen "g goes back to the newest" "live two: while scrolled away"
 
 # --- quit ----------------------------------------------------------------
 PID=$(tui_pid)
