@@ -71,8 +71,13 @@ cmd_watch_on_state(enum feed_state st, int retry_in_s, void *arg)
 		w->was_live = 1;
 		break;
 	case FEED_RECONNECTING:
-		fprintf(stderr, "chirp: cannot reach '%s' for the live feed, "
-		    "trying again in %d s\n", server, retry_in_s);
+		if (w->state == FEED_LIVE)
+			fprintf(stderr, "chirp: lost the live feed from '%s', "
+			    "trying again in %d s\n", server, retry_in_s);
+		else
+			fprintf(stderr, "chirp: cannot reach '%s' for the "
+			    "live feed, trying again in %d s\n", server,
+			    retry_in_s);
 		break;
 	case FEED_CONNECTING:
 	case FEED_REFUSED:
@@ -95,7 +100,8 @@ cmd_watch_exec(struct chirp *c, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage_error(&cmd_watch_entry,
 		    "watch takes no arguments");
-	if (cmd_need_login(c) == -1)
+	/* the token is all the feed needs: whose it is, the server knows */
+	if (c->cred.token == NULL && cmd_need_login(c) == -1)
 		return CHIRP_EXIT_AUTH;
 
 	memset(&w, 0, sizeof(w));
