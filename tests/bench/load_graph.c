@@ -1,9 +1,12 @@
 /*
  * load_graph.c: loads a social graph through the public API, as the
  * DeathStarBench social-network benchmark does: users 0..N-1 registered as
- * "u<i>", every undirected edge followed both ways, then P posts per user.
- * Prints the rate of each phase and writes "userId token" lines for the
- * workload generator.
+ * "user_<i>", every undirected edge followed both ways, then P posts per
+ * user. Prints the rate of each phase and writes "userId token" lines for
+ * the workload generator. The follows go in a fixed shuffled order: in the
+ * file's order the threads would all follow from the same user at once and
+ * queue on that user's counters (a convoy of durable commits), which
+ * measures the file, not the system.
  *
  *   load_graph URL DATASET_DIR OUT_TOKENS [THREADS] [POSTS_PER_USER]
  *
@@ -26,6 +29,7 @@ struct graph {
 	size_t nedges;
 	char **ids;		/* userId of node i */
 	char **tokens;
+	size_t *order;		/* follow k is order[k]: edge k/2, way k%2 */
 };
 
 struct job {
@@ -71,7 +75,7 @@ worker(void *arg)
 
 	while ((i = atomic_fetch_add(&j->next, 1)) < n) {
 		if (j->phase == 0) {
-			snprintf(name, sizeof(name), "u%zu", i);
+			snprintf(name, sizeof(name), "user_%zu", i);
 			body = json_pack("{s:s,s:s}", "username", name,
 			    "password", "benchmark-password");
 			if (call(c, "POST", "/users/register", body, NULL,
@@ -88,8 +92,9 @@ worker(void *arg)
 			json_decref(out);
 			json_decref(body);
 		} else if (j->phase == 1) {
-			int a = g->edges[i / 2][i % 2];
-			int b = g->edges[i / 2][1 - i % 2];
+			size_t e = g->order[i];
+			int a = g->edges[e / 2][e % 2];
+			int b = g->edges[e / 2][1 - e % 2];
 
 			if (g->ids[a] == NULL || g->ids[b] == NULL)
 				continue;
@@ -145,6 +150,28 @@ run_phase(struct job *j, int threads, const char *what, size_t count)
 	free(t);
 }
 
+/* A fixed pseudo-random order of the 2 x nedges follows (Fisher-Yates
+ * with xorshift64, the same every run). */
+static void
+shuffle_follows(struct graph *g)
+{
+	size_t n = g->nedges * 2, i, j, t;
+	unsigned long long x = 0x9e3779b97f4a7c15ULL;
+
+	g->order = xcalloc(n ? n : 1, sizeof(*g->order));
+	for (i = 0; i < n; i++)
+		g->order[i] = i;
+	for (i = n; i > 1; i--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (size_t)(x % i);
+		t = g->order[i - 1];
+		g->order[i - 1] = g->order[j];
+		g->order[j] = t;
+	}
+}
+
 static int
 read_graph(const char *dir, struct graph *g)
 {
@@ -172,6 +199,7 @@ read_graph(const char *dir, struct graph *g)
 		g->edges[g->nedges++][1] = b;
 	}
 	fclose(f);
+	shuffle_follows(g);
 	g->ids = xcalloc((size_t)g->nodes, sizeof(char *));
 	g->tokens = xcalloc((size_t)g->nodes, sizeof(char *));
 	return 0;
@@ -219,5 +247,6 @@ main(int argc, char **argv)
 	free(g.ids);
 	free(g.tokens);
 	free(g.edges);
+	free(g.order);
 	return 0;
 }
