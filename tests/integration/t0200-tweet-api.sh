@@ -138,6 +138,14 @@ expect_eq "same key, other body: still the first answer" "$(jb .content)" once
 post "$TA" "{\"userId\":\"$ALICE\",\"content\":\"once\"}" "Idempotency-Key: k-1"
 expect_status "another user with the same key: 201" 201
 check "another user with the same key gets a new tweet" test "$(jb .tweetId)" != "$K1"
+# A key older than 24 hours is forgotten: the same key posts anew.
+sql "$TWEETDB" "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'k-1' AND user_id = $BOB" >/dev/null
+post "$TB" "{\"userId\":\"$BOB\",\"content\":\"once more\"}" "Idempotency-Key: k-1"
+expect_status "a key older than 24 h: 201" 201
+K2=$(jb .tweetId)
+check "a key older than 24 h makes a new tweet" test "$K2" != "$K1"
+post "$TB" "{\"userId\":\"$BOB\",\"content\":\"and again\"}" "Idempotency-Key: k-1"
+expect_eq "... and is live again from then on" "$(jb .tweetId)" "$K2"
 post "$TB" "{\"userId\":\"$BOB\",\"content\":\"x\"}" "Idempotency-Key: $(head -c 65 /dev/zero | tr '\0' k)"
 expect_status "a 65-character key: 400" 400 bad_request
 post "$TB" "{\"userId\":\"$BOB\",\"content\":\"x\"}" "Idempotency-Key: caf$(printf '\xc3\xa9')"
@@ -161,6 +169,6 @@ expect_eq "concurrent repeats: one tweet id" \
 http GET "$TWEETD/tweets/userTimeline/$BOB?limit=100"
 expect_eq "concurrent repeats created one tweet" \
     "$(jb '[.tweets[]|select(.content=="race")]|length')" 1
-expect_eq "bob has exactly the tweets he made" "$(jb '.tweets|length')" 3
+expect_eq "bob has exactly the tweets he made" "$(jb '.tweets|length')" 4
 
 finish

@@ -125,6 +125,10 @@ http GET "$TWEETD/tweets/$A2"
 expect_status "ann's tweets are gone" 404 not_found
 check "... announced as delete events" wait_event \
     "{\"type\":\"delete\",\"tweetId\":\"$A2\",\"userId\":\"$A\"}"
+http GET "$TWEETD/tweets/homeTimeline/$A" "" "$(auth "$TA")"
+expect_status "the deleted user's home timeline: 404" 404 not_found
+http GET "$TWEETD/tweets/userTimeline/$A"
+expect_status "the deleted user's timeline: 404" 404 not_found
 expect_eq "no prepared transaction is left behind" \
     "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts")" 0
 
