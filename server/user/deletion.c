@@ -68,7 +68,8 @@ deletion_gid_parse(const char *gid, int64_t *user_id)
 	if (strlen(us) != 16)
 		return false;
 	for (i = 0; i < 16; i++)
-		if (strchr("0123456789abcdef", us[i]) == NULL || us[i] == '\0')
+		if (!((us[i] >= '0' && us[i] <= '9') ||
+		    (us[i] >= 'a' && us[i] <= 'f')))
 			return false;
 	return true;
 }
