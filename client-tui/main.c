@@ -119,6 +119,7 @@ tui_usage(FILE *f)
 	    "\n"
 	    "A full-screen chirp client. The server comes from --server, else\n"
 	    "CHIRP_SERVER, else the stored login, else %s.\n"
+	    "CHIRP_TOKEN, when set, is used instead of the stored login.\n"
 	    "Press ? inside for the keys.\n", TUI_DEFAULT_SERVER);
 }
 
@@ -159,7 +160,7 @@ main(int argc, char **argv)
 	const char *server = NULL, *env;
 	int i, ret = 0;
 	int64_t last_tick = 0;
-	bool have_cred;
+	bool have_cred, bad_token = false;
 
 	setlocale(LC_ALL, "");
 	log_init("chirp-tui", "warn");
@@ -206,6 +207,16 @@ main(int argc, char **argv)
 		memset(&tui.cred, 0, sizeof tui.cred);
 		have_cred = false;
 	}
+	/* CHIRP_TOKEN, as for chirp, stands for the stored login */
+	if ((env = getenv("CHIRP_TOKEN")) != NULL && env[0] != '\0') {
+		credentials_release(&tui.cred);
+		have_cred = credentials_from_token(tui.server, env,
+		    &tui.cred) == 0;
+		if (!have_cred) {
+			memset(&tui.cred, 0, sizeof tui.cred);
+			bad_token = true;
+		}
+	}
 	tui.watch_stdin = tui_stdin_ready;
 	tui.running = true;
 
@@ -228,6 +239,8 @@ main(int argc, char **argv)
 		tui_session_start(&tui);
 	else
 		view_login_open(&tui);
+	if (bad_token)
+		tui_error(&tui, "CHIRP_TOKEN is not a chirp token");
 	tui.dirty = true;
 
 	while (tui.running && tui_sig_quit == 0) {

@@ -138,7 +138,7 @@ tui_api_error(struct tui *tui, const char *what, const struct api_error *err)
 	tui_error(tui, "%s: %s", what, err->message);
 	if (err->status == API_UNAUTHORIZED && tui->logged_in) {
 		tui->logged_in = false;
-		tui_error(tui, "%s: %s; log in again", what, err->message);
+		tui_error(tui, "log in again: %s", err->message);
 		view_login_open(tui);
 	}
 }

@@ -103,5 +103,23 @@ keys C-c
 wait_screen "Ctrl-C ends it cleanly too" "TUI-EXIT2=0"
 check "that process is gone too" sh -c "! kill -0 $PID 2>/dev/null"
 
+# --- a refused login -----------------------------------------------------
+jq -n --arg s "$GATEWAY" --arg u "$ALICE" \
+    '{server:$s,userId:$u,username:"alice",accessToken:"expired.or.forged",
+      expiresAt:"2099-01-01T00:00:00.000Z"}' >"$T/cfg/chirp/token"
+keys clear Enter
+keys "$CHIRP_BIN/chirp-tui --server $GATEWAY" Enter
+wait_screen "a refused stored token brings the login screen" "Password:"
+wait_screen "and says why" "log in again"
+keys "password123" Enter
+wait_screen "logging in again opens the timeline" "before anything"
+check "and stores the new token" sh -c \
+    "jq -e '.accessToken != \"expired.or.forged\"' '$T/cfg/chirp/token'"
+keys q
+keys clear Enter
+keys "CHIRP_TOKEN=$BOB_TOKEN $CHIRP_BIN/chirp-tui --server $GATEWAY" Enter
+wait_screen "CHIRP_TOKEN stands for the stored login" "@bob  "
+keys q
+
 stop_tmux
 finish
