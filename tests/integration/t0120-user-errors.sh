@@ -30,7 +30,7 @@ expect_status "a number as password is 400" 400 bad_request
 reg '{"username":null,"password":"password123"}'
 expect_status "a null username is 400" 400 bad_request
 reg "{\"username\":\"al$(printf '\xff')ce\",\"password\":\"password123\"}"
-expect_status "invalid UTF-8 is 400" 400
+expect_status "invalid UTF-8 is 400" 400 invalid_json
 big=$(head -c 66560 /dev/zero | tr '\0' a)
 reg "{\"username\":\"alice\",\"password\":\"$big\"}"
 expect_status "a 65 KiB body is 413" 413 payload_too_large
