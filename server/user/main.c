@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "db.h"
@@ -73,6 +74,26 @@ setting(const struct config *cfg, const char *name, long long min,
 	return v;
 }
 
+/*
+ * Apply the migrations, waiting for a database that is not up yet (a
+ * whole system starting at once); false when a signal came first.
+ */
+static bool
+migrate(const char *url, const char *dir, const sigset_t *sigs)
+{
+	const struct timespec pause = { 2, 0 };
+	int sig;
+
+	while (db_migrate(url, dir) == -1) {
+		log_warnx("cannot migrate the user database; retrying");
+		if ((sig = sigtimedwait(sigs, NULL, &pause)) > 0) {
+			log_info("signal %d: stopping", sig);
+			return false;
+		}
+	}
+	return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -121,8 +142,8 @@ main(int argc, char **argv)
 	if (ud.secret == NULL)
 		fatalx("no token secret");
 
-	if (db_migrate(url, config_str(cfg, "sql_dir")) == -1)
-		fatalx("cannot migrate the user database");
+	if (!migrate(url, config_str(cfg, "sql_dir"), &sigs))
+		goto stopped;
 	ud.store = user_store_new(url);
 	ud.deletion = deletion_start(&ud);
 
@@ -148,6 +169,7 @@ main(int argc, char **argv)
 	http_server_stop(http);
 	deletion_stop(ud.deletion);
 	user_store_free(ud.store);
+stopped:
 	free(ud.secret);
 	config_free(cfg);
 	return 0;

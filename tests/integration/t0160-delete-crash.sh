@@ -4,7 +4,8 @@
 #   after_prepare: tweetd prepared, no decision yet -> after recovery the
 #                  account is whole (tweetd asks, learns abort, rolls back)
 #   after_decision: decided commit, tweetd not told -> after a restart
-#                  the deletion completes
+#                  the deletion completes, also when tweetd is down
+#                  at the restart and comes back later
 . "$(dirname "$0")/../lib.sh"
 
 start_core --crash_point after_prepare
@@ -71,5 +72,26 @@ expect_eq "bob's counts lost alice both ways" \
     "$(jq -c '[.followersCount,.followingsCount]' "$T/body")" '[0,0]'
 follow "$A" "$TA" "$B"
 expect_status "the token is refused" 401 unauthorized
+
+# --- crash after the decision, tweetd down at the restart -------------------
+commit_done() {
+	test "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $B AND decision = 'commit'")" = t
+}
+post "$B" "$TB" "bob 1"
+stop_proc userd
+start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
+    --crash_point after_decision
+http DELETE "$USERD/users/$B" "" "$(auth "$TB")"
+check "userd died at after_decision again" sh -c "! kill -0 $(pid_of userd) 2>/dev/null"
+stop_proc userd
+stop_proc tweetd
+start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
+http GET "$USERD/users/$B"
+expect_status "the account is gone at once" 404 not_found
+start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB"
+check "the periodic recovery commits once tweetd is back" \
+    until_true none_prepared
+expect_eq "bob's tweet is gone" "$(tweets_of "$B")" 0
+check "and the decision is marked done" until_true commit_done
 
 finish
