@@ -437,6 +437,12 @@ tui_feed_state(enum feed_state state, int retry_in_s, void *arg)
 {
 	struct tui *tui = arg;
 
+	/* a home timeline that could not load at the start loads now */
+	if (state == FEED_LIVE && tui->feed_state != FEED_LIVE &&
+	    tui->logged_in && tui->depth > 0 &&
+	    tui->stack[0]->type == &view_timeline_type &&
+	    view_timeline_newest(tui->stack[0]) == 0)
+		tui->stack[0]->type->reload(tui->stack[0], tui);
 	tui->feed_state = state;
 	if (state == FEED_RECONNECTING)
 		tui->retry_at_ms = time_mono_ms() + (int64_t)retry_in_s * 1000;

@@ -121,5 +121,15 @@ keys "CHIRP_TOKEN=$BOB_TOKEN $CHIRP_BIN/chirp-tui --server $GATEWAY" Enter
 wait_screen "CHIRP_TOKEN stands for the stored login" "@bob  "
 keys q
 
+# --- started while the gateway is away ------------------------------------
+stop_proc gateway
+keys clear Enter
+keys "$CHIRP_BIN/chirp-tui --server $GATEWAY" Enter
+wait_screen "no gateway: the error is on the status line" "cannot reach"
+wait_screen "and the feed is reconnecting" "reconnecting in [0-9]*s *$"
+start_gateway gateway "$GATEWAY_PORT"
+wait_screen "the gateway up: the timeline loads by itself" "before anything"
+keys q
+
 stop_tmux
 finish
