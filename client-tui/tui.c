@@ -10,10 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "http_client.h"
+#include "follow.h"
 #include "timeutil.h"
 #include "tui.h"
-#include "validate.h"
 #include "wrap.h"
 #include "xmalloc.h"
 
@@ -46,7 +45,7 @@ const struct tui_binding tui_global_keys[] = {
 };
 
 struct view *
-view_new(const struct view_type *type, void *data)
+tui_view_new(const struct view_type *type, void *data)
 {
 	struct view *v = xcalloc(1, sizeof *v);
 
@@ -482,134 +481,6 @@ tui_tweets_free(struct tweet *t, size_t n)
 	free(t);
 }
 
-void
-tui_following_load(struct tui *tui)
-{
-	struct api_error err;
-	json_t *answer = NULL;
-	const json_t *ids;
-	char *path, *cursor = NULL;
-	const char *next;
-	size_t i;
-	int pages;
-	int64_t id;
-
-	tui->nfollowing = 0;
-	for (pages = 0; pages < 20; pages++) {
-		if (cursor != NULL) {
-			char *esc = http_client_escape(cursor);
-
-			path = xasprintf("/users/%lld/followings?limit=1000"
-			    "&cursor=%s", (long long)tui->cred.user_id, esc);
-			free(esc);
-		} else
-			path = xasprintf("/users/%lld/followings?limit=1000",
-			    (long long)tui->cred.user_id);
-		free(cursor);
-		cursor = NULL;
-		if (api_call(tui->api, "GET", path, NULL, NULL, &answer,
-		    &err) != API_OK) {
-			free(path);
-			tui_api_error(tui, "cannot read whom you follow", &err);
-			return;
-		}
-		free(path);
-		ids = json_object_get(answer, "followings");
-		for (i = 0; i < json_array_size(ids); i++) {
-			json_t *s = json_array_get(ids, i);
-
-			if (!json_is_string(s) ||
-			    !validate_id(json_string_value(s), &id))
-				continue;
-			if (tui->nfollowing == tui->capfollowing) {
-				tui->capfollowing = tui->capfollowing ?
-				    tui->capfollowing * 2 : 64;
-				tui->following = xrealloc(tui->following,
-				    tui->capfollowing * sizeof(int64_t));
-			}
-			tui->following[tui->nfollowing++] = id;
-		}
-		next = json_string_value(json_object_get(answer,
-		    "nextCursor"));
-		if (next != NULL)
-			cursor = xstrdup(next);
-		json_decref(answer);
-		if (cursor == NULL)
-			break;
-	}
-	free(cursor);
-}
-
-bool
-tui_is_following(const struct tui *tui, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < tui->nfollowing; i++)
-		if (tui->following[i] == id)
-			return true;
-	return false;
-}
-
-static void
-tui_following_set(struct tui *tui, int64_t id, bool on)
-{
-	size_t i;
-
-	for (i = 0; i < tui->nfollowing; i++) {
-		if (tui->following[i] == id) {
-			if (!on)
-				tui->following[i] =
-				    tui->following[--tui->nfollowing];
-			return;
-		}
-	}
-	if (!on)
-		return;
-	if (tui->nfollowing == tui->capfollowing) {
-		tui->capfollowing = tui->capfollowing ? tui->capfollowing * 2 :
-		    64;
-		tui->following = xrealloc(tui->following,
-		    tui->capfollowing * sizeof(int64_t));
-	}
-	tui->following[tui->nfollowing++] = id;
-}
-
-void
-tui_toggle_follow(struct tui *tui, int64_t user_id, const char *username)
-{
-	struct api_error err;
-	json_t *body, *answer = NULL;
-	bool on = !tui_is_following(tui, user_id);
-	char *path;
-	enum api_status st;
-
-	if (user_id == tui->cred.user_id) {
-		tui_error(tui, "that is you");
-		return;
-	}
-	body = json_object();
-	json_object_set_new(body, on ? "followUserId" : "unfollowUserId",
-	    model_id_json(user_id));
-	path = xasprintf("/users/%lld/%s", (long long)tui->cred.user_id,
-	    on ? "follow" : "unfollow");
-	st = api_call(tui->api, on ? "POST" : "DELETE", path, body, NULL,
-	    &answer, &err);
-	free(path);
-	json_decref(body);
-	json_decref(answer);
-	if (st != API_OK) {
-		tui_api_error(tui, on ? "cannot follow" : "cannot unfollow",
-		    &err);
-		return;
-	}
-	tui_following_set(tui, user_id, on);
-	/* the home timeline gains or loses that author's tweets */
-	if (tui->depth > 0 && tui->stack[0]->type->reload != NULL)
-		tui->stack[0]->type->reload(tui->stack[0], tui);
-	tui_message(tui, on ? "following @%s" : "unfollowed @%s", username);
-}
-
 /* Start (or restart) the live feed after the newest tweet on screen. */
 static void
 tui_feed_start(struct tui *tui)
@@ -656,7 +527,7 @@ tui_session_begin(struct tui *tui)
 	view_timeline_open_home(tui);
 	if (!tui->logged_in)
 		return;		/* the token was refused: the login shows */
-	tui_following_load(tui);
+	follow_load(tui);
 	tui_feed_start(tui);
 }
 

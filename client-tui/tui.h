@@ -82,7 +82,7 @@ struct tui {
 	bool message_error;
 	struct tui_confirm confirm;
 
-	int64_t *following;	/* ids the user follows */
+	int64_t *following;	/* ids the user follows (follow.c) */
 	size_t nfollowing;
 	size_t capfollowing;
 
@@ -119,7 +119,7 @@ void tui_push(struct tui *, struct view *);
 void tui_pop(struct tui *);
 void tui_pop_to_home(struct tui *);
 struct view *tui_top(struct tui *);
-struct view *view_new(const struct view_type *, void *data);
+struct view *tui_view_new(const struct view_type *, void *data);
 
 /* A message on the status line until the next key; printf-like. */
 void tui_message(struct tui *, const char *, ...)
@@ -154,11 +154,6 @@ void tui_session_start(struct tui *);
  * main.c calls it after each turn of the loop.
  */
 void tui_poll(struct tui *);
-/* Whom the user follows. */
-void tui_following_load(struct tui *);
-bool tui_is_following(const struct tui *, int64_t id);
-/* Follow or unfollow, then refresh the home timeline. */
-void tui_toggle_follow(struct tui *, int64_t user_id, const char *username);
 
 /* Drawing: text cut to width columns at (y, x), with attributes. */
 void tui_put(int y, int x, int width, const char *text, unsigned attr);

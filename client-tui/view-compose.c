@@ -175,5 +175,5 @@ view_compose_open(struct tui *tui)
 	struct view_compose *vc = xcalloc(1, sizeof *vc);
 
 	rand_hex(vc->key, 16);
-	tui_push(tui, view_new(&view_compose_type, vc));
+	tui_push(tui, tui_view_new(&view_compose_type, vc));
 }

@@ -120,6 +120,6 @@ const struct view_type view_find_type = {
 void
 view_find_open(struct tui *tui)
 {
-	tui_push(tui, view_new(&view_find_type,
+	tui_push(tui, tui_view_new(&view_find_type,
 	    xcalloc(1, sizeof(struct view_find))));
 }

@@ -156,5 +156,5 @@ view_help_open(struct tui *tui)
 	if (top != NULL && top->type == &view_help_type)
 		return;
 	vh->from = top != NULL ? top->type : NULL;
-	tui_push(tui, view_new(&view_help_type, vh));
+	tui_push(tui, tui_view_new(&view_help_type, vh));
 }

@@ -240,5 +240,5 @@ view_login_open(struct tui *tui)
 		    tui->cred.username);
 	vl->user.len = strlen(vl->user.text);
 	vl->focus = vl->user.len > 0 ? 1 : 0;
-	tui_push(tui, view_new(&view_login_type, vl));
+	tui_push(tui, tui_view_new(&view_login_type, vl));
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "follow.h"
 #include "timeline.h"
 #include "tui.h"
 #include "wrap.h"
@@ -263,7 +264,7 @@ view_timeline_follow(struct view *v, struct tui *tui)
 		snprintf(name, sizeof name, "%s", t->username);
 	}
 	/* refreshes the home timeline, which may be this very view */
-	tui_toggle_follow(tui, id, name);
+	follow_toggle(tui, id, name);
 	if (!vt->home)
 		view_timeline_profile(vt, tui);
 }
@@ -386,7 +387,7 @@ view_timeline_draw(struct view *v, struct tui *tui)
 		    " @%s: %lld followers, %lld following%s", vt->username,
 		    (long long)vt->followers, (long long)vt->followings,
 		    vt->user_id == tui->cred.user_id ? " (you)" :
-		    tui_is_following(tui, vt->user_id) ? ", followed" : "");
+		    follow_contains(tui, vt->user_id) ? ", followed" : "");
 	else
 		snprintf(v->title, sizeof v->title, " @%s", vt->username);
 	view_timeline_scroll(vt, last, width);
@@ -474,7 +475,7 @@ view_timeline_open(struct tui *tui, bool home, int64_t user_id,
     const char *username)
 {
 	struct view_timeline *vt = xcalloc(1, sizeof *vt);
-	struct view *v = view_new(&view_timeline_type, vt);
+	struct view *v = tui_view_new(&view_timeline_type, vt);
 
 	timeline_init(&vt->tl);
 	vt->home = home;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http_client.h"
+#include "follow.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -157,7 +158,7 @@ view_users_follow(struct view *v, struct tui *tui)
 
 	if (vu->len == 0)
 		return;
-	tui_toggle_follow(tui, vu->items[vu->selected].id,
+	follow_toggle(tui, vu->items[vu->selected].id,
 	    vu->items[vu->selected].username);
 }
 
@@ -225,7 +226,7 @@ view_users_draw(struct view *v, struct tui *tui)
 	for (i = vu->top, y = 1; i < vu->len && y <= rows; i++, y++) {
 		bool sel = i == vu->selected;
 		const char *mark = vu->items[i].id == tui->cred.user_id ?
-		    "  (you)" : tui_is_following(tui, vu->items[i].id) ?
+		    "  (you)" : follow_contains(tui, vu->items[i].id) ?
 		    "  (followed)" : "";
 
 		snprintf(line, sizeof line, "@%s%s", vu->items[i].username,
@@ -268,6 +269,6 @@ view_users_open(struct tui *tui, int64_t user_id, const char *username,
 	vu->user_id = user_id;
 	snprintf(vu->username, sizeof vu->username, "%s", username);
 	vu->followers = followers;
-	tui_push(tui, view_new(&view_users_type, vu));
+	tui_push(tui, tui_view_new(&view_users_type, vu));
 	view_users_load(vu, tui);
 }
