@@ -15,6 +15,7 @@
 #include "deletion.h"
 #include "http_client.h"
 #include "log.h"
+#include "metrics.h"
 #include "rand.h"
 #include "user_store.h"
 #include "userd.h"
@@ -130,6 +131,21 @@ commit_and_mark(struct userd *ud, const char *gid)
 		log_info("deletion %s: committed", gid);
 }
 
+/* Count the outcome of a deletion for /metrics. */
+static enum deletion_result
+outcome(enum deletion_result r)
+{
+	static const char *const labels[] = {
+		[DELETION_OK] = "result=\"ok\"",
+		[DELETION_NOT_FOUND] = "result=\"not_found\"",
+		[DELETION_UNAVAILABLE] = "result=\"unavailable\"",
+		[DELETION_ERROR] = "result=\"error\"",
+	};
+
+	metrics_counter_add("chirp_user_deletions_total", labels[r], 1);
+	return r;
+}
+
 enum deletion_result
 deletion_run(struct userd *ud, int64_t user_id)
 {
@@ -157,7 +173,7 @@ deletion_run(struct userd *ud, int64_t user_id)
 		 * otherwise it asks us and learns the abort. */
 		(void)user_store_decision(ud->store, gid, user_id, decision);
 		(void)finish(ud, gid, "abort");
-		return DELETION_UNAVAILABLE;
+		return outcome(DELETION_UNAVAILABLE);
 	}
 	crash_at(ud, "after_prepare");
 
@@ -172,23 +188,23 @@ deletion_run(struct userd *ud, int64_t user_id)
 		    USER_STORE_OK) {
 			log_warnx("deletion %s: no decision reachable; tweetd "
 			    "will ask", gid);
-			return DELETION_UNAVAILABLE;
+			return outcome(DELETION_UNAVAILABLE);
 		}
 		if (strcmp(decision, "commit") != 0) {
 			log_info("deletion %s: aborted", gid);
 			(void)finish(ud, gid, "abort");
 			if (r == USER_STORE_NOT_FOUND)
-				return DELETION_NOT_FOUND;
+				return outcome(DELETION_NOT_FOUND);
 			if (r == USER_STORE_UNAVAILABLE)
-				return DELETION_UNAVAILABLE;
-			return DELETION_ERROR;
+				return outcome(DELETION_UNAVAILABLE);
+			return outcome(DELETION_ERROR);
 		}
 	}
 	crash_at(ud, "after_decision");
 
 	/* 3: tweetd commits; recovery retries when it does not answer. */
 	commit_and_mark(ud, gid);
-	return DELETION_OK;
+	return outcome(DELETION_OK);
 }
 
 /* One pass of recovery: retry step 3 of every decision not done. */
@@ -206,6 +222,7 @@ recover(struct userd *ud)
 		free(gids[i]);
 	}
 	free(gids);
+	(void)user_store_prune(ud->store);
 }
 
 static void *

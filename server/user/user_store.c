@@ -108,6 +108,10 @@ static const struct db_statement user_store_statements[] = {
 	  "ORDER BY created_at LIMIT " PENDING_MAX },
 	{ "decision_done", "UPDATE deletion_log SET done = true "
 	  "WHERE gid = $1" },
+	/* A gid with no row reads as abort, so finished rows may go. */
+	{ "decision_prune", "DELETE FROM deletion_log "
+	  "WHERE created_at < now() - interval '30 days' "
+	  "AND (done OR decision = 'abort')" },
 	{ NULL, NULL },
 };
 
@@ -633,6 +637,18 @@ user_store_mark_done(struct user_store *s, const char *gid)
 	PGresult *res;
 
 	if ((r = run(s, "decision_done", 1, &gid, &res)) != USER_STORE_OK)
+		return r;
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+enum user_store_result
+user_store_prune(struct user_store *s)
+{
+	enum user_store_result r;
+	PGresult *res;
+
+	if ((r = run(s, "decision_prune", 0, NULL, &res)) != USER_STORE_OK)
 		return r;
 	PQclear(res);
 	return USER_STORE_OK;

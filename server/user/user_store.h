@@ -97,5 +97,10 @@ enum user_store_result user_store_pending(struct user_store *,
     char ***gids, size_t *n);
 enum user_store_result user_store_mark_done(struct user_store *,
     const char *gid);
+/*
+ * Forget decisions older than 30 days that need nothing more (done, or
+ * abort: a gid with no decision is answered abort anyway).
+ */
+enum user_store_result user_store_prune(struct user_store *);
 
 #endif

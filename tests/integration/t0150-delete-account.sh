@@ -110,5 +110,11 @@ expect_status "a deleted user's token cannot delete others (401)" 401 unauthoriz
 http GET "$USERD/users/$B"
 expect_status "bob is untouched" 200
 
+http GET "$USERD/metrics"
+check "metrics count the deletions by result" \
+    grep -Eq '^chirp_user_deletions_total\{.*result="ok"\} 2$' "$T/body"
+check "metrics count the refused deletion" \
+    grep -Eq '^chirp_user_deletions_total\{.*result="unavailable"\} 1$' "$T/body"
+
 echo '\q' >&"${LSN[1]}"
 finish
