@@ -157,6 +157,7 @@ int
 main(int argc, char **argv)
 {
 	struct tui tui;
+	SCREEN *scr;
 	const char *server = NULL, *env;
 	int i, ret = 0;
 	int64_t last_tick = 0;
@@ -221,11 +222,15 @@ main(int argc, char **argv)
 	tui.running = true;
 
 	tui_signals();
-	if (initscr() == NULL) {
-		fprintf(stderr, "chirp-tui: cannot start the terminal\n");
+	scr = newterm(NULL, stdout, stdin);
+	if (scr == NULL) {
+		env = getenv("TERM");
+		fprintf(stderr, "chirp-tui: cannot use the terminal '%s'\n",
+		    env != NULL ? env : "");
 		ret = 1;
 		goto out;
 	}
+	set_term(scr);
 	cbreak();
 	noecho();
 	nonl();
@@ -263,6 +268,7 @@ main(int argc, char **argv)
 		}
 	}
 	endwin();
+	delscreen(scr);
 out:
 	while (tui.depth > 0)
 		tui_pop(&tui);
