@@ -5,11 +5,15 @@
  * then posts M tweets as the poster through the gateway and measures, for
  * every delivery, the time from just before the POST to the frame's
  * arrival. The baseline, measured in the same run, is the POST round trip
- * alone. It also reads the gateway's resident memory before and after the
- * connections are opened: the cost of an idle connection.
+ * alone; with --direct TWEETD_URL every other post goes straight to
+ * chirp-tweetd instead of through the gateway, so both round trips (and
+ * the deliveries of both) are measured under the same live load. It also
+ * reads the gateway's resident memory before and after the connections
+ * are opened: the cost of an idle connection.
  *
  *   feed_latency URL TOKENS_FILE [--sockets K] [--posts M]
- *       [--poster USERID] [--gateway-pid PID] [--window N] [--no-sources]
+ *       [--direct TWEETD_URL] [--poster USERID] [--gateway-pid PID]
+ *       [--window N] [--no-sources]
  *
  * URL is the gateway (http://127.0.0.1:8030); TOKENS_FILE holds the
  * "userId token" lines load_graph wrote. Without --poster, the user of
@@ -64,6 +68,7 @@ enum phase { P_OPEN, P_SETTLE, P_POST, P_DRAIN, P_DONE };
 
 struct bench {
 	const char *url;
+	const char *direct_url;	/* NULL: every post through the gateway */
 	char host[256];
 	int port;
 	struct user *users;
@@ -85,6 +90,7 @@ struct bench {
 	enum phase phase;
 	int64_t phase_at, last_progress;
 	long rss_before_kib, rss_after_kib;
+	double cpu_posting;	/* the gateway's, while posting */
 	double open_secs;
 
 	pthread_t poster_thread;
@@ -96,8 +102,9 @@ struct bench {
 	atomic_int delivered[MAX_POSTS];
 	long post_status_bad;
 
-	double *lat_ms;		/* one per delivery */
-	size_t nlat, lat_cap;
+	/* one per delivery; [1] for the posts straight at chirp-tweetd */
+	double *lat_ms[2];
+	size_t nlat[2], lat_cap[2];
 	size_t duplicates, unexpected, unparsed;
 	volatile bool done;
 };
@@ -136,6 +143,30 @@ rss_kib(long pid)
 			break;
 	fclose(f);
 	return kib;
+}
+
+/* CPU time (user + system) of a process in seconds, -1 when unknown. */
+static double
+cpu_secs(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	FILE *f;
+	int n;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	/* after the ")" ending the name: state is field 3, utime 14 */
+	if (!n || (p = strrchr(buf, ')')) == NULL || sscanf(p + 2,
+	    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+	    &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int
@@ -324,6 +355,13 @@ open_one(struct bench *b, struct conn *c, size_t n)
 	}
 }
 
+/* Post m goes straight to chirp-tweetd (1) or through the gateway (0). */
+static int
+post_direct(const struct bench *b, int m)
+{
+	return b->direct_url != NULL && m % 2 == 1;
+}
+
 /* The post number in a frame of ours, -1 when it is not one. */
 static int
 frame_post(const struct bench *b, const char *frame)
@@ -343,7 +381,7 @@ frame_post(const struct bench *b, const char *frame)
 static void
 on_frame(struct bench *b, struct conn *c, int64_t t)
 {
-	int m;
+	int m, k;
 
 	if (c->state == C_OPENING) {
 		if (strstr(c->frame, "\"ready\"") != NULL) {
@@ -369,12 +407,14 @@ on_frame(struct bench *b, struct conn *c, int64_t t)
 		return;
 	}
 	atomic_fetch_add(&b->delivered[m], 1);
-	if (b->nlat == b->lat_cap) {
-		b->lat_cap = b->lat_cap ? b->lat_cap * 2 : 4096;
-		b->lat_ms = xrealloc(b->lat_ms, b->lat_cap * sizeof(double));
+	k = post_direct(b, m);
+	if (b->nlat[k] == b->lat_cap[k]) {
+		b->lat_cap[k] = b->lat_cap[k] ? b->lat_cap[k] * 2 : 4096;
+		b->lat_ms[k] = xrealloc(b->lat_ms[k], b->lat_cap[k] *
+		    sizeof(double));
 	}
-	b->lat_ms[b->nlat++] = (double)(t - atomic_load(&b->sent_us[m])) /
-	    1000.0;
+	b->lat_ms[k][b->nlat[k]++] = (double)(t -
+	    atomic_load(&b->sent_us[m])) / 1000.0;
 }
 
 static int
@@ -457,12 +497,15 @@ static void *
 poster_main(void *arg)
 {
 	struct bench *b = arg;
-	struct http_client *c = http_client_new(b->url);
+	struct http_client *c[2];
 	char text[300], body[512];
 	int m, len;
 	int64_t t0, t1, expect = (int64_t)b->following_ready;
 
-	http_client_set_token(c, b->users[b->poster].token);
+	c[0] = http_client_new(b->url);
+	c[1] = http_client_new(b->direct_url ? b->direct_url : b->url);
+	http_client_set_token(c[0], b->users[b->poster].token);
+	http_client_set_token(c[1], b->users[b->poster].token);
 	for (m = 0; m < b->posts; m++) {
 		struct http_result r;
 		int ok;
@@ -477,8 +520,8 @@ poster_main(void *arg)
 		    b->users[b->poster].id, text);
 		t0 = now_us();
 		atomic_store(&b->sent_us[m], t0);
-		ok = http_client_request(c, "POST", "/tweets", body, NULL,
-		    &r) == 0 && r.status == 201;
+		ok = http_client_request(c[post_direct(b, m)], "POST",
+		    "/tweets", body, NULL, &r) == 0 && r.status == 201;
 		t1 = now_us();
 		if (!ok && b->post_status_bad++ == 0)
 			fprintf(stderr, "feed_latency: POST /tweets: %ld %s\n",
@@ -492,7 +535,8 @@ poster_main(void *arg)
 			sleep_us(1000);
 		sleep_us(POST_GAP_US - (now_us() - t0));
 	}
-	http_client_free(c);
+	http_client_free(c[0]);
+	http_client_free(c[1]);
 	atomic_store(&b->poster_done, true);
 	return NULL;
 }
@@ -534,6 +578,7 @@ tick(lws_sorted_usec_list_t *sul)
 		if (t - b->phase_at < 1000000)
 			break;
 		b->rss_after_kib = rss_kib(b->gateway_pid);
+		b->cpu_posting = cpu_secs(b->gateway_pid);
 		if (pthread_create(&b->poster_thread, NULL, poster_main, b) !=
 		    0) {
 			fprintf(stderr, "feed_latency: no poster thread\n");
@@ -550,8 +595,12 @@ tick(lws_sorted_usec_list_t *sul)
 		}
 		break;
 	case P_DRAIN:
-		if (all_delivered(b) || t - b->phase_at > DRAIN_US)
+		if (all_delivered(b) || t - b->phase_at > DRAIN_US) {
 			b->phase = P_DONE;
+			if (b->cpu_posting >= 0)
+				b->cpu_posting = cpu_secs(b->gateway_pid) -
+				    b->cpu_posting;
+		}
 		break;
 	case P_DONE:
 		break;
@@ -585,15 +634,24 @@ client_context(struct bench *b)
 static void
 report(struct bench *b)
 {
-	double rtt[MAX_POSTS];
-	size_t i, nrtt = 0, expected = 0, lost = 0;
-	int m, posted = 0;
+	static const char *const rtt_label[2] = {
+		"POST round trip, via the gateway",
+		"POST round trip, straight at tweetd",
+	};
+	static const char *const lat_label[2] = {
+		"POST -> frame, posted via gateway",
+		"POST -> frame, posted at tweetd",
+	};
+	double rtt[2][MAX_POSTS];
+	size_t i, nrtt[2] = { 0, 0 }, expected = 0, lost = 0;
+	int m, k, posted = 0;
 
 	for (m = 0; m < b->posts; m++) {
 		if (!b->post_ok[m])
 			continue;
 		posted++;
-		rtt[nrtt++] = (double)b->rtt_us[m] / 1000.0;
+		k = post_direct(b, m);
+		rtt[k][nrtt[k]++] = (double)b->rtt_us[m] / 1000.0;
 	}
 	for (i = 0; i < b->nconns; i++) {
 		struct conn *c = &b->conns[i];
@@ -609,8 +667,10 @@ report(struct bench *b)
 				lost++;
 		}
 	}
-	qsort(rtt, nrtt, sizeof(double), cmp_double);
-	qsort(b->lat_ms, b->nlat, sizeof(double), cmp_double);
+	for (k = 0; k < 2; k++) {
+		qsort(rtt[k], nrtt[k], sizeof(double), cmp_double);
+		qsort(b->lat_ms[k], b->nlat[k], sizeof(double), cmp_double);
+	}
 
 	printf("poster: user %s with %zu connected followers\n",
 	    b->users[b->poster].id, b->following_ready);
@@ -628,24 +688,32 @@ report(struct bench *b)
 	else
 		printf("gateway VmRSS: unknown (no --gateway-pid)\n");
 	printf("posts: %d of %d accepted (201)\n", posted, b->posts);
-	printf("%-34s %7s %9s %9s %9s\n", "", "count", "p50 ms", "p99 ms",
+	printf("%-36s %7s %9s %9s %9s\n", "", "count", "p50 ms", "p99 ms",
 	    "max ms");
-	printf("%-34s %7zu %9.2f %9.2f %9.2f\n",
-	    "baseline: POST /tweets round trip", nrtt,
-	    percentile(rtt, nrtt, 50), percentile(rtt, nrtt, 99),
-	    nrtt ? rtt[nrtt - 1] : 0.0);
-	printf("%-34s %7zu %9.2f %9.2f %9.2f\n",
-	    "POST start -> frame at follower", b->nlat,
-	    percentile(b->lat_ms, b->nlat, 50),
-	    percentile(b->lat_ms, b->nlat, 99),
-	    b->nlat ? b->lat_ms[b->nlat - 1] : 0.0);
+	for (k = 0; k < (b->direct_url ? 2 : 1); k++)
+		printf("%-36s %7zu %9.2f %9.2f %9.2f\n", rtt_label[k],
+		    nrtt[k], percentile(rtt[k], nrtt[k], 50),
+		    percentile(rtt[k], nrtt[k], 99),
+		    nrtt[k] ? rtt[k][nrtt[k] - 1] : 0.0);
+	for (k = 0; k < (b->direct_url ? 2 : 1); k++)
+		printf("%-36s %7zu %9.2f %9.2f %9.2f\n", lat_label[k],
+		    b->nlat[k], percentile(b->lat_ms[k], b->nlat[k], 50),
+		    percentile(b->lat_ms[k], b->nlat[k], 99),
+		    b->nlat[k] ? b->lat_ms[k][b->nlat[k] - 1] : 0.0);
 	printf("deliveries: %zu expected (%zu follower connections x %d "
 	    "posts), %zu received, %zu lost, %zu duplicated, %zu to "
 	    "non-followers, %zu unreadable\n", expected, expected /
-	    (size_t)(posted ? posted : 1), posted, b->nlat, lost,
+	    (size_t)(posted ? posted : 1), posted, b->nlat[0] + b->nlat[1],
+	    lost,
 	    b->duplicates, b->unexpected, b->unparsed);
 	printf("connections closed by the server during the test: %zu\n",
 	    b->closed_early);
+	if (b->gateway_pid > 0 && b->cpu_posting >= 0 && posted > 0)
+		printf("gateway CPU while posting: %.2f s, %.1f ms per post, "
+		    "%.1f us per delivered frame\n", b->cpu_posting,
+		    b->cpu_posting * 1e3 / posted, b->nlat[0] + b->nlat[1] ?
+		    b->cpu_posting * 1e6 / (double)(b->nlat[0] +
+		    b->nlat[1]) : 0.0);
 }
 
 static bool
@@ -688,6 +756,8 @@ main(int argc, char **argv)
 			poster_id = argv[++a];
 		else if (strcmp(argv[a], "--gateway-pid") == 0 && a + 1 < argc)
 			b->gateway_pid = atol(argv[++a]);
+		else if (strcmp(argv[a], "--direct") == 0 && a + 1 < argc)
+			b->direct_url = argv[++a];
 		else if (strcmp(argv[a], "--window") == 0 && a + 1 < argc)
 			b->window = atoi(argv[++a]);
 		else if (strcmp(argv[a], "--no-sources") == 0)
@@ -704,7 +774,7 @@ main(int argc, char **argv)
 	    sockets > 100000 || b->window < 1) {
 		fprintf(stderr, "usage: feed_latency http://HOST:PORT "
 		    "TOKENS_FILE [--sockets K] [--posts M (1..%d)] "
-		    "[--poster USERID] [--gateway-pid PID] [--window N] "
+		    "[--direct TWEETD_URL] [--poster USERID] [--gateway-pid PID] [--window N] "
 		    "[--no-sources]\n", MAX_POSTS);
 		return 2;
 	}
@@ -764,6 +834,7 @@ out:
 		free(b->users[i].token);
 	}
 	free(b->users);
-	free(b->lat_ms);
+	free(b->lat_ms[0]);
+	free(b->lat_ms[1]);
 	return ret;
 }

@@ -8,14 +8,16 @@
 #   2. socfb-Reed98 loaded through the gateway (load_graph);
 #   3. wrk, DeathStarBench's mix and home timelines alone, through the
 #      gateway and straight at chirp-tweetd (the baseline);
-#   4. live feed latency with feed_latency (baseline: the POST alone) and
-#      the gateway's memory per idle WebSocket connection.
+#   4. live feed latency with feed_latency on a fresh second gateway
+#      (baseline: the POST alone, every other one straight at
+#      chirp-tweetd) and the gateway's memory per idle connection.
 #
 # Environment (all optional):
 #   CHIRP_BENCH_SECONDS      duration of each wrk run (15)
 #   CHIRP_BENCH_CONNECTIONS  wrk connections (32), on 2 wrk threads
 #   CHIRP_BENCH_SOCKETS      live feed connections (2000)
-#   CHIRP_BENCH_POSTS        tweets posted for the feed latency (20)
+#   CHIRP_BENCH_POSTS        tweets posted for the feed latency (30, half
+#                            of them straight at chirp-tweetd)
 #   CHIRP_BENCH_DATASET      the graph (/work/shared/datasets/socfb-Reed98)
 #   CHIRP_BENCH_REPORT       also write the report to this file
 set -u
@@ -29,7 +31,7 @@ BENCH=$ROOT/$BUILD/bench
 SECS=${CHIRP_BENCH_SECONDS:-15}
 CONNS=${CHIRP_BENCH_CONNECTIONS:-32}
 SOCKETS=${CHIRP_BENCH_SOCKETS:-2000}
-POSTS=${CHIRP_BENCH_POSTS:-20}
+POSTS=${CHIRP_BENCH_POSTS:-30}
 DATASET=${CHIRP_BENCH_DATASET:-/work/shared/datasets/socfb-Reed98}
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -70,7 +72,6 @@ say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 
 echo "== system"
 start_system --rate_limit 1000000000 || die "the system did not start"
-GATEWAY_PID=$(pid_of gateway)
 
 say "chirp benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
 say "machine: $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' \
@@ -84,10 +85,12 @@ say "system: discovery, chirp-userd, chirp-tweetd, one chirp-gateway" \
 say "cheap password hashing for the benchmark: CHIRP_PASSWORD_OPS=1" \
     "CHIRP_PASSWORD_MEM_KIB=1024; gateway --rate_limit 1000000000;" \
     "log level $CHIRP_LOG_LEVEL"
-say "load generators share the same 2 cores as the system"
+say "load generators share the same cores as the system; the load" \
+    "average says how busy the machine was with other work"
 say ""
 
-say "== 1. load $(basename "$DATASET") through the gateway (8 threads)"
+say "== 1. load $(basename "$DATASET") through the gateway (8 threads;" \
+    "load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 timeout 600 "$BENCH/load_graph" "$GATEWAY" "$DATASET" "$T/tokens" 8 10 \
     2>"$T/load_graph.err" | tee -a "$REPORT"
 [ -s "$T/tokens" ] || die "load_graph wrote no tokens: $(head -c 600 \
@@ -143,7 +146,7 @@ wrk_run() {
 }
 
 say "== 2. request throughput (wrk, 2 threads, $CONNS connections," \
-    "${SECS} s each)"
+    "${SECS} s each; load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 say "mix: DeathStarBench, 60% home timeline, 30% user timeline," \
     "10% posts of 256 characters"
 printf '%-40s %9s %9s %9s %9s %8s  %s\n' "" requests "req/s" "p50 ms" \
@@ -161,11 +164,24 @@ printf '%-40s %9s %9s %9s %9s\n' "" gateway tweetd userd postgres |
 printf '%s' "$CPU_ROWS" | tee -a "$REPORT"
 say ""
 
-say "== 3. live feed: $SOCKETS WebSocket connections, $POSTS posts by" \
-    "the best-connected user"
-timeout 600 "$BENCH/feed_latency" "$GATEWAY" "$T/tokens" \
-    --sockets "$SOCKETS" --posts "$POSTS" --gateway-pid "$GATEWAY_PID" \
+say "TCP sockets in TIME_WAIT on this machine after the wrk runs:" \
+    "$(ss -tan state time-wait 2>/dev/null | tail -n +2 | wc -l)"
+say ""
+
+# A fresh gateway for the live feed, so that its resident memory before
+# the connections is not padded by heap the wrk runs freed.
+GATEWAY2_PORT=$(free_port)
+start_gateway gateway2 "$GATEWAY2_PORT" --rate_limit 1000000000 ||
+	die "the second gateway did not start"
+say "== 3. live feed: $SOCKETS WebSocket connections to a fresh gateway," \
+    "$POSTS posts by the best-connected user (load average:" \
+    "$(cut -d' ' -f1-3 /proc/loadavg))"
+timeout 600 "$BENCH/feed_latency" "http://127.0.0.1:$GATEWAY2_PORT" \
+    "$T/tokens" --sockets "$SOCKETS" --posts "$POSTS" \
+    --direct "$TWEETD" --gateway-pid "$(pid_of gateway2)" \
     2>"$T/feed.err" | tee -a "$REPORT"
+say "(every other post goes straight to chirp-tweetd: its round trip is" \
+    "the baseline)"
 if [ -s "$T/feed.err" ]; then
 	say "feed_latency errors (first 5):"
 	head -n 5 "$T/feed.err" | tee -a "$REPORT"
