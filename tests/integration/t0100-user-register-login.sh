@@ -118,6 +118,16 @@ http POST "$U/users/login" '{"username":"alice","password":"password123"}'
 expect_status "login after a restart" 200
 mins=$(( ($(date -d "$(jb .expiresAt)" +%s) - $(date +%s)) / 60 ))
 check "token_ttl sets the lifetime" test "$mins" -ge 58 -a "$mins" -le 60
+# an expired token
+stop_proc userd
+start_userd userd "$PORT" "$USERDB" --token_ttl 1
+SHORT=$(login "$U" alice)
+sleep 2.2
+http POST "$U/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$SHORT")"
+expect_status "an expired token is 401" 401 unauthorized
+http POST "$U/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TOKEN")"
+expect_status "a token that has not expired still works" 200
+
 http GET "$U/status"
 expect_status "status is ok" 200
 expect_eq "status names the service" "$(jq -c '[.status,.service]' "$T/body")" '["ok","user"]'
