@@ -35,6 +35,11 @@ struct followings {
 	size_t nbuckets;	/* a power of two */
 	size_t count, max;
 	uint64_t generation;	/* bumped by every invalidation */
+	/* bus_sync shared by concurrent readers (sync()) */
+	pthread_mutex_t sync_lock;
+	pthread_cond_t sync_done;
+	uint64_t syncs_started, synced_upto;
+	bool syncing;
 };
 
 static size_t
@@ -96,6 +101,8 @@ followings_new(struct userd_client *userd, const char *bus_url,
 		f->nbuckets <<= 1;
 	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
 	pthread_mutex_init(&f->lock, NULL);
+	pthread_mutex_init(&f->sync_lock, NULL);
+	pthread_cond_init(&f->sync_done, NULL);
 	return f;
 }
 
@@ -126,6 +133,8 @@ followings_free(struct followings *f)
 	bus_free(f->bus);	/* stops its thread first */
 	clear_locked(f);
 	free(f->buckets);
+	pthread_cond_destroy(&f->sync_done);
+	pthread_mutex_destroy(&f->sync_lock);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }
@@ -211,6 +220,43 @@ insert_locked(struct followings *f, int64_t user_id, const int64_t *ids,
 	f->count++;
 }
 
+/*
+ * Every event committed before the call is applied when it returns 0.
+ * Any bus_sync that starts after the call will do, so concurrent readers
+ * share one round trip instead of queueing for their own.
+ */
+static int
+sync(struct followings *f)
+{
+	uint64_t arrival, mine;
+	int ret;
+
+	pthread_mutex_lock(&f->sync_lock);
+	arrival = f->syncs_started;
+	for (;;) {
+		if (f->synced_upto > arrival) {
+			pthread_mutex_unlock(&f->sync_lock);
+			return 0;
+		}
+		if (!f->syncing)
+			break;
+		pthread_cond_wait(&f->sync_done, &f->sync_lock);
+	}
+	f->syncing = true;
+	mine = ++f->syncs_started;
+	pthread_mutex_unlock(&f->sync_lock);
+
+	ret = bus_sync(f->bus, followings_on_event, f);
+
+	pthread_mutex_lock(&f->sync_lock);
+	f->syncing = false;
+	if (ret == 0)
+		f->synced_upto = mine;
+	pthread_cond_broadcast(&f->sync_done);
+	pthread_mutex_unlock(&f->sync_lock);
+	return ret;
+}
+
 enum userd_result
 followings_get(struct followings *f, int64_t user_id, int64_t **ids,
     size_t *n)
@@ -220,8 +266,7 @@ followings_get(struct followings *f, int64_t user_id, int64_t **ids,
 	bool cached = false, usable;
 
 	/* Every event committed before now is applied: read your writes. */
-	usable = f->bus != NULL && bus_connected(f->bus) &&
-	    bus_sync(f->bus, followings_on_event, f) == 0;
+	usable = f->bus != NULL && bus_connected(f->bus) && sync(f) == 0;
 	if (usable) {
 		pthread_mutex_lock(&f->lock);
 		cached = lookup_locked(f, user_id, ids, n);
