@@ -80,11 +80,12 @@ auth() { printf 'Authorization: Bearer %s' "$1"; }
 
 # --- processes -----------------------------------------------------------
 
-# free_port: a TCP port nobody listens on.
+# free_port: a TCP port nobody listens on, below the ephemeral range
+# (32768-60999), so that no client's outgoing connection holds it.
 free_port() {
 	local p
 	while :; do
-		p=$(( (RANDOM % 20000) + 20000 ))
+		p=$(( (RANDOM % 12000) + 20000 ))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
 }
@@ -126,9 +127,9 @@ kill_proc() {
 	kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 	eval "PID_$1="
 }
-# wait_http URL: until it answers at all (10 s).
+# wait_http URL: until it answers at all (30 s: a loaded machine is slow).
 wait_http() {
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 600); do
 		curl -s -o /dev/null --max-time 1 "$1" && return 0
 		sleep 0.05
 	done
