@@ -260,9 +260,9 @@ main(int argc, char **argv)
 			tui_sig_cont = 0;
 			tui_resume(&tui);
 		}
-		/* the "reconnecting in Ns" countdown */
-		if (tui.feed_state == FEED_RECONNECTING &&
-		    time_mono_ms() - last_tick >= 1000) {
+		/* the "reconnecting in Ns" countdown, and the tweets' ages */
+		if (time_mono_ms() - last_tick >=
+		    (tui.feed_state == FEED_RECONNECTING ? 1000 : 30000)) {
 			last_tick = time_mono_ms();
 			tui.dirty = true;
 		}

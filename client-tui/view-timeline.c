@@ -23,7 +23,9 @@ struct view_timeline {
 	bool have_profile;
 	int64_t followers;
 	int64_t followings;
-	int page;		/* entries on one screen, for PgUp/PgDn */
+	int page;		/* entries on one screen, for PgDn */
+	int rows;		/* rows and text columns of the last draw */
+	int width;
 };
 
 /* Columns of the text of an entry. */
@@ -193,12 +195,22 @@ static void
 view_timeline_page_up(struct view *v, struct tui *tui)
 {
 	struct view_timeline *vt = v->data;
-	long step = vt->page > 1 ? vt->page : 1;
+	struct timeline *tl = &vt->tl;
+	size_t top = tl->top;
+	int sum = 0, h;
 
 	(void)tui;
-	timeline_move(&vt->tl, -step);
-	timeline_set_top(&vt->tl, vt->tl.top > (size_t)step ?
-	    vt->tl.top - (size_t)step : 0);
+	/* the entries that fill the screen above the first one shown (the
+	 * blank line under the last of them may fall off, as PgDn counts) */
+	while (top > 0) {
+		h = view_timeline_height(&tl->items[top - 1], vt->width);
+		if (sum + h - 1 > vt->rows && top < tl->top)
+			break;
+		sum += h;
+		top--;
+	}
+	timeline_select(tl, top);
+	timeline_set_top(tl, top);
 }
 
 static void
@@ -390,6 +402,8 @@ view_timeline_draw(struct view *v, struct tui *tui)
 		    follow_contains(tui, vt->user_id) ? ", followed" : "");
 	else
 		snprintf(v->title, sizeof v->title, " @%s", vt->username);
+	vt->rows = last;
+	vt->width = width;
 	view_timeline_scroll(vt, last, width);
 	if (tl->new_count > 0)
 		snprintf(v->title_right, sizeof v->title_right, "%zu new ^",

@@ -186,6 +186,18 @@ check "the status line is on the last of 60 lines" sh -c \
 tm resize-window -t tui -x 80 -y 24
 wait_screen "back at 80x24" "live *$"
 
+# --- paging --------------------------------------------------------------
+keys g
+wait_screen "at the top" "live two: while scrolled away"
+keys NPage
+wait_gone "PgDn moves a screen down" "live two: while scrolled away"
+keys PPage
+wait_screen "PgUp moves back up" "live two: while scrolled away"
+keys Down Down Down Down Down Down Down
+wait_gone "the arrows move too" "live two: while scrolled away"
+keys Up Up Up Up Up Up Up
+wait_screen "and back" "live two: while scrolled away"
+
 # --- older pages ---------------------------------------------------------
 keys G
 wait_screen "G goes to the oldest loaded tweet" "filler"
