@@ -164,10 +164,6 @@ printf '%-40s %9s %9s %9s %9s\n' "" gateway tweetd userd postgres |
 printf '%s' "$CPU_ROWS" | tee -a "$REPORT"
 say ""
 
-say "TCP sockets in TIME_WAIT on this machine after the wrk runs:" \
-    "$(ss -tan state time-wait 2>/dev/null | tail -n +2 | wc -l)"
-say ""
-
 # A fresh gateway for the live feed, so that its resident memory before
 # the connections is not padded by heap the wrk runs freed.
 GATEWAY2_PORT=$(free_port)
