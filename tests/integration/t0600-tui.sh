@@ -117,6 +117,12 @@ keys c Enter
 wait_screen "an empty tweet is refused with a message" "empty"
 keys "   " Enter
 wait_screen "a blank tweet is refused too" "empty"
+keys C-u "$(printf 'é%.0s' $(seq 1 281))"
+wait_screen "281 characters: one too many" "-1 characters left"
+keys Enter
+wait_screen "too long is refused with a message" "longer than 280"
+keys BSpace
+wait_screen "one fewer fits exactly" " 0 characters left"
 keys Escape
 wait_screen "Esc cancels the compose" "chirp: home"
 http GET "$GATEWAY/tweets/userTimeline/$ALICE"
