@@ -56,16 +56,20 @@ static const struct db_statement statements[] = {
 	{"delete_tweet",
 	    "DELETE FROM tweets WHERE id = $1 AND user_id = $2 RETURNING id"},
 	{"tweet_exists", "SELECT 1 FROM tweets WHERE id = $1"},
-	/* One index range scan per author, merged (LATERAL). */
+	/* One index range scan per author, merged (LATERAL). The row
+	 * comparison is there for the planner: only tweets(user_id, id) can
+	 * serve it, where the primary key would filter all tweets. */
 	{"timeline_before",
 	    "SELECT t.* FROM unnest($1::bigint[]) AS f(uid) "
 	    "CROSS JOIN LATERAL (SELECT " TWEET_COLUMNS " AS ms FROM tweets "
-	    "WHERE user_id = f.uid AND id < $2 ORDER BY id DESC LIMIT $3) t "
+	    "WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) "
+	    "ORDER BY id DESC LIMIT $3) t "
 	    "ORDER BY t.id DESC LIMIT $3"},
 	{"timeline_after",
 	    "SELECT t.* FROM unnest($1::bigint[]) AS f(uid) "
 	    "CROSS JOIN LATERAL (SELECT " TWEET_COLUMNS " AS ms FROM tweets "
-	    "WHERE user_id = f.uid AND id > $2 ORDER BY id ASC LIMIT $3) t "
+	    "WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) "
+	    "ORDER BY id ASC LIMIT $3) t "
 	    "ORDER BY t.id ASC LIMIT $3"},
 	{"deletion_tombstone",
 	    "INSERT INTO deleted_users (user_id) VALUES ($1) "
