@@ -15,6 +15,7 @@ export CHIRP_BIN=$ROOT/$BUILD/bin
 export CHIRP_TOOLS=$ROOT/$BUILD/tools
 
 jobs=$(nproc 2>/dev/null || echo 2)
+started=$SECONDS
 echo "== build (ASan, UBSan, -Werror)"
 make -s -j"$jobs" BUILD=$BUILD SANITIZE=address,undefined WERROR=1 \
     all unit-tests || { echo "build: 0 passed, 1 failed"; exit 1; }
@@ -60,14 +61,17 @@ fi
 
 for s in "${scripts[@]}"; do
 	echo "== $s"
+	start=$SECONDS
 	if timeout 600 bash "$s"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1)); failures="$failures $(basename "$s")"
 	fi
+	echo "== $(basename "$s"): $((SECONDS - start)) s"
 done
 
 echo
 [ -n "$failures" ] && echo "failed:$failures"
+echo "== all tests took $((SECONDS - started)) s"
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
