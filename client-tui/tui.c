@@ -321,11 +321,18 @@ tui_live_state(const struct tui *tui, char *out, size_t size)
 static void
 tui_draw_status(struct tui *tui)
 {
-	char state[64], left[300];
+	char live[64], state[112], left[300];
 	unsigned bar = tui_attr(tui, TUI_COLOR_BAR, A_REVERSE);
 	int y = LINES - 1, sw;
 
-	tui_live_state(tui, state, sizeof state);
+	tui_live_state(tui, live, sizeof live);
+	/* a message takes the left: the user moves beside the live state */
+	if ((tui->confirm.active || tui->message[0] != '\0') &&
+	    tui->logged_in && COLS >= 60)
+		snprintf(state, sizeof state, "@%s  %s", tui->cred.username,
+		    live);
+	else
+		snprintf(state, sizeof state, "%s", live);
 	attron((int)bar);
 	mvhline(y, 0, ' ', COLS);
 	attroff((int)bar);
