@@ -260,6 +260,7 @@ tweet_store_post(struct tweet_store *s, int64_t user_id,
 		goto fail;
 	}
 	PQclear(r);
+	/* A statement of its own: its snapshot is taken under the lock. */
 	if ((r = run(s, conn, "tombstone", 1, kp, &res)) == NULL)
 		goto fail;
 	if (PQntuples(r) > 0) {
