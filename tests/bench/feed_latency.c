@@ -668,8 +668,11 @@ report(struct bench *b)
 		}
 	}
 	for (k = 0; k < 2; k++) {
-		qsort(rtt[k], nrtt[k], sizeof(double), cmp_double);
-		qsort(b->lat_ms[k], b->nlat[k], sizeof(double), cmp_double);
+		if (nrtt[k] > 0)
+			qsort(rtt[k], nrtt[k], sizeof(double), cmp_double);
+		if (b->nlat[k] > 0)
+			qsort(b->lat_ms[k], b->nlat[k], sizeof(double),
+			    cmp_double);
 	}
 
 	printf("poster: user %s with %zu connected followers\n",
