@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-system.sh"
 
-start_system
+start_system || { not_ok "the system starts"; finish; exit 1; }
 unset CHIRP_TOKEN CHIRP_SERVER NO_COLOR
 export HOME=$T/home
 mkdir -p "$HOME"
