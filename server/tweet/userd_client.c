@@ -93,10 +93,15 @@ get_json(struct userd_client *u, const char *path, json_t **out)
 	enum userd_result ret = USERD_UNAVAILABLE;
 	json_error_t err;
 
+	const char *rid = log_request_id();
+	char *hdr = rid != NULL ? xasprintf("X-Request-Id: %s", rid) : NULL;
+	const char *headers[2] = {hdr, NULL};
+
 	*out = NULL;
 	memset(&res, 0, sizeof res);
-	if (http_client_request(p->client, "GET", path, NULL, NULL,
-	    &res) != 0) {
+	/* The request id goes along, so that both logs tell one story. */
+	if (http_client_request(p->client, "GET", path, NULL,
+	    hdr != NULL ? headers : NULL, &res) != 0) {
 		log_warnx("userd '%s' GET %s: %s", u->base_url, path,
 		    res.error);
 		goto out;
@@ -118,6 +123,7 @@ get_json(struct userd_client *u, const char *path, json_t **out)
 	}
 	ret = USERD_OK;
 out:
+	free(hdr);
 	http_result_release(&res);
 	give_back(u, p);
 	return ret;
