@@ -1,0 +1,135 @@
+/*
+ * test_feed_client.c: the live feed client's own loop (common/
+ * feed_client.c) without a server: a caller's fd is served in the same
+ * loop, a server that is not there means "reconnecting" with the backoff
+ * of the contract, and stop ends the loop.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "feed_client.h"
+
+struct seen {
+	int reads;
+	char got[16];
+	int reconnecting;
+	int first_retry;
+	int closed;
+};
+
+static void
+on_fd(int fd, void *arg)
+{
+	struct seen *s = arg;
+	ssize_t n = read(fd, s->got, sizeof(s->got) - 1);
+
+	if (n > 0)
+		s->got[n] = '\0';
+	s->reads++;
+}
+
+static void
+on_state(enum feed_state st, int retry_in_s, void *arg)
+{
+	struct seen *s = arg;
+
+	if (st == FEED_RECONNECTING) {
+		if (s->reconnecting++ == 0)
+			s->first_retry = retry_in_s;
+	}
+	if (st == FEED_CLOSED)
+		s->closed++;
+}
+
+static struct feed_client *
+unreachable(struct seen *s)
+{
+	struct feed_client_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	/* port 1 on loopback: refused at once */
+	cfg.server = "http://127.0.0.1:1";
+	cfg.token = "t";
+	cfg.since = 42;
+	cfg.on_state = on_state;
+	cfg.arg = s;
+	return feed_client_new(&cfg);
+}
+
+static void
+watched_fd_is_served_in_the_loop(void **state)
+{
+	struct seen s;
+	struct feed_client *fc;
+	int p[2], i;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	fc = unreachable(&s);
+	assert_non_null(fc);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(feed_client_watch_fd(fc, p[0], on_fd, &s), 0);
+	assert_int_equal(write(p[1], "key", 3), 3);
+	for (i = 0; i < 50 && s.reads == 0; i++)
+		assert_int_equal(feed_client_service(fc, 100), 0);
+	assert_int_equal(s.reads, 1);
+	assert_string_equal(s.got, "key");
+	feed_client_free(fc);
+	/* the caller's fd is still the caller's */
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(read(p[0], s.got, 1), 1);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void
+unreachable_server_means_reconnecting_after_1s(void **state)
+{
+	struct seen s;
+	struct feed_client *fc;
+	int i;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	fc = unreachable(&s);
+	for (i = 0; i < 50 && s.reconnecting == 0; i++)
+		feed_client_service(fc, 100);
+	assert_int_equal(s.reconnecting, 1);
+	assert_int_equal(s.first_retry, 1);
+	/* since is kept for the next try */
+	assert_int_equal(feed_client_since(fc), 42);
+	feed_client_free(fc);
+}
+
+static void
+stop_ends_the_loop(void **state)
+{
+	struct seen s;
+	struct feed_client *fc;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	fc = unreachable(&s);
+	feed_client_stop(fc);
+	assert_int_equal(s.closed, 1);
+	assert_int_equal(feed_client_service(fc, 10), -1);
+	feed_client_free(fc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(watched_fd_is_served_in_the_loop),
+		cmocka_unit_test(unreachable_server_means_reconnecting_after_1s),
+		cmocka_unit_test(stop_ends_the_loop),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
