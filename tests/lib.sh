@@ -153,14 +153,17 @@ start_tweetd() {
 	    --sql_dir "$CHIRP_ROOT/sql/tweet" "$@"
 	wait_http "http://127.0.0.1:$port/status"
 }
-# start_core: both services on fresh databases. Sets USERD, TWEETD, USERDB,
-# TWEETDB, USERD_PORT, TWEETD_PORT.
+# start_core [USERD FLAGS...]: both services on fresh databases. Sets
+# USERD, TWEETD, USERDB, TWEETDB, USERD_PORT, TWEETD_PORT. TWEETD_FLAGS
+# (words) go to chirp-tweetd.
 start_core() {
 	USERDB=$(test_db u); TWEETDB=$(test_db t)
 	USERD_PORT=$(free_port); TWEETD_PORT=$(free_port)
 	USERD=http://127.0.0.1:$USERD_PORT; TWEETD=http://127.0.0.1:$TWEETD_PORT
 	start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" "$@"
-	start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB"
+	# shellcheck disable=SC2086
+	start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB" \
+	    ${TWEETD_FLAGS:-}
 }
 
 # register URL NAME [PASSWORD]: prints the new user id.

@@ -12,8 +12,6 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-#define RECOVERY_PERIOD_S 10
-#define RECOVERY_AGE_S 30
 #define GID_HEX 16
 
 struct deletion {
@@ -23,6 +21,8 @@ struct deletion {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stopping;
+	int age_s;		/* a prepared transaction is in doubt after */
+	int period_s;		/* between recovery passes */
 };
 
 bool
@@ -138,7 +138,7 @@ recover(struct deletion *d)
 	if (tweet_store_flush_outbox(d->store) != STORE_OK)
 		return;
 	if (tweet_store_stale_prepared(d->store, DELETION_GID_PREFIX,
-	    RECOVERY_AGE_S, &gids, &n) == STORE_OK) {
+	    d->age_s, &gids, &n) == STORE_OK) {
 		for (i = 0; i < n; i++) {
 			recover_one(d, gids[i]);
 			free(gids[i]);
@@ -160,7 +160,7 @@ recovery_main(void *arg)
 		recover(d);
 		pthread_mutex_lock(&d->lock);
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += RECOVERY_PERIOD_S;
+		until.tv_sec += d->period_s;
 		while (!d->stopping &&
 		    pthread_cond_timedwait(&d->cond, &d->lock, &until) !=
 		    ETIMEDOUT)
@@ -172,12 +172,14 @@ recovery_main(void *arg)
 
 struct deletion *
 deletion_recovery_start(struct tweet_store *store,
-    struct userd_client *userd)
+    struct userd_client *userd, int age_s, int period_s)
 {
 	struct deletion *d = xcalloc(1, sizeof *d);
 
 	d->store = store;
 	d->userd = userd;
+	d->age_s = age_s;
+	d->period_s = period_s;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	if (pthread_create(&d->thread, NULL, recovery_main, d) != 0)

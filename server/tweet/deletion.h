@@ -33,9 +33,13 @@ enum store_result deletion_commit(struct tweet_store *, const char *gid);
 /* Undo phase one; OK also when there is nothing to undo. */
 enum store_result deletion_abort(struct tweet_store *, const char *gid);
 
-/* The recovery thread (store and userd borrowed); fatal on failure. */
+/*
+ * The recovery thread (store and userd borrowed); fatal on failure. Every
+ * period_s it flushes the outbox and asks userd about transactions
+ * prepared more than age_s ago.
+ */
 struct deletion *deletion_recovery_start(struct tweet_store *,
-    struct userd_client *);
+    struct userd_client *, int age_s, int period_s);
 void deletion_recovery_stop(struct deletion *);
 
 #endif

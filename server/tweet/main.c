@@ -49,6 +49,11 @@ static const struct config_entry tweetd_config[] = {
 	    "host name given to discovery", false},
 	{"followings_cache_max", CONFIG_INT, "100000",
 	    "users whose followings are cached", false},
+	{"recovery_age", CONFIG_INT, "30",
+	    "seconds before a prepared account deletion counts as in doubt",
+	    false},
+	{"recovery_period", CONFIG_INT, "10",
+	    "seconds between account-deletion recovery passes", false},
 	{"log_level", CONFIG_STRING, "info", "debug, info or warn", false},
 	{NULL, CONFIG_STRING, NULL, NULL, false},
 };
@@ -128,7 +133,9 @@ main(int argc, char **argv)
 	    (size_t)setting(cfg, "followings_cache_max", 0, 100000000));
 	if (followings_start(td.followings) != 0)
 		fatalx("cannot start the user event listener");
-	recovery = deletion_recovery_start(td.store, td.userd);
+	recovery = deletion_recovery_start(td.store, td.userd,
+	    (int)setting(cfg, "recovery_age", 1, 86400),
+	    (int)setting(cfg, "recovery_period", 1, 3600));
 
 	memset(&hc, 0, sizeof hc);
 	hc.service = "tweet";

@@ -8,6 +8,8 @@
 #                  at the restart and comes back later
 . "$(dirname "$0")/../lib.sh"
 
+# In-doubt deletions are asked about after 2 s here, not 30.
+TWEETD_FLAGS="--recovery_age 2 --recovery_period 1"
 start_core --crash_point after_prepare
 
 tweets_of() { sql "$TWEETDB" "SELECT count(*) FROM tweets WHERE user_id = $1"; }
@@ -88,7 +90,8 @@ stop_proc tweetd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
 http GET "$USERD/users/$B"
 expect_status "the account is gone at once" 404 not_found
-start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB"
+start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB" \
+    --recovery_age 2 --recovery_period 1
 check "the periodic recovery commits once tweetd is back" \
     until_true none_prepared
 expect_eq "bob's tweet is gone" "$(tweets_of "$B")" 0

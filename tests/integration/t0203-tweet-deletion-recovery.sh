@@ -2,9 +2,11 @@
 # t0203: chirp-tweetd finishes what a crashed coordinator left: a
 # transaction prepared and never decided is rolled back once chirp-userd
 # says so; one decided commit ends committed; the outbox is published.
-# (Waits for the 30 s age of an in-doubt transaction: about a minute.)
+# (In-doubt transactions count after --recovery_age seconds: 2 here.)
 . "$(dirname "$0")/../lib.sh"
 
+# In-doubt deletions are asked about after 2 s here, not 30.
+TWEETD_FLAGS="--recovery_age 2 --recovery_period 1"
 start_core --crash_point after_prepare
 A=$(register "$USERD" ada); TA=$(login "$USERD" ada)
 A1=$(http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"ada\"}" "$(auth "$TA")"; jb .tweetId)
