@@ -312,6 +312,20 @@ config_int(const struct config *c, const char *name)
 	return n;
 }
 
+long long
+config_int_range(const struct config *c, const char *name, long long min,
+    long long max)
+{
+	long long v = config_int(c, name);
+
+	if (v < min || v > max) {
+		fprintf(stderr, "%s: '%s' must be from %lld to %lld\n",
+		    c->progname, name, min, max);
+		exit(2);
+	}
+	return v;
+}
+
 bool
 config_bool(const struct config *c, const char *name)
 {

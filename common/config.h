@@ -36,6 +36,10 @@ void config_free(struct config *);
 const char *config_str(const struct config *, const char *name);
 long long config_int(const struct config *, const char *name);
 bool config_bool(const struct config *, const char *name);
+/* An integer setting in [min, max]; at start-up, so it exits 2 with a
+ * message when the value is outside. */
+long long config_int_range(const struct config *, const char *name,
+    long long min, long long max);
 /* Set a value (tests, derived defaults). Copied. */
 void config_set(struct config *, const char *name, const char *value);
 

@@ -19,6 +19,7 @@
 #include "model.h"
 #include "rand.h"
 #include "timeutil.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 #ifndef CHIRP_VERSION
@@ -125,6 +126,25 @@ http_reply_header(struct http_response *res, const char *name,
 		return;
 	res->names[res->nheaders] = xstrdup(name);
 	res->values[res->nheaders++] = xstrdup(value);
+}
+
+void
+http_reply_message(struct http_response *res, int status,
+    const char *message)
+{
+	http_reply_json(res, status, json_pack("{s:s}", "message", message));
+}
+
+bool
+http_path_id(struct http_request *req, struct http_response *res, int index,
+    const char *what, int64_t *out)
+{
+	if (index >= req->nparams || !validate_id(req->params[index], out)) {
+		http_reply_error(res, 400, "bad_request",
+		    "the %s id must be a decimal number", what);
+		return false;
+	}
+	return true;
 }
 
 const char *

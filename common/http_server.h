@@ -87,6 +87,17 @@ bool http_auth(struct http_request *, struct http_response *,
  */
 json_t *http_json_body(struct http_request *, struct http_response *);
 
+/* Answer {"message": message}. */
+void http_reply_message(struct http_response *, int status,
+    const char *message);
+
+/*
+ * Path parameter index as an id; on failure answers 400 bad_request
+ * ("the <what> id must be a decimal number") and returns false.
+ */
+bool http_path_id(struct http_request *, struct http_response *, int index,
+    const char *what, int64_t *out);
+
 /* The standard error code of a status ("not_found" for 404...). */
 const char *http_error_code(int status);
 

@@ -207,3 +207,11 @@ model_tweet_release(struct tweet *t)
 	free(t->content);
 	t->content = NULL;
 }
+
+json_t *
+model_must(json_t *j)
+{
+	if (j == NULL)
+		fatalx("out of memory");
+	return j;
+}

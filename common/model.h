@@ -40,4 +40,11 @@ bool model_get_id(const json_t *obj, const char *key, int64_t *out);
 /* An id as a new JSON string. */
 json_t *model_id_json(int64_t);
 
+/*
+ * j itself; ends the process when it is NULL, which jansson's
+ * constructors (json_pack with a well-formed format, json_array...) are
+ * only on out-of-memory.
+ */
+json_t *model_must(json_t *j);
+
 #endif

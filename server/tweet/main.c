@@ -66,18 +66,6 @@ tweetd_healthy(void *ctx)
 	return tweet_store_healthy(td->store);
 }
 
-/* An integer setting in [min, max]; fatal otherwise. */
-static long long
-setting(const struct config *cfg, const char *name, long long min,
-    long long max)
-{
-	long long v = config_int(cfg, name);
-
-	if (v < min || v > max)
-		fatalx("%s must be from %lld to %lld", name, min, max);
-	return v;
-}
-
 /* A string setting that must not be empty; fatal otherwise. */
 static const char *
 required(const struct config *cfg, const char *name)
@@ -118,7 +106,7 @@ main(int argc, char **argv)
 	url = required(cfg, "database_url");
 	bus_url = required(cfg, "user_bus_url");
 	td.user_url = required(cfg, "user_url");
-	port = (int)setting(cfg, "port", 1, 65535);
+	port = (int)config_int_range(cfg, "port", 1, 65535);
 	td.secret = (unsigned char *)token_secret_load(
 	    config_str(cfg, "token_secret"),
 	    config_str(cfg, "token_secret_file"), &td.secret_len);
@@ -130,18 +118,18 @@ main(int argc, char **argv)
 	td.store = tweet_store_new(url);
 	td.userd = userd_client_new(td.user_url);
 	td.followings = followings_new(td.userd, bus_url,
-	    (size_t)setting(cfg, "followings_cache_max", 0, 100000000));
+	    (size_t)config_int_range(cfg, "followings_cache_max", 0, 100000000));
 	if (followings_start(td.followings) != 0)
 		fatalx("cannot start the user event listener");
 	recovery = deletion_recovery_start(td.store, td.userd,
-	    (int)setting(cfg, "recovery_age", 1, 86400),
-	    (int)setting(cfg, "recovery_period", 1, 3600));
+	    (int)config_int_range(cfg, "recovery_age", 1, 86400),
+	    (int)config_int_range(cfg, "recovery_period", 1, 3600));
 
 	memset(&hc, 0, sizeof hc);
 	hc.service = "tweet";
 	hc.bind = config_str(cfg, "bind");
 	hc.port = port;
-	hc.threads = (int)setting(cfg, "threads", 1, 256);
+	hc.threads = (int)config_int_range(cfg, "threads", 1, 256);
 	hc.routes = routes_table;
 	hc.nroutes = routes_count;
 	hc.ctx = &td;

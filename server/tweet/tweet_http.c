@@ -28,21 +28,6 @@
 #define TIMELINE_MAX 100
 #define JSON_UTF8 "application/json; charset=utf-8"
 
-static json_t *
-json_or_die(json_t *j)
-{
-	if (j == NULL)
-		fatalx("out of memory");
-	return j;
-}
-
-static void
-reply_message(struct http_response *resp, int status, const char *message)
-{
-	http_reply_json(resp, status,
-	    json_or_die(json_pack("{s:s}", "message", message)));
-}
-
 /* The answer to a store failure that is no fault of the request. */
 static void
 reply_store_failure(struct http_response *resp, enum store_result r)
@@ -59,19 +44,6 @@ reply_userd_unavailable(struct http_response *resp)
 {
 	http_reply_error(resp, 503, "unavailable",
 	    "the user service is unavailable");
-}
-
-/* The id of the path; answers 400 when it is not one. */
-static bool
-path_id(struct http_request *req, struct http_response *resp,
-    const char *what, int64_t *id)
-{
-	if (req->nparams < 1 || !validate_id(req->params[0], id)) {
-		http_reply_error(resp, 400, "bad_request",
-		    "the %s id must be a decimal number", what);
-		return false;
-	}
-	return true;
 }
 
 /*
@@ -136,15 +108,15 @@ page_query(struct http_request *req, struct http_response *resp,
 static void
 reply_page(struct http_response *resp, struct tweet_page *page)
 {
-	json_t *arr = json_or_die(json_array());
+	json_t *arr = model_must(json_array());
 	size_t i;
 
 	for (i = 0; i < page->n; i++)
 		json_array_append_new(arr,
-		    json_or_die(model_tweet_json(&page->items[i])));
+		    model_must(model_tweet_json(&page->items[i])));
 	tweet_page_release(page);
 	http_reply_json(resp, 200,
-	    json_or_die(json_pack("{s:o}", "tweets", arr)));
+	    model_must(json_pack("{s:o}", "tweets", arr)));
 }
 
 void
@@ -222,7 +194,7 @@ tweet_http_get(struct http_request *req, struct http_response *resp,
 	enum store_result r;
 	int64_t id;
 
-	if (!path_id(req, resp, "tweet", &id))
+	if (!http_path_id(req, resp, 0, "tweet", &id))
 		return;
 	r = tweet_store_get(td->store, id, &t);
 	if (r == STORE_NOT_FOUND) {
@@ -234,7 +206,7 @@ tweet_http_get(struct http_request *req, struct http_response *resp,
 		reply_store_failure(resp, r);
 		return;
 	}
-	http_reply_json(resp, 200, json_or_die(model_tweet_json(&t)));
+	http_reply_json(resp, 200, model_must(model_tweet_json(&t)));
 	model_tweet_release(&t);
 }
 
@@ -249,11 +221,11 @@ tweet_http_delete(struct http_request *req, struct http_response *resp,
 
 	if (!http_auth(req, resp, td->secret, td->secret_len, &claims))
 		return;
-	if (!path_id(req, resp, "tweet", &id))
+	if (!http_path_id(req, resp, 0, "tweet", &id))
 		return;
 	r = tweet_store_delete(td->store, id, claims.user_id);
 	if (r == STORE_OK)
-		reply_message(resp, 200, "tweet deleted");
+		http_reply_message(resp, 200, "tweet deleted");
 	else if (r == STORE_FORBIDDEN)
 		http_reply_error(resp, 403, "forbidden",
 		    "only the author may delete a tweet");
@@ -314,7 +286,7 @@ tweet_http_user_timeline(struct http_request *req,
 	enum store_result r;
 	int64_t id;
 
-	if (!path_id(req, resp, "user", &id) || !page_query(req, resp, &q))
+	if (!http_path_id(req, resp, 0, "user", &id) || !page_query(req, resp, &q))
 		return;
 	r = tweet_store_timeline(td->store, &id, 1, q.before, q.after,
 	    q.limit, &page);
@@ -365,7 +337,7 @@ tweet_http_deletion_prepare(struct http_request *req,
 	}
 	r = deletion_prepare(td->store, gid, user_id);
 	if (r == STORE_OK)
-		reply_message(resp, 200, "prepared");
+		http_reply_message(resp, 200, "prepared");
 	else
 		reply_store_failure(resp, r);
 out:
@@ -398,7 +370,7 @@ tweet_http_deletion_commit(struct http_request *req,
 		return;
 	r = deletion_commit(td->store, req->params[0]);
 	if (r == STORE_OK)
-		reply_message(resp, 200, "committed");
+		http_reply_message(resp, 200, "committed");
 	else if (r == STORE_NOT_FOUND)
 		http_reply_error(resp, 404, "not_found",
 		    "no prepared deletion %s", req->params[0]);
@@ -417,7 +389,7 @@ tweet_http_deletion_abort(struct http_request *req,
 		return;
 	r = deletion_abort(td->store, req->params[0]);
 	if (r == STORE_OK)
-		reply_message(resp, 200, "aborted");
+		http_reply_message(resp, 200, "aborted");
 	else
 		reply_store_failure(resp, r);
 }

@@ -62,18 +62,6 @@ userd_healthy(void *ctx)
 	return user_store_healthy(ud->store);
 }
 
-/* An integer setting in [min, max]; fatal otherwise. */
-static long long
-setting(const struct config *cfg, const char *name, long long min,
-    long long max)
-{
-	long long v = config_int(cfg, name);
-
-	if (v < min || v > max)
-		fatalx("%s must be from %lld to %lld", name, min, max);
-	return v;
-}
-
 /*
  * Apply the migrations, waiting for a database that is not up yet (a
  * whole system starting at once); false when a signal came first.
@@ -121,7 +109,7 @@ main(int argc, char **argv)
 	memset(&ud, 0, sizeof(ud));
 	if ((url = config_str(cfg, "database_url")) == NULL || *url == '\0')
 		fatalx("database_url is required");
-	port = (int)setting(cfg, "port", 1, 65535);
+	port = (int)config_int_range(cfg, "port", 1, 65535);
 	crash = config_str(cfg, "crash_point");
 	if (crash != NULL && *crash != '\0' &&
 	    strcmp(crash, "after_prepare") != 0 &&
@@ -129,13 +117,13 @@ main(int argc, char **argv)
 		fatalx("crash_point must be empty, \"after_prepare\" or "
 		    "\"after_decision\"");
 	ud.crash_point = crash;
-	ud.token_ttl = setting(cfg, "token_ttl", 1, 10LL * 365 * 86400);
+	ud.token_ttl = config_int_range(cfg, "token_ttl", 1, 10LL * 365 * 86400);
 	ud.tweet_url = config_str(cfg, "tweet_url");
 	if (ud.tweet_url == NULL || *ud.tweet_url == '\0')
 		fatalx("tweet_url is required");
 	password_set_cost(
-	    (unsigned long)setting(cfg, "password_ops", 0, 1000),
-	    (unsigned long)setting(cfg, "password_mem_kib", 0, 4194304));
+	    (unsigned long)config_int_range(cfg, "password_ops", 0, 1000),
+	    (unsigned long)config_int_range(cfg, "password_mem_kib", 0, 4194304));
 	ud.secret = (unsigned char *)token_secret_load(
 	    config_str(cfg, "token_secret"),
 	    config_str(cfg, "token_secret_file"), &ud.secret_len);
@@ -151,7 +139,7 @@ main(int argc, char **argv)
 	hc.service = "user";
 	hc.bind = config_str(cfg, "bind");
 	hc.port = port;
-	hc.threads = (int)setting(cfg, "threads", 1, 256);
+	hc.threads = (int)config_int_range(cfg, "threads", 1, 256);
 	hc.routes = routes_table;
 	hc.nroutes = routes_count;
 	hc.ctx = &ud;

@@ -27,21 +27,6 @@
 #define LIST_MIN 1
 #define LIST_MAX 1000
 
-static json_t *
-json_or_die(json_t *j)
-{
-	if (j == NULL)
-		fatalx("out of memory");
-	return j;
-}
-
-static void
-reply_message(struct http_response *resp, int status, const char *message)
-{
-	http_reply_json(resp, status,
-	    json_or_die(json_pack("{s:s}", "message", message)));
-}
-
 /* The answer to a store failure that is no fault of the request. */
 static void
 reply_store_failure(struct http_response *resp, enum user_store_result r)
@@ -51,18 +36,6 @@ reply_store_failure(struct http_response *resp, enum user_store_result r)
 		    "the user database is unavailable");
 	else
 		http_reply_error(resp, 500, "internal", "internal error");
-}
-
-/* The {userId} of the path; answers 400 when it is not an id. */
-static bool
-path_id(struct http_request *req, struct http_response *resp, int64_t *id)
-{
-	if (req->nparams < 1 || !validate_id(req->params[0], id)) {
-		http_reply_error(resp, 400, "bad_request",
-		    "the user id must be a decimal number");
-		return false;
-	}
-	return true;
 }
 
 /*
@@ -169,7 +142,7 @@ user_http_register(struct http_request *req, struct http_response *resp,
 		goto out;
 	}
 	log_info("user %" PRId64 " registered", u.id);
-	http_reply_json(resp, 201, json_or_die(json_pack("{s:o, s:s}",
+	http_reply_json(resp, 201, model_must(json_pack("{s:o, s:s}",
 	    "userId", model_id_json(u.id), "username", u.username)));
 out:
 	json_decref(body);
@@ -216,7 +189,7 @@ user_http_login(struct http_request *req, struct http_response *resp,
 		goto out;
 	}
 	time_format_rfc3339(claims.expires_at * 1000, expires);
-	http_reply_json(resp, 200, json_or_die(json_pack(
+	http_reply_json(resp, 200, model_must(json_pack(
 	    "{s:o, s:s, s:s, s:s}", "userId", model_id_json(u.id),
 	    "username", u.username, "accessToken", token,
 	    "expiresAt", expires)));
@@ -238,7 +211,7 @@ user_http_get(struct http_request *req, struct http_response *resp,
 	struct user u;
 	int64_t id;
 
-	if (!path_id(req, resp, &id))
+	if (!http_path_id(req, resp, 0, "user", &id))
 		return;
 	r = user_store_get(ud->store, id, &u);
 	if (r == USER_STORE_NOT_FOUND)
@@ -247,7 +220,7 @@ user_http_get(struct http_request *req, struct http_response *resp,
 	else if (r != USER_STORE_OK)
 		reply_store_failure(resp, r);
 	else
-		http_reply_json(resp, 200, json_or_die(model_user_json(&u)));
+		http_reply_json(resp, 200, model_must(model_user_json(&u)));
 }
 
 void
@@ -276,7 +249,7 @@ user_http_lookup(struct http_request *req, struct http_response *resp,
 	else if (r != USER_STORE_OK)
 		reply_store_failure(resp, r);
 	else
-		http_reply_json(resp, 200, json_or_die(model_user_json(&u)));
+		http_reply_json(resp, 200, model_must(model_user_json(&u)));
 }
 
 /* Follow (add) or unfollow: the body member key names the target. */
@@ -312,10 +285,10 @@ edge(struct http_request *req, struct http_response *resp,
 	switch (r) {
 	case USER_STORE_OK:
 		if (add)
-			reply_message(resp, 200, changed ? "followed" :
+			http_reply_message(resp, 200, changed ? "followed" :
 			    "already following");
 		else
-			reply_message(resp, 200, changed ? "unfollowed" :
+			http_reply_message(resp, 200, changed ? "unfollowed" :
 			    "not following");
 		break;
 	case USER_STORE_NOT_FOUND:
@@ -362,7 +335,7 @@ follow_list(struct http_request *req, struct http_response *resp,
 	int limit;
 	size_t i;
 
-	if (!path_id(req, resp, &id))
+	if (!http_path_id(req, resp, 0, "user", &id))
 		return;
 	if (!validate_limit(http_query(req, "limit"), LIST_DEFAULT, LIST_MIN,
 	    LIST_MAX, &limit)) {
@@ -387,15 +360,15 @@ follow_list(struct http_request *req, struct http_response *resp,
 		reply_store_failure(resp, r);
 		return;
 	}
-	ids = json_or_die(json_array());
-	users = json_or_die(json_array());
+	ids = model_must(json_array());
+	users = model_must(json_array());
 	for (i = 0; i < page.n; i++) {
 		json_array_append_new(ids, model_id_json(page.items[i].id));
-		json_array_append_new(users, json_or_die(json_pack(
+		json_array_append_new(users, model_must(json_pack(
 		    "{s:o, s:s}", "userId", model_id_json(page.items[i].id),
 		    "username", page.items[i].username)));
 	}
-	out = json_or_die(json_object());
+	out = model_must(json_object());
 	json_object_set_new(out, list == USER_STORE_FOLLOWINGS ?
 	    "followings" : "followers", ids);
 	json_object_set_new(out, "users", users);
@@ -403,7 +376,7 @@ follow_list(struct http_request *req, struct http_response *resp,
 		cursor_encode(page.items[page.n - 1].time_us,
 		    page.items[page.n - 1].id, next);
 		json_object_set_new(out, "nextCursor",
-		    json_or_die(json_string(next)));
+		    model_must(json_string(next)));
 	} else
 		json_object_set_new(out, "nextCursor", json_null());
 	user_store_page_release(&page);
@@ -436,7 +409,7 @@ user_http_delete(struct http_request *req, struct http_response *resp,
 	switch (deletion_run(ud, me)) {
 	case DELETION_OK:
 		log_info("user %" PRId64 " deleted", me);
-		reply_message(resp, 200, "account deleted");
+		http_reply_message(resp, 200, "account deleted");
 		break;
 	case DELETION_NOT_FOUND:
 		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
@@ -463,7 +436,7 @@ user_http_internal_followings(struct http_request *req,
 	json_t *arr;
 	size_t i, n = 0;
 
-	if (!path_id(req, resp, &id))
+	if (!http_path_id(req, resp, 0, "user", &id))
 		return;
 	r = user_store_all_followings(ud->store, id, &ids, &n);
 	if (r == USER_STORE_NOT_FOUND) {
@@ -475,11 +448,11 @@ user_http_internal_followings(struct http_request *req,
 		reply_store_failure(resp, r);
 		return;
 	}
-	arr = json_or_die(json_array());
+	arr = model_must(json_array());
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr, model_id_json(ids[i]));
 	free(ids);
-	http_reply_json(resp, 200, json_or_die(json_pack("{s:o, s:o}",
+	http_reply_json(resp, 200, model_must(json_pack("{s:o, s:o}",
 	    "userId", model_id_json(id), "followings", arr)));
 }
 
@@ -503,6 +476,6 @@ user_http_internal_deletion(struct http_request *req,
 		return;
 	}
 	log_info("deletion %s: asked, decision %s", req->params[0], decision);
-	http_reply_json(resp, 200, json_or_die(json_pack("{s:s}",
+	http_reply_json(resp, 200, model_must(json_pack("{s:s}",
 	    "decision", decision)));
 }
