@@ -34,7 +34,17 @@ SOCKETS=${CHIRP_BENCH_SOCKETS:-2000}
 POSTS=${CHIRP_BENCH_POSTS:-30}
 DATASET=${CHIRP_BENCH_DATASET:-/work/shared/datasets/socfb-Reed98}
 
-die() { echo "bench: $*" >&2; exit 1; }
+# die MESSAGE: say why, with the tails of the system's logs once it runs.
+die() {
+	local f
+	echo "bench: $*" >&2
+	for f in "${T:-/nonexistent}"/*.log; do
+		[ -f "$f" ] || continue
+		echo "--- tail of $(basename "$f")" >&2
+		tail -n 10 "$f" >&2
+	done
+	exit 1
+}
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 [ -f "$DATASET/$(basename "$DATASET").edges" ] ||
 	die "no dataset at '$DATASET' (set CHIRP_BENCH_DATASET)"
