@@ -2,26 +2,22 @@
  * registrar.c: keeps one service instance registered with discovery: a
  * thread renews every period seconds and deregisters on a clean stop.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "http_client.h"
 #include "log.h"
 #include "registrar.h"
+#include "ticker.h"
 #include "xmalloc.h"
 
 struct registrar {
 	struct http_client *http;
 	char *body;
 	int period_s;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int stop;
+	struct ticker *ticker;
 	int registered;		/* last renewal succeeded */
 };
 
@@ -43,31 +39,18 @@ registrar_send(struct registrar *r, const char *method)
 	return ret;
 }
 
-static void *
-registrar_main(void *arg)
+/* Renew; retry in a second while discovery is not reached. */
+static int
+registrar_tick(void *arg)
 {
 	struct registrar *r = arg;
-	struct timespec until;
-	int ok;
+	int ok = registrar_send(r, "POST") == 0;
 
-	pthread_mutex_lock(&r->lock);
-	while (!r->stop) {
-		pthread_mutex_unlock(&r->lock);
-		ok = registrar_send(r, "POST") == 0;
-		if (ok && !r->registered)
-			log_info("discovery: registered at '%s'",
-			    http_client_base_url(r->http));
-		r->registered = ok;
-		pthread_mutex_lock(&r->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		/* Retry sooner while discovery is not reached. */
-		until.tv_sec += ok ? r->period_s : 1;
-		while (!r->stop && pthread_cond_timedwait(&r->cond, &r->lock,
-		    &until) == 0)
-			;
-	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
+	if (ok && !r->registered)
+		log_info("discovery: registered at '%s'",
+		    http_client_base_url(r->http));
+	r->registered = ok;
+	return ok ? r->period_s * 1000 : 1000;
 }
 
 struct registrar *
@@ -87,9 +70,7 @@ registrar_start(const char *discovery_url, const char *type,
 	r->body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	r->period_s = period_s > 0 ? period_s : 5;
-	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->cond, NULL);
-	if (pthread_create(&r->thread, NULL, registrar_main, r) != 0)
+	if ((r->ticker = ticker_start(registrar_tick, r)) == NULL)
 		fatalx("cannot start the registrar thread");
 	return r;
 }
@@ -99,15 +80,9 @@ registrar_stop(struct registrar *r)
 {
 	if (r == NULL)
 		return;
-	pthread_mutex_lock(&r->lock);
-	r->stop = 1;
-	pthread_cond_signal(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
+	ticker_stop(r->ticker);
 	(void)registrar_send(r, "DELETE");
 	http_client_free(r->http);
 	free(r->body);
-	pthread_cond_destroy(&r->cond);
-	pthread_mutex_destroy(&r->lock);
 	free(r);
 }

@@ -9,6 +9,7 @@
 
 #include "deletion.h"
 #include "log.h"
+#include "ticker.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -17,10 +18,7 @@
 struct deletion {
 	struct tweet_store *store;
 	struct userd_client *userd;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stopping;
+	struct ticker *ticker;
 	int age_s;		/* a prepared transaction is in doubt after */
 	int period_s;		/* between recovery passes */
 };
@@ -148,26 +146,14 @@ recover(struct deletion *d)
 	(void)tweet_store_purge_keys(d->store);
 }
 
-static void *
-recovery_main(void *arg)
+/* One recovery pass; the next in period_s. */
+static int
+recovery_tick(void *arg)
 {
 	struct deletion *d = arg;
-	struct timespec until;
 
-	pthread_mutex_lock(&d->lock);
-	while (!d->stopping) {
-		pthread_mutex_unlock(&d->lock);
-		recover(d);
-		pthread_mutex_lock(&d->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += d->period_s;
-		while (!d->stopping &&
-		    pthread_cond_timedwait(&d->cond, &d->lock, &until) !=
-		    ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&d->lock);
-	return NULL;
+	recover(d);
+	return d->period_s * 1000;
 }
 
 struct deletion *
@@ -180,9 +166,7 @@ deletion_recovery_start(struct tweet_store *store,
 	d->userd = userd;
 	d->age_s = age_s;
 	d->period_s = period_s;
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->cond, NULL);
-	if (pthread_create(&d->thread, NULL, recovery_main, d) != 0)
+	if ((d->ticker = ticker_start(recovery_tick, d)) == NULL)
 		fatalx("cannot start the deletion recovery thread");
 	return d;
 }
@@ -192,12 +176,6 @@ deletion_recovery_stop(struct deletion *d)
 {
 	if (d == NULL)
 		return;
-	pthread_mutex_lock(&d->lock);
-	d->stopping = true;
-	pthread_cond_signal(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-	pthread_join(d->thread, NULL);
-	pthread_cond_destroy(&d->cond);
-	pthread_mutex_destroy(&d->lock);
+	ticker_stop(d->ticker);
 	free(d);
 }

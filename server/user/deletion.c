@@ -17,6 +17,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "rand.h"
+#include "ticker.h"
 #include "user_store.h"
 #include "userd.h"
 #include "validate.h"
@@ -30,10 +31,7 @@
 
 struct deletion {
 	struct userd *ud;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stopping;
+	struct ticker *ticker;
 };
 
 /* Testing aid: die at a named point as a crash would (config crash_point). */
@@ -225,47 +223,24 @@ recover(struct userd *ud)
 	(void)user_store_prune(ud->store);
 }
 
-static void *
-deletion_main(void *arg)
+/* One recovery pass; the next in RECOVERY_PERIOD_S. */
+static int
+deletion_tick(void *arg)
 {
 	struct deletion *d = arg;
-	struct timespec until;
 
 	log_set_request_id(NULL);
-	pthread_mutex_lock(&d->lock);
-	while (!d->stopping) {
-		pthread_mutex_unlock(&d->lock);
-		recover(d->ud);
-		pthread_mutex_lock(&d->lock);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += RECOVERY_PERIOD_S;
-		while (!d->stopping &&
-		    pthread_cond_timedwait(&d->cond, &d->lock, &until) !=
-		    ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&d->lock);
-	return NULL;
+	recover(d->ud);
+	return RECOVERY_PERIOD_S * 1000;
 }
 
 struct deletion *
 deletion_start(struct userd *ud)
 {
 	struct deletion *d = xcalloc(1, sizeof(*d));
-	pthread_condattr_t attr;
-	int error;
 
 	d->ud = ud;
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&d->cond, &attr);
-	pthread_condattr_destroy(&attr);
-	if ((error = pthread_create(&d->thread, NULL, deletion_main, d)) != 0) {
-		errno = error;
-		log_warn("deletion: cannot start the recovery thread");
-		pthread_cond_destroy(&d->cond);
-		pthread_mutex_destroy(&d->lock);
+	if ((d->ticker = ticker_start(deletion_tick, d)) == NULL) {
 		free(d);
 		return NULL;
 	}
@@ -277,12 +252,6 @@ deletion_stop(struct deletion *d)
 {
 	if (d == NULL)
 		return;
-	pthread_mutex_lock(&d->lock);
-	d->stopping = true;
-	pthread_cond_signal(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-	pthread_join(d->thread, NULL);
-	pthread_cond_destroy(&d->cond);
-	pthread_mutex_destroy(&d->lock);
+	ticker_stop(d->ticker);
 	free(d);
 }
