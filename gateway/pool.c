@@ -58,7 +58,7 @@ pool_gauge(struct instance *inst)
 {
 	char labels[160];
 
-	snprintf(labels, sizeof(labels), "service=\"%s\",instance=\"%s\"",
+	snprintf(labels, sizeof(labels), "upstream=\"%s\",instance=\"%s\"",
 	    routes_service_name(inst->service), inst->label);
 	metrics_gauge_set("chirp_gateway_breaker_state", labels,
 	    (double)breaker_state(&inst->breaker));
@@ -125,7 +125,7 @@ gateway_instance_result(struct gateway *gw, struct instance *inst, bool ok)
 	} else {
 		breaker_failure(&inst->breaker, now);
 		snprintf(labels, sizeof(labels),
-		    "service=\"%s\",instance=\"%s\"",
+		    "upstream=\"%s\",instance=\"%s\"",
 		    routes_service_name(inst->service), inst->label);
 		metrics_counter_add("chirp_gateway_upstream_failures_total",
 		    labels, 1);

@@ -61,8 +61,19 @@ struct ws_conn {
 	size_t nframes, frame_pos;
 };
 
+/* What the upgrade check found, for the ESTABLISHED that follows it at
+ * once on the same connection. */
+struct ws_upgrade {
+	struct lws *wsi;
+	int64_t user_id;
+	char token[TOKEN_MAX];
+	bool has_since;
+	int64_t since;
+};
+
 struct ws_state {
 	struct gateway *gw;
+	struct ws_upgrade upgrade;
 	struct ws_conn *conns;
 	lws_sorted_usec_list_t ping;
 	uint64_t sent, sent_flushed;
@@ -114,8 +125,11 @@ ws_token(struct lws *wsi, char *out, size_t outlen)
 		memcpy(out, p, strlen(p) + 1);
 		return out[0] != '\0';
 	}
-	return lws_get_urlarg_by_name(wsi, "access_token=", out,
-	    (int)outlen) != NULL && out[0] != '\0';
+	p = lws_get_urlarg_by_name(wsi, "access_token=", out, (int)outlen);
+	if (p == NULL)
+		return false;
+	memmove(out, p, strlen(p) + 1);	/* lws points inside out */
+	return out[0] != '\0';
 }
 
 /* since= : 0 absent, 1 good (*since), -1 malformed. */
@@ -140,7 +154,9 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 {
 	char uri[64], token[TOKEN_MAX];
 	struct token_claims claims;
-	int64_t since;
+	struct ws_upgrade *up;
+	int64_t since = 0;
+	int n;
 
 	if (strcmp(proto, "websocket") != 0)
 		return -1;
@@ -157,7 +173,7 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 		    "Bearer");
 		return 1;
 	}
-	if (ws_since(wsi, &since) < 0) {
+	if ((n = ws_since(wsi, &since)) < 0) {
 		http_refuse_now(wsi, 400, "bad_request",
 		    "since must be a tweet id", NULL, NULL);
 		return 1;
@@ -169,6 +185,12 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 		    "Retry-After", "5");
 		return 1;
 	}
+	up = &gw->ws->upgrade;
+	up->wsi = wsi;
+	up->user_id = claims.user_id;
+	memcpy(up->token, token, sizeof(up->token));
+	up->has_since = n == 1;
+	up->since = since;
 	return 0;
 }
 
@@ -494,21 +516,24 @@ ws_writable(struct ws_conn *c)
 static void
 ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
 {
-	char token[TOKEN_MAX];
-	struct token_claims claims;
+	struct ws_upgrade *up = &gw->ws->upgrade;
 
 	memset(c, 0, sizeof(*c));
 	c->gw = gw;
 	c->wsi = wsi;
-	if (!ws_token(wsi, token, sizeof(token)) ||
-	    !auth_token(gw, token, &claims)) {
-		/* checked before the upgrade; only expiry in between */
+	if (up->wsi != wsi) {
+		/* not through ws_confirm_upgrade: should not happen */
 		c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-		c->close_why = "token refused";
+		c->close_why = "not authorized";
+		up->token[0] = '\0';
+		up->user_id = 0;
+		up->has_since = false;
 	}
-	c->user_id = claims.user_id;
-	c->token = xstrdup(token);
-	c->has_since = ws_since(wsi, &c->since) == 1;
+	c->user_id = up->user_id;
+	c->token = xstrdup(up->token);
+	c->has_since = up->has_since;
+	c->since = up->since;
+	memset(up, 0, sizeof(*up));
 	c->fc = feed_conn_new(gw->feed, c->user_id, c);
 	c->next = gw->ws->conns;
 	if (c->next != NULL)
@@ -551,6 +576,8 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	(void)in;
 	(void)len;
 	switch (reason) {
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return ws_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_ESTABLISHED:
 		ws_established(gw, wsi, c);
 		return 0;

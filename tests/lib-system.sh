@@ -12,6 +12,23 @@
 
 ws_client() { "$CHIRP_TOOLS/ws-client" "$@"; }
 
+# watch NAME ARGS...: a background ws-client writing to $T/NAME.ws;
+# stop_ws NAME... ends them.
+watch() {
+	local name=$1; shift
+	"$CHIRP_TOOLS/ws-client" "$@" >"$T/$name.ws" 2>&1 &
+	eval "WS_$name=$!"
+}
+stop_ws() {
+	local n pid
+	for n in "$@"; do
+		pid=$(eval "echo \${WS_$n:-}")
+		[ -n "$pid" ] || continue
+		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+		eval "WS_$n="
+	done
+}
+
 # wait_until SECONDS CMD...: true as soon as CMD succeeds.
 wait_until() {
 	local limit=$1 i; shift
@@ -39,7 +56,7 @@ listed() {
 # gateway_sees URL TYPE PORT: the gateway routes to that instance.
 gateway_sees() {
 	curl -s --max-time 2 "$1/metrics" |
-	    grep -q "chirp_gateway_breaker_state{.*service=\"$2\",instance=\"127.0.0.1:$3\"}"
+	    grep -q "chirp_gateway_breaker_state{.*upstream=\"$2\",instance=\"127.0.0.1:$3\"}"
 }
 
 start_gateway() {
@@ -81,4 +98,28 @@ start_system() {
 	GATEWAY=http://127.0.0.1:$GATEWAY_PORT
 	GATEWAY_WS=ws://127.0.0.1:$GATEWAY_PORT
 	start_gateway gateway "$GATEWAY_PORT" "$@"
+}
+
+# start_silent NAME PORT: a fake service that accepts connections and never
+# answers (for timeouts).
+start_silent() {
+	start_proc "$1" python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(128)
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)
+' "$2"
+	wait_until 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$2"
+}
+
+# announce DISCOVERY_URL TYPE PORT: register an instance by hand.
+announce() {
+	curl -s -o /dev/null --max-time 2 -H 'Content-Type: application/json' \
+	    --data "{\"serviceType\":\"$2\",\"serviceHost\":\"127.0.0.1\",\"servicePort\":$3}" \
+	    "$1/services"
 }

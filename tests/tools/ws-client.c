@@ -189,7 +189,7 @@ main(int argc, char **argv)
 		if (have > 0 && (end = memmem(buf, have, "\r\n\r\n", 4))) {
 			size_t hlen = (size_t)(end - (char *)buf) + 4;
 
-			if (sscanf((char *)buf, "HTTP/1.1 %d", &status) != 1)
+			if (sscanf((char *)buf, "HTTP/1.%*d %d", &status) != 1)
 				status = 0;
 			if (status != 101) {
 				printf("status %d\n", status);
