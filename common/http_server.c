@@ -440,7 +440,11 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	elapsed = time_mono() - hc->started;
 	metrics_observe_request(req.route ? req.route : "unmatched", method,
 	    res.status, elapsed);
-	if (strcmp(url, "/status") != 0 && strcmp(url, "/metrics") != 0)
+	if (strcmp(url, "/status") == 0 || strcmp(url, "/metrics") == 0 ||
+	    (srv->cfg.quiet && res.status < 400))
+		log_debug("%s %s %d %.1fms", method, url, res.status,
+		    elapsed * 1000);
+	else
 		log_info("%s %s %d %.1fms", method, url, res.status,
 		    elapsed * 1000);
 	ret = http_send(conn, &res, rid);

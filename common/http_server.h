@@ -50,6 +50,8 @@ struct http_server_config {
 	size_t nroutes;
 	void *ctx;		/* handed to every handler */
 	bool (*healthy)(void *ctx);	/* /status: ok or degraded */
+	bool quiet;		/* successful answers logged at debug: for a
+				 * service machines call every few seconds */
 };
 
 /* Start listening; NULL (logged) on failure. Config and routes borrowed. */

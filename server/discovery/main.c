@@ -76,6 +76,7 @@ main(int argc, char **argv)
 	hc.nroutes = routes_count;
 	hc.ctx = &d;
 	hc.healthy = discovery_healthy;
+	hc.quiet = true;	/* renewals every few seconds: debug */
 	if ((d.server = http_server_start(&hc)) == NULL)
 		goto out;
 	log_info("instances stay listed %llds after their last renewal", ttl);
