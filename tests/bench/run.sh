@@ -8,14 +8,16 @@
 #   2. socfb-Reed98 loaded through the gateway (load_graph);
 #   3. wrk, DeathStarBench's mix and home timelines alone, through the
 #      gateway and straight at chirp-tweetd (the baseline);
-#   4. live feed latency with feed_latency on a fresh second gateway
-#      (baseline: the POST alone, every other one straight at
-#      chirp-tweetd) and the gateway's memory per idle connection.
+#   4. live feed latency with feed_latency, on a fresh gateway for each
+#      count of connections (baseline: the POST alone, every other one
+#      straight at chirp-tweetd), and the gateway's memory per idle
+#      connection.
 #
 # Environment (all optional):
 #   CHIRP_BENCH_SECONDS      duration of each wrk run (15)
 #   CHIRP_BENCH_CONNECTIONS  wrk connections (32), on 2 wrk threads
-#   CHIRP_BENCH_SOCKETS      live feed connections (2000)
+#   CHIRP_BENCH_SOCKETS      live feed connections, one test each
+#                            ("2000 10000")
 #   CHIRP_BENCH_POSTS        tweets posted for the feed latency (30, half
 #                            of them straight at chirp-tweetd)
 #   CHIRP_BENCH_DATASET      the graph (/work/shared/datasets/socfb-Reed98)
@@ -30,7 +32,7 @@ export CHIRP_TOOLS=$ROOT/$BUILD/tools
 BENCH=$ROOT/$BUILD/bench
 SECS=${CHIRP_BENCH_SECONDS:-15}
 CONNS=${CHIRP_BENCH_CONNECTIONS:-32}
-SOCKETS=${CHIRP_BENCH_SOCKETS:-2000}
+SOCKETS=${CHIRP_BENCH_SOCKETS:-2000 10000}
 POSTS=${CHIRP_BENCH_POSTS:-30}
 DATASET=${CHIRP_BENCH_DATASET:-/work/shared/datasets/socfb-Reed98}
 
@@ -174,25 +176,33 @@ printf '%-40s %9s %9s %9s %9s\n' "" gateway tweetd userd postgres |
 printf '%s' "$CPU_ROWS" | tee -a "$REPORT"
 say ""
 
-# A fresh gateway for the live feed, so that its resident memory before
-# the connections is not padded by heap the wrk runs freed.
-GATEWAY2_PORT=$(free_port)
-start_gateway gateway2 "$GATEWAY2_PORT" --rate_limit 1000000000 ||
-	die "the second gateway did not start"
-say "== 3. live feed: $SOCKETS WebSocket connections to a fresh gateway," \
-    "$POSTS posts by the best-connected user (load average:" \
-    "$(cut -d' ' -f1-3 /proc/loadavg))"
-timeout 600 "$BENCH/feed_latency" "http://127.0.0.1:$GATEWAY2_PORT" \
-    "$T/tokens" --sockets "$SOCKETS" --posts "$POSTS" \
-    --direct "$TWEETD" --gateway-pid "$(pid_of gateway2)" \
-    2>"$T/feed.err" | tee -a "$REPORT"
-say "(every other post goes straight to chirp-tweetd: its round trip is" \
-    "the baseline)"
-if [ -s "$T/feed.err" ]; then
-	say "feed_latency errors (first 5):"
-	head -n 5 "$T/feed.err" | tee -a "$REPORT"
-fi
-say ""
+# Each count of connections gets a fresh gateway, so that its resident
+# memory before the connections is not padded by heap freed earlier.
+n=0
+for sockets in $SOCKETS; do
+	n=$((n + 1))
+	port=$(free_port)
+	start_gateway "feedgw$n" "$port" --rate_limit 1000000000 ||
+		die "a gateway for the live feed did not start"
+	say "== 3.$n live feed: $sockets WebSocket connections to a fresh" \
+	    "gateway, $POSTS posts by the best-connected user (load" \
+	    "average: $(cut -d' ' -f1-3 /proc/loadavg))"
+	timeout 600 "$BENCH/feed_latency" "http://127.0.0.1:$port" \
+	    "$T/tokens" --sockets "$sockets" --posts "$POSTS" \
+	    --direct "$TWEETD" --gateway-pid "$(pid_of "feedgw$n")" \
+	    2>"$T/feed.err" | tee -a "$REPORT"
+	say "(every other post goes straight to chirp-tweetd: its round" \
+	    "trip is the baseline)"
+	if [ -s "$T/feed.err" ]; then
+		say "feed_latency errors (first 5):"
+		head -n 5 "$T/feed.err" | tee -a "$REPORT"
+	fi
+	say ""
+	pid=$(pid_of "feedgw$n")
+	kill -0 "$pid" 2>/dev/null ||
+		say "WARNING: feedgw$n exited during the benchmark (see its log)"
+	stop_proc "feedgw$n"
+done
 
 for p in $PIDS; do
 	pid=$(pid_of "$p")
