@@ -108,7 +108,8 @@ test:
 	@./deploy/deps.sh test
 	@./tests/run.sh
 
-bench: deps
+bench:
+	@./deploy/deps.sh bench
 	@./tests/bench/run.sh
 
 check-unit: $(TESTS)
