@@ -20,7 +20,8 @@
 #                            ("2000 10000")
 #   CHIRP_BENCH_POSTS        tweets posted for the feed latency (30, half
 #                            of them straight at chirp-tweetd)
-#   CHIRP_BENCH_DATASET      the graph (/work/shared/datasets/socfb-Reed98)
+#   CHIRP_BENCH_DATASET      the graph (../shared/datasets/socfb-Reed98 beside
+#                            the repository)
 #   CHIRP_BENCH_REPORT       also write the report to this file
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,7 +35,7 @@ SECS=${CHIRP_BENCH_SECONDS:-15}
 CONNS=${CHIRP_BENCH_CONNECTIONS:-32}
 SOCKETS=${CHIRP_BENCH_SOCKETS:-2000 10000}
 POSTS=${CHIRP_BENCH_POSTS:-30}
-DATASET=${CHIRP_BENCH_DATASET:-/work/shared/datasets/socfb-Reed98}
+DATASET=${CHIRP_BENCH_DATASET:-$ROOT/../shared/datasets/socfb-Reed98}
 
 # die MESSAGE: say why, with the tails of the system's logs once it runs.
 die() {
