@@ -47,6 +47,7 @@ struct gateway {
 	int max_connections;
 	int ws_queue_max;
 	int ping_interval_s;
+	int ws_sndbuf;		/* 0: the system's */
 	int64_t cache_ttl_ms;
 	char discovery_host[128];
 	int discovery_port;

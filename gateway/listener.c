@@ -197,9 +197,12 @@ listener_send(struct listener *l, const char *sql)
 static void
 listener_connect(struct listener *l)
 {
+	const char *keys[] = { "dbname", "application_name", NULL };
+	const char *vals[] = { l->url, "chirp-gateway-bus", NULL };
+
 	if (l->stopped)
 		return;
-	l->conn = PQconnectStart(l->url);
+	l->conn = PQconnectStartParams(keys, vals, 1);
 	if (l->conn == NULL || PQstatus(l->conn) == CONNECTION_BAD) {
 		listener_lost(l, "cannot connect");
 		return;

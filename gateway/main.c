@@ -60,6 +60,9 @@ static const struct config_entry gateway_config[] = {
 	{ "ws_queue_max", CONFIG_INT, "256",
 	    "messages queued per live connection before it is closed",
 	    false },
+	{ "ws_sndbuf", CONFIG_INT, "0",
+	    "kernel send buffer of a live connection in bytes (0: system "
+	    "default); bounds what a slow client holds", false },
 	{ "ping_interval", CONFIG_INT, "30", "seconds between pings", false },
 	{ "cache_ttl_ms", CONFIG_INT, "60000",
 	    "lifetime of a cached follow list", false },
@@ -115,6 +118,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	gw->max_in_flight = (int)config_int(c, "max_in_flight");
 	gw->ws_queue_max = (int)config_int(c, "ws_queue_max");
 	gw->ping_interval_s = (int)config_int(c, "ping_interval");
+	gw->ws_sndbuf = (int)config_int(c, "ws_sndbuf");
 	gw->cache_ttl_ms = config_int(c, "cache_ttl_ms");
 	if (config_str(c, "max_connections") != NULL)
 		v = config_int(c, "max_connections");
@@ -125,6 +129,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	if (gw->upstream_timeout_ms < 10 || gw->upstream_timeout_ms > 600000 ||
 	    gw->max_in_flight < 1 || gw->ws_queue_max < 1 ||
 	    gw->ws_queue_max > 1000000 || gw->ping_interval_s < 0 ||
+	    gw->ws_sndbuf < 0 ||
 	    gw->max_connections < 0 || config_int(c, "rate_limit") < 1 ||
 	    config_int(c, "rate_window") < 1 || config_int(c, "port") < 1 ||
 	    config_int(c, "port") > 65535 || config_int(c, "cache_max") < 0) {

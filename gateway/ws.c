@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "auth.h"
 #include "feed.h"
@@ -136,7 +137,7 @@ ws_token(struct lws *wsi, char *out, size_t outlen)
 static int
 ws_since(struct lws *wsi, int64_t *since)
 {
-	char buf[64];
+	char buf[TOKEN_MAX + 64];	/* other arguments hold the token */
 	int idx, n;
 
 	for (idx = 0; ; idx++) {
@@ -534,6 +535,9 @@ ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
 	c->has_since = up->has_since;
 	c->since = up->since;
 	memset(up, 0, sizeof(*up));
+	if (gw->ws_sndbuf > 0)
+		setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF,
+		    &gw->ws_sndbuf, sizeof(gw->ws_sndbuf));
 	c->fc = feed_conn_new(gw->feed, c->user_id, c);
 	c->next = gw->ws->conns;
 	if (c->next != NULL)
