@@ -149,6 +149,14 @@ http_write(struct lws *wsi, int status, const char *ctype, const char *body,
 	if (lws_add_http_header_content_length(wsi, len, &p, end) ||
 	    lws_finalize_http_header(wsi, &p, end))
 		goto out;
+	if (lws_get_network_wsi(wsi) != wsi) {
+		/* an HTTP/2 stream (h2c): headers and data are frames */
+		if (lws_write(wsi, start, (size_t)(p - start),
+		    LWS_WRITE_HTTP_HEADERS) != (int)(p - start))
+			goto out;
+		p = start;
+	}
+	/* HTTP/1: headers and body in one write (NOTES.md) */
 	memcpy(p, body, len);
 	p += len;
 	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL) !=

@@ -159,8 +159,8 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 	int64_t since = 0;
 	int n;
 
-	if (strcmp(proto, "websocket") != 0)
-		return -1;
+	if (strcasecmp(proto, "websocket") != 0)
+		return 0;	/* h2c: lws carries on as HTTP/2 */
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 ||
 	    strcmp(uri, "/ws") != 0) {
 		http_refuse_now(wsi, 404, "not_found", "no such path", NULL,
