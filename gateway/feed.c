@@ -36,6 +36,10 @@ struct feed_conn {
 	struct feed_msg **ring;
 	size_t cap, head, count;
 	struct feed_conn *prev_loading, *next_loading;
+	/* follows (+id) and unfollows (-id) seen while loading, applied
+	 * after the followings: the list may predate them */
+	int64_t *pending;
+	size_t npending, cappending;
 };
 
 struct feed {
@@ -232,6 +236,7 @@ feed_conn_free(struct feed *f, struct feed_conn *c)
 		feed_conn_pop(c);
 	free(c->ring);
 	free(c->follows);
+	free(c->pending);
 	free(c);
 	f->nconns--;
 }
@@ -311,6 +316,15 @@ feed_conn_set_followings(struct feed *f, struct feed_conn *c,
 	conn_unlink_loading(f, c);
 	for (i = 0; i < n; i++)
 		conn_follow(f, c, ids[i]);
+	for (i = 0; i < c->npending; i++) {
+		if (c->pending[i] > 0)
+			conn_follow(f, c, c->pending[i]);
+		else
+			conn_unfollow(f, c, -c->pending[i]);
+	}
+	free(c->pending);
+	c->pending = NULL;
+	c->npending = c->cappending = 0;
 	/* keep, in order, only what this connection would have been sent */
 	keep = xcalloc(cap, sizeof(*keep));
 	while (c->count > 0) {
@@ -411,6 +425,20 @@ feed_publish(struct feed *f, int64_t author, int64_t tweet_id, bool is_tweet,
 	return n;
 }
 
+/* Remember a change for a loading connection (bounded). */
+static void
+conn_pending(struct feed_conn *c, int64_t op)
+{
+	if (c->npending == c->cappending) {
+		if (c->cappending >= 4096)
+			return;
+		c->cappending = c->cappending ? c->cappending * 2 : 4;
+		c->pending = xrealloc(c->pending,
+		    c->cappending * sizeof(*c->pending));
+	}
+	c->pending[c->npending++] = op;
+}
+
 void
 feed_follow(struct feed *f, int64_t follower, int64_t target)
 {
@@ -418,7 +446,9 @@ feed_follow(struct feed *f, int64_t follower, int64_t target)
 	size_t i;
 
 	for (i = 0; v != NULL && i < v->n; i++)
-		if (!v->v[i]->loading)
+		if (v->v[i]->loading)
+			conn_pending(v->v[i], target);
+		else
 			conn_follow(f, v->v[i], target);
 }
 
@@ -429,7 +459,10 @@ feed_unfollow(struct feed *f, int64_t follower, int64_t target)
 	size_t i;
 
 	for (i = 0; v != NULL && i < v->n; i++)
-		conn_unfollow(f, v->v[i], target);
+		if (v->v[i]->loading)
+			conn_pending(v->v[i], -target);
+		else
+			conn_unfollow(f, v->v[i], target);
 }
 
 size_t

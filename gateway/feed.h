@@ -72,7 +72,8 @@ size_t feed_publish(struct feed *, int64_t author, int64_t tweet_id,
     bool is_tweet, const char *frame, size_t len, feed_wake_fn *wake,
     void *arg);
 
-/* follower now (un)follows target: from now on for its connections. */
+/* follower now (un)follows target: from now on for its connections (a
+ * loading one applies it after its followings, which may predate it). */
 void feed_follow(struct feed *, int64_t follower, int64_t target);
 void feed_unfollow(struct feed *, int64_t follower, int64_t target);
 

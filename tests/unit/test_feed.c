@@ -119,6 +119,28 @@ follow_and_unfollow_change_what_comes_next(void **state)
 }
 
 static void
+follow_while_loading_is_applied_after_the_list(void **state)
+{
+	struct feed *f = feed_new(16);
+	struct owner o = { 0 };
+	struct feed_conn *a = feed_conn_new(f, 1, &o);
+	int64_t old_list[] = { 8 }, ids[8];
+
+	(void)state;
+	feed_follow(f, 1, 7);		/* the list was read before this */
+	feed_unfollow(f, 1, 8);
+	feed_conn_set_followings(f, a, old_list, 1);
+	assert_true(feed_conn_follows(a, 7));
+	assert_false(feed_conn_follows(a, 8));
+	tweet(f, 7, 1);
+	tweet(f, 8, 2);
+	assert_int_equal(drain(a, ids, 8), 1);
+	assert_int_equal(ids[0], 1);
+	feed_conn_free(f, a);
+	feed_free(f);
+}
+
+static void
 full_queue_overflows_one_connection_only(void **state)
 {
 	struct feed *f = feed_new(2);
@@ -197,6 +219,8 @@ main(void)
 		    followers_and_author_get_a_tweet_others_do_not),
 		cmocka_unit_test(loading_connection_keeps_only_what_it_follows),
 		cmocka_unit_test(follow_and_unfollow_change_what_comes_next),
+		cmocka_unit_test(
+		    follow_while_loading_is_applied_after_the_list),
 		cmocka_unit_test(full_queue_overflows_one_connection_only),
 		cmocka_unit_test(user_lookup_and_counts),
 		cmocka_unit_test(many_connections_index_and_free),
