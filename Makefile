@@ -5,6 +5,7 @@
 #   make test                 every test, sanitizers on, warnings as errors
 #   make SANITIZE=address,undefined WERROR=1   a checked build by hand
 #   make bench                benchmarks under tests/bench/ (print figures)
+#   make fuzz                 a libFuzzer campaign over the input parsers
 #   make install PREFIX=...   binaries, man page, bash completion
 
 PREFIX ?= /usr/local
@@ -112,6 +113,10 @@ bench:
 	@./deploy/deps.sh bench
 	@./tests/bench/run.sh
 
+# A libFuzzer campaign over the input parsers (clang): FUZZ_SECONDS=60.
+fuzz:
+	@./tests/fuzz/run.sh
+
 check-unit: $(TESTS)
 	@for t in $(TESTS); do echo "== $$t"; $$t || exit 1; done
 
@@ -129,7 +134,7 @@ clean:
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-.PHONY: all run deps test bench check-unit unit-tests benches install clean \
+.PHONY: all run deps test bench fuzz check-unit unit-tests benches install clean \
 	format
 .SECONDARY:
 
