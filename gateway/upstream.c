@@ -1,8 +1,22 @@
 /*
- * upstream.c: the gateway's HTTP client (see upstream.h), on libwebsockets
- * client connections. A request has its own timer; the wsi and the request
- * are tied through the wsi's opaque user data, cut as soon as the request
- * is done, so late callbacks of a dying connection find nothing.
+ * upstream.c: the gateway's HTTP/1.1 client (see upstream.h), over kept-alive
+ * connections in the gateway's own lws loop.
+ *
+ * lws 4.1's own HTTP client sends "connection: close" unless a connection
+ * is made with LCCSCF_PIPELINE, and then it queues every request to the
+ * same host:port behind the one active connection (one request at a time
+ * per instance). So the gateway speaks HTTP/1.1 itself on lws raw client
+ * sockets (method "RAW"), keeping per destination a set of connections
+ * ("lanes"): a request takes an idle lane, or opens a new one while the
+ * destination has fewer than UPSTREAM_LANES_MAX, or waits its turn in a
+ * FIFO. A lane idle for UPSTREAM_IDLE_S is closed, before the services'
+ * own 60 s idle timeout. A request that a reused lane loses before any byte
+ * of its answer (the service closed the lane meanwhile) goes again on a
+ * fresh lane when that is safe: nothing was sent, or it is not a POST, or
+ * it has an Idempotency-Key.
+ *
+ * A request has its own timer; lanes and requests point at each other
+ * while the request is on the lane, and the lane's wsi points at the lane.
  */
 #include <libwebsockets.h>
 #include <stdbool.h>
@@ -12,32 +26,137 @@
 #include "gateway.h"
 #include "log.h"
 #include "upstream.h"
+#include "upstream_parse.h"
 #include "upstream_proto.h"
 #include "xmalloc.h"
 
-#define UPSTREAM_BODY_MAX (8 * 1024 * 1024)
+#define UPSTREAM_LANES_MAX 32	/* connections per destination */
+#define UPSTREAM_IDLE_S 20	/* close a lane idle this long */
+
+struct dest;
+
+struct lane {
+	struct dest *d;
+	struct lane *prev, *next;	/* d->lanes */
+	struct lws *wsi;
+	struct upstream *u;	/* the request on it; NULL: idle */
+	bool opening;		/* inside lws_client_connect_via_info */
+	bool gone;		/* closed while opening */
+	bool up;		/* connected */
+	bool used;		/* a whole answer came on it */
+	bool closing;		/* takes no further request */
+	struct upstream_parse parse;
+};
+
+/* One host:port and its lanes. */
+struct dest {
+	struct dest *next;
+	char *host;
+	int port;
+	struct lane *lanes;
+	int nlanes;
+	struct upstream *qhead, *qtail;	/* waiting for a lane */
+};
 
 struct upstream {
 	struct gateway *gw;
 	struct upstream *prev, *next;	/* gw->upstreams */
-	struct lws *wsi;
+	struct dest *d;
+	struct lane *lane;
+	struct upstream *qnext;
+	bool queued;
 	lws_sorted_usec_list_t timer;
 	lws_sorted_usec_list_t later;	/* failure reported from the loop */
 	upstream_done_fn *done;
 	void *arg;
-	char *method, *path, *ctype, *auth, *idem, *rid;
-	unsigned char *body;	/* LWS_PRE bytes, then the body */
-	size_t len;
-	bool connected;		/* headers are being sent */
+	unsigned char *out;	/* LWS_PRE bytes, then the whole request */
+	size_t outlen;
+	bool retry_safe;	/* may go again after bytes were sent */
+	bool sent;
+	bool again;		/* already went again on a fresh lane */
 	bool finished;
 	bool later_scheduled;
 	enum upstream_error later_error;
-	int status;
-	char content_type[128];
-	char retry_after[32];
-	char *rbody;
-	size_t rlen, rcap;
 };
+
+/* The gateway has one lws context; its destinations live here. */
+static struct dest *dests;
+
+static void lane_idle(struct lane *);
+static void lane_assign(struct lane *, struct upstream *);
+static void upstream_dispatch(struct upstream *, bool fresh);
+
+static void
+queue_remove(struct upstream *u)
+{
+	struct dest *d = u->d;
+	struct upstream **pp;
+
+	if (!u->queued)
+		return;
+	for (pp = &d->qhead; *pp != NULL; pp = &(*pp)->qnext)
+		if (*pp == u) {
+			*pp = u->qnext;
+			break;
+		}
+	d->qtail = NULL;
+	for (pp = &d->qhead; *pp != NULL; pp = &(*pp)->qnext)
+		d->qtail = *pp;
+	u->qnext = NULL;
+	u->queued = false;
+}
+
+static void
+queue_push(struct upstream *u)
+{
+	struct dest *d = u->d;
+
+	u->queued = true;
+	u->qnext = NULL;
+	if (d->qtail != NULL)
+		d->qtail->qnext = u;
+	else
+		d->qhead = u;
+	d->qtail = u;
+}
+
+static struct upstream *
+queue_pop(struct dest *d)
+{
+	struct upstream *u = d->qhead;
+
+	if (u != NULL)
+		queue_remove(u);
+	return u;
+}
+
+/* Have lws close the lane soon; its close callback frees it. */
+static void
+lane_kill(struct lane *l)
+{
+	l->closing = true;
+	if (l->wsi != NULL)
+		lws_set_timeout(l->wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_ASYNC);
+}
+
+/* Take u off its lane or out of the queue. */
+static void
+upstream_detach(struct upstream *u)
+{
+	struct lane *l = u->lane;
+
+	queue_remove(u);
+	if (l == NULL)
+		return;
+	u->lane = NULL;
+	l->u = NULL;
+	if (u->sent) {
+		lane_kill(l);	/* its answer may still come */
+	} else if (l->up && !l->closing) {
+		lane_idle(l);
+	}
+}
 
 static void
 upstream_free(struct upstream *u)
@@ -50,32 +169,14 @@ upstream_free(struct upstream *u)
 		u->next->prev = u->prev;
 	lws_sul_cancel(&u->timer);
 	lws_sul_cancel(&u->later);
-	free(u->method);
-	free(u->path);
-	free(u->ctype);
-	free(u->auth);
-	free(u->idem);
-	free(u->rid);
-	free(u->body);
-	free(u->rbody);
+	free(u->out);
 	free(u);
 }
 
-/* Cut the tie to the connection and have lws close it soon. */
+/* Report the outcome once (the answer is parse's when err is OK). */
 static void
-upstream_detach(struct upstream *u)
-{
-	if (u->wsi != NULL) {
-		lws_set_opaque_user_data(u->wsi, NULL);
-		lws_set_timeout(u->wsi, PENDING_TIMEOUT_USER_OK,
-		    LWS_TO_KILL_ASYNC);
-		u->wsi = NULL;
-	}
-}
-
-/* Report the outcome once, then free. */
-static void
-upstream_finish(struct upstream *u, enum upstream_error err)
+upstream_finish(struct upstream *u, enum upstream_error err,
+    const struct upstream_parse *parse)
 {
 	struct upstream_result r;
 
@@ -84,11 +185,16 @@ upstream_finish(struct upstream *u, enum upstream_error err)
 	u->finished = true;
 	memset(&r, 0, sizeof(r));
 	r.error = err;
-	r.status = err == UPSTREAM_OK ? u->status : 0;
-	r.body = u->rbody != NULL ? u->rbody : "";
-	r.len = u->rlen;
-	r.content_type = u->content_type;
-	r.retry_after = u->retry_after;
+	r.body = "";
+	r.content_type = "";
+	r.retry_after = "";
+	if (err == UPSTREAM_OK && parse != NULL) {
+		r.status = parse->status;
+		r.body = parse->body != NULL ? parse->body : "";
+		r.len = parse->blen;
+		r.content_type = parse->content_type;
+		r.retry_after = parse->retry_after;
+	}
 	u->done(&r, u->arg);
 	upstream_free(u);
 }
@@ -98,22 +204,19 @@ upstream_later_cb(lws_sorted_usec_list_t *sul)
 {
 	struct upstream *u = lws_container_of(sul, struct upstream, later);
 
-	upstream_finish(u, u->later_error);
+	upstream_finish(u, u->later_error, NULL);
 }
 
-/* A failure seen inside a callback of the connection: report it from the
- * loop, so the caller never re-enters itself. */
+/* A failure seen inside a callback or a start: report it from the loop,
+ * so the caller never re-enters itself. */
 static void
 upstream_fail_later(struct upstream *u, enum upstream_error err)
 {
 	if (u->finished || u->later_scheduled)
 		return;
+	upstream_detach(u);
 	u->later_scheduled = true;
 	u->later_error = err;
-	if (u->wsi != NULL) {
-		lws_set_opaque_user_data(u->wsi, NULL);
-		u->wsi = NULL;
-	}
 	lws_sul_schedule(u->gw->ctx, 0, &u->later, upstream_later_cb, 1);
 }
 
@@ -122,21 +225,187 @@ upstream_timer_cb(lws_sorted_usec_list_t *sul)
 {
 	struct upstream *u = lws_container_of(sul, struct upstream, timer);
 
+	if (u->later_scheduled)
+		return;
 	upstream_detach(u);
-	upstream_finish(u, UPSTREAM_TIMEOUT);
+	upstream_finish(u, UPSTREAM_TIMEOUT, NULL);
 }
 
-static char *
-dup_or_null(const char *s)
+static struct dest *
+dest_get(const char *host, int port)
 {
-	return s != NULL ? xstrdup(s) : NULL;
+	struct dest *d;
+
+	for (d = dests; d != NULL; d = d->next)
+		if (d->port == port && strcmp(d->host, host) == 0)
+			return d;
+	d = xcalloc(1, sizeof(*d));
+	d->host = xstrdup(host);
+	d->port = port;
+	d->next = dests;
+	dests = d;
+	return d;
+}
+
+static void
+lane_unlink(struct lane *l)
+{
+	struct dest *d = l->d;
+
+	if (l->prev != NULL)
+		l->prev->next = l->next;
+	else
+		d->lanes = l->next;
+	if (l->next != NULL)
+		l->next->prev = l->prev;
+	d->nlanes--;
+}
+
+static void
+lane_free(struct lane *l)
+{
+	upstream_parse_release(&l->parse);
+	free(l);
+}
+
+/* A new lane to d for u; u fails (later) when it cannot be opened. */
+static void
+lane_open(struct dest *d, struct upstream *u)
+{
+	struct lws_client_connect_info i;
+	struct lane *l = xcalloc(1, sizeof(*l));
+	struct gateway *gw = u->gw;
+
+	l->d = d;
+	l->next = d->lanes;
+	if (l->next != NULL)
+		l->next->prev = l;
+	d->lanes = l;
+	d->nlanes++;
+	upstream_parse_init(&l->parse);
+	lane_assign(l, u);
+
+	memset(&i, 0, sizeof(i));
+	i.context = gw->ctx;
+	i.vhost = gw->vhost;
+	i.address = d->host;
+	i.port = d->port;
+	i.host = d->host;
+	i.method = "RAW";
+	i.local_protocol_name = UPSTREAM_PROTOCOL;
+	i.opaque_user_data = l;
+	i.pwsi = &l->wsi;
+	l->opening = true;
+	if (lws_client_connect_via_info(&i) == NULL || l->gone) {
+		l->opening = false;
+		if (l->wsi != NULL)
+			lws_set_opaque_user_data(l->wsi, NULL);
+		lane_unlink(l);
+		if (l->u != NULL) {
+			l->u->lane = NULL;
+			upstream_fail_later(l->u, UPSTREAM_CONNECT);
+		}
+		lane_free(l);
+		return;
+	}
+	l->opening = false;
+}
+
+static void
+lane_assign(struct lane *l, struct upstream *u)
+{
+	l->u = u;
+	u->lane = l;
+	upstream_parse_release(&l->parse);
+	if (l->wsi != NULL) {
+		lws_set_timeout(l->wsi, NO_PENDING_TIMEOUT, 0);
+		if (l->up)
+			lws_callback_on_writable(l->wsi);
+	}
+}
+
+/* The lane is free: give it the next waiting request, or let it rest. */
+static void
+lane_idle(struct lane *l)
+{
+	struct upstream *u = queue_pop(l->d);
+
+	if (u != NULL) {
+		lane_assign(l, u);
+		return;
+	}
+	upstream_parse_release(&l->parse);
+	if (l->wsi != NULL)
+		lws_set_timeout(l->wsi, PENDING_TIMEOUT_USER_OK,
+		    UPSTREAM_IDLE_S);
+}
+
+/* Send u on an idle lane, a new lane, or queue it; fresh: a new lane. */
+static void
+upstream_dispatch(struct upstream *u, bool fresh)
+{
+	struct dest *d = u->d;
+	struct lane *l;
+
+	if (!fresh)
+		for (l = d->lanes; l != NULL; l = l->next)
+			if (l->up && l->u == NULL && !l->closing) {
+				lane_assign(l, u);
+				return;
+			}
+	if (fresh || d->nlanes < UPSTREAM_LANES_MAX) {
+		lane_open(d, u);
+		return;
+	}
+	queue_push(u);
+}
+
+/* The whole request, as it goes on the wire. */
+static void
+upstream_build(struct upstream *u, const char *host, int port,
+    const struct upstream_request *req)
+{
+	size_t cap = LWS_PRE + 1024 + strlen(req->path) + req->len +
+	    (req->authorization ? strlen(req->authorization) : 0) +
+	    (req->content_type ? strlen(req->content_type) : 0) +
+	    (req->idempotency_key ? strlen(req->idempotency_key) : 0) +
+	    (req->request_id ? strlen(req->request_id) : 0) + strlen(host);
+	char *s;
+	int n;
+
+	u->out = xmalloc(cap);
+	s = (char *)u->out + LWS_PRE;
+	cap -= LWS_PRE;
+	n = snprintf(s, cap, "%s %s HTTP/1.1\r\nHost: %s:%d\r\n"
+	    "Accept: application/json\r\n", req->method, req->path, host,
+	    port);
+	if (req->content_type != NULL)
+		n += snprintf(s + n, cap - (size_t)n, "Content-Type: %s\r\n",
+		    req->content_type);
+	if (req->authorization != NULL)
+		n += snprintf(s + n, cap - (size_t)n, "Authorization: %s\r\n",
+		    req->authorization);
+	if (req->idempotency_key != NULL)
+		n += snprintf(s + n, cap - (size_t)n,
+		    "Idempotency-Key: %s\r\n", req->idempotency_key);
+	if (req->request_id != NULL)
+		n += snprintf(s + n, cap - (size_t)n, "X-Request-Id: %s\r\n",
+		    req->request_id);
+	if (req->body != NULL || strcmp(req->method, "GET") != 0)
+		n += snprintf(s + n, cap - (size_t)n,
+		    "Content-Length: %zu\r\n", req->body ? req->len : 0);
+	n += snprintf(s + n, cap - (size_t)n, "\r\n");
+	if (req->body != NULL && req->len > 0) {
+		memcpy(s + n, req->body, req->len);
+		n += (int)req->len;
+	}
+	u->outlen = (size_t)n;
 }
 
 struct upstream *
 upstream_start(struct gateway *gw, const char *host, int port,
     const struct upstream_request *req, upstream_done_fn *done, void *arg)
 {
-	struct lws_client_connect_info i;
 	struct upstream *u = xcalloc(1, sizeof(*u));
 
 	u->gw = gw;
@@ -146,36 +415,13 @@ upstream_start(struct gateway *gw, const char *host, int port,
 	gw->upstreams = u;
 	u->done = done;
 	u->arg = arg;
-	u->method = xstrdup(req->method);
-	u->path = xstrdup(req->path);
-	u->ctype = dup_or_null(req->content_type);
-	u->auth = dup_or_null(req->authorization);
-	u->idem = dup_or_null(req->idempotency_key);
-	u->rid = dup_or_null(req->request_id);
-	if (req->body != NULL && req->len > 0) {
-		u->body = xmalloc(LWS_PRE + req->len);
-		memcpy(u->body + LWS_PRE, req->body, req->len);
-		u->len = req->len;
-	}
+	u->retry_safe = strcmp(req->method, "POST") != 0 ||
+	    req->idempotency_key != NULL;
+	upstream_build(u, host, port, req);
+	u->d = dest_get(host, port);
 	lws_sul_schedule(gw->ctx, 0, &u->timer, upstream_timer_cb,
 	    (lws_usec_t)req->timeout_ms * LWS_US_PER_MS);
-
-	memset(&i, 0, sizeof(i));
-	i.context = gw->ctx;
-	i.vhost = gw->vhost;
-	i.address = host;
-	i.port = port;
-	i.path = u->path;
-	i.host = host;
-	i.origin = host;
-	i.method = u->method;
-	i.local_protocol_name = UPSTREAM_PROTOCOL;
-	i.opaque_user_data = u;
-	i.pwsi = &u->wsi;
-	if (lws_client_connect_via_info(&i) == NULL) {
-		u->wsi = NULL;
-		upstream_fail_later(u, UPSTREAM_CONNECT);
-	}
+	upstream_dispatch(u, false);
 	return u;
 }
 
@@ -183,10 +429,23 @@ void
 upstream_shutdown(struct gateway *gw)
 {
 	struct upstream *u;
+	struct dest *d;
+	struct lane *l;
 
 	while ((u = gw->upstreams) != NULL) {
 		upstream_detach(u);
-		upstream_finish(u, UPSTREAM_CONNECT);
+		upstream_finish(u, UPSTREAM_CONNECT, NULL);
+	}
+	while ((d = dests) != NULL) {
+		dests = d->next;
+		while ((l = d->lanes) != NULL) {
+			d->lanes = l->next;
+			if (l->wsi != NULL)
+				lws_set_opaque_user_data(l->wsi, NULL);
+			lane_free(l);
+		}
+		free(d->host);
+		free(d);
 	}
 }
 
@@ -199,118 +458,117 @@ upstream_cancel(struct upstream *u)
 	upstream_free(u);
 }
 
-/* Append the request's own headers; false when they do not fit. */
-static bool
-upstream_headers(struct upstream *u, char **p, size_t room)
+/* The lane's connection ended (or never came): settle its request and
+ * let a waiting request have the lane's place. */
+static void
+lane_gone(struct lane *l)
 {
-	char *start = *p;
-	int n = 0;
+	struct dest *d = l->d;
+	struct upstream *u = l->u, *w;
+	bool was_up = l->up, used = l->used;
 
-	n += snprintf(start + n, room - (size_t)n, "Accept: application/json\r\n");
-	if (u->ctype != NULL && (size_t)n < room)
-		n += snprintf(start + n, room - (size_t)n,
-		    "Content-Type: %s\r\n", u->ctype);
-	if (u->auth != NULL && (size_t)n < room)
-		n += snprintf(start + n, room - (size_t)n,
-		    "Authorization: %s\r\n", u->auth);
-	if (u->idem != NULL && (size_t)n < room)
-		n += snprintf(start + n, room - (size_t)n,
-		    "Idempotency-Key: %s\r\n", u->idem);
-	if (u->rid != NULL && (size_t)n < room)
-		n += snprintf(start + n, room - (size_t)n,
-		    "X-Request-Id: %s\r\n", u->rid);
-	if (u->body != NULL && (size_t)n < room)
-		n += snprintf(start + n, room - (size_t)n,
-		    "Content-Length: %zu\r\n", u->len);
-	if ((size_t)n >= room)
-		return false;
-	*p += n;
-	return true;
+	if (l->wsi != NULL)
+		lws_set_opaque_user_data(l->wsi, NULL);
+	l->wsi = NULL;
+	if (l->opening) {	/* lane_open() cleans up */
+		l->gone = true;
+		return;
+	}
+	lane_unlink(l);
+	if (u != NULL) {
+		u->lane = NULL;
+		l->u = NULL;
+		if (l->parse.any) {
+			if (upstream_parse_eof(&l->parse))
+				upstream_finish(u, UPSTREAM_OK, &l->parse);
+			else
+				upstream_fail_later(u, UPSTREAM_BROKEN);
+		} else if (used && !u->again && (!u->sent || u->retry_safe)) {
+			/* the service closed a kept-alive lane: go again */
+			u->again = true;
+			u->sent = false;
+			upstream_dispatch(u, true);
+		} else {
+			upstream_fail_later(u, was_up && u->sent ?
+			    UPSTREAM_BROKEN : UPSTREAM_CONNECT);
+		}
+	}
+	lane_free(l);
+	if (d->qhead != NULL && d->nlanes < UPSTREAM_LANES_MAX) {
+		w = queue_pop(d);
+		lane_open(d, w);
+	}
 }
 
-static void
-upstream_append(struct upstream *u, const void *in, size_t len)
+/* Bytes of the answer came on l. Returns -1 to close the lane. */
+static int
+lane_rx(struct lane *l, const char *in, size_t len)
 {
-	if (u->rlen + len > UPSTREAM_BODY_MAX)
-		return;
-	if (u->rlen + len + 1 > u->rcap) {
-		u->rcap = (u->rlen + len + 1) * 2;
-		u->rbody = xrealloc(u->rbody, u->rcap);
+	struct upstream *u = l->u;
+	size_t used = 0;
+
+	if (u == NULL)		/* nothing was asked: not ours to read */
+		return -1;
+	switch (upstream_parse_feed(&l->parse, in, len, &used)) {
+	case UPSTREAM_PARSE_MORE:
+		return 0;
+	case UPSTREAM_PARSE_ERROR:
+		l->closing = true;
+		u->lane = NULL;
+		l->u = NULL;
+		upstream_fail_later(u, UPSTREAM_BROKEN);
+		return -1;
+	case UPSTREAM_PARSE_DONE:
+		break;
 	}
-	memcpy(u->rbody + u->rlen, in, len);
-	u->rlen += len;
-	u->rbody[u->rlen] = '\0';
+	l->used = true;
+	l->u = NULL;
+	u->lane = NULL;
+	if (l->parse.close || used != len)
+		l->closing = true;
+	upstream_finish(u, UPSTREAM_OK, &l->parse);
+	if (l->closing)
+		return -1;
+	if (l->u == NULL)	/* done() may have taken the lane again */
+		lane_idle(l);
+	return 0;
 }
 
 int
 upstream_callback(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
-	struct upstream *u = lws_get_opaque_user_data(wsi);
-	char buf[LWS_PRE + 4096], *px;
-	int lenx;
+	struct lane *l = lws_get_opaque_user_data(wsi);
+	struct upstream *u;
 
+	(void)user;
+	if (l == NULL)
+		return reason == LWS_CALLBACK_RAW_RX ? -1 : 0;
 	switch (reason) {
-	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		if (u != NULL)
-			upstream_fail_later(u, u->connected ? UPSTREAM_BROKEN :
-			    UPSTREAM_CONNECT);
-		return 0;
-	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
-		if (u == NULL)
-			return -1;
-		u->connected = true;
-		if (!upstream_headers(u, (char **)in, len))
-			return -1;
-		if (u->body != NULL) {
-			lws_client_http_body_pending(wsi, 1);
+	case LWS_CALLBACK_RAW_CONNECTED:
+		l->up = true;
+		if (l->u != NULL)
 			lws_callback_on_writable(wsi);
-		}
+		else
+			lane_idle(l);
 		return 0;
-	case LWS_CALLBACK_CLIENT_HTTP_WRITEABLE:
-		if (u == NULL || u->body == NULL)
+	case LWS_CALLBACK_RAW_WRITEABLE:
+		u = l->u;
+		if (u == NULL || u->sent)
 			return 0;
-		lws_client_http_body_pending(wsi, 0);
-		if (lws_write(wsi, u->body + LWS_PRE, u->len,
-		    LWS_WRITE_HTTP_FINAL) != (int)u->len)
+		u->sent = true;
+		if (lws_write(wsi, u->out + LWS_PRE, u->outlen,
+		    LWS_WRITE_RAW) != (int)u->outlen)
 			return -1;
 		return 0;
-	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
-		if (u == NULL)
-			return -1;
-		u->status = (int)lws_http_client_http_response(wsi);
-		if (lws_hdr_copy(wsi, u->content_type,
-		    sizeof(u->content_type), WSI_TOKEN_HTTP_CONTENT_TYPE) < 0)
-			u->content_type[0] = '\0';
-		if (lws_hdr_copy(wsi, u->retry_after, sizeof(u->retry_after),
-		    WSI_TOKEN_HTTP_RETRY_AFTER) < 0)
-			u->retry_after[0] = '\0';
-		return 0;
-	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
-		if (u != NULL)
-			upstream_append(u, in, len);
-		return 0;
-	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP:
-		px = buf + LWS_PRE;
-		lenx = (int)sizeof(buf) - LWS_PRE;
-		if (lws_http_client_read(wsi, &px, &lenx) < 0)
-			return -1;
-		return 0;
-	case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
-		if (u != NULL) {
-			lws_set_opaque_user_data(wsi, NULL);
-			u->wsi = NULL;
-			upstream_finish(u, UPSTREAM_OK);
-		}
-		return 0;
-	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
-		if (u != NULL)
-			upstream_fail_later(u, u->connected ? UPSTREAM_BROKEN :
-			    UPSTREAM_CONNECT);
+	case LWS_CALLBACK_RAW_RX:
+		return lane_rx(l, in, len);
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+	case LWS_CALLBACK_RAW_CLOSE:
+		lane_gone(l);
 		return 0;
 	default:
 		break;
 	}
-	(void)user;
 	return 0;
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The gateway keeps its connections to the services alive and reuses them:
+# 200 reads one after another leave a handful of TCP connections to the
+# tweet service (not one each), 50 reads at once all succeed, and a
+# restarted service (its kept connections closed) costs no request.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-system.sh"
+
+start_system
+G=$GATEWAY
+BOB=$(register "$G" bob); TB=$(login "$G" bob)
+http POST "$G/tweets" "{\"userId\":\"$BOB\",\"content\":\"hi\"}" "$(auth "$TB")"
+expect_status "a tweet" 201
+
+# tcp_conns STATE: connections in that state to or from the tweet service.
+tcp_conns() {
+	ss -Htan state "$1" "( sport = :$TWEETD_PORT or dport = :$TWEETD_PORT )" |
+	    wc -l
+}
+tw0=$(tcp_conns time-wait)
+fails=0
+for i in $(seq 1 200); do
+	c=$(curl -s -o /dev/null -w '%{http_code}' "$G/tweets/userTimeline/$BOB")
+	[ "$c" = 200 ] || fails=$((fails + 1))
+done
+expect_eq "200 reads in a row all succeed" "$fails" 0
+tw=$(( $(tcp_conns time-wait) - tw0 ))
+est=$(tcp_conns established)
+echo "after 200 reads: $tw new in TIME-WAIT, $est established (both ends)"
+check "200 reads left at most 10 closed connections (not one each)" test "$tw" -le 10
+check "and hold at most 10 open ones (20 socket ends)" test "$est" -le 20
+check "the service saw the reads" grep -q "GET /tweets/userTimeline/$BOB " "$T/tweetd.log"
+
+seq 1 50 | xargs -P 50 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+    "$G/tweets/userTimeline/$BOB?limit={}" >"$T/parallel.out"
+expect_eq "50 reads at once: 50 answers" "$(wc -l <"$T/parallel.out")" 50
+expect_eq "all of them 200" "$(grep -c '^200$' "$T/parallel.out")" 50
+est=$(tcp_conns established)
+check "at most 32 connections to one instance (64 socket ends)" test "$est" -le 64
+
+http GET "$G/tweets/userTimeline/$BOB"
+check "a read after the burst still works" jb -e '.tweets | length == 1'
+
+# the service restarts: the kept connections die with it
+stop_proc tweetd
+start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB" \
+    --discovery_url "$DISCOVERY"
+wait_until 10 listed tweet "$TWEETD_PORT"
+check "the gateway routes to it again" wait_until 10 gateway_sees "$G" tweet "$TWEETD_PORT"
+fails=0
+for i in $(seq 1 5); do
+	c=$(curl -s -o /dev/null -w '%{http_code}' "$G/tweets/userTimeline/$BOB")
+	[ "$c" = 200 ] || fails=$((fails + 1))
+	c=$(curl -s -o /dev/null -w '%{http_code}' -H "$(auth "$TB")" \
+	    -H 'Content-Type: application/json' \
+	    --data "{\"userId\":\"$BOB\",\"content\":\"after $i\"}" "$G/tweets")
+	[ "$c" = 201 ] || fails=$((fails + 1))
+done
+expect_eq "after the restart reads and posts succeed" "$fails" 0
+http GET "$G/tweets/userTimeline/$BOB?limit=100"
+check "the posts arrived once each" jb -e '[.tweets[] | select(.content | startswith("after "))] | length == 5'
+finish
