@@ -31,7 +31,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -Icommon $(PKG_CFLAGS) \
 	-DCHIRP_VERSION='"$(VERSION)"' -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LIBS = $(PKG_LIBS) -lpthread -lm
+LIBS = $(PKG_LIBS) -lhttp_parser -lpthread -lm
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 

@@ -7,7 +7,7 @@ set -eu
 
 PKGS="build-essential pkg-config libpq-dev libwebsockets-dev \
 libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libsodium-dev \
-libncurses-dev libcmocka-dev postgresql curl jq tmux python3-flasgger"
+libncurses-dev libcmocka-dev libhttp-parser-dev postgresql curl jq tmux python3-flasgger"
 [ "${1:-}" = test ] && PKGS="$PKGS chromium"
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk"
 

@@ -2,7 +2,9 @@
  * upstream_parse.h: an incremental parser of one HTTP/1.1 response as it
  * arrives on a kept-alive upstream connection: status, the few headers the
  * gateway passes on, and the body framed by Content-Length, chunked
- * transfer coding, or the end of the connection.
+ * transfer coding, or the end of the connection. The framing is Node's
+ * http-parser (Debian's libhttp-parser); this file keeps what the gateway
+ * needs of it.
  */
 #ifndef CHIRP_GATEWAY_UPSTREAM_PARSE_H
 #define CHIRP_GATEWAY_UPSTREAM_PARSE_H
@@ -15,19 +17,28 @@
 #define UPSTREAM_PARSE_BODY_MAX (8 * 1024 * 1024)
 
 struct upstream_parse {
-	int state;
+	/*
+	 * Node's http-parser does the framing. Its state lives here as
+	 * opaque storage: http_parser.h cannot be included beside
+	 * libwebsockets.h (both define enum http_status).
+	 */
+	union {
+		uint64_t align;
+		unsigned char bytes[64];
+	} hp;
 	bool any;		/* a byte of the answer came */
 	bool close;		/* the connection cannot carry another request */
+	bool done;		/* the whole answer is in */
+	bool too_big;
 	int status;
 	char content_type[128];	/* "" when none */
 	char retry_after[32];	/* "" when none */
 	char *body;		/* NUL-terminated when blen > 0; owned */
 	size_t blen, bcap;
-	uint64_t left;		/* body or chunk bytes still to come */
-	char head[UPSTREAM_PARSE_HEAD_MAX];
-	size_t hlen;
-	char line[64];		/* a chunk-size or trailer line */
-	size_t llen;
+	size_t hlen;		/* bytes of headers so far, bounded */
+	char field[32];		/* the header whose value is coming */
+	size_t flen;
+	bool in_value;		/* the last callback was a header value */
 };
 
 enum upstream_parse_result {
