@@ -1,7 +1,8 @@
 /*
  * fuzz_input.c: libFuzzer over every parser that takes a stranger's bytes:
  * the UTF-8 and content rules, ids and limits, usernames, idempotency keys,
- * bearer tokens, follow-list cursors and the tweet JSON model. The first
+ * bearer tokens, follow-list cursors, the tweet JSON model and the
+ * gateway's reading of upstream answers. The first
  * byte picks the parser; nothing may crash, leak or read out of bounds,
  * and a few properties are checked on the way.
  *
@@ -17,6 +18,7 @@
 #include "model.h"
 #include "token.h"
 #include "validate.h"
+#include "../../gateway/upstream_parse.h"
 
 static const unsigned char secret[] = "fuzzing-secret-fuzzing-secret-0123";
 
@@ -40,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = malloc(n + 1);
 	memcpy(s, data + 1, n);
 	s[n] = '\0';
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0:
 		count = validate_utf8_count(s, n);
 		/* Well formed exactly when it counts. */
@@ -84,6 +86,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			model_tweet_release(&tw);
 		json_decref(j);
 		break;
+	case 6: {
+		/* An upstream answer in two pieces, split where byte 1 says. */
+		struct upstream_parse up;
+		size_t cut = n > 0 ? (unsigned char)s[0] % (n + 1) : 0, used;
+		enum upstream_parse_result r;
+
+		upstream_parse_init(&up);
+		r = upstream_parse_feed(&up, s, cut, &used);
+		if (r == UPSTREAM_PARSE_MORE)
+			r = upstream_parse_feed(&up, s + cut, n - cut, &used);
+		if (r == UPSTREAM_PARSE_MORE)
+			(void)upstream_parse_eof(&up);
+		if (up.done && (up.status < 200 || up.blen >
+		    UPSTREAM_PARSE_BODY_MAX))
+			abort();
+		upstream_parse_release(&up);
+		break;
+	}
 	}
 	free(s);
 	return 0;
