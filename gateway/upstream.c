@@ -10,14 +10,18 @@
  * ("lanes"): a request takes an idle lane, or opens a new one while the
  * destination has fewer than UPSTREAM_LANES_MAX, or waits its turn in a
  * FIFO. A lane idle for UPSTREAM_IDLE_S is closed, before the services'
- * own 60 s idle timeout. A request that a reused lane loses before any byte
- * of its answer (the service closed the lane meanwhile) goes again on a
- * fresh lane when that is safe: nothing was sent, or it is not a POST, or
- * it has an Idempotency-Key.
+ * own 60 s idle timeout. Before a request is written on a reused lane, a
+ * peek at its socket says whether the service closed it meanwhile. A
+ * request that a reused lane loses before any byte of its answer goes
+ * again on a fresh lane when that is safe: nothing was sent, or it is not
+ * a POST, or it has an Idempotency-Key.
  *
  * A request has its own timer; lanes and requests point at each other
  * while the request is on the lane, and the lane's wsi points at the lane.
  */
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <libwebsockets.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -500,6 +504,19 @@ lane_gone(struct lane *l)
 	}
 }
 
+/* May a kept-alive lane still carry a request? The service may have
+ * closed it (or sent something unasked) in a way the loop has not seen
+ * yet: look before writing, so that even a POST is not lost to it. */
+static bool
+lane_alive(struct lane *l)
+{
+	char c;
+	ssize_t n;
+
+	n = recv(lws_get_socket_fd(l->wsi), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 /* Bytes of the answer came on l. Returns -1 to close the lane. */
 static int
 lane_rx(struct lane *l, const char *in, size_t len)
@@ -556,6 +573,8 @@ upstream_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		u = l->u;
 		if (u == NULL || u->sent)
 			return 0;
+		if (l->used && !lane_alive(l))
+			return -1;	/* closed: u goes on a fresh lane */
 		u->sent = true;
 		if (lws_write(wsi, u->out + LWS_PRE, u->outlen,
 		    LWS_WRITE_RAW) != (int)u->outlen)
