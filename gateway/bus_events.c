@@ -28,6 +28,7 @@ event_tweet(struct gateway *gw, json_t *ev)
 	if (!model_get_id(tweet, "tweetId", &id) ||
 	    !model_get_id(tweet, "userId", &author))
 		return;
+	ws_tweet_seen(gw, id);
 	frame = json_pack("{s:s, s:O}", "type", "tweet", "tweet", tweet);
 	s = frame != NULL ? json_dumps(frame, JSON_COMPACT) : NULL;
 	json_decref(frame);

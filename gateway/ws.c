@@ -79,6 +79,7 @@ struct ws_state {
 	lws_sorted_usec_list_t ping;
 	uint64_t sent, sent_flushed;
 	uint64_t drops_flushed;
+	int64_t newest_tweet;	/* the newest tweet id seen on the bus */
 };
 
 static void ws_load_followings(struct ws_conn *);
@@ -402,6 +403,13 @@ ws_replay_page(struct ws_conn *c)
 }
 
 void
+ws_tweet_seen(struct gateway *gw, int64_t tweet_id)
+{
+	if (gw->ws != NULL && tweet_id > gw->ws->newest_tweet)
+		gw->ws->newest_tweet = tweet_id;
+}
+
+void
 ws_catch_up(struct gateway *gw)
 {
 	struct ws_conn *c;
@@ -409,6 +417,9 @@ ws_catch_up(struct gateway *gw)
 	for (c = gw->ws->conns; c != NULL; c = c->next) {
 		int64_t from = c->last_sent > c->floor ? c->last_sent :
 		    c->floor;
+
+		if (from == 0)	/* sent nothing: all after the bus's last */
+			from = gw->ws->newest_tweet;
 
 		if (c->phase != WS_LIVE || c->close_code != 0 || from == 0)
 			continue;

@@ -19,8 +19,12 @@ void ws_free(struct gateway *);
 void ws_wake(void *owner, void *arg);
 /* Close every connection of user_id (the account is gone). */
 void ws_close_user(struct gateway *, int64_t user_id);
+/* A tweet came on the bus (the newest id seen is where connections that
+ * were sent nothing yet catch up from). */
+void ws_tweet_seen(struct gateway *, int64_t tweet_id);
 /* The tweet bus came back: every live connection catches up through the
- * tweet service from the last id it sent. */
+ * tweet service from the last id it sent, or, when it was sent none, from
+ * the newest tweet the gateway had seen on the bus before the loss. */
 void ws_catch_up(struct gateway *);
 /* Add the frames sent since the last call to the metrics. */
 void ws_metrics_flush(struct gateway *);
