@@ -43,6 +43,9 @@ start_proc gw2 "$CHIRP_BIN/chirp-gateway" --port "$G2_PORT" \
 DISCOVERY=$DISCOVERY_SAVE
 wait_http "$G2/status"
 check "gateway 2 sees the silent instance" wait_until 10 gateway_sees "$G2" tweet "$SILENT"
+# The user instance is announced just after the tweet one: a poll between
+# the two would list only the silent instance.
+check "gateway 2 sees the user service" wait_until 10 gateway_sees "$G2" user "$USERD_PORT"
 
 http GET "$G2/users/$ALICE"
 expect_status "the real user service still answers through gateway 2" 200
