@@ -43,6 +43,7 @@ struct gateway {
 
 	/* settings */
 	int upstream_timeout_ms;
+	int max_upstream_conns;	/* kept-alive connections per instance */
 	int max_in_flight;
 	int max_connections;
 	int ws_queue_max;

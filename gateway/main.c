@@ -47,6 +47,9 @@ static const struct config_entry gateway_config[] = {
 	    "the token secret (at least 32 bytes)", true },
 	{ "token_secret_file", CONFIG_STRING, ".chirp/secret",
 	    "file holding the token secret", false },
+	{ "max_upstream_conns", CONFIG_INT, "32",
+	    "kept-alive connections to each service instance; more requests "
+	    "wait their turn", false },
 	{ "upstream_timeout_ms", CONFIG_INT, "5000",
 	    "time an upstream has to answer", false },
 	{ "rate_limit", CONFIG_INT, "1200",
@@ -115,6 +118,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	long long v;
 
 	gw->upstream_timeout_ms = (int)config_int(c, "upstream_timeout_ms");
+	gw->max_upstream_conns = (int)config_int(c, "max_upstream_conns");
 	gw->max_in_flight = (int)config_int(c, "max_in_flight");
 	gw->ws_queue_max = (int)config_int(c, "ws_queue_max");
 	gw->ping_interval_s = (int)config_int(c, "ping_interval");
@@ -127,6 +131,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 		    fd_limit / 2;
 	gw->max_connections = (int)v;
 	if (gw->upstream_timeout_ms < 10 || gw->upstream_timeout_ms > 600000 ||
+	    gw->max_upstream_conns < 1 || gw->max_upstream_conns > 10000 ||
 	    gw->max_in_flight < 1 || gw->ws_queue_max < 1 ||
 	    gw->ws_queue_max > 1000000 || gw->ping_interval_s < 0 ||
 	    gw->ws_sndbuf < 0 ||

@@ -8,7 +8,7 @@
  * per instance). So the gateway speaks HTTP/1.1 itself on lws raw client
  * sockets (method "RAW"), keeping per destination a set of connections
  * ("lanes"): a request takes an idle lane, or opens a new one while the
- * destination has fewer than UPSTREAM_LANES_MAX, or waits its turn in a
+ * destination has fewer than max_upstream_conns, or waits its turn in a
  * FIFO. A lane idle for UPSTREAM_IDLE_S is closed, before the services'
  * own 60 s idle timeout. Before a request is written on a reused lane, a
  * peek at its socket says whether the service closed it meanwhile. A
@@ -34,7 +34,6 @@
 #include "upstream_proto.h"
 #include "xmalloc.h"
 
-#define UPSTREAM_LANES_MAX 32	/* connections per destination */
 #define UPSTREAM_IDLE_S 20	/* close a lane idle this long */
 
 struct dest;
@@ -59,6 +58,7 @@ struct dest {
 	int port;
 	struct lane *lanes;
 	int nlanes;
+	int max_lanes;		/* the gateway's max_upstream_conns */
 	struct upstream *qhead, *qtail;	/* waiting for a lane */
 };
 
@@ -236,7 +236,7 @@ upstream_timer_cb(lws_sorted_usec_list_t *sul)
 }
 
 static struct dest *
-dest_get(const char *host, int port)
+dest_get(const char *host, int port, int max_lanes)
 {
 	struct dest *d;
 
@@ -245,6 +245,7 @@ dest_get(const char *host, int port)
 			return d;
 	d = xcalloc(1, sizeof(*d));
 	d->host = xstrdup(host);
+	d->max_lanes = max_lanes;
 	d->port = port;
 	d->next = dests;
 	dests = d;
@@ -357,7 +358,7 @@ upstream_dispatch(struct upstream *u, bool fresh)
 				lane_assign(l, u);
 				return;
 			}
-	if (fresh || d->nlanes < UPSTREAM_LANES_MAX) {
+	if (fresh || d->nlanes < d->max_lanes) {
 		lane_open(d, u);
 		return;
 	}
@@ -422,7 +423,7 @@ upstream_start(struct gateway *gw, const char *host, int port,
 	u->retry_safe = strcmp(req->method, "POST") != 0 ||
 	    req->idempotency_key != NULL;
 	upstream_build(u, host, port, req);
-	u->d = dest_get(host, port);
+	u->d = dest_get(host, port, gw->max_upstream_conns);
 	lws_sul_schedule(gw->ctx, 0, &u->timer, upstream_timer_cb,
 	    (lws_usec_t)req->timeout_ms * LWS_US_PER_MS);
 	upstream_dispatch(u, false);
@@ -498,7 +499,7 @@ lane_gone(struct lane *l)
 		}
 	}
 	lane_free(l);
-	if (d->qhead != NULL && d->nlanes < UPSTREAM_LANES_MAX) {
+	if (d->qhead != NULL && d->nlanes < d->max_lanes) {
 		w = queue_pop(d);
 		lane_open(d, w);
 	}

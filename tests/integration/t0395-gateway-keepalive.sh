@@ -62,4 +62,17 @@ done
 expect_eq "after the restart reads and posts succeed" "$fails" 0
 http GET "$G/tweets/userTimeline/$BOB?limit=100"
 check "the posts arrived once each" jb -e '[.tweets[] | select(.content | startswith("after "))] | length == 5'
+# a small cap: requests past max_upstream_conns wait their turn, none fail
+G3_PORT=$(free_port)
+start_gateway gw3 "$G3_PORT" --max_upstream_conns 2
+G3=http://127.0.0.1:$G3_PORT
+seq 1 30 | xargs -P 30 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+    "$G3/tweets/userTimeline/$BOB?limit={}" >"$T/capped.out"
+expect_eq "30 reads at once through 2 connections: 30 answers" \
+    "$(grep -c '^200$' "$T/capped.out")" 30
+g3=$(pid_of gw3)
+n3=$(ss -Htanp state established "( dport = :$TWEETD_PORT )" |
+    grep -c "pid=$g3,")
+check "gateway 3 keeps 1 or 2 connections to the instance (has $n3)" \
+    test "$n3" -ge 1 -a "$n3" -le 2
 finish
