@@ -242,20 +242,38 @@ db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
 int
 db_command(struct db *db, PGconn *conn, const char *sql)
 {
-	PGresult *res = PQexec(conn, sql);
-	int ret = 0;
+	PGTransactionStatusType before = PQtransactionStatus(conn);
+	ExecStatusType st;
+	PGresult *res;
+	int attempt;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK) {
-		if (PQstatus(conn) == CONNECTION_BAD)
-			db_mark(db, false, conn);
-		else
+	for (attempt = 0; attempt < 2; attempt++) {
+		res = PQexec(conn, sql);
+		st = PQresultStatus(res);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			PQclear(res);
+			return 0;
+		}
+		if (PQstatus(conn) != CONNECTION_BAD) {
 			log_warnx("'%s' failed: %s", sql,
 			    PQresultErrorMessage(res));
-		ret = -1;
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+		/*
+		 * Lost, as a connection idle through a database outage is
+		 * found to be at its next use: reset it in place and, outside
+		 * a transaction (a BEGIN), try once more, as db_exec does.
+		 */
+		PQreset(conn);
+		if (PQstatus(conn) != CONNECTION_OK ||
+		    db_prepare_all(db, conn) != 0 || before != PQTRANS_IDLE)
+			break;
+		db_mark(db, true, conn);
 	}
-	PQclear(res);
-	return ret;
+	db_mark(db, false, conn);
+	return -1;
 }
 
 /* Run SQL text on conn; -1 (logged) on failure. */

@@ -138,7 +138,7 @@ migrations_apply_in_order_once(void **state)
 }
 
 static void
-exec_names_unique_violations_and_survives_a_lost_connection(void **state)
+exec_and_begin_survive_a_lost_connection(void **state)
 {
 	struct db *db;
 	PGconn *c;
@@ -171,6 +171,20 @@ exec_names_unique_violations_and_survives_a_lost_connection(void **state)
 	assert_non_null(r);
 	assert_string_equal(PQgetvalue(r, 0, 0), "1");
 	PQclear(r);
+	assert_true(db_healthy(db));
+
+	/* Again, and now a transaction starts first: BEGIN reconnects. */
+	sql = xasprintf("SELECT pg_terminate_backend(pid) FROM "
+	    "pg_stat_activity WHERE datname = 'test_db_bus_%d' AND "
+	    "application_name = 'chirp'", getpid());
+	admin_exec(sql);
+	free(sql);
+	usleep(100 * 1000);
+	assert_int_equal(db_command(db, c, "BEGIN"), 0);
+	r = db_exec(db, c, "count", 0, NULL, &st);
+	assert_non_null(r);
+	PQclear(r);
+	assert_int_equal(db_command(db, c, "COMMIT"), 0);
 	assert_true(db_healthy(db));
 	db_free(db);
 }
@@ -232,7 +246,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrations_apply_in_order_once),
 		cmocka_unit_test(
-		  exec_names_unique_violations_and_survives_a_lost_connection),
+		  exec_and_begin_survive_a_lost_connection),
 		cmocka_unit_test(
 		  bus_delivers_committed_events_only_and_sync_is_a_barrier),
 	};
