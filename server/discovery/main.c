@@ -13,6 +13,7 @@
 #include "discovery.h"
 #include "http_server.h"
 #include "log.h"
+#include "signals.h"
 #include "metrics.h"
 #include "registry.h"
 #include "routes.h"
@@ -42,8 +43,7 @@ main(int argc, char **argv)
 	struct discovery d = { 0 };
 	struct http_server_config hc = { 0 };
 	long long port, ttl, max, threads;
-	sigset_t set;
-	int sig, ret = 1;
+	int ret = 1;
 
 	d.config = config_load("chirp-discoveryd", discovery_config, argc,
 	    argv);
@@ -62,11 +62,8 @@ main(int argc, char **argv)
 	d.ttl_s = (int)ttl;
 	d.registry = registry_new(ttl * 1000, (size_t)max);
 
-	/* Every thread, the server's too, leaves these to sigwait() below. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* Every thread, the server's too, leaves these to signals_wait(). */
+	signals_block(NULL);
 
 	hc.service = "discovery";
 	hc.bind = config_str(d.config, "bind");
@@ -81,8 +78,7 @@ main(int argc, char **argv)
 		goto out;
 	log_info("instances stay listed %llds after their last renewal", ttl);
 
-	if (sigwait(&set, &sig) == 0)
-		log_info("stopping on signal %d", sig);
+	(void)signals_wait();
 	ret = 0;
 out:
 	http_server_stop(d.server);

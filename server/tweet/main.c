@@ -16,6 +16,7 @@
 #include "followings.h"
 #include "http_server.h"
 #include "log.h"
+#include "signals.h"
 #include "metrics.h"
 #include "rand.h"
 #include "registrar.h"
@@ -87,15 +88,10 @@ main(int argc, char **argv)
 	struct config *cfg;
 	struct tweetd td;
 	const char *url, *bus_url;
-	sigset_t sigs;
-	int sig, port;
+	int port;
 
-	/* Every thread started from here on leaves these to sigwait. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Every thread started from here on leaves these to signals_wait(). */
+	signals_block(NULL);
 
 	cfg = config_load("chirp-tweetd", tweetd_config, argc, argv);
 	log_init("chirp-tweetd", config_str(cfg, "log_level"));
@@ -138,11 +134,8 @@ main(int argc, char **argv)
 		fatalx("cannot listen on %s port %d", hc.bind, port);
 	reg = registrar_start(config_str(cfg, "discovery_url"), "tweet",
 	    config_str(cfg, "advertise_host"), port, 5);
-	log_info("listening on %s port %d", hc.bind, port);
 
-	while (sigwait(&sigs, &sig) != 0)
-		;
-	log_info("signal %d: stopping", sig);
+	(void)signals_wait();
 
 	registrar_stop(reg);
 	http_server_stop(http);

@@ -13,6 +13,7 @@
 #include "deletion.h"
 #include "http_server.h"
 #include "log.h"
+#include "signals.h"
 #include "metrics.h"
 #include "password.h"
 #include "rand.h"
@@ -92,14 +93,10 @@ main(int argc, char **argv)
 	struct userd ud;
 	const char *url, *crash;
 	sigset_t sigs;
-	int sig, port;
+	int port;
 
-	/* Every thread started from here on leaves these to sigwait. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Every thread started from here on leaves these to signals_wait(). */
+	signals_block(&sigs);
 
 	cfg = config_load("chirp-userd", userd_config, argc, argv);
 	log_init("chirp-userd", config_str(cfg, "log_level"));
@@ -149,9 +146,7 @@ main(int argc, char **argv)
 	reg = registrar_start(config_str(cfg, "discovery_url"), "user",
 	    config_str(cfg, "advertise_host"), port, 5);
 
-	while (sigwait(&sigs, &sig) != 0)
-		;
-	log_info("signal %d: stopping", sig);
+	(void)signals_wait();
 
 	registrar_stop(reg);
 	http_server_stop(http);
