@@ -1,6 +1,7 @@
 /* bus_events.c: the gateway's reaction to each event, one table per channel. */
 #include <jansson.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "bus_events.h"
@@ -58,8 +59,10 @@ event_delete(struct gateway *gw, json_t *ev)
 	free(s);
 }
 
+/* A follow edge made or removed: both users' cached lists are stale, and
+ * the follower's live connections now get, or stop getting, the target. */
 static void
-event_follow(struct gateway *gw, json_t *ev)
+event_edge(struct gateway *gw, json_t *ev, bool follow)
 {
 	int64_t user, target;
 
@@ -68,20 +71,22 @@ event_follow(struct gateway *gw, json_t *ev)
 		return;
 	cache_invalidate_user(gw->cache, user);
 	cache_invalidate_user(gw->cache, target);
-	feed_follow(gw->feed, user, target);
+	if (follow)
+		feed_follow(gw->feed, user, target);
+	else
+		feed_unfollow(gw->feed, user, target);
+}
+
+static void
+event_follow(struct gateway *gw, json_t *ev)
+{
+	event_edge(gw, ev, true);
 }
 
 static void
 event_unfollow(struct gateway *gw, json_t *ev)
 {
-	int64_t user, target;
-
-	if (!model_get_id(ev, "userId", &user) ||
-	    !model_get_id(ev, "targetId", &target))
-		return;
-	cache_invalidate_user(gw->cache, user);
-	cache_invalidate_user(gw->cache, target);
-	feed_unfollow(gw->feed, user, target);
+	event_edge(gw, ev, false);
 }
 
 static void
