@@ -2,13 +2,14 @@
 # deps.sh: install the Debian 12 packages chirp needs, when any is missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 # "deps.sh test" adds what only the tests need (headless Chromium for the
-# /docs page), "deps.sh bench" what the benchmarks need (wrk).
+# /docs page, python3-h2 for the HTTP/2 attacks of tests/security/),
+# "deps.sh bench" what the benchmarks need (wrk).
 set -eu
 
 PKGS="build-essential pkg-config libpq-dev libwebsockets-dev \
 libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libsodium-dev \
 libncurses-dev libcmocka-dev libhttp-parser-dev postgresql curl jq tmux python3-flasgger"
-[ "${1:-}" = test ] && PKGS="$PKGS chromium"
+[ "${1:-}" = test ] && PKGS="$PKGS chromium python3-h2"
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk"
 
 missing=""

@@ -27,7 +27,8 @@ failures=""
 scripts=("$@")
 run_unit=1
 if [ ${#scripts[@]} -eq 0 ]; then
-	mapfile -t scripts < <(ls tests/integration/t*.sh 2>/dev/null | sort)
+	mapfile -t scripts < <(ls tests/integration/t*.sh tests/security/t*.sh \
+	    2>/dev/null | sort)
 else
 	run_unit=0
 fi
