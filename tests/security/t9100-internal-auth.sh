@@ -81,7 +81,7 @@ http GET "$DISCOVERY/services"
 expect_status "discovery's list is public" 200
 expect_eq "no refused instance was listed" "$(jb '[.userServices[] | select(.port == 9999)] | length')" 0
 http POST "$DISCOVERY/services" "$INST" "$(svc_hdr userd discovery)"
-expect_status "discovery register with userd's credential: 200" 200
+expect_status "discovery register with userd's credential: 201" 201
 http DELETE "$DISCOVERY/services" "$INST" "$(svc_hdr tweetd discovery)"
 expect_status "discovery deregister with tweetd's credential: 200" 200
 

@@ -20,8 +20,8 @@ psql -X -q -h "$CHIRP_PGDIR/run" -p "$CHIRP_PGPORT" -U postgres -d postgres \
 bus_url() { echo "${1%user=postgres}user=$ROLE"; }
 # notify DB CHANNEL PAYLOAD: NOTIFY as the connect-only role.
 notify() {
-	psql -X -q -d "$(bus_url "$1")" -v ch="$2" -v p="$3" \
-	    -c "SELECT pg_notify(:'ch', :'p')" >/dev/null
+	echo "SELECT pg_notify(:'ch', :'p');" |
+	    psql -X -q -d "$(bus_url "$1")" -v ch="$2" -v p="$3" >/dev/null
 }
 forge() { CHIRP_SERVICE_SECRET=a-guess-at-the-secret-that-is-32-bytes "$CHIRP_TOOLS/svc-token" --seal "$1" "$2"; }
 rejected() { curl -s "$1/metrics" | awk '/^chirp_bus_events_rejected_total/ {print $2}'; }
