@@ -22,13 +22,20 @@ endif
 ifdef SANITIZE
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
+TESTING = 1
+endif
+# The test build (SANITIZE or TESTING=1, in its own BUILD folder) has the
+# fault-injection settings (crash_point); a release build never does.
+ifdef TESTING
+TESTFLAGS = -DCHIRP_TESTING
 endif
 
 PKGS = libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -Icommon $(PKG_CFLAGS) \
+ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(TESTFLAGS) -Icommon \
+	$(PKG_CFLAGS) \
 	-DCHIRP_VERSION='"$(VERSION)"' -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(PKG_LIBS) -lhttp_parser -lpthread -lm

@@ -14,7 +14,13 @@
 
 #include "bus.h"
 #include "log.h"
+#include "metrics.h"
+#include "svcauth.h"
+#include "timeutil.h"
 #include "xmalloc.h"
+
+/* The process's keys (bus_auth_set), set once at start. */
+static const struct svcauth *bus_svcauth;
 
 struct bus {
 	char *url;
@@ -32,13 +38,46 @@ struct bus {
 	void *arg;
 };
 
+void
+bus_auth_set(const struct svcauth *a)
+{
+	bus_svcauth = a;
+	metrics_counter_add(BUS_REJECTED_METRIC, NULL, 0);
+}
+
+const char *
+bus_open(const char *channel, const char *sealed)
+{
+	const char *payload = NULL;
+
+	if (bus_svcauth != NULL)
+		payload = svcauth_open(bus_svcauth, channel, sealed,
+		    time_now_ms() / 1000);
+	if (payload == NULL) {
+		/* The payload may be anything: say only where it came. */
+		log_warnx("bus: dropped an event on %s that is not sealed "
+		    "with the service secret", channel);
+		metrics_counter_add(BUS_REJECTED_METRIC, NULL, 1);
+	}
+	return payload;
+}
+
 int
 bus_publish(PGconn *conn, const char *channel, const char *payload)
 {
-	const char *v[2] = { channel, payload };
+	const char *v[2] = { channel, NULL };
 	PGresult *res;
+	char *sealed;
 	int ret = 0;
 
+	if (bus_svcauth == NULL) {
+		log_warnx("bus: cannot publish on %s: no service secret",
+		    channel);
+		return -1;
+	}
+	sealed = svcauth_seal(bus_svcauth, channel, payload,
+	    time_now_ms() / 1000);
+	v[1] = sealed;
 	res = PQexecParams(conn, "SELECT pg_notify($1, $2)", 2, NULL, v, NULL,
 	    NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -47,6 +86,7 @@ bus_publish(PGconn *conn, const char *channel, const char *payload)
 		ret = -1;
 	}
 	PQclear(res);
+	free(sealed);
 	return ret;
 }
 
@@ -155,11 +195,13 @@ bus_connected(struct bus *b)
 static void
 bus_drain(struct bus *b, bus_handler *fn, void *arg)
 {
+	const char *payload;
 	PGnotify *n;
 
 	while ((n = PQnotifies(b->conn)) != NULL) {
-		if (fn != NULL)
-			fn(n->relname, n->extra, arg);
+		payload = bus_open(n->relname, n->extra);
+		if (fn != NULL && payload != NULL)
+			fn(n->relname, payload, arg);
 		PQfreemem(n);
 	}
 }

@@ -11,7 +11,26 @@
 
 #include <libpq-fe.h>
 
-/* Publish inside the caller's open transaction on conn. 0 or -1. */
+#define BUS_REJECTED_METRIC "chirp_bus_events_rejected_total"
+
+struct svcauth;
+
+/*
+ * The keys that seal and open every event of this process (svcauth.h),
+ * borrowed; call once at start, before any bus use. Without them nothing
+ * is published and every event is dropped.
+ */
+void bus_auth_set(const struct svcauth *);
+/*
+ * The payload of a sealed event of channel (a pointer into sealed), or
+ * NULL when its seal is missing or wrong: then it is logged at warn and
+ * counted in BUS_REJECTED_METRIC. For subscribers that read the bus
+ * themselves (the gateway's listener); bus_dispatch already does it.
+ */
+const char *bus_open(const char *channel, const char *sealed);
+
+/* Seal payload and publish it inside the caller's open transaction on
+ * conn. 0 or -1. */
 int bus_publish(PGconn *conn, const char *channel, const char *payload);
 
 struct bus;

@@ -5,6 +5,7 @@
  * same folder, fsync, rename.
  */
 #include "credentials.h"
+#include "secret.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -180,6 +181,9 @@ credentials_save(const struct credentials *c)
 	fd = -1;
 	if (rename(tmp, path) == -1)
 		goto out_unlink;
+	/* The new name lasts a crash only once the folder is synced. */
+	if (secret_sync_dir(path) == -1)
+		goto out;
 	ret = 0;
 	goto out;
 out_unlink:

@@ -16,6 +16,14 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/*
+ * The migrations' advisory lock: the two-int4 form, whose key space
+ * PostgreSQL keeps apart from the one-bigint form that the stores use for
+ * per-user locks (pg_advisory_xact_lock(user_id)), so that no user id can
+ * ever hold up or share the migrations' lock. (class "chirp", object 1)
+ */
+#define DB_MIGRATE_LOCK "7226354, 1"
+
 struct db_link {
 	PGconn *conn;
 	struct db *db;
@@ -364,7 +372,8 @@ db_migrate(const char *url, const char *dir)
 		log_warnx("migrate: no migrations in '%s'", dir);
 		goto out;
 	}
-	if (db_run(conn, "SELECT pg_advisory_lock(7226354)", "lock") != 0 ||
+	if (db_run(conn, "SELECT pg_advisory_lock(" DB_MIGRATE_LOCK ")",
+	    "lock") != 0 ||
 	    db_run(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	    "version text PRIMARY KEY, applied_at timestamptz NOT NULL "
 	    "DEFAULT now())", "table") != 0)
@@ -417,8 +426,8 @@ db_migrate(const char *url, const char *dir)
 	ret = 0;
 out:
 	if (PQstatus(conn) == CONNECTION_OK)
-		(void)db_run(conn, "SELECT pg_advisory_unlock(7226354)",
-		    "unlock");
+		(void)db_run(conn, "SELECT pg_advisory_unlock("
+		    DB_MIGRATE_LOCK ")", "unlock");
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -10,6 +10,10 @@
  *   {"type":"delete","tweetId":"9","userId":"1"}
  *
  * Ids are decimal strings, as everywhere in the API.
+ *
+ * On the wire each payload is sealed by bus_publish with the service
+ * secret (svcauth.h: "v1.<time>.<mac>.<json>"); subscribers (bus.c, the
+ * gateway's listener) hand on only the JSON of a seal that opens.
  */
 #ifndef CHIRP_EVENTS_H
 #define CHIRP_EVENTS_H

@@ -211,6 +211,47 @@ http_json_body(struct http_request *req, struct http_response *res)
 	return j;
 }
 
+/*
+ * The service credential of a request to an internal route: false, with
+ * 401 or 403 answered, unless it is valid for this process and its
+ * caller is one of callers.
+ */
+static bool
+http_service_auth(struct http_server *srv, struct http_request *req,
+    struct http_response *res, const char *callers)
+{
+	const char *h = http_header(req, SVCAUTH_HEADER);
+	char iss[SVCAUTH_NAME_MAX];
+	enum svcauth_result r;
+
+	if (h == NULL || *h == '\0') {
+		http_reply_error(res, 401, "unauthorized",
+		    "an internal route needs a service credential");
+		return false;
+	}
+	if (srv->cfg.svcauth == NULL || srv->cfg.audience == NULL)
+		r = SVCAUTH_BAD;
+	else
+		r = svcauth_verify(srv->cfg.svcauth, h, srv->cfg.audience,
+		    time_now_ms() / 1000, iss);
+	if (r != SVCAUTH_OK) {
+		log_warnx("%s %s: %s service credential", req->method,
+		    req->path, r == SVCAUTH_EXPIRED ? "an expired" : "a bad");
+		http_reply_error(res, 401, "unauthorized", "%s",
+		    r == SVCAUTH_EXPIRED ? "service credential expired" :
+		    "invalid service credential");
+		return false;
+	}
+	if (!svcauth_allowed(callers, iss)) {
+		log_warnx("%s %s: '%s' may not call this route", req->method,
+		    req->path, iss);
+		http_reply_error(res, 403, "forbidden",
+		    "'%s' may not call this route", iss);
+		return false;
+	}
+	return true;
+}
+
 /* Does path match pattern? Fill req->params with the {name} segments. */
 static bool
 http_match(const char *pattern, const char *path, struct http_request *req,
@@ -323,6 +364,9 @@ http_route(struct http_server *srv, struct http_request *req,
 		    "'%s' does not answer %s", req->path, req->method);
 		return;
 	}
+	if (r->callers != NULL && !http_service_auth(srv, req, res,
+	    r->callers))
+		return;
 	http_match(r->pattern, req->path, req, scratch, sizeof(scratch));
 	r->handler(req, res, srv->cfg.ctx);
 	if (res->status == 0)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "svcauth.h"
 #include "token.h"
 
 #define HTTP_MAX_BODY (64 * 1024)
@@ -39,6 +40,14 @@ struct http_route {
 	const char *method;	/* "GET", "POST", "DELETE" */
 	const char *pattern;	/* "/users/{userId}/follow" */
 	http_handler *handler;
+	/*
+	 * NULL: a public route. Else an internal one: only the processes
+	 * named here ("tweetd gateway", svcauth.h names) may call it, with a
+	 * service credential in X-Chirp-Service. Checked before the
+	 * handler runs: 401 without a valid credential for this process,
+	 * 403 for a valid one of a process not named.
+	 */
+	const char *callers;
 };
 
 struct http_server_config {
@@ -52,6 +61,8 @@ struct http_server_config {
 	bool (*healthy)(void *ctx);	/* /status: ok or degraded */
 	bool quiet;		/* successful answers logged at debug: for a
 				 * service machines call every few seconds */
+	const struct svcauth *svcauth;	/* checks routes with callers */
+	const char *audience;	/* this process as an "aud": "userd"... */
 };
 
 /* Start listening; NULL (logged) on failure. Config and routes borrowed. */

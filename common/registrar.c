@@ -10,11 +10,13 @@
 #include "http_client.h"
 #include "log.h"
 #include "registrar.h"
+#include "svcauth.h"
 #include "ticker.h"
 #include "xmalloc.h"
 
 struct registrar {
 	struct http_client *http;
+	const struct svcauth *svcauth;
 	char *body;
 	int period_s;
 	struct ticker *ticker;
@@ -25,17 +27,20 @@ struct registrar {
 static int
 registrar_send(struct registrar *r, const char *method)
 {
+	char *cred = svcauth_header(r->svcauth, "discovery");
+	const char *headers[] = { cred, NULL };
 	struct http_result res;
 	int ret = -1;
 
-	if (http_client_request(r->http, method, "/services", r->body, NULL,
-	    &res) == 0 && res.status >= 200 && res.status < 300)
+	if (http_client_request(r->http, method, "/services", r->body,
+	    headers, &res) == 0 && res.status >= 200 && res.status < 300)
 		ret = 0;
 	else if (r->registered || method[0] == 'D')
 		log_warnx("discovery: %s /services at '%s' failed: %s", method,
 		    http_client_base_url(r->http), res.status ? "refused" :
 		    res.error);
 	http_result_release(&res);
+	free(cred);
 	return ret;
 }
 
@@ -55,7 +60,8 @@ registrar_tick(void *arg)
 
 struct registrar *
 registrar_start(const char *discovery_url, const char *type,
-    const char *host, int port, int period_s)
+    const char *host, int port, int period_s,
+    const struct svcauth *svcauth)
 {
 	struct registrar *r;
 	json_t *j;
@@ -63,6 +69,7 @@ registrar_start(const char *discovery_url, const char *type,
 	if (discovery_url == NULL || discovery_url[0] == '\0')
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
+	r->svcauth = svcauth;
 	r->http = http_client_new(discovery_url);
 	http_client_set_timeout(r->http, 2000);
 	j = json_pack("{s:s,s:s,s:i}", "serviceType", type, "serviceHost",

@@ -6,9 +6,16 @@
 #ifndef CHIRP_REGISTRAR_H
 #define CHIRP_REGISTRAR_H
 
-/* type is "user" or "tweet". NULL when discovery_url is NULL or empty. */
+struct svcauth;
+
+/*
+ * type is "user" or "tweet". Every request carries a service credential
+ * of svcauth (borrowed, outlives the registrar) for discovery. NULL when
+ * discovery_url is NULL or empty.
+ */
 struct registrar *registrar_start(const char *discovery_url,
-    const char *type, const char *host, int port, int period_s);
+    const char *type, const char *host, int port, int period_s,
+    const struct svcauth *svcauth);
 void registrar_stop(struct registrar *);
 
 #endif

@@ -85,9 +85,16 @@ SELECT 'CREATE DATABASE chirp_tweet OWNER chirp_tweet_svc'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'chirp_tweet')
 \gexec
 SQL
-	# The bus role may connect and LISTEN, and nothing else.
+	# Each service's role owns its own database and may not even
+	# connect to the other's (PUBLIC's default CONNECT and TEMPORARY are
+	# revoked); the bus role may connect and LISTEN, and nothing else:
+	# no table, no schema, no temporary table. (Any role that connects
+	# can NOTIFY: events are sealed with the service secret for that.)
+	psql -d postgres -c "ALTER ROLE chirp_bus NOSUPERUSER NOCREATEDB
+	    NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 	for db in chirp_user chirp_tweet; do
-		psql -d "$db" -c "REVOKE ALL ON SCHEMA public FROM PUBLIC;
+		psql -d "$db" -c "REVOKE ALL ON DATABASE $db FROM PUBLIC;
+		    REVOKE ALL ON SCHEMA public FROM PUBLIC;
 		    GRANT CONNECT ON DATABASE $db TO chirp_bus;"
 	done
 	;;

@@ -54,6 +54,7 @@ struct gateway {
 	int discovery_port;
 	unsigned char *secret;
 	size_t secret_len;
+	struct svcauth *svcauth;	/* credentials for internal routes */
 
 	struct pool pools[SERVICE_COUNT];
 	struct ratelimit *ratelimit;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bus.h"
 #include "gateway.h"
 #include "listener.h"
 #include "listener_proto.h"
@@ -263,9 +264,13 @@ listener_notifies(struct listener *l)
 {
 	PGnotify *n;
 
+	const char *payload;
+
+	/* Only events sealed with the service secret are acted on. */
 	while ((n = PQnotifies(l->conn)) != NULL) {
-		if (l->on_event != NULL)
-			l->on_event(n->extra, l->arg);
+		payload = bus_open(l->channel, n->extra);
+		if (l->on_event != NULL && payload != NULL)
+			l->on_event(payload, l->arg);
 		PQfreemem(n);
 	}
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bus.h"
 #include "bus_events.h"
 #include "cache.h"
 #include "config.h"
@@ -25,6 +26,7 @@
 #include "pool.h"
 #include "rand.h"
 #include "ratelimit.h"
+#include "svcauth.h"
 #include "token.h"
 #include "upstream.h"
 #include "upstream_proto.h"
@@ -47,6 +49,7 @@ static const struct config_entry gateway_config[] = {
 	    "the token secret (at least 32 bytes)", true },
 	{ "token_secret_file", CONFIG_STRING, ".chirp/secret",
 	    "file holding the token secret", false },
+	SVCAUTH_CONFIG_ENTRIES,
 	{ "max_upstream_conns", CONFIG_INT, "32",
 	    "kept-alive connections to each service instance; more requests "
 	    "wait their turn", false },
@@ -208,6 +211,13 @@ main(int argc, char **argv)
 	    config_str(gw.cfg, "token_secret_file"), &gw.secret_len);
 	if (gw.secret == NULL)
 		goto out;
+	gw.svcauth = svcauth_load("gateway",
+	    config_str(gw.cfg, "service_secret"),
+	    config_str(gw.cfg, "service_secret_file"));
+	if (gw.svcauth == NULL)
+		goto out;
+	/* The listeners open every event with these keys (bus_open). */
+	bus_auth_set(gw.svcauth);
 	gw.ratelimit = ratelimit_new((int)config_int(gw.cfg, "rate_limit"),
 	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
 	gw.cache = cache_new((size_t)config_int(gw.cfg, "cache_max"),
@@ -274,6 +284,7 @@ out:
 	ratelimit_free(gw.ratelimit);
 	pool_free(&gw);
 	free(gw.secret);
+	svcauth_free(gw.svcauth);
 	config_free(gw.cfg);
 	return ret;
 }

@@ -29,6 +29,7 @@
 
 #include "gateway.h"
 #include "log.h"
+#include "svcauth.h"
 #include "upstream.h"
 #include "upstream_parse.h"
 #include "upstream_proto.h"
@@ -374,7 +375,9 @@ upstream_build(struct upstream *u, const char *host, int port,
 	    (req->authorization ? strlen(req->authorization) : 0) +
 	    (req->content_type ? strlen(req->content_type) : 0) +
 	    (req->idempotency_key ? strlen(req->idempotency_key) : 0) +
-	    (req->request_id ? strlen(req->request_id) : 0) + strlen(host);
+	    (req->request_id ? strlen(req->request_id) : 0) +
+	    (req->service_credential ? strlen(req->service_credential) : 0) +
+	    strlen(host);
 	char *s;
 	int n;
 
@@ -396,6 +399,9 @@ upstream_build(struct upstream *u, const char *host, int port,
 	if (req->request_id != NULL)
 		n += snprintf(s + n, cap - (size_t)n, "X-Request-Id: %s\r\n",
 		    req->request_id);
+	if (req->service_credential != NULL)
+		n += snprintf(s + n, cap - (size_t)n, "%s: %s\r\n",
+		    SVCAUTH_HEADER, req->service_credential);
 	if (req->body != NULL || strcmp(req->method, "GET") != 0)
 		n += snprintf(s + n, cap - (size_t)n,
 		    "Content-Length: %zu\r\n", req->body ? req->len : 0);

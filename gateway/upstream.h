@@ -20,6 +20,7 @@ struct upstream_request {
 	const char *authorization;	/* whole header value or NULL */
 	const char *idempotency_key;	/* or NULL */
 	const char *request_id;		/* or NULL */
+	const char *service_credential;	/* X-Chirp-Service value or NULL */
 	int timeout_ms;
 };
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "auth.h"
 #include "feed.h"
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
+#include "svcauth.h"
 #include "upstream.h"
 #include "validate.h"
 #include "ws.h"
@@ -290,7 +292,7 @@ ws_load_followings(struct ws_conn *c)
 {
 	struct upstream_request req;
 	struct instance *inst = ws_pick(c, SERVICE_USER);
-	char path[64];
+	char path[64], *cred;
 
 	if (inst == NULL) {
 		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
@@ -303,8 +305,12 @@ ws_load_followings(struct ws_conn *c)
 	req.method = "GET";
 	req.path = path;
 	req.timeout_ms = c->gw->upstream_timeout_ms;
+	/* An internal route: userd wants the gateway's credential. */
+	cred = svcauth_mint(c->gw->svcauth, "userd", (int64_t)time(NULL));
+	req.service_credential = cred;
 	c->up = upstream_start(c->gw, inst->host, inst->port, &req,
 	    followings_done, c);
+	free(cred);
 }
 
 /* The replay is done: go live, filtering what was queued meanwhile. */

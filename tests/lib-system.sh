@@ -120,6 +120,7 @@ while True:
 # announce DISCOVERY_URL TYPE PORT: register an instance by hand.
 announce() {
 	curl -s -o /dev/null --max-time 2 -H 'Content-Type: application/json' \
+	    -H "$(svc_hdr userd discovery)" \
 	    --data "{\"serviceType\":\"$2\",\"serviceHost\":\"127.0.0.1\",\"servicePort\":$3}" \
 	    "$1/services"
 }

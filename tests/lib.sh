@@ -19,6 +19,15 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_pa
 # Cheap password hashing in tests: the cost is configuration, not logic.
 export CHIRP_PASSWORD_OPS=1 CHIRP_PASSWORD_MEM_KIB=1024
 export CHIRP_LOG_LEVEL=${CHIRP_LOG_LEVEL:-info}
+# One service secret for every process a script starts (svcauth.h), made
+# once, private to us like the token secret. Through the environment, so
+# that every starter passes it.
+(umask 077; od -An -tx1 -N48 /dev/urandom | tr -d ' \n' >"$T/service_secret")
+export CHIRP_SERVICE_SECRET_FILE=$T/service_secret
+# svc_token ISS AUD [AGE]: a service credential (tests/tools/svc-token).
+svc_token() { "$CHIRP_TOOLS/svc-token" "$@"; }
+# svc_hdr ISS AUD [AGE]: the header line that carries it.
+svc_hdr() { printf 'X-Chirp-Service: %s' "$(svc_token "$@")"; }
 
 # --- results -------------------------------------------------------------
 

@@ -8,6 +8,7 @@ struct discovery {
 	struct config *config;
 	struct registry *registry;
 	struct http_server *server;
+	struct svcauth *svcauth;	/* checks writers of the list */
 	int ttl_s;		/* told to every registering instance */
 };
 

@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "registry.h"
 #include "routes.h"
+#include "svcauth.h"
 
 static const struct config_entry discovery_config[] = {
 	{ "port", CONFIG_INT, "8040", "TCP port to listen on", false },
@@ -26,6 +27,7 @@ static const struct config_entry discovery_config[] = {
 	{ "max_instances", CONFIG_INT, "4096",
 	    "most instances listed at once", false },
 	{ "threads", CONFIG_INT, "2", "HTTP worker threads", false },
+	SVCAUTH_CONFIG_ENTRIES,
 	{ "log_level", CONFIG_STRING, "info", "debug, info or warn", false },
 	{ NULL, CONFIG_STRING, NULL, NULL, false },
 };
@@ -59,6 +61,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	metrics_init("discovery");
+	d.svcauth = svcauth_load("discoveryd",
+	    config_str(d.config, "service_secret"),
+	    config_str(d.config, "service_secret_file"));
+	if (d.svcauth == NULL)
+		goto out;
 	d.ttl_s = (int)ttl;
 	d.registry = registry_new(ttl * 1000, (size_t)max);
 
@@ -74,6 +81,8 @@ main(int argc, char **argv)
 	hc.ctx = &d;
 	hc.healthy = discovery_healthy;
 	hc.quiet = true;	/* renewals every few seconds: debug */
+	hc.svcauth = d.svcauth;
+	hc.audience = "discovery";
 	if ((d.server = http_server_start(&hc)) == NULL)
 		goto out;
 	log_info("instances stay listed %llds after their last renewal", ttl);
@@ -83,6 +92,7 @@ main(int argc, char **argv)
 out:
 	http_server_stop(d.server);
 	registry_free(d.registry);
+	svcauth_free(d.svcauth);
 	config_free(d.config);
 	return ret;
 }

@@ -109,15 +109,14 @@ recover_one(struct deletion *d, const char *gid)
 	enum userd_result u;
 	bool commit;
 
+	/* Only the coordinator's explicit decision counts: anything else,
+	 * a 404 of a wrong instance too, is asked again next pass. */
 	u = userd_client_decision(d->userd, gid, &commit);
-	if (u == USERD_UNAVAILABLE) {
+	if (u != USERD_OK) {
 		log_warnx("deletion %s: no decision from userd, asked again "
 		    "later", gid);
 		return;
 	}
-	/* No such deletion at the coordinator: it never decided commit. */
-	if (u == USERD_NOT_FOUND)
-		commit = false;
 	log_info("deletion %s: recovering, decision %s", gid,
 	    commit ? "commit" : "abort");
 	if (commit)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus.h"
 #include "config.h"
 #include "db.h"
 #include "deletion.h"
@@ -21,6 +22,7 @@
 #include "rand.h"
 #include "registrar.h"
 #include "routes.h"
+#include "svcauth.h"
 #include "token.h"
 #include "tweet_store.h"
 #include "tweetd.h"
@@ -55,6 +57,7 @@ static const struct config_entry tweetd_config[] = {
 	    false},
 	{"recovery_period", CONFIG_INT, "10",
 	    "seconds between account-deletion recovery passes", false},
+	SVCAUTH_CONFIG_ENTRIES,
 	{"log_level", CONFIG_STRING, "info", "debug, info or warn", false},
 	{NULL, CONFIG_STRING, NULL, NULL, false},
 };
@@ -108,11 +111,16 @@ main(int argc, char **argv)
 	    config_str(cfg, "token_secret_file"), &td.secret_len);
 	if (td.secret == NULL)
 		fatalx("no token secret");
+	td.svcauth = svcauth_load("tweetd", config_str(cfg, "service_secret"),
+	    config_str(cfg, "service_secret_file"));
+	if (td.svcauth == NULL)
+		fatalx("no service secret");
+	bus_auth_set(td.svcauth);
 
 	if (db_migrate(url, config_str(cfg, "sql_dir")) == -1)
 		fatalx("cannot migrate the tweet database");
 	td.store = tweet_store_new(url);
-	td.userd = userd_client_new(td.user_url);
+	td.userd = userd_client_new(td.user_url, td.svcauth);
 	td.followings = followings_new(td.userd, bus_url,
 	    (size_t)config_int_range(cfg, "followings_cache_max", 0, 100000000));
 	if (followings_start(td.followings) != 0)
@@ -130,10 +138,12 @@ main(int argc, char **argv)
 	hc.nroutes = routes_count;
 	hc.ctx = &td;
 	hc.healthy = tweetd_healthy;
+	hc.svcauth = td.svcauth;
+	hc.audience = "tweetd";
 	if ((http = http_server_start(&hc)) == NULL)
 		fatalx("cannot listen on %s port %d", hc.bind, port);
 	reg = registrar_start(config_str(cfg, "discovery_url"), "tweet",
-	    config_str(cfg, "advertise_host"), port, 5);
+	    config_str(cfg, "advertise_host"), port, 5, td.svcauth);
 
 	(void)signals_wait();
 
@@ -144,6 +154,7 @@ main(int argc, char **argv)
 	userd_client_free(td.userd);
 	tweet_store_free(td.store);
 	free(td.secret);
+	svcauth_free(td.svcauth);
 	config_free(cfg);
 	return 0;
 }

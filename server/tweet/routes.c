@@ -1,25 +1,32 @@
 /*
  * routes.c: the whole HTTP surface of chirp-tweetd. The public routes are
  * the Tweets section of API.md. The /internal/ ones are chirp-userd's
- * account-deletion protocol (deletion.h); the gateway never routes them:
+ * account-deletion protocol (deletion.h), for chirp-userd's service
+ * credential only (svcauth.h); the gateway never routes them:
  *
  *   POST /internal/deletions {"gid","userId"}   phase one: prepare
  *   POST /internal/deletions/{gid}/commit        phase two: commit
  *   POST /internal/deletions/{gid}/abort         or roll back
+ *
+ * commit and abort answer 200 {"message","state"}: "committed",
+ * "aborted", or "absent" (nothing prepared and never committed).
  */
 #include "routes.h"
 #include "tweet_http.h"
 
 const struct http_route routes_table[] = {
-	{"POST", "/tweets", tweet_http_post},
-	{"GET", "/tweets/homeTimeline/{userId}", tweet_http_home_timeline},
-	{"GET", "/tweets/userTimeline/{userId}", tweet_http_user_timeline},
-	{"GET", "/tweets/{tweetId}", tweet_http_get},
-	{"DELETE", "/tweets/{tweetId}", tweet_http_delete},
-	{"POST", "/internal/deletions", tweet_http_deletion_prepare},
+	{"POST", "/tweets", tweet_http_post, NULL},
+	{"GET", "/tweets/homeTimeline/{userId}", tweet_http_home_timeline,
+	    NULL},
+	{"GET", "/tweets/userTimeline/{userId}", tweet_http_user_timeline,
+	    NULL},
+	{"GET", "/tweets/{tweetId}", tweet_http_get, NULL},
+	{"DELETE", "/tweets/{tweetId}", tweet_http_delete, NULL},
+	{"POST", "/internal/deletions", tweet_http_deletion_prepare, "userd"},
 	{"POST", "/internal/deletions/{gid}/commit",
-	    tweet_http_deletion_commit},
-	{"POST", "/internal/deletions/{gid}/abort", tweet_http_deletion_abort},
+	    tweet_http_deletion_commit, "userd"},
+	{"POST", "/internal/deletions/{gid}/abort", tweet_http_deletion_abort,
+	    "userd"},
 };
 
 const size_t routes_count = sizeof routes_table / sizeof routes_table[0];

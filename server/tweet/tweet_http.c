@@ -369,11 +369,14 @@ tweet_http_deletion_commit(struct http_request *req,
 	if (!path_gid(req, resp))
 		return;
 	r = deletion_commit(td->store, req->params[0]);
+	/* The coordinator counts only an explicit state as done. */
 	if (r == STORE_OK)
-		http_reply_message(resp, 200, "committed");
+		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
+		    "message", "committed", "state", "committed")));
 	else if (r == STORE_NOT_FOUND)
-		http_reply_error(resp, 404, "not_found",
-		    "no prepared deletion %s", req->params[0]);
+		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
+		    "message", "no such deletion was prepared or committed",
+		    "state", "absent")));
 	else
 		reply_store_failure(resp, r);
 }
@@ -389,7 +392,8 @@ tweet_http_deletion_abort(struct http_request *req,
 		return;
 	r = deletion_abort(td->store, req->params[0]);
 	if (r == STORE_OK)
-		http_reply_message(resp, 200, "aborted");
+		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
+		    "message", "aborted", "state", "aborted")));
 	else
 		reply_store_failure(resp, r);
 }

@@ -15,6 +15,7 @@ struct tweetd {
 	const char *user_url;		/* chirp-userd, borrowed from config */
 	unsigned char *secret;		/* token secret, owned */
 	size_t secret_len;
+	struct svcauth *svcauth;	/* service credentials, owned */
 };
 
 #endif

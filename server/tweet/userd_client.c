@@ -14,6 +14,7 @@
 #include "http_client.h"
 #include "log.h"
 #include "model.h"
+#include "svcauth.h"
 #include "userd_client.h"
 #include "xmalloc.h"
 
@@ -24,15 +25,17 @@ struct pooled {
 
 struct userd_client {
 	char *base_url;
+	const struct svcauth *svcauth;
 	pthread_mutex_t lock;
 	struct pooled *free;	/* idle connections */
 };
 
 struct userd_client *
-userd_client_new(const char *base_url)
+userd_client_new(const char *base_url, const struct svcauth *svcauth)
 {
 	struct userd_client *u = xcalloc(1, sizeof *u);
 
+	u->svcauth = svcauth;
 	u->base_url = xstrdup(base_url);
 	pthread_mutex_init(&u->lock, NULL);
 	return u;
@@ -95,13 +98,14 @@ get_json(struct userd_client *u, const char *path, json_t **out)
 
 	const char *rid = log_request_id();
 	char *hdr = rid != NULL ? xasprintf("X-Request-Id: %s", rid) : NULL;
-	const char *headers[2] = {hdr, NULL};
+	char *cred = svcauth_header(u->svcauth, "userd");
+	/* The request id goes along, so that both logs tell one story. */
+	const char *headers[3] = {cred, hdr, NULL};
 
 	*out = NULL;
 	memset(&res, 0, sizeof res);
-	/* The request id goes along, so that both logs tell one story. */
-	if (http_client_request(p->client, "GET", path, NULL,
-	    hdr != NULL ? headers : NULL, &res) != 0) {
+	if (http_client_request(p->client, "GET", path, NULL, headers,
+	    &res) != 0) {
 		log_warnx("userd '%s' GET %s: %s", u->base_url, path,
 		    res.error);
 		goto out;
@@ -123,6 +127,7 @@ get_json(struct userd_client *u, const char *path, json_t **out)
 	}
 	ret = USERD_OK;
 out:
+	free(cred);
 	free(hdr);
 	http_result_release(&res);
 	give_back(u, p);
@@ -192,6 +197,16 @@ userd_client_decision(struct userd_client *u, const char *gid,
 	*commit = false;
 	ret = get_json(u, path, &j);
 	free(path);
+	/*
+	 * userd answers every well-formed gid with 200 and a decision
+	 * (recording "abort" when it has none), so a 404 came from
+	 * something else (another instance, a proxy): ask again later.
+	 */
+	if (ret == USERD_NOT_FOUND) {
+		log_warnx("userd: 404 for deletion %s; asked again later",
+		    gid);
+		return USERD_UNAVAILABLE;
+	}
 	if (ret != USERD_OK)
 		return ret;
 	d = json_string_value(json_object_get(j, "decision"));

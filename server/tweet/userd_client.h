@@ -18,7 +18,12 @@ enum userd_result {
 };
 
 /* base_url like "http://127.0.0.1:8000" (copied). */
-struct userd_client *userd_client_new(const char *base_url);
+struct svcauth;
+
+/* Calls carry a service credential of svcauth (borrowed, outlives the
+ * client) for "userd". */
+struct userd_client *userd_client_new(const char *base_url,
+    const struct svcauth *svcauth);
 void userd_client_free(struct userd_client *);
 
 /* The ids user_id follows; *ids (room for n + 1) belongs to the caller. */
@@ -27,7 +32,8 @@ enum userd_result userd_client_followings(struct userd_client *,
 /* Whether the account exists (GET /users/{id}). */
 enum userd_result userd_client_user_exists(struct userd_client *,
     int64_t user_id);
-/* The coordinator's decision about a deletion gid: commit or abort. */
+/* The coordinator's decision about a deletion gid: commit or abort;
+ * USERD_UNAVAILABLE for anything but its explicit 200 answer. */
 enum userd_result userd_client_decision(struct userd_client *,
     const char *gid, bool *commit);
 

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "rand.h"
+#include "svcauth.h"
 #include "ticker.h"
 #include "user_store.h"
 #include "userd.h"
@@ -34,7 +35,9 @@ struct deletion {
 	struct ticker *ticker;
 };
 
-/* Testing aid: die at a named point as a crash would (config crash_point). */
+#ifdef CHIRP_TESTING
+/* Testing aid: die at a named point as a crash would (config crash_point,
+ * in the test build only). */
 static void
 crash_at(const struct userd *ud, const char *point)
 {
@@ -43,6 +46,9 @@ crash_at(const struct userd *ud, const char *point)
 		_exit(137);
 	}
 }
+#else
+#define crash_at(ud, point) ((void)(ud))
+#endif
 
 bool
 deletion_gid_parse(const char *gid, int64_t *user_id)
@@ -73,18 +79,26 @@ deletion_gid_parse(const char *gid, int64_t *user_id)
 	return true;
 }
 
-/* POST path with body (may be NULL) to tweetd; the status, 0 when none. */
+/*
+ * POST path with body (may be NULL) to tweetd, with our service
+ * credential; the status, 0 when none. When state is not NULL it gets
+ * the "state" member of a 2xx JSON answer ("" when there is none).
+ */
 static long
 tweet_post(const struct userd *ud, const char *path, const char *body,
-    long timeout_ms)
+    long timeout_ms, char *state, size_t state_len)
 {
-	static const char *const headers[] = {
-		"Content-Type: application/json", NULL,
-	};
+	char *cred = svcauth_header(ud->svcauth, "tweetd");
+	const char *headers[] = { "Content-Type: application/json", cred,
+		NULL };
 	struct http_client *c;
 	struct http_result res;
+	const char *v;
+	json_t *j;
 	long status = 0;
 
+	if (state != NULL)
+		state[0] = '\0';
 	memset(&res, 0, sizeof(res));
 	c = http_client_new(ud->tweet_url);
 	http_client_set_timeout(c, timeout_ms);
@@ -95,23 +109,44 @@ tweet_post(const struct userd *ud, const char *path, const char *body,
 		status = res.status;
 		if (status < 200 || status > 299)
 			log_warnx("tweetd POST %s: status %ld", path, status);
+		else if (state != NULL && res.body != NULL) {
+			j = json_loadb(res.body, res.len, 0, NULL);
+			v = json_string_value(json_object_get(j, "state"));
+			if (v != NULL)
+				snprintf(state, state_len, "%s", v);
+			json_decref(j);
+		}
 	}
 	http_result_release(&res);
 	http_client_free(c);
+	free(cred);
 	return status;
 }
 
-/* Step 3 or its undoing; true when tweetd has no prepared gid left. */
+/*
+ * Step 3 or its undoing; true when tweetd says it holds no prepared gid
+ * any more: a 200 whose "state" is the outcome asked for, or "absent"
+ * (nothing prepared, never committed). Anything else (a 404 of a wrong
+ * instance or a proxy, an error) is retried later.
+ */
 static bool
 finish(const struct userd *ud, const char *gid, const char *what)
 {
-	char path[128];
+	const char *want = strcmp(what, "commit") == 0 ? "committed" :
+	    "aborted";
+	char path[128], state[16];
 	long status;
 
 	snprintf(path, sizeof(path), "/internal/deletions/%s/%s", gid, what);
-	status = tweet_post(ud, path, NULL, FINISH_TIMEOUT_MS);
-	/* 404: tweetd holds no such transaction (finished before). */
-	return (status >= 200 && status <= 299) || status == 404;
+	status = tweet_post(ud, path, NULL, FINISH_TIMEOUT_MS, state,
+	    sizeof(state));
+	if (status != 200)
+		return false;
+	if (strcmp(state, want) == 0 || strcmp(state, "absent") == 0)
+		return true;
+	log_warnx("deletion %s: tweetd answered %s without a state", gid,
+	    what);
+	return false;
 }
 
 /* Step 3, then the decision is marked done. */
@@ -164,7 +199,8 @@ deletion_run(struct userd *ud, int64_t user_id)
 		fatalx("out of memory");
 	json_decref(req);
 	log_info("deletion %s: preparing", gid);
-	status = tweet_post(ud, "/internal/deletions", body, PREPARE_TIMEOUT_MS);
+	status = tweet_post(ud, "/internal/deletions", body,
+	    PREPARE_TIMEOUT_MS, NULL, 0);
 	free(body);
 	if (status < 200 || status > 299) {
 		/* It may have prepared anyway (a timeout): undo, best effort;

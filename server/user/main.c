@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bus.h"
 #include "config.h"
 #include "db.h"
 #include "deletion.h"
@@ -19,6 +20,7 @@
 #include "rand.h"
 #include "registrar.h"
 #include "routes.h"
+#include "svcauth.h"
 #include "token.h"
 #include "user_store.h"
 #include "userd.h"
@@ -48,10 +50,14 @@ static const struct config_entry userd_config[] = {
 	  "chirp-discoveryd to register with; empty: none", false },
 	{ "advertise_host", CONFIG_STRING, "127.0.0.1",
 	  "host name given to discovery", false },
+	SVCAUTH_CONFIG_ENTRIES,
 	{ "log_level", CONFIG_STRING, "info", "debug, info or warn", false },
+#ifdef CHIRP_TESTING
+	/* Fault injection exists in the test build only (Makefile). */
 	{ "crash_point", CONFIG_STRING, "",
 	  "testing aid only: exit(137) during an account deletion at "
 	  "\"after_prepare\" or \"after_decision\"; empty: never", false },
+#endif
 	{ NULL, CONFIG_STRING, NULL, NULL, false },
 };
 
@@ -91,7 +97,7 @@ main(int argc, char **argv)
 	struct registrar *reg;
 	struct config *cfg;
 	struct userd ud;
-	const char *url, *crash;
+	const char *url;
 	sigset_t sigs;
 	int port;
 
@@ -107,13 +113,14 @@ main(int argc, char **argv)
 	if ((url = config_str(cfg, "database_url")) == NULL || *url == '\0')
 		fatalx("database_url is required");
 	port = (int)config_int_range(cfg, "port", 1, 65535);
-	crash = config_str(cfg, "crash_point");
-	if (crash != NULL && *crash != '\0' &&
-	    strcmp(crash, "after_prepare") != 0 &&
-	    strcmp(crash, "after_decision") != 0)
+#ifdef CHIRP_TESTING
+	ud.crash_point = config_str(cfg, "crash_point");
+	if (ud.crash_point != NULL && *ud.crash_point != '\0' &&
+	    strcmp(ud.crash_point, "after_prepare") != 0 &&
+	    strcmp(ud.crash_point, "after_decision") != 0)
 		fatalx("crash_point must be empty, \"after_prepare\" or "
 		    "\"after_decision\"");
-	ud.crash_point = crash;
+#endif
 	ud.token_ttl = config_int_range(cfg, "token_ttl", 1, 10LL * 365 * 86400);
 	ud.tweet_url = config_str(cfg, "tweet_url");
 	if (ud.tweet_url == NULL || *ud.tweet_url == '\0')
@@ -126,6 +133,11 @@ main(int argc, char **argv)
 	    config_str(cfg, "token_secret_file"), &ud.secret_len);
 	if (ud.secret == NULL)
 		fatalx("no token secret");
+	ud.svcauth = svcauth_load("userd", config_str(cfg, "service_secret"),
+	    config_str(cfg, "service_secret_file"));
+	if (ud.svcauth == NULL)
+		fatalx("no service secret");
+	bus_auth_set(ud.svcauth);
 
 	if (!migrate(url, config_str(cfg, "sql_dir"), &sigs))
 		goto stopped;
@@ -141,10 +153,12 @@ main(int argc, char **argv)
 	hc.nroutes = routes_count;
 	hc.ctx = &ud;
 	hc.healthy = userd_healthy;
+	hc.svcauth = ud.svcauth;
+	hc.audience = "userd";
 	if ((http = http_server_start(&hc)) == NULL)
 		fatalx("cannot listen on %s port %d", hc.bind, port);
 	reg = registrar_start(config_str(cfg, "discovery_url"), "user",
-	    config_str(cfg, "advertise_host"), port, 5);
+	    config_str(cfg, "advertise_host"), port, 5, ud.svcauth);
 
 	(void)signals_wait();
 
@@ -154,6 +168,7 @@ main(int argc, char **argv)
 	user_store_free(ud.store);
 stopped:
 	free(ud.secret);
+	svcauth_free(ud.svcauth);
 	config_free(cfg);
 	return 0;
 }

@@ -14,7 +14,8 @@
  *   GET    /users/{userId}/followers    paged: limit, cursor
  *   DELETE /users/{userId}              as userId: the whole account
  *
- * Internal (for chirp-tweetd and the gateway; the gateway does not route
+ * Internal (a service credential of the processes in the last column,
+ * svcauth.h, else 401/403 before the handler; the gateway does not route
  * them from outside):
  *   GET /internal/followings/{userId}
  *       200 {"userId":"1","followings":["2","3",...]}: every followee,
@@ -28,18 +29,19 @@
 #include "user_http.h"
 
 const struct http_route routes_table[] = {
-	{ "POST", "/users/register", user_http_register },
-	{ "POST", "/users/login", user_http_login },
-	{ "GET", "/users", user_http_lookup },
-	{ "GET", "/users/{userId}", user_http_get },
-	{ "DELETE", "/users/{userId}", user_http_delete },
-	{ "POST", "/users/{userId}/follow", user_http_follow },
-	{ "DELETE", "/users/{userId}/unfollow", user_http_unfollow },
-	{ "GET", "/users/{userId}/followings", user_http_followings },
-	{ "GET", "/users/{userId}/followers", user_http_followers },
+	{ "POST", "/users/register", user_http_register, NULL },
+	{ "POST", "/users/login", user_http_login, NULL },
+	{ "GET", "/users", user_http_lookup, NULL },
+	{ "GET", "/users/{userId}", user_http_get, NULL },
+	{ "DELETE", "/users/{userId}", user_http_delete, NULL },
+	{ "POST", "/users/{userId}/follow", user_http_follow, NULL },
+	{ "DELETE", "/users/{userId}/unfollow", user_http_unfollow, NULL },
+	{ "GET", "/users/{userId}/followings", user_http_followings, NULL },
+	{ "GET", "/users/{userId}/followers", user_http_followers, NULL },
 	{ "GET", "/internal/followings/{userId}",
-	  user_http_internal_followings },
-	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion },
+	  user_http_internal_followings, "tweetd gateway" },
+	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion,
+	  "tweetd" },
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

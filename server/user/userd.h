@@ -14,7 +14,8 @@ struct userd {
 	size_t secret_len;
 	int64_t token_ttl;		/* seconds */
 	const char *tweet_url;		/* borrowed from the config */
-	const char *crash_point;	/* testing aid: "", "after_prepare"... */
+	struct svcauth *svcauth;	/* service credentials, owned */
+	const char *crash_point;	/* test build only: "after_prepare"... */
 	struct deletion *deletion;	/* the 2PC recovery thread */
 };
 

@@ -81,15 +81,15 @@ http GET "$U/users/$A/followings"
 expect_eq "a follow again puts the user first" "$(jq -c .followings "$T/body")" "[\"$B\",\"$C\"]"
 
 # internal list of every followee
-http GET "$U/internal/followings/$A"
+http GET "$U/internal/followings/$A" "" "$(svc_hdr tweetd userd)"
 expect_status "internal followings answers 200" 200
 expect_eq "internal followings has every id" \
     "$(jq -c '[.userId, (.followings | sort)]' "$T/body")" \
     "$(jq -nc --arg a "$A" --arg b "$B" --arg c "$C" '[$a, ([$b,$c] | sort)]')"
-http GET "$U/internal/followings/$C"
+http GET "$U/internal/followings/$C" "" "$(svc_hdr tweetd userd)"
 expect_eq "internal followings of a user following nobody is empty" \
     "$(jq -c .followings "$T/body")" '[]'
-http GET "$U/internal/followings/987654321"
+http GET "$U/internal/followings/987654321" "" "$(svc_hdr tweetd userd)"
 expect_status "internal followings of an unknown user is 404" 404 not_found
 
 # paging: 25 followers of a star

@@ -128,7 +128,7 @@ expect_status "POST on unfollow is 405" 405 method_not_allowed
 expect_eq "unfollow allows DELETE" "$(hdr Allow)" DELETE
 http DELETE "$U/users/$A/followers"
 expect_status "DELETE on followers is 405" 405 method_not_allowed
-http GET "$U/internal/deletions/garbage"
+http GET "$U/internal/deletions/garbage" "" "$(svc_hdr tweetd userd)"
 expect_status "a deletion query with a bad gid is 400" 400 bad_request
 check "every error body is JSON with error and message" \
     jq -e '.error and .message' "$T/body"

@@ -76,7 +76,7 @@ expect_eq "carol lost a following, kept her follower" \
     "$(jq -c '[.followersCount,.followingsCount]' "$T/body")" '[1,0]'
 http GET "$USERD/users/$C/followings"
 expect_eq "carol's followings no longer list alice" "$(jq -c .followings "$T/body")" '[]'
-http GET "$USERD/internal/followings/$A"
+http GET "$USERD/internal/followings/$A" "" "$(svc_hdr tweetd userd)"
 expect_status "internal followings of the deleted user is 404" 404 not_found
 
 expect_eq "alice's tweets are gone from the tweet database" "$(tweets_of "$A")" 0
@@ -91,12 +91,12 @@ expect_eq "the decision is logged commit and done" \
 
 # the decision endpoint
 GID=$(sql "$USERDB" "SELECT gid FROM deletion_log WHERE user_id = $A AND decision = 'commit'")
-http GET "$USERD/internal/deletions/$GID"
+http GET "$USERD/internal/deletions/$GID" "" "$(svc_hdr tweetd userd)"
 expect_status "the decision of a deletion answers 200" 200
 expect_eq "it is commit" "$(jb .decision)" commit
-http GET "$USERD/internal/deletions/chirp_del_${B}_0123456789abcdef"
+http GET "$USERD/internal/deletions/chirp_del_${B}_0123456789abcdef" "" "$(svc_hdr tweetd userd)"
 expect_eq "an unknown gid is abort" "$(jb .decision)" abort
-http GET "$USERD/internal/deletions/chirp_del_${B}_0123456789abcdef"
+http GET "$USERD/internal/deletions/chirp_del_${B}_0123456789abcdef" "" "$(svc_hdr tweetd userd)"
 expect_eq "and stays abort" "$(jb .decision)" abort
 
 # the name is free again; an account without tweets or edges deletes too

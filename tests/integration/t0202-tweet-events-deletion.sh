@@ -57,7 +57,7 @@ expect_eq "an idempotent repeat publishes nothing more" \
 
 D1=$(post "$TD" "$D" "dan one"); D2=$(post "$TD" "$D" "dan two")
 GID="chirp_del_${D}_0123456789abcdef"
-http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID\",\"userId\":\"$D\"}"
+http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID\",\"userId\":\"$D\"}" "$(svc_hdr userd tweetd)"
 expect_status "prepare: 200" 200
 expect_eq "the transaction is prepared" \
     "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE gid='$GID'")" 1
@@ -65,11 +65,11 @@ http GET "$TWEETD/tweets/$D1"
 expect_status "prepared, not committed: the tweets are still there" 200
 http POST "$TWEETD/tweets" "{\"userId\":\"$D\",\"content\":\"late\"}" "$(auth "$TD")"
 expect_status "a post while the deletion is prepared: 503, not a wait" 503 unavailable
-http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID\",\"userId\":\"$D\"}"
+http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID\",\"userId\":\"$D\"}" "$(svc_hdr userd tweetd)"
 expect_status "prepare again: 200" 200
 expect_eq "prepare again makes no second transaction" \
     "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts")" 1
-http POST "$TWEETD/internal/deletions/$GID/commit"
+http POST "$TWEETD/internal/deletions/$GID/commit" "" "$(svc_hdr userd tweetd)"
 expect_status "commit: 200" 200
 http GET "$TWEETD/tweets/$D1"
 expect_status "committed: the tweets are gone" 404 not_found
@@ -79,7 +79,7 @@ check "a delete event for each tweet" wait_event \
     "{\"type\":\"delete\",\"tweetId\":\"$D2\",\"userId\":\"$D\"}"
 check "... the first too" grep -q -F "{\"type\":\"delete\",\"tweetId\":\"$D1\",\"userId\":\"$D\"}" "$T/events"
 expect_eq "the outbox is empty" "$(sql "$TWEETDB" "SELECT count(*) FROM outbox")" 0
-http POST "$TWEETD/internal/deletions/$GID/commit"
+http POST "$TWEETD/internal/deletions/$GID/commit" "" "$(svc_hdr userd tweetd)"
 expect_status "commit again: 200" 200
 http POST "$TWEETD/tweets" "{\"userId\":\"$D\",\"content\":\"ghost\"}" "$(auth "$TD")"
 expect_status "a deleted account's token cannot post: 401" 401 unauthorized
@@ -88,16 +88,17 @@ expect_status "a deleted account's token cannot post: 401" 401 unauthorized
 
 G1=$(post "$TG" "$G" "gus stays")
 GID2="chirp_del_${G}_fedcba9876543210"
-http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID2\",\"userId\":\"$G\"}"
+http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID2\",\"userId\":\"$G\"}" "$(svc_hdr userd tweetd)"
 expect_status "prepare gus: 200" 200
-http POST "$TWEETD/internal/deletions/$GID2/abort"
+http POST "$TWEETD/internal/deletions/$GID2/abort" "" "$(svc_hdr userd tweetd)"
 expect_status "abort: 200" 200
 http GET "$TWEETD/tweets/$G1"
 expect_status "aborted: the tweets are still there" 200
-http POST "$TWEETD/internal/deletions/$GID2/abort"
+http POST "$TWEETD/internal/deletions/$GID2/abort" "" "$(svc_hdr userd tweetd)"
 expect_status "abort again: 200" 200
-http POST "$TWEETD/internal/deletions/$GID2/commit"
-expect_status "commit of an aborted deletion: 404" 404 not_found
+http POST "$TWEETD/internal/deletions/$GID2/commit" "" "$(svc_hdr userd tweetd)"
+expect_status "commit of an aborted deletion: 200" 200
+expect_eq "... that says no such deletion is there" "$(jb .state)" absent
 http POST "$TWEETD/tweets" "{\"userId\":\"$G\",\"content\":\"still here\"}" "$(auth "$TG")"
 expect_status "after an abort the user posts as before" 201
 expect_eq "no prepared transaction is left" \
@@ -105,13 +106,13 @@ expect_eq "no prepared transaction is left" \
 
 # --- bad input ------------------------------------------------------------------
 
-http POST "$TWEETD/internal/deletions" "{\"gid\":\"chirp_del_${G}_xyz\",\"userId\":\"$G\"}"
+http POST "$TWEETD/internal/deletions" "{\"gid\":\"chirp_del_${G}_xyz\",\"userId\":\"$G\"}" "$(svc_hdr userd tweetd)"
 expect_status "a malformed gid: 400" 400 bad_request
-http POST "$TWEETD/internal/deletions" "{\"gid\":\"chirp_del_${A}_0123456789abcdef\",\"userId\":\"$G\"}"
+http POST "$TWEETD/internal/deletions" "{\"gid\":\"chirp_del_${A}_0123456789abcdef\",\"userId\":\"$G\"}" "$(svc_hdr userd tweetd)"
 expect_status "a gid of another user: 400" 400 bad_request
-http POST "$TWEETD/internal/deletions" "{\"gid\":\"x'; DROP TABLE tweets; --\",\"userId\":\"$G\"}"
+http POST "$TWEETD/internal/deletions" "{\"gid\":\"x'; DROP TABLE tweets; --\",\"userId\":\"$G\"}" "$(svc_hdr userd tweetd)"
 expect_status "a gid with SQL in it: 400" 400 bad_request
-http POST "$TWEETD/internal/deletions/nope/commit"
+http POST "$TWEETD/internal/deletions/nope/commit" "" "$(svc_hdr userd tweetd)"
 expect_status "commit of a malformed gid: 400" 400 bad_request
 http GET "$TWEETD/tweets/$G1"
 expect_status "bad input deleted nothing" 200

@@ -22,17 +22,17 @@ http GET "$D/services"
 expect_status "empty list answers" 200
 expect_eq "empty list has both arrays" "$(jb '[.userServices, .tweetServices] | map(length) | join(",")')" "0,0"
 
-http POST "$D/services" "$(inst user 127.0.0.1 8000)"
+http POST "$D/services" "$(inst user 127.0.0.1 8000)" "$(svc_hdr userd discovery)"
 expect_status "a new instance is registered" 201
 expect_eq "registration says so" "$(jb .message)" registered
 expect_eq "registration tells the ttl" "$(jb .ttl)" "$TTL"
-http POST "$D/services" "$(inst user 127.0.0.1 8000)"
+http POST "$D/services" "$(inst user 127.0.0.1 8000)" "$(svc_hdr userd discovery)"
 expect_status "a renewal is 200" 200
 expect_eq "renewal says so" "$(jb .message)" renewed
 
-http POST "$D/services" "$(inst userService 127.0.0.1 8001)"
+http POST "$D/services" "$(inst userService 127.0.0.1 8001)" "$(svc_hdr userd discovery)"
 expect_status "the userService spelling is accepted" 201
-http POST "$D/services" "$(inst tweet localhost 8010)"
+http POST "$D/services" "$(inst tweet localhost 8010)" "$(svc_hdr userd discovery)"
 expect_status "a tweet instance is registered" 201
 expect_eq "user instances are listed in order" "$(users)" "127.0.0.1:8000,127.0.0.1:8001"
 expect_eq "tweet instances are listed apart" "$(tweets)" "localhost:8010"
@@ -40,7 +40,7 @@ expect_eq "ports are JSON numbers" "$(jb '.userServices[0].port | type')" number
 
 # Bad input: 400 with the error body, and the registry is unchanged.
 bad() {
-	http POST "$D/services" "$2"
+	http POST "$D/services" "$2" "$(svc_hdr userd discovery)"
 	expect_status "$1 is refused" 400 "${3:-bad_request}"
 }
 bad "an unknown service type" "$(inst gateway h 1)"
@@ -55,23 +55,23 @@ bad "a host of 256 characters" "$(inst user "$(printf 'a%.0s' $(seq 256))" 8000)
 bad "a body that is not JSON" '{"serviceType":' invalid_json
 bad "a JSON array" '[1,2]'
 expect_eq "refused input changed nothing" "$(users)|$(tweets)" "127.0.0.1:8000,127.0.0.1:8001|localhost:8010"
-http POST "$D/services" "$(inst user "$(printf 'a%.0s' $(seq 255))" 9)"
+http POST "$D/services" "$(inst user "$(printf 'a%.0s' $(seq 255))" 9)" "$(svc_hdr userd discovery)"
 expect_status "a host of 255 characters is fine" 201
 
 big=$(head -c 70000 /dev/zero | tr '\0' x)
-http POST "$D/services" "{\"serviceType\":\"user\",\"serviceHost\":\"$big\",\"servicePort\":1}"
+http POST "$D/services" "{\"serviceType\":\"user\",\"serviceHost\":\"$big\",\"servicePort\":1}" "$(svc_hdr userd discovery)"
 expect_status "a body over 64 KiB is refused" 413 payload_too_large
 
-http DELETE "$D/services" "$(inst tweet localhost 9999)"
+http DELETE "$D/services" "$(inst tweet localhost 9999)" "$(svc_hdr userd discovery)"
 expect_status "deregistering an unknown instance is 404" 404 not_found
-http DELETE "$D/services" "$(inst user 127.0.0.1 8001)"
+http DELETE "$D/services" "$(inst user 127.0.0.1 8001)" "$(svc_hdr userd discovery)"
 expect_status "deregistering is 200" 200
 expect_eq "deregistering says so" "$(jb .message)" deregistered
 http GET "$D/services"
 expect_eq "a deregistered instance is gone" "$(jb '[.userServices[].port] | map(tostring) | join(",")')" "8000,9"
-http DELETE "$D/services" "$(inst user 127.0.0.1 8001)"
+http DELETE "$D/services" "$(inst user 127.0.0.1 8001)" "$(svc_hdr userd discovery)"
 expect_status "deregistering twice is 404" 404 not_found
-http DELETE "$D/services" "$(inst user 127.0.0.1 0)"
+http DELETE "$D/services" "$(inst user 127.0.0.1 0)" "$(svc_hdr userd discovery)"
 expect_status "a bad DELETE body is 400" 400 bad_request
 
 http PUT "$D/services" "$(inst user h 1)"
@@ -111,14 +111,14 @@ stop_proc discoveryd2
 # Expiry: an instance that stops renewing for longer than the ttl drops out.
 start_proc discoveryd3 "$CHIRP_BIN/chirp-discoveryd" --port "$PORT" --ttl 1
 wait_http "$D/status"
-http POST "$D/services" "$(inst tweet localhost 8011)"
+http POST "$D/services" "$(inst tweet localhost 8011)" "$(svc_hdr userd discovery)"
 expect_status "a short-lived instance registers" 201
-http POST "$D/services" "$(inst user localhost 8001)"
+http POST "$D/services" "$(inst user localhost 8001)" "$(svc_hdr userd discovery)"
 sleep 3
 expect_eq "instances that stopped renewing dropped out" "$(users)|$(tweets)" "|"
-http DELETE "$D/services" "$(inst tweet localhost 8011)"
+http DELETE "$D/services" "$(inst tweet localhost 8011)" "$(svc_hdr userd discovery)"
 expect_status "an expired instance cannot be deregistered" 404 not_found
-http POST "$D/services" "$(inst tweet localhost 8011)"
+http POST "$D/services" "$(inst tweet localhost 8011)" "$(svc_hdr userd discovery)"
 expect_status "an expired instance registers anew" 201
 expect_eq "registered anew" "$(jb .message)" registered
 

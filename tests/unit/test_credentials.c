@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -22,6 +23,27 @@
 struct fixture {
 	char root[64];
 };
+
+/*
+ * fsync, interposed for the whole binary: counts the folders synced, and
+ * whether the file watched was already in the folder then.
+ */
+static int dir_syncs;
+static int dir_syncs_with_file;
+static const char *watched;
+
+int
+fsync(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		dir_syncs++;
+		if (watched != NULL && access(watched, F_OK) == 0)
+			dir_syncs_with_file++;
+	}
+	return (int)syscall(SYS_fsync, fd);
+}
 
 static int
 setup(void **state)
@@ -161,6 +183,24 @@ save_replaces_whole_and_leaves_no_temporary(void **state)
 	assert_int_equal(files, 1);
 }
 
+/* A save lasts a crash: the folder is synced after the rename. */
+static void
+save_syncs_the_folder_after_the_rename(void **state)
+{
+	struct fixture *f = *state;
+	struct credentials c;
+	char *path = xasprintf("%s/chirp/token", f->root);
+
+	watched = path;
+	dir_syncs = dir_syncs_with_file = 0;
+	fill(&c, "a-token", 1);
+	assert_int_equal(credentials_save(&c), 0);
+	credentials_release(&c);
+	assert_true(dir_syncs_with_file >= 1);
+	watched = NULL;
+	free(path);
+}
+
 static void
 unreadable_or_broken_file_is_no_login(void **state)
 {
@@ -247,6 +287,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    token_file_is_0600_in_a_0700_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    save_syncs_the_folder_after_the_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    save_replaces_whole_and_leaves_no_temporary, setup,
 		    teardown),

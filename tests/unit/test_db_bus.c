@@ -10,15 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "bus.h"
 #include "db.h"
+#include "metrics.h"
+#include "svcauth.h"
 #include "xmalloc.h"
 
 static char *url;
+static struct svcauth *test_svcauth;
 
 static const struct db_statement stmts[] = {
 	{ "put", "INSERT INTO things (name) VALUES ($1) RETURNING id" },
@@ -53,6 +57,8 @@ setup(void **state)
 	char *sql;
 
 	(void)state;
+	test_svcauth = svcauth_new("tweetd", (const unsigned char *)
+	    "the service secret of the tests, 32+ bytes", 42);
 	if (getenv("CHIRP_PGDIR") == NULL || getenv("CHIRP_PGPORT") == NULL)
 		return 0;
 	sql = xasprintf("DROP DATABASE IF EXISTS test_db_bus_%d", getpid());
@@ -73,6 +79,8 @@ teardown(void **state)
 	char *sql;
 
 	(void)state;
+	bus_auth_set(NULL);
+	svcauth_free(test_svcauth);
 	if (url == NULL)
 		return 0;
 	sql = xasprintf("DROP DATABASE IF EXISTS test_db_bus_%d WITH (FORCE)",
@@ -216,6 +224,7 @@ bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 	(void)state;
 	if (url == NULL)
 		skip();
+	bus_auth_set(test_svcauth);
 	bus = bus_new(url, chans);
 	assert_int_equal(bus_connect(bus), 0);
 	assert_true(bus_fd(bus) >= 0);
@@ -240,6 +249,61 @@ bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 	bus_free(bus);
 }
 
+/* NOTIFY payload on channel by hand, as anyone who may connect can. */
+static void
+notify_raw(PGconn *pub, const char *channel, const char *payload)
+{
+	const char *v[2] = { channel, payload };
+
+	PQclear(PQexecParams(pub, "SELECT pg_notify($1, $2)", 2, NULL, v,
+	    NULL, NULL, 0));
+}
+
+static void
+bus_drops_and_counts_unsealed_and_forged_events(void **state)
+{
+	const char *const chans[] = { "chirp_test", NULL };
+	struct svcauth *forger;
+	struct bus *bus;
+	struct seen seen = { 0, "" };
+	char *forged, *elsewhere, *text, *line;
+	PGconn *pub;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	metrics_init("test");
+	bus_auth_set(test_svcauth);
+	forger = svcauth_new("tweetd", (const unsigned char *)
+	    "a guess at the secret, 32 bytes long", 36);
+	forged = svcauth_seal(forger, "chirp_test", "{\"n\":3}",
+	    (int64_t)time(NULL));
+	/* sealed right, but for another channel */
+	elsewhere = svcauth_seal(test_svcauth, "chirp_other", "{\"n\":4}",
+	    (int64_t)time(NULL));
+	bus = bus_new(url, chans);
+	assert_int_equal(bus_connect(bus), 0);
+	pub = PQconnectdb(url);
+	notify_raw(pub, "chirp_test", "{\"n\":1}");
+	notify_raw(pub, "chirp_test", forged);
+	notify_raw(pub, "chirp_test", elsewhere);
+	notify_raw(pub, "chirp_test", "v1.1.x.{}");
+	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":5}"), 0);
+	assert_int_equal(bus_sync(bus, on_event, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.last, "{\"n\":5}");
+	text = metrics_render();
+	line = strstr(text, "chirp_bus_events_rejected_total");
+	assert_non_null(line);
+	assert_non_null(strstr(line, " 4\n"));
+	free(text);
+	PQfinish(pub);
+	bus_free(bus);
+	free(forged);
+	free(elsewhere);
+	svcauth_free(forger);
+}
+
 int
 main(void)
 {
@@ -249,6 +313,8 @@ main(void)
 		  exec_and_begin_survive_a_lost_connection),
 		cmocka_unit_test(
 		  bus_delivers_committed_events_only_and_sync_is_a_barrier),
+		cmocka_unit_test(
+		  bus_drops_and_counts_unsealed_and_forged_events),
 	};
 
 	return cmocka_run_group_tests_name("db_bus", tests, setup, teardown);

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "http_client.h"
 #include "http_server.h"
 #include "metrics.h"
+#include "svcauth.h"
 #include "token.h"
 
 static const unsigned char secret[] =
@@ -65,10 +67,11 @@ echo_post(struct http_request *req, struct http_response *res, void *ctx)
 }
 
 static const struct http_route routes[] = {
-	{ "POST", "/things/register", thing_register },
-	{ "GET", "/things/{id}", thing_get },
-	{ "DELETE", "/things/{id}", thing_delete },
-	{ "POST", "/echo", echo_post },
+	{ "POST", "/things/register", thing_register, NULL },
+	{ "GET", "/things/{id}", thing_get, NULL },
+	{ "DELETE", "/things/{id}", thing_delete, NULL },
+	{ "POST", "/echo", echo_post, NULL },
+	{ "GET", "/internal/things/{id}", thing_get, "tweetd gateway" },
 };
 
 static bool
@@ -81,6 +84,7 @@ is_healthy(void *ctx)
 struct fixture {
 	struct http_server *srv;
 	struct http_client *cli;
+	struct svcauth *svc;
 };
 
 static int
@@ -98,6 +102,9 @@ setup(void **state)
 	cfg.routes = routes;
 	cfg.nroutes = sizeof(routes) / sizeof(routes[0]);
 	cfg.healthy = is_healthy;
+	f.svc = svcauth_new("userd", secret, sizeof(secret) - 1);
+	cfg.svcauth = f.svc;
+	cfg.audience = "userd";
 	for (tries = 0; tries < 20 && f.srv == NULL; tries++) {
 		port = 30000 + (int)(random() % 10000);
 		cfg.port = port;
@@ -118,6 +125,7 @@ teardown(void **state)
 
 	http_client_free(f->cli);
 	http_server_stop(f->srv);
+	svcauth_free(f->svc);
 	return 0;
 }
 
@@ -303,6 +311,80 @@ auth_refuses_missing_and_bad_tokens(void **state)
 	free(tok);
 }
 
+/* GET the internal route with the header line h (NULL: none); status. */
+static long
+internal_get(struct fixture *f, const char *h)
+{
+	const char *hs[] = { h, NULL };
+	long status;
+	json_t *j;
+
+	j = request(f, "GET", "/internal/things/5", NULL, h ? hs : NULL,
+	    &status, NULL);
+	if (status != 200)
+		assert_non_null(json_string_value(json_object_get(j,
+		    "message")));
+	json_decref(j);
+	return status;
+}
+
+static void
+internal_routes_need_a_service_credential(void **state)
+{
+	struct fixture *f = *state;
+	struct svcauth *tweetd, *notifyd, *other;
+	struct token_claims c = { .user_id = 77, .username = "bob" };
+	char *tok, hdr[2048];
+	int64_t now = (int64_t)time(NULL);
+	long status;
+	json_t *j;
+
+	tweetd = svcauth_new("tweetd", secret, sizeof(secret) - 1);
+	notifyd = svcauth_new("notifyd", secret, sizeof(secret) - 1);
+	other = svcauth_new("tweetd", (const unsigned char *)
+	    "another secret of at least 32 bytes!!", 37);
+
+	assert_int_equal(internal_get(f, NULL), 401);
+	assert_int_equal(internal_get(f, "X-Chirp-Service: garbage"), 401);
+	/* a user's access token is not a service credential */
+	c.issued_at = now;
+	c.expires_at = now + 600;
+	tok = token_sign(secret, sizeof(secret) - 1, &c);
+	snprintf(hdr, sizeof(hdr), "X-Chirp-Service: %s", tok);
+	assert_int_equal(internal_get(f, hdr), 401);
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", tok);
+	assert_int_equal(internal_get(f, hdr), 401);
+	free(tok);
+	/* another installation's secret */
+	tok = svcauth_header(other, "userd");
+	assert_int_equal(internal_get(f, tok), 401);
+	free(tok);
+	/* for another audience */
+	tok = svcauth_header(tweetd, "discovery");
+	assert_int_equal(internal_get(f, tok), 401);
+	free(tok);
+	/* expired */
+	tok = svcauth_mint(tweetd, "userd", now - 500);
+	snprintf(hdr, sizeof(hdr), "X-Chirp-Service: %s", tok);
+	assert_int_equal(internal_get(f, hdr), 401);
+	free(tok);
+	/* valid, of a process not allowed */
+	tok = svcauth_header(notifyd, "userd");
+	assert_int_equal(internal_get(f, tok), 403);
+	free(tok);
+	tok = svcauth_header(tweetd, "userd");
+	assert_int_equal(internal_get(f, tok), 200);
+	/* 405 comes before any credential check */
+	j = request(f, "POST", "/internal/things/5", "{}", NULL, &status,
+	    NULL);
+	assert_int_equal(status, 405);
+	json_decref(j);
+	free(tok);
+	svcauth_free(tweetd);
+	svcauth_free(notifyd);
+	svcauth_free(other);
+}
+
 static void
 status_says_degraded_and_metrics_count(void **state)
 {
@@ -360,6 +442,7 @@ main(void)
 		cmocka_unit_test(bodies_over_64k_are_413_and_bad_json_400),
 		cmocka_unit_test(request_ids_are_kept_or_made),
 		cmocka_unit_test(auth_refuses_missing_and_bad_tokens),
+		cmocka_unit_test(internal_routes_need_a_service_credential),
 		cmocka_unit_test(status_says_degraded_and_metrics_count),
 		cmocka_unit_test(client_reports_unreachable_servers),
 	};

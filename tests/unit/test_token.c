@@ -439,6 +439,9 @@ secret_file_written_by_hand_is_read(void **state)
 	assert_non_null(f);
 	fputs("my own secret that is long enough!!\n", f);
 	fclose(f);
+	/* a secret file that others may read is refused (secret.h) */
+	assert_null(token_secret_load(NULL, path, &len));
+	assert_int_equal(chmod(path, 0600), 0);
 	s = token_secret_load(NULL, path, &len);
 	assert_non_null(s);
 	assert_string_equal(s, "my own secret that is long enough!!");
