@@ -277,6 +277,18 @@ http_trim(char *s)
 		s[--n] = '\0';
 }
 
+/* lws's copy of a value stops at a NUL in it: a value shorter than lws
+ * says it is held a NUL, so make it fail the control-byte check. */
+static char *
+http_nul_marked(char *v, size_t n)
+{
+	if (strlen(v) != n) {
+		v[0] = '\x01';
+		v[1 < n ? 1 : 0] = '\0';
+	}
+	return v;
+}
+
 /*
  * A custom header (name lower case with ':') into a new string, or NULL
  * when the request has none. lws 4.1 keeps custom headers of HTTP/1 only
@@ -294,7 +306,7 @@ http_custom_dup(struct lws *wsi, const char *name)
 	if (lws_hdr_custom_copy(wsi, v, n + 1, name, (int)strlen(name)) < 0)
 		v[0] = '\0';
 	v[n] = '\0';
-	return v;
+	return http_nul_marked(v, (size_t)n);
 }
 
 /* A known header into a new string, or NULL when the request has none. */
@@ -310,7 +322,7 @@ http_hdr_dup(struct lws *wsi, enum lws_token_indexes tok)
 	if (lws_hdr_copy(wsi, v, n + 1, tok) < 0)
 		v[0] = '\0';
 	v[n] = '\0';
-	return v;
+	return http_nul_marked(v, (size_t)n);
 }
 
 /* Is header value v (NULL: absent) clean and at most max bytes? */
@@ -319,6 +331,22 @@ http_value_ok(const char *v, size_t max)
 {
 	return v == NULL ||
 	    (strlen(v) <= max && validate_header_value(v, strlen(v)));
+}
+
+/* lws decodes the path and its query as it reads them, and a decoded
+ * CR or LF ("%0d%0a") ends its request line there, the rest of the line
+ * becoming headers: such a request line has no HTTP version left. */
+static bool
+http_uri_whole(struct lws *wsi, const char *uri)
+{
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
+		if ((n = lws_hdr_total_length(wsi, http_methods[i].tok)) > 0 &&
+		    (size_t)n != strlen(uri))
+			return false;
+	return lws_hdr_total_length(wsi, WSI_TOKEN_HTTP) > 0;
 }
 
 /*
@@ -345,7 +373,8 @@ http_input_error(struct lws *wsi, const char *uri)
 
 	if (uri == NULL || strlen(uri) >= sizeof(((struct http_req *)0)->path))
 		return "the path is too long";
-	if (!validate_header_value(uri, strlen(uri)))
+	if (!validate_header_value(uri, strlen(uri)) ||
+	    !http_uri_whole(wsi, uri))
 		return "the path holds a control character";
 	for (idx = 0; ; idx++) {
 		n = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, idx);
@@ -455,6 +484,11 @@ http_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 			    http_methods[i].name);
 			break;
 		}
+	if (lws_get_network_wsi(wsi) != wsi) {
+		/* an HTTP/2 stream: not served (main.c says why) */
+		hr->bad_input = "HTTP/2 is not served here; use HTTP/1.1";
+		return hr;
+	}
 	if ((hr->bad_input = http_input_error(wsi, uri)) != NULL)
 		return hr;
 	snprintf(hr->path, sizeof(hr->path), "%s", uri);
@@ -604,13 +638,10 @@ http_has_body(struct lws *wsi)
 }
 
 /*
- * An "Upgrade:" request. Only the live feed's WebSocket is served; any
- * other upgrade (h2c) is ignored and the request answered as HTTP/1.1
- * (main.c says why): lws upgrades when this returns 0 with "websocket" or
- * "h2c" in proto, and serves the request as plain HTTP when proto names
- * neither, so the token is blanked. An upgrade passes the same input
- * check as any request, and counts against the address's rate limit
- * before ws.c looks at it.
+ * An "Upgrade:" request to the live feed's WebSocket passes the same input
+ * check as any request, and counts against the address's rate limit,
+ * before ws.c looks at it. (lws 4.1.6 does not ask about "h2c"; requests
+ * on HTTP/2 streams are refused in http_req_new(), main.c says why.)
  */
 static int
 http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
@@ -621,10 +652,8 @@ http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
 	const char *why;
 	int ret;
 
-	if (strcasecmp(proto, "websocket") != 0) {
-		proto[0] = '\0';
-		return 0;
-	}
+	if (strcasecmp(proto, "websocket") != 0)
+		return 0;	/* h2c: every request on it gets 400 */
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0)
 		why = "the path is too long";
 	else

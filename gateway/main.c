@@ -240,18 +240,18 @@ gateway_context(struct gateway *gw)
 	info.retry_and_idle_policy = &no_validity;
 	info.user = gw;
 	/*
-	 * HTTP/1.1 only: no HTTP/2, neither with prior knowledge (the option
-	 * LWS_SERVER_OPTION_H2_PRIOR_KNOWLEDGE stays off, so lws drops such
-	 * a connection) nor by "Upgrade: h2c" (http.c ignores that upgrade
-	 * and answers the request as HTTP/1.1, as RFC 7230 allows; curl
-	 * --http2 then goes on in HTTP/1.1). Why: on an HTTP/2 stream lws
-	 * 4.1 keeps no custom header (lws_hdr_custom_copy() refuses h2
-	 * streams), so Idempotency-Key and X-Request-Id would be silently
-	 * lost and a retried POST could post twice; header values come out
-	 * of HPACK unchecked by lws; and HTTP/2 adds attack surface (stream
-	 * floods, rapid reset) for no gain to a JSON API whose clients keep
-	 * HTTP/1.1 connections alive. HTTP/1.1 is exactly as safe as the
-	 * checks in http.c make it, and there is only one of it.
+	 * HTTP/1.1 only; HTTP/2 (h2c) is not served. With prior knowledge
+	 * the option LWS_SERVER_OPTION_H2_PRIOR_KNOWLEDGE stays off, so lws
+	 * drops the connection; after "Upgrade: h2c" (which lws 4.1.6 accepts
+	 * without asking) every request on an HTTP/2 stream gets 400 with a
+	 * message to use HTTP/1.1 (http.c). Why: on an HTTP/2 stream lws 4.1
+	 * keeps no custom header (lws_hdr_custom_copy() refuses h2 streams),
+	 * so Idempotency-Key and X-Request-Id would be silently lost and a
+	 * retried POST could post twice; header values come out of HPACK
+	 * with CR and LF unchecked by lws; and HTTP/2 adds attack surface
+	 * (stream floods, rapid reset) for no gain to a JSON API whose
+	 * clients keep HTTP/1.1 connections alive. One protocol, checked
+	 * once in http.c.
 	 */
 	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.timeout_secs = 30;
