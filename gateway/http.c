@@ -638,12 +638,16 @@ http_has_body(struct lws *wsi)
 }
 
 /*
- * An "Upgrade:" request to the live feed's WebSocket passes the same input
- * check as any request, and counts against the address's rate limit,
- * before ws.c looks at it. (lws 4.1.6 does not ask about "h2c"; requests
- * on HTTP/2 streams are refused in http_req_new(), main.c says why.)
+ * An "Upgrade:" request. Only the live feed's WebSocket is served; any
+ * other upgrade (h2c) is declined and the request answered as HTTP/1.1,
+ * as RFC 7230 allows (main.c says why): lws upgrades when this returns 0
+ * with "websocket" or "h2c" in proto (its own copy of the header), and
+ * serves the request as plain HTTP when proto names neither, so the
+ * token is blanked. A WebSocket upgrade passes the same input check as
+ * any request and counts against the address's rate limit before ws.c
+ * looks at it.
  */
-static int
+int
 http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
 {
 	struct ratelimit_result rl;
@@ -652,8 +656,10 @@ http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
 	const char *why;
 	int ret;
 
-	if (strcasecmp(proto, "websocket") != 0)
-		return 0;	/* h2c: every request on it gets 400 */
+	if (strcasecmp(proto, "websocket") != 0) {
+		proto[0] = '\0';
+		return 0;
+	}
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0)
 		why = "the path is too long";
 	else
@@ -674,6 +680,13 @@ http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
 	if (ret == 0)	/* a live feed connection from now on */
 		conns_release(gw->conns, (int)lws_get_socket_fd(wsi));
 	return ret;
+}
+
+void
+http_conn_closed(struct gateway *gw, struct lws *wsi)
+{
+	if (gw != NULL && gw->conns != NULL)
+		conns_release(gw->conns, (int)lws_get_socket_fd(wsi));
 }
 
 /* A new client socket, before any byte is read: within the caps? */
@@ -708,11 +721,7 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
 		return http_accept(gw, (int)(lws_intptr_t)in);
-	case LWS_CALLBACK_WSI_DESTROY:
-		if (gw != NULL && gw->conns != NULL)
-			conns_release(gw->conns, (int)lws_get_socket_fd(wsi));
-		return 0;
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:	/* not the default */
 		return http_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_HTTP:
 		if (sess->req != NULL)	/* should not happen */
@@ -735,6 +744,7 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return http_send(sess);
 		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
+		http_conn_closed(gw, wsi);
 		if (sess->req != NULL) {
 			if (sess->req->state == HTTP_PENDING)
 				sess->req->wsi = NULL;	/* freed on answer */

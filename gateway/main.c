@@ -242,16 +242,17 @@ gateway_context(struct gateway *gw)
 	/*
 	 * HTTP/1.1 only; HTTP/2 (h2c) is not served. With prior knowledge
 	 * the option LWS_SERVER_OPTION_H2_PRIOR_KNOWLEDGE stays off, so lws
-	 * drops the connection; after "Upgrade: h2c" (which lws 4.1.6 accepts
-	 * without asking) every request on an HTTP/2 stream gets 400 with a
-	 * message to use HTTP/1.1 (http.c). Why: on an HTTP/2 stream lws 4.1
-	 * keeps no custom header (lws_hdr_custom_copy() refuses h2 streams),
-	 * so Idempotency-Key and X-Request-Id would be silently lost and a
-	 * retried POST could post twice; header values come out of HPACK
-	 * with CR and LF unchecked by lws; and HTTP/2 adds attack surface
-	 * (stream floods, rapid reset) for no gain to a JSON API whose
-	 * clients keep HTTP/1.1 connections alive. One protocol, checked
-	 * once in http.c.
+	 * drops the connection; "Upgrade: h2c" is declined and the request
+	 * answered in HTTP/1.1 (http_confirm_upgrade(); curl --http2 carries
+	 * on in HTTP/1.1), and should a request still come on an HTTP/2
+	 * stream it gets 400 (http_req_new()). Why: on an HTTP/2 stream lws
+	 * 4.1 keeps no custom header (lws_hdr_custom_copy() refuses h2
+	 * streams), so Idempotency-Key and X-Request-Id would be silently
+	 * lost and a retried POST could post twice; header values come out
+	 * of HPACK with CR and LF unchecked by lws; and HTTP/2 adds attack
+	 * surface (stream floods, rapid reset) for no gain to a JSON API
+	 * whose clients keep HTTP/1.1 connections alive. One protocol,
+	 * checked once in http.c.
 	 */
 	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.timeout_secs = 30;

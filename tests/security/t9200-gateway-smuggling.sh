@@ -29,17 +29,23 @@ SMUG="\\r\\nContent-Length: 0\\r\\n\\r\\nDELETE /tweets/$VT HTTP/1.1\\r\\nHost: 
 INTERNAL="\\r\\nContent-Length: 0\\r\\n\\r\\nPOST /internal/deletions HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 40\\r\\n\\r\\n{\"gid\":\"1\",\"userId\":\"$VICTIM\"}"
 py() { /usr/bin/python3 "$CHIRP_ROOT/tests/security/smuggle.py" "$GATEWAY_PORT" "$@" 2>&1; }
 
-# HTTP/2: lws hands header values out of HPACK with CR/LF in them
-expect_eq "h2c: CR/LF in content-type is 400" \
-    "$(py h2 /tweets content-type "application/json$SMUG")" 400
-expect_eq "h2c: CR/LF in authorization is 400" \
-    "$(py h2 /tweets authorization "Bearer $TM$INTERNAL")" 400
-expect_eq "h2c: LF in idempotency-key is 400" \
-    "$(py h2 /tweets idempotency-key "k\\nDELETE /tweets/$VT HTTP/1.1")" 400
-expect_eq "h2c: CR/LF in x-request-id is 400" \
-    "$(py h2 /tweets x-request-id "r$SMUG")" 400
-expect_eq "h2c: CR/LF in the path is 400" \
-    "$(py h2 "/tweets/$VT$SMUG" x-a b)" 400
+# HTTP/2: lws hands header values out of HPACK with CR/LF in them, so the
+# gateway does not speak it: an h2c upgrade is declined (answered in
+# HTTP/1.1) and a prior-knowledge connection is dropped; either way the
+# smuggling headers never get sent. (A request that still came on an
+# HTTP/2 stream would get 400.)
+expect_eq "h2c: CR/LF in content-type never goes out (upgrade declined)" \
+    "$(py h2 /tweets content-type "application/json$SMUG")" declined
+expect_eq "h2c: CR/LF in authorization never goes out" \
+    "$(py h2 /tweets authorization "Bearer $TM$INTERNAL")" declined
+for h in "content-type application/json$SMUG" "authorization Bearer-$TM$INTERNAL" \
+    "idempotency-key k\\nDELETE" "x-request-id r$SMUG"; do
+	r=$(py h2pk /tweets "${h%% *}" "${h#* }")
+	case $r in 400|closed) ok "h2 prior knowledge, ${h%% *}: $r" ;;
+	*) not_ok "h2 prior knowledge, ${h%% *}" "got $r" ;; esac
+done
+expect_eq "h2 prior knowledge: CR/LF in the path" \
+    "$(py h2pk "/tweets/$VT$SMUG" x-a b)" closed
 
 # HTTP/1.1: bytes lws passes on inside a value or the path
 R="POST /tweets HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer $TM\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n"
