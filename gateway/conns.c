@@ -73,7 +73,7 @@ conns_accept(struct conns *c, int fd, const char *addr)
 
 	if (fd < 0 || (size_t)fd >= c->nslots)
 		return false;
-	conns_release(c, fd);	/* a slot left over: never count it twice */
+	conns_release(c, fd);	/* a slot left over: count it once */
 	if (c->total >= c->max_total)
 		return false;
 	head = &c->buckets[conns_hash(addr)];
