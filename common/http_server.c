@@ -373,20 +373,6 @@ http_route(struct http_server *srv, struct http_request *req,
 		http_reply_error(res, 500, "internal", "no answer was made");
 }
 
-/* A client's X-Request-Id is kept when it is 1-128 visible characters. */
-static bool
-http_request_id_ok(const char *id)
-{
-	size_t i;
-
-	if (id == NULL || id[0] == '\0')
-		return false;
-	for (i = 0; id[i] != '\0'; i++)
-		if (i >= 128 || id[i] <= 0x20 || id[i] >= 0x7f)
-			return false;
-	return true;
-}
-
 static enum MHD_Result
 http_send(struct MHD_Connection *conn, struct http_response *res,
     const char *rid)
@@ -464,7 +450,7 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	memset(&res, 0, sizeof(res));
 	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Request-Id");
-	if (!http_request_id_ok(rid)) {
+	if (!validate_request_id(rid)) {
 		rand_hex(ridbuf, 16);
 		rid = ridbuf;
 	}

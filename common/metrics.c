@@ -53,6 +53,22 @@ metrics_init(const char *service)
 	snprintf(metrics_service, sizeof(metrics_service), "%s", service);
 }
 
+/* The method as a label: a method the client made up is "other", so
+ * that it neither breaks the text format nor fills the series. */
+static const char *
+metrics_method(const char *method)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT",
+		"PATCH", "DELETE", "OPTIONS" };
+	size_t i;
+
+	for (i = 0; method != NULL && i < sizeof(known) / sizeof(known[0]);
+	    i++)
+		if (strcmp(method, known[i]) == 0)
+			return known[i];
+	return "other";
+}
+
 void
 metrics_observe_request(const char *route, const char *method, int status,
     double seconds)
@@ -61,6 +77,7 @@ metrics_observe_request(const char *route, const char *method, int status,
 
 	if (route == NULL)
 		route = "unmatched";
+	method = metrics_method(method);
 	pthread_mutex_lock(&metrics_lock);
 	for (i = 0; i < nreqs; i++)
 		if (reqs[i].status == status && strcmp(reqs[i].route,
@@ -118,6 +135,26 @@ metrics_named(const char *name, const char *labels, double v, int gauge)
 		else
 			named[i].value += v;
 	}
+	pthread_mutex_unlock(&metrics_lock);
+}
+
+void
+metrics_gauge_remove(const char *name, const char *labels)
+{
+	size_t i;
+
+	if (labels == NULL)
+		labels = "";
+	pthread_mutex_lock(&metrics_lock);
+	for (i = 0; i < nnamed; i++)
+		if (strcmp(named[i].name, name) == 0 &&
+		    strcmp(named[i].labels, labels) == 0) {
+			free(named[i].labels);
+			memmove(&named[i], &named[i + 1],
+			    (nnamed - i - 1) * sizeof(named[0]));
+			nnamed--;
+			break;
+		}
 	pthread_mutex_unlock(&metrics_lock);
 }
 

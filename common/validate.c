@@ -266,6 +266,34 @@ validate_idempotency_key(const char *s)
 }
 
 bool
+validate_header_value(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+bool
+validate_request_id(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0')
+		return false;
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= REQUEST_ID_MAX || (unsigned char)s[i] <= 0x20 ||
+		    (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+bool
 validate_id(const char *s, int64_t *out)
 {
 	uint64_t v = 0;

@@ -12,6 +12,7 @@
 #define PASSWORD_MAX 256
 #define TWEET_MAX_CHARS 280
 #define IDEMPOTENCY_KEY_MAX 64
+#define REQUEST_ID_MAX 128
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF). */
 bool validate_utf8(const char *, size_t);
@@ -37,6 +38,18 @@ const char *validate_content_message(enum content_error);
 
 /* 1 to 64 printable ASCII characters. */
 bool validate_idempotency_key(const char *);
+
+/*
+ * A header value (or a decoded path or query) that may go into another
+ * HTTP request: len bytes with no control byte, i.e. nothing below 0x20
+ * but tab and no 0x7f (API.md "Trust between processes": CR, LF and NUL
+ * would let a client write a second request of its own).
+ */
+bool validate_header_value(const char *, size_t);
+
+/* A client's X-Request-Id worth keeping: 1 to REQUEST_ID_MAX visible
+ * ASCII characters (0x21-0x7e). */
+bool validate_request_id(const char *);
 
 /*
  * An id: a decimal number of 1 to 19 digits in 1..INT64_MAX, nothing else

@@ -16,13 +16,20 @@ struct lws_context;
 struct lws_vhost;
 struct config;
 
+/* Instances kept per service: a bound, not a limit on discovery. When
+ * it is reached, an instance discovery no longer lists is dropped to make
+ * room for a listed one (pool.c). */
 #define POOL_MAX 64
 
-/* One upstream instance as discovery listed it. Instances are never
- * freed before shutdown, so requests under way may keep a pointer. */
+/*
+ * One upstream instance as discovery listed it. A caller of gateway_pick
+ * may keep the pointer while a request it started on the instance is
+ * under way (upstream_in_use()); an instance that discovery stopped
+ * listing is freed only when none is, so that pointer stays valid.
+ */
 struct instance {
 	enum service service;
-	char host[64];
+	char host[64];		/* a numeric address (pool.c) */
 	int port;
 	char label[80];		/* "host:port", the metrics label */
 	bool listed;		/* in discovery's last answer */
@@ -45,7 +52,11 @@ struct gateway {
 	int upstream_timeout_ms;
 	int max_upstream_conns;	/* kept-alive connections per instance */
 	int max_in_flight;
-	int max_connections;
+	int max_connections;	/* live feed connections */
+	int max_http_conns;	/* plain HTTP connections in all */
+	int max_conns_per_addr;	/* plain HTTP connections per address */
+	int login_free_failures;
+	int login_backoff_max_s;
 	int ws_queue_max;
 	int ping_interval_s;
 	int ws_sndbuf;		/* 0: the system's */
@@ -58,6 +69,8 @@ struct gateway {
 
 	struct pool pools[SERVICE_COUNT];
 	struct ratelimit *ratelimit;
+	struct backoff *login_backoff;	/* failed logins per address */
+	struct conns *conns;		/* plain HTTP connections */
 	struct cache *cache;
 	struct feed *feed;
 	struct listener *user_bus;

@@ -4,13 +4,20 @@
  * 401, 413, 429, 503) and hand it to the local handlers (ops.c) or the
  * proxy, then write the answer, headers and body in one write.
  */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <jansson.h>
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth.h"
+#include "backoff.h"
+#include "conns.h"
 #include "gateway.h"
 #include "http.h"
 #include "http_proto.h"
@@ -22,6 +29,7 @@
 #include "rand.h"
 #include "ratelimit.h"
 #include "timeutil.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 struct http_sess {
@@ -105,12 +113,40 @@ http_respond_error(struct http_req *hr, int status, const char *code,
 	free(s);
 }
 
+/* lws hands the path over decoded: encode again every byte that is not
+ * a path character of RFC 3986 (a space, '%', '?', '#', non-ASCII). */
+static char *
+http_path_encode(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char keep[] = "-._~!$&'()*+,;=:@/";
+	char *out = xmalloc(strlen(path) * 3 + 1), *o = out;
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)path; *c != '\0'; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr(keep, *c) != NULL) {
+			*o++ = (char)*c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*c >> 4];
+			*o++ = hex[*c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 char *
 http_target(const struct http_req *hr)
 {
+	char *path = http_path_encode(hr->path), *t;
+
 	if (hr->query[0] == '\0')
-		return xstrdup(hr->path);
-	return xasprintf("%s?%s", hr->path, hr->query);
+		return path;
+	t = xasprintf("%s?%s", path, hr->query);
+	free(path);
+	return t;
 }
 
 /* Status line, headers and body in one buffer and one write. */
@@ -226,42 +262,161 @@ http_send(struct http_sess *sess)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
-/* Copy a custom header (name lower case with ':'), trimmed; "" if none. */
+/* Strip the optional white space around a header value, in place. */
 static void
-custom_header(struct lws *wsi, const char *name, char *out, size_t outlen)
+http_trim(char *s)
 {
 	char *p;
 	size_t n;
 
-	out[0] = '\0';
-	if (lws_hdr_custom_copy(wsi, out, (int)outlen, name,
-	    (int)strlen(name)) < 0) {
-		out[0] = '\0';
-		return;
-	}
-	for (p = out; *p == ' ' || *p == '\t'; p++)
+	for (p = s; *p == ' ' || *p == '\t'; p++)
 		;
-	memmove(out, p, strlen(p) + 1);
-	n = strlen(out);
-	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
-		out[--n] = '\0';
+	memmove(s, p, strlen(p) + 1);
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
 }
 
-static bool
-request_id_ok(const char *s)
+/* lws's copy of a value stops at a NUL in it: a value shorter than lws
+ * says it is held a NUL, so make it fail the control-byte check. */
+static char *
+http_nul_marked(char *v, size_t n)
 {
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 64)
-		return false;
-	for (i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] > '~')
-			return false;
-	return true;
+	if (strlen(v) != n) {
+		v[0] = '\x01';
+		v[1 < n ? 1 : 0] = '\0';
+	}
+	return v;
 }
 
-/* Re-encode lws's decoded query arguments. */
-static void
+/*
+ * A custom header (name lower case with ':') into a new string, or NULL
+ * when the request has none. lws 4.1 keeps custom headers of HTTP/1 only
+ * (not of HTTP/2 streams); the gateway does not speak HTTP/2 (main.c).
+ */
+static char *
+http_custom_dup(struct lws *wsi, const char *name)
+{
+	int n = lws_hdr_custom_length(wsi, name, (int)strlen(name));
+	char *v;
+
+	if (n < 0)
+		return NULL;
+	v = xmalloc((size_t)n + 1);
+	if (lws_hdr_custom_copy(wsi, v, n + 1, name, (int)strlen(name)) < 0)
+		v[0] = '\0';
+	v[n] = '\0';
+	return http_nul_marked(v, (size_t)n);
+}
+
+/* A known header into a new string, or NULL when the request has none. */
+static char *
+http_hdr_dup(struct lws *wsi, enum lws_token_indexes tok)
+{
+	int n = lws_hdr_total_length(wsi, tok);
+	char *v;
+
+	if (n <= 0)
+		return NULL;
+	v = xmalloc((size_t)n + 1);
+	if (lws_hdr_copy(wsi, v, n + 1, tok) < 0)
+		v[0] = '\0';
+	v[n] = '\0';
+	return http_nul_marked(v, (size_t)n);
+}
+
+/* Is header value v (NULL: absent) clean and at most max bytes? */
+static bool
+http_value_ok(const char *v, size_t max)
+{
+	return v == NULL ||
+	    (strlen(v) <= max && validate_header_value(v, strlen(v)));
+}
+
+/* lws decodes the path and its query as it reads them, and a decoded
+ * CR or LF ("%0d%0a") ends its request line there, the rest of the line
+ * becoming headers: such a request line has no HTTP version left. */
+static bool
+http_uri_whole(struct lws *wsi, const char *uri)
+{
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
+		if ((n = lws_hdr_total_length(wsi, http_methods[i].tok)) > 0 &&
+		    (size_t)n != strlen(uri))
+			return false;
+	return lws_hdr_total_length(wsi, WSI_TOKEN_HTTP) > 0;
+}
+
+/*
+ * The one check of every byte the gateway reads from a request (API.md
+ * "Trust between processes"), for a plain request and an upgrade alike:
+ * the decoded path and query arguments and every header value the
+ * gateway uses hold no control byte and fit their bounds. NULL when
+ * clean, else the reason for a 400.
+ */
+static const char *
+http_input_error(struct lws *wsi, const char *uri)
+{
+	static const enum lws_token_indexes toks[] = {
+		WSI_TOKEN_HTTP_AUTHORIZATION, WSI_TOKEN_HTTP_CONTENT_TYPE,
+	};
+	static const char *const customs[] = {
+		"idempotency-key:", "x-request-id:",
+	};
+	char frag[1024];
+	const char *why = NULL;
+	size_t i;
+	char *v;
+	int idx, n;
+
+	if (uri == NULL || strlen(uri) >= sizeof(((struct http_req *)0)->path))
+		return "the path is too long";
+	if (!validate_header_value(uri, strlen(uri)) ||
+	    !http_uri_whole(wsi, uri))
+		return "the path holds a control character";
+	for (idx = 0; ; idx++) {
+		n = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, idx);
+		if (n <= 0)
+			break;
+		if ((size_t)n >= sizeof(frag))
+			return "the query is too long";
+		n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag),
+		    WSI_TOKEN_HTTP_URI_ARGS, idx);
+		if (n < 0 || !validate_header_value(frag, (size_t)n))
+			return "the query holds a control character";
+	}
+	for (i = 0; why == NULL && i < sizeof(toks) / sizeof(toks[0]); i++) {
+		v = http_hdr_dup(wsi, toks[i]);
+		if (!http_value_ok(v, toks[i] == WSI_TOKEN_HTTP_CONTENT_TYPE ?
+		    HTTP_CTYPE_MAX : HTTP_AUTH_MAX))
+			why = "a header value is too long or holds a control "
+			    "character";
+		free(v);
+	}
+	for (i = 0; why == NULL && i < sizeof(customs) / sizeof(customs[0]);
+	    i++) {
+		v = http_custom_dup(wsi, customs[i]);
+		if (!http_value_ok(v, HTTP_AUTH_MAX))
+			why = "a header value is too long or holds a control "
+			    "character";
+		free(v);
+	}
+	if (why == NULL && (v = http_custom_dup(wsi, "idempotency-key:")) !=
+	    NULL) {
+		http_trim(v);
+		if (!validate_idempotency_key(v))
+			why = "Idempotency-Key must be 1 to 64 printable ASCII "
+			    "characters";
+		free(v);
+	}
+	return why;
+}
+
+/* Re-encode lws's decoded query arguments (checked by the caller);
+ * false when they do not fit. */
+static bool
 http_query(struct lws *wsi, char *out, size_t outlen)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -279,12 +434,14 @@ http_query(struct lws *wsi, char *out, size_t outlen)
 		if (n <= 0)
 			break;
 		if (used + 1 >= outlen)
-			break;
+			return false;
 		if (used > 0)
 			out[used++] = '&';
-		for (c = frag; *c != '\0' && used + 4 < outlen; c++) {
+		for (c = frag; *c != '\0'; c++) {
 			unsigned char ch = (unsigned char)*c;
 
+			if (used + 4 >= outlen)
+				return false;
 			if (ch == '=' && name) {
 				out[used++] = '=';
 				name = false;
@@ -301,15 +458,17 @@ http_query(struct lws *wsi, char *out, size_t outlen)
 		}
 		out[used] = '\0';
 	}
+	return true;
 }
 
-/* A new request from its headers; NULL for a method we do not know. */
+/* A new request from its headers: the method ("" when we do not know
+ * it), and the input, checked once here (hr->bad_input). */
 static struct http_req *
 http_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 {
 	struct http_req *hr;
+	char *v;
 	size_t i;
-	int n;
 
 	hr = xcalloc(1, sizeof(*hr));
 	hr->gw = gw;
@@ -317,33 +476,43 @@ http_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 	hr->start_us = time_now_us();
 	hr->metric_route = "other";
 	gw->in_flight++;
+	rand_hex(hr->request_id, 16);
+	lws_get_peer_simple(wsi, hr->peer, sizeof(hr->peer));
 	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
 		if (lws_hdr_total_length(wsi, http_methods[i].tok) > 0) {
 			snprintf(hr->method, sizeof(hr->method), "%s",
 			    http_methods[i].name);
 			break;
 		}
-	snprintf(hr->path, sizeof(hr->path), "%s", uri);
-	http_query(wsi, hr->query, sizeof(hr->query));
-	n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
-	if (n > 0) {
-		hr->authorization = xmalloc((size_t)n + 1);
-		if (lws_hdr_copy(wsi, hr->authorization, n + 1,
-		    WSI_TOKEN_HTTP_AUTHORIZATION) < 0) {
-			free(hr->authorization);
-			hr->authorization = NULL;
-		}
+	if (lws_get_network_wsi(wsi) != wsi) {
+		/* an HTTP/2 stream: not served (main.c says why) */
+		hr->bad_input = "HTTP/2 is not served here; use HTTP/1.1";
+		return hr;
 	}
-	if (lws_hdr_copy(wsi, hr->content_type, sizeof(hr->content_type),
-	    WSI_TOKEN_HTTP_CONTENT_TYPE) < 0)
-		hr->content_type[0] = '\0';
-	custom_header(wsi, "idempotency-key:", hr->idempotency_key,
-	    sizeof(hr->idempotency_key));
-	custom_header(wsi, "x-request-id:", hr->request_id,
-	    sizeof(hr->request_id));
-	if (!request_id_ok(hr->request_id))
-		rand_hex(hr->request_id, 16);
-	lws_get_peer_simple(wsi, hr->peer, sizeof(hr->peer));
+	if ((hr->bad_input = http_input_error(wsi, uri)) != NULL)
+		return hr;
+	snprintf(hr->path, sizeof(hr->path), "%s", uri);
+	if (!http_query(wsi, hr->query, sizeof(hr->query))) {
+		hr->bad_input = "the query is too long";
+		return hr;
+	}
+	hr->authorization = http_hdr_dup(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+	if ((v = http_hdr_dup(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE)) != NULL)
+		snprintf(hr->content_type, sizeof(hr->content_type), "%s", v);
+	free(v);
+	if ((v = http_custom_dup(wsi, "idempotency-key:")) != NULL) {
+		http_trim(v);
+		snprintf(hr->idempotency_key, sizeof(hr->idempotency_key),
+		    "%s", v);
+	}
+	free(v);
+	if ((v = http_custom_dup(wsi, "x-request-id:")) != NULL) {
+		http_trim(v);
+		if (validate_request_id(v))	/* else the new one */
+			snprintf(hr->request_id, sizeof(hr->request_id), "%s",
+			    v);
+	}
+	free(v);
 	return hr;
 }
 
@@ -354,9 +523,14 @@ http_dispatch(struct http_req *hr)
 	struct gateway *gw = hr->gw;
 	const struct route *route;
 	char allow[64], key[96], v[16];
+	int wait;
 
 	hr->state = HTTP_PENDING;
 	log_set_request_id(hr->request_id);
+	if (hr->bad_input != NULL) {
+		http_respond_error(hr, 400, "bad_request", hr->bad_input);
+		goto out;
+	}
 	if (hr->method[0] == '\0') {
 		hr->metric_route = "other";
 		http_add_header(hr, "Allow", "GET, POST, DELETE");
@@ -397,7 +571,9 @@ http_dispatch(struct http_req *hr)
 		    "the request body is over 64 KiB");
 		goto out;
 	}
-	if (hr->has_user)
+	/* per user, else per address; a route that checks a password is
+	 * always per address: a token must not buy more guesses */
+	if (hr->has_user && route->kind == ROUTE_PLAIN)
 		snprintf(key, sizeof(key), "u:%lld",
 		    (long long)hr->claims.user_id);
 	else
@@ -408,6 +584,14 @@ http_dispatch(struct http_req *hr)
 		http_add_header(hr, "Retry-After", v);
 		http_respond_error(hr, 429, "rate_limited",
 		    "too many requests; retry later");
+		goto out;
+	}
+	if (route->kind == ROUTE_LOGIN && (wait = backoff_wait(
+	    gw->login_backoff, hr->peer, time_mono_ms())) > 0) {
+		snprintf(v, sizeof(v), "%d", wait);
+		http_add_header(hr, "Retry-After", v);
+		http_respond_error(hr, 429, "rate_limited",
+		    "too many failed logins from this address; retry later");
 		goto out;
 	}
 	if (gw->in_flight > gw->max_in_flight) {
@@ -453,6 +637,80 @@ http_has_body(struct lws *wsi)
 	    WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
 }
 
+/*
+ * An "Upgrade:" request. Only the live feed's WebSocket is served; any
+ * other upgrade (h2c) is declined and the request answered as HTTP/1.1,
+ * as RFC 7230 allows (main.c says why): lws upgrades when this returns 0
+ * with "websocket" or "h2c" in proto (its own copy of the header), and
+ * serves the request as plain HTTP when proto names neither, so the
+ * token is blanked. A WebSocket upgrade passes the same input check as
+ * any request and counts against the address's rate limit before ws.c
+ * looks at it.
+ */
+int
+http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
+{
+	struct ratelimit_result rl;
+	char uri[sizeof(((struct http_req *)0)->path)], peer[64], key[96];
+	char v[16];
+	const char *why;
+	int ret;
+
+	if (strcasecmp(proto, "websocket") != 0) {
+		proto[0] = '\0';
+		return 0;
+	}
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0)
+		why = "the path is too long";
+	else
+		why = http_input_error(wsi, uri);
+	if (why != NULL) {
+		http_refuse_now(wsi, 400, "bad_request", why, NULL, NULL);
+		return 1;
+	}
+	lws_get_peer_simple(wsi, peer, sizeof(peer));
+	snprintf(key, sizeof(key), "a:%s", peer);
+	if (!ratelimit_take(gw->ratelimit, key, time_mono_ms(), &rl)) {
+		snprintf(v, sizeof(v), "%d", rl.reset_s);
+		http_refuse_now(wsi, 429, "rate_limited",
+		    "too many requests; retry later", "Retry-After", v);
+		return 1;
+	}
+	ret = ws_confirm_upgrade(gw, wsi, proto);
+	if (ret == 0)	/* a live feed connection from now on */
+		conns_release(gw->conns, (int)lws_get_socket_fd(wsi));
+	return ret;
+}
+
+void
+http_conn_closed(struct gateway *gw, struct lws *wsi)
+{
+	if (gw != NULL && gw->conns != NULL)
+		conns_release(gw->conns, (int)lws_get_socket_fd(wsi));
+}
+
+/* A new client socket, before any byte is read: within the caps? */
+static int
+http_accept(struct gateway *gw, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+		    addr, sizeof(addr));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    addr, sizeof(addr));
+	if (conns_accept(gw->conns, fd, addr))
+		return 0;
+	metrics_counter_add("chirp_gateway_connections_refused_total", NULL,
+	    1);
+	return -1;	/* lws closes it unread */
+}
+
 int
 http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -461,8 +719,10 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct http_sess *sess = user;
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return ws_confirm_upgrade(gw, wsi, in);
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		return http_accept(gw, (int)(lws_intptr_t)in);
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:	/* not the default */
+		return http_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_HTTP:
 		if (sess->req != NULL)	/* should not happen */
 			return -1;
@@ -484,6 +744,7 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return http_send(sess);
 		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
+		http_conn_closed(gw, wsi);
 		if (sess->req != NULL) {
 			if (sess->req->state == HTTP_PENDING)
 				sess->req->wsi = NULL;	/* freed on answer */

@@ -13,9 +13,12 @@
 #include "ratelimit.h"
 #include "routes.h"
 #include "token.h"
+#include "validate.h"
 
 #define HTTP_BODY_MAX (64 * 1024)
 #define HTTP_MAX_EXTRA 8
+#define HTTP_CTYPE_MAX 255
+#define HTTP_AUTH_MAX 4096
 
 struct gateway;
 struct lws;
@@ -29,10 +32,14 @@ struct http_req {
 	char method[8];
 	char path[512];
 	char query[1024];		/* encoded, no '?' */
+	/* Every value below was checked once, where the request was read
+	 * (http_input_error()): no control byte, bounded; bad_input says
+	 * why the request is refused with 400 before routing. */
+	const char *bad_input;		/* NULL when the input is clean */
 	char *authorization;		/* the header, or NULL */
-	char content_type[128];
-	char idempotency_key[72];	/* "" when none */
-	char request_id[72];
+	char content_type[HTTP_CTYPE_MAX + 1];
+	char idempotency_key[IDEMPOTENCY_KEY_MAX + 1];	/* "" when none */
+	char request_id[REQUEST_ID_MAX + 1];
 	char peer[64];
 	char *body;
 	size_t len, cap;

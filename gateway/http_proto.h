@@ -11,6 +11,20 @@ int http_callback(struct lws *, enum lws_callback_reasons, void *user,
     void *in, size_t len);
 size_t http_sess_size(void);
 
+/* Any "Upgrade:" request (the return value of
+ * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE, which lws gives the feed protocol,
+ * the vhost's default): h2c is declined and the request served as
+ * HTTP/1.1; a WebSocket upgrade passes the input check and the rate
+ * limit, then ws_confirm_upgrade(). */
+int http_confirm_upgrade(struct gateway *, struct lws *, char *proto);
+
+/* A client connection closes (LWS_CALLBACK_CLOSED_HTTP, which goes to the
+ * protocol it is bound to: http, or the feed protocol, the vhost's
+ * default, when it never sent a request): it leaves the count of plain
+ * HTTP connections. The socket is still open then; at WSI_DESTROY it is
+ * not. */
+void http_conn_closed(struct gateway *, struct lws *);
+
 /* ws.c: accept or refuse an upgrade to the live feed (the return value of
  * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE). */
 int ws_confirm_upgrade(struct gateway *, struct lws *, const char *proto);

@@ -4,16 +4,21 @@
  * (discovery, round robin, breakers, retries, limits, a follow-list cache)
  * and the live feed over WebSocket fed by the event bus.
  */
+#include <sys/resource.h>
+#include <sys/socket.h>
+
 #include <libwebsockets.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
+#include "backoff.h"
 #include "bus.h"
 #include "bus_events.h"
 #include "cache.h"
 #include "config.h"
+#include "conns.h"
 #include "discovery_client.h"
 #include "events.h"
 #include "feed.h"
@@ -63,6 +68,17 @@ static const struct config_entry gateway_config[] = {
 	{ "max_connections", CONFIG_INT, NULL,
 	    "live feed connections (default: the fd limit less a margin)",
 	    false },
+	{ "max_http_conns", CONFIG_INT, "4096",
+	    "plain HTTP client connections at once (1-1000000); more are "
+	    "closed as they are accepted", false },
+	{ "max_conns_per_addr", CONFIG_INT, "256",
+	    "plain HTTP client connections at once from one address "
+	    "(1-1000000)", false },
+	{ "login_free_failures", CONFIG_INT, "5",
+	    "failed logins from one address before it must wait (0-1000); "
+	    "each further failure doubles the wait", false },
+	{ "login_backoff_max", CONFIG_INT, "900",
+	    "longest wait after failed logins, in seconds (1-86400)", false },
 	{ "ws_queue_max", CONFIG_INT, "256",
 	    "messages queued per live connection before it is closed",
 	    false },
@@ -113,6 +129,39 @@ raise_fd_limit(void)
 	return rl.rlim_cur == RLIM_INFINITY ? 1048576 : (long)rl.rlim_cur;
 }
 
+/*
+ * A host name into its numeric address, in place, once at start. The lws
+ * 4.1 here has no asynchronous resolver (LWS_WITH_SYS_ASYNC_DNS is off),
+ * so a name given to an upstream connection would be resolved with a
+ * blocking getaddrinfo() inside the event loop, stalling every client
+ * while DNS answers. So discovery's address is resolved here, before the
+ * loop, and discovery's lists are taken with numeric addresses only
+ * (pool.c; services register their address, `hostname -i` in compose).
+ */
+static bool
+resolve_once(char *host, size_t hostlen)
+{
+	struct addrinfo hints, *res = NULL;
+	int err;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;	/* the gateway listens IPv4 only */
+	hints.ai_socktype = SOCK_STREAM;
+	if ((err = getaddrinfo(host, NULL, &hints, &res)) != 0 ||
+	    res == NULL) {
+		log_warnx("cannot resolve '%s': %s", host, gai_strerror(err));
+		return false;
+	}
+	if (getnameinfo(res->ai_addr, res->ai_addrlen, host, (socklen_t)hostlen,
+	    NULL, 0, NI_NUMERICHOST) != 0) {
+		log_warnx("cannot resolve '%s'", host);
+		freeaddrinfo(res);
+		return false;
+	}
+	freeaddrinfo(res);
+	return true;
+}
+
 /* Settings into gw; false (logged) when one is out of range. */
 static bool
 gateway_settings(struct gateway *gw, long fd_limit)
@@ -127,6 +176,10 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	gw->ping_interval_s = (int)config_int(c, "ping_interval");
 	gw->ws_sndbuf = (int)config_int(c, "ws_sndbuf");
 	gw->cache_ttl_ms = config_int(c, "cache_ttl_ms");
+	gw->max_http_conns = (int)config_int(c, "max_http_conns");
+	gw->max_conns_per_addr = (int)config_int(c, "max_conns_per_addr");
+	gw->login_free_failures = (int)config_int(c, "login_free_failures");
+	gw->login_backoff_max_s = (int)config_int(c, "login_backoff_max");
 	if (config_str(c, "max_connections") != NULL)
 		v = config_int(c, "max_connections");
 	else
@@ -137,7 +190,11 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	    gw->max_upstream_conns < 1 || gw->max_upstream_conns > 10000 ||
 	    gw->max_in_flight < 1 || gw->ws_queue_max < 1 ||
 	    gw->ws_queue_max > 1000000 || gw->ping_interval_s < 0 ||
-	    gw->ws_sndbuf < 0 ||
+	    gw->ws_sndbuf < 0 || gw->max_http_conns < 1 ||
+	    gw->max_http_conns > 1000000 || gw->max_conns_per_addr < 1 ||
+	    gw->max_conns_per_addr > 1000000 ||
+	    gw->login_free_failures < 0 || gw->login_free_failures > 1000 ||
+	    gw->login_backoff_max_s < 1 || gw->login_backoff_max_s > 86400 ||
 	    gw->max_connections < 0 || config_int(c, "rate_limit") < 1 ||
 	    config_int(c, "rate_window") < 1 || config_int(c, "port") < 1 ||
 	    config_int(c, "port") > 65535 || config_int(c, "cache_max") < 0) {
@@ -151,7 +208,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 		    config_str(c, "discovery_url"));
 		return false;
 	}
-	return true;
+	return resolve_once(gw->discovery_host, sizeof(gw->discovery_host));
 }
 
 static struct lws_context *
@@ -185,6 +242,21 @@ gateway_context(struct gateway *gw)
 	info.pvo = &pvo;
 	info.retry_and_idle_policy = &no_validity;
 	info.user = gw;
+	/*
+	 * HTTP/1.1 only; HTTP/2 (h2c) is not served. With prior knowledge
+	 * the option LWS_SERVER_OPTION_H2_PRIOR_KNOWLEDGE stays off, so lws
+	 * drops the connection; "Upgrade: h2c" is declined and the request
+	 * answered in HTTP/1.1 (http_confirm_upgrade(); curl --http2 carries
+	 * on in HTTP/1.1), and should a request still come on an HTTP/2
+	 * stream it gets 400 (http_req_new()). Why: on an HTTP/2 stream lws
+	 * 4.1 keeps no custom header (lws_hdr_custom_copy() refuses h2
+	 * streams), so Idempotency-Key and X-Request-Id would be silently
+	 * lost and a retried POST could post twice; header values come out
+	 * of HPACK with CR and LF unchecked by lws; and HTTP/2 adds attack
+	 * surface (stream floods, rapid reset) for no gain to a JSON API
+	 * whose clients keep HTTP/1.1 connections alive. One protocol,
+	 * checked once in http.c.
+	 */
 	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.timeout_secs = 30;
 	return lws_create_context(&info);
@@ -220,6 +292,10 @@ main(int argc, char **argv)
 	bus_auth_set(gw.svcauth);
 	gw.ratelimit = ratelimit_new((int)config_int(gw.cfg, "rate_limit"),
 	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
+	gw.login_backoff = backoff_new(gw.login_free_failures,
+	    gw.login_backoff_max_s, RATELIMIT_KEYS);
+	gw.conns = conns_new(gw.max_http_conns, gw.max_conns_per_addr,
+	    (size_t)fd_limit);
 	gw.cache = cache_new((size_t)config_int(gw.cfg, "cache_max"),
 	    gw.cache_ttl_ms);
 	gw.feed = feed_new((size_t)gw.ws_queue_max);
@@ -282,6 +358,8 @@ out:
 	feed_free(gw.feed);
 	cache_free(gw.cache);
 	ratelimit_free(gw.ratelimit);
+	backoff_free(gw.login_backoff);
+	conns_free(gw.conns);
 	pool_free(&gw);
 	free(gw.secret);
 	svcauth_free(gw.svcauth);

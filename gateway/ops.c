@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "conns.h"
 #include "feed.h"
 #include "gateway.h"
 #include "http.h"
@@ -76,6 +77,8 @@ ops_metrics(struct http_req *hr, const char *arg)
 	(void)arg;
 	metrics_gauge_set("chirp_gateway_connections", "kind=\"websocket\"",
 	    (double)feed_conn_count(gw->feed));
+	metrics_gauge_set("chirp_gateway_connections", "kind=\"http\"",
+	    (double)conns_count(gw->conns));
 	metrics_gauge_set("chirp_gateway_in_flight", NULL,
 	    (double)gw->in_flight);
 	metrics_gauge_set("chirp_gateway_max_connections", NULL,

@@ -3,6 +3,9 @@
  * with a breaker per instance, round robin over the usable ones, and the
  * one /status probe of an instance whose breaker cooled down.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +140,45 @@ gateway_instance_result(struct gateway *gw, struct instance *inst, bool ok)
 	pool_gauge(inst);
 }
 
+/* Take instance k out of p and free it (nothing may hold it). */
+static void
+pool_drop(struct pool *p, size_t k)
+{
+	struct instance *inst = p->inst[k];
+	char labels[160];
+
+	log_info("%s instance %s dropped", routes_service_name(inst->service),
+	    inst->label);
+	snprintf(labels, sizeof(labels), "upstream=\"%s\",instance=\"%s\"",
+	    routes_service_name(inst->service), inst->label);
+	metrics_gauge_remove("chirp_gateway_breaker_state", labels);
+	free(inst);
+	memmove(&p->inst[k], &p->inst[k + 1],
+	    (p->n - k - 1) * sizeof(p->inst[0]));
+	p->n--;
+	if (p->next > k)
+		p->next--;
+}
+
+/* May inst be freed: unlisted, and no request or probe under way on it
+ * (their callers hold the pointer until they finish)? */
+static bool
+pool_unused(const struct instance *inst)
+{
+	return !inst->listed && !inst->probing &&
+	    !upstream_in_use(inst->host, inst->port);
+}
+
+/* A numeric IPv4 address (resolving a name would block the loop: see
+ * main.c's resolve_once). */
+static bool
+pool_numeric(const char *host)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, host, &a) == 1;
+}
+
 void
 pool_update(struct gateway *gw, enum service s, const char *const *hosts,
     const int *ports, size_t n)
@@ -154,8 +196,18 @@ pool_update(struct gateway *gw, enum service s, const char *const *hosts,
 			    strcmp(p->inst[i]->host, hosts[j]) == 0)
 				inst = p->inst[i];
 		if (inst == NULL) {
-			if (p->n == POOL_MAX || strlen(hosts[j]) >=
-			    sizeof(inst->host))
+			if (strlen(hosts[j]) >= sizeof(inst->host) ||
+			    !pool_numeric(hosts[j])) {
+				log_warnx("discovery lists %s instance '%s', "
+				    "not a numeric address; ignored",
+				    routes_service_name(s), hosts[j]);
+				continue;
+			}
+			/* full: make room by an unlisted, unused one */
+			for (i = 0; p->n == POOL_MAX && i < p->n; i++)
+				if (pool_unused(p->inst[i]))
+					pool_drop(p, i);
+			if (p->n == POOL_MAX)
 				continue;
 			inst = xcalloc(1, sizeof(*inst));
 			inst->service = s;
@@ -174,6 +226,10 @@ pool_update(struct gateway *gw, enum service s, const char *const *hosts,
 		}
 		inst->listed = true;
 	}
+	/* instances discovery no longer lists go once nothing holds them */
+	for (i = p->n; i > 0; i--)
+		if (pool_unused(p->inst[i - 1]))
+			pool_drop(p, i - 1);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoff.h"
 #include "cache.h"
 #include "gateway.h"
 #include "http.h"
@@ -44,7 +45,14 @@ proxy_free(struct proxy *p)
 	free(p);
 }
 
-/* May this request go to another instance after a failure? */
+/*
+ * May this request go to another instance after a failure? Always when
+ * nothing was sent. Once bytes went out and no answer came, the first
+ * instance may have done the work (a timed-out DELETE may have deleted),
+ * so only a request that is harmless to repeat goes again: GET, HEAD, and
+ * a POST with an Idempotency-Key (the service answers a repeat with the
+ * first answer).
+ */
 static bool
 proxy_may_retry(const struct proxy *p, enum upstream_error err)
 {
@@ -52,9 +60,43 @@ proxy_may_retry(const struct proxy *p, enum upstream_error err)
 		return false;
 	if (err == UPSTREAM_CONNECT)
 		return true;
-	if (strcmp(p->hr->method, "POST") != 0)
-		return true;
-	return p->hr->idempotency_key[0] != '\0';
+	return upstream_repeatable(p->hr->method, p->hr->idempotency_key[0] ?
+	    p->hr->idempotency_key : NULL);
+}
+
+/*
+ * Does this outcome say something about the instance's health (its
+ * breaker)? Not an answer that sheds load (429, or 503 with Retry-After:
+ * the instance is up and refusing one request, e.g. userd's bounded
+ * password hashing under a login flood), and not a timeout of a route that
+ * checks a password (slow by design: a flood of them would otherwise open
+ * the breaker for every other route of the instance).
+ */
+static bool
+proxy_counts_for_breaker(const struct http_req *hr,
+    const struct upstream_result *r)
+{
+	if (r->error == UPSTREAM_INVALID)
+		return false;
+	if (r->error == UPSTREAM_OK && (r->status == 429 ||
+	    (r->status == 503 && r->retry_after[0] != '\0')))
+		return false;
+	if (r->error == UPSTREAM_TIMEOUT && hr->route->kind != ROUTE_PLAIN)
+		return false;
+	return true;
+}
+
+/* A login's outcome feeds the per-address back-off of failed logins. */
+static void
+proxy_login_outcome(struct http_req *hr, const struct upstream_result *r)
+{
+	if (hr->route->kind != ROUTE_LOGIN || r->error != UPSTREAM_OK)
+		return;
+	if (r->status == 401)
+		backoff_failure(hr->gw->login_backoff, hr->peer,
+		    time_mono_ms());
+	else if (r->status == 200)
+		backoff_success(hr->gw->login_backoff, hr->peer);
 }
 
 static void
@@ -83,12 +125,23 @@ proxy_done(const struct upstream_result *r, void *arg)
 	struct http_req *hr = p->hr;
 	struct gateway *gw = hr->gw;
 	struct instance *inst = p->tried[p->ntried - 1];
-	bool failed = r->error != UPSTREAM_OK || r->status == 502 ||
-	    r->status == 503;
+	bool shed = r->error == UPSTREAM_OK && (r->status == 429 ||
+	    (r->status == 503 && r->retry_after[0] != '\0'));
+	bool failed = !shed && (r->error != UPSTREAM_OK || r->status == 502 ||
+	    r->status == 503);
 	char id[24];
 	int64_t uid;
 
-	gateway_instance_result(gw, inst, !failed);
+	if (proxy_counts_for_breaker(hr, r))
+		gateway_instance_result(gw, inst, !failed);
+	proxy_login_outcome(hr, r);
+	if (r->error == UPSTREAM_INVALID) {
+		/* http.c checks every byte first; this is the last guard */
+		http_respond_error(hr, 400, "bad_request",
+		    "the request holds a control character");
+		proxy_free(p);
+		return;
+	}
 	if (failed) {
 		log_set_request_id(hr->request_id);
 		log_warnx("upstream %s failed: %s", inst->label,

@@ -15,12 +15,22 @@ enum service { SERVICE_USER, SERVICE_TWEET, SERVICE_COUNT };
 
 enum route_cache { ROUTE_NO_CACHE, ROUTE_CACHE_FOLLOWS };
 
+/*
+ * The routes that check a password: limited per address even with a
+ * token (a token must not buy more guesses), slow by design (a timeout
+ * under a flood of them says nothing about the instance's health, so it
+ * does not count against its breaker), and for login, failures back off
+ * per address (gateway/backoff.h).
+ */
+enum route_kind { ROUTE_PLAIN, ROUTE_REGISTER, ROUTE_LOGIN };
+
 struct route {
 	const char *method;
 	const char *pattern;	/* "/users/{id}/follow"; also the metric name */
 	enum service service;
 	bool auth;		/* a valid bearer token first (401) */
 	enum route_cache cache;
+	enum route_kind kind;
 };
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };

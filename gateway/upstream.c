@@ -13,8 +13,8 @@
  * own 60 s idle timeout. Before a request is written on a reused lane, a
  * peek at its socket says whether the service closed it meanwhile. A
  * request that a reused lane loses before any byte of its answer goes
- * again on a fresh lane when that is safe: nothing was sent, or it is not
- * a POST, or it has an Idempotency-Key.
+ * again on a fresh lane when that is safe: nothing was sent, or it is a
+ * GET or HEAD, or a POST with an Idempotency-Key (upstream_repeatable()).
  *
  * A request has its own timer; lanes and requests point at each other
  * while the request is on the lane, and the lane's wsi points at the lane.
@@ -33,6 +33,7 @@
 #include "upstream.h"
 #include "upstream_parse.h"
 #include "upstream_proto.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 #define UPSTREAM_IDLE_S 20	/* close a lane idle this long */
@@ -61,6 +62,7 @@ struct dest {
 	int nlanes;
 	int max_lanes;		/* the gateway's max_upstream_conns */
 	struct upstream *qhead, *qtail;	/* waiting for a lane */
+	int inflight;		/* requests to it under way */
 };
 
 struct upstream {
@@ -88,6 +90,7 @@ struct upstream {
 static struct dest *dests;
 
 static void lane_idle(struct lane *);
+static void dest_maybe_free(struct dest *);
 static void lane_assign(struct lane *, struct upstream *);
 static void upstream_dispatch(struct upstream *, bool fresh);
 
@@ -166,6 +169,8 @@ upstream_detach(struct upstream *u)
 static void
 upstream_free(struct upstream *u)
 {
+	struct dest *d = u->d;
+
 	if (u->prev != NULL)
 		u->prev->next = u->next;
 	else
@@ -176,6 +181,10 @@ upstream_free(struct upstream *u)
 	lws_sul_cancel(&u->later);
 	free(u->out);
 	free(u);
+	if (d != NULL) {
+		d->inflight--;
+		dest_maybe_free(d);
+	}
 }
 
 /* Report the outcome once (the answer is parse's when err is OK). */
@@ -251,6 +260,34 @@ dest_get(const char *host, int port, int max_lanes)
 	d->next = dests;
 	dests = d;
 	return d;
+}
+
+/* Free d when nothing uses it any more (no lane, no request). */
+static void
+dest_maybe_free(struct dest *d)
+{
+	struct dest **pp;
+
+	if (d->nlanes > 0 || d->inflight > 0)
+		return;
+	for (pp = &dests; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	free(d->host);
+	free(d);
+}
+
+bool
+upstream_in_use(const char *host, int port)
+{
+	struct dest *d;
+
+	for (d = dests; d != NULL; d = d->next)
+		if (d->port == port && strcmp(d->host, host) == 0)
+			return d->inflight > 0;
+	return false;
 }
 
 static void
@@ -413,6 +450,40 @@ upstream_build(struct upstream *u, const char *host, int port,
 	u->outlen = (size_t)n;
 }
 
+static bool
+upstream_value_ok(const char *v)
+{
+	return v == NULL || validate_header_value(v, strlen(v));
+}
+
+bool
+upstream_request_ok(const struct upstream_request *req)
+{
+	const char *c;
+
+	if (req->method == NULL || req->method[0] == '\0' ||
+	    req->path == NULL || req->path[0] != '/')
+		return false;
+	for (c = req->method; *c != '\0'; c++)
+		if (*c < 'A' || *c > 'Z')
+			return false;
+	for (c = req->path; *c != '\0'; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			return false;
+	return upstream_value_ok(req->content_type) &&
+	    upstream_value_ok(req->authorization) &&
+	    upstream_value_ok(req->idempotency_key) &&
+	    upstream_value_ok(req->request_id);
+}
+
+bool
+upstream_repeatable(const char *method, const char *idempotency_key)
+{
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return true;
+	return strcmp(method, "POST") == 0 && idempotency_key != NULL;
+}
+
 struct upstream *
 upstream_start(struct gateway *gw, const char *host, int port,
     const struct upstream_request *req, upstream_done_fn *done, void *arg)
@@ -426,10 +497,19 @@ upstream_start(struct gateway *gw, const char *host, int port,
 	gw->upstreams = u;
 	u->done = done;
 	u->arg = arg;
-	u->retry_safe = strcmp(req->method, "POST") != 0 ||
-	    req->idempotency_key != NULL;
-	upstream_build(u, host, port, req);
 	u->d = dest_get(host, port, gw->max_upstream_conns);
+	u->d->inflight++;
+	if (!upstream_request_ok(req)) {
+		/* the one place every upstream request is built: whoever
+		 * calls, no unchecked byte goes out */
+		log_warnx("a request to %s:%d holds a control character; "
+		    "not sent", host, port);
+		upstream_fail_later(u, UPSTREAM_INVALID);
+		return u;
+	}
+	u->retry_safe = upstream_repeatable(req->method,
+	    req->idempotency_key);
+	upstream_build(u, host, port, req);
 	lws_sul_schedule(gw->ctx, 0, &u->timer, upstream_timer_cb,
 	    (lws_usec_t)req->timeout_ms * LWS_US_PER_MS);
 	upstream_dispatch(u, false);
@@ -485,6 +565,7 @@ lane_gone(struct lane *l)
 		l->gone = true;
 		return;
 	}
+	d->inflight++;		/* hold d while its request is settled */
 	lane_unlink(l);
 	if (u != NULL) {
 		u->lane = NULL;
@@ -509,6 +590,8 @@ lane_gone(struct lane *l)
 		w = queue_pop(d);
 		lane_open(d, w);
 	}
+	d->inflight--;
+	dest_maybe_free(d);
 }
 
 /* May a kept-alive lane still carry a request? The service may have

@@ -7,6 +7,7 @@
 #ifndef CHIRP_GATEWAY_UPSTREAM_H
 #define CHIRP_GATEWAY_UPSTREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct gateway;
@@ -29,6 +30,8 @@ enum upstream_error {
 	UPSTREAM_CONNECT,	/* never connected: nothing was sent */
 	UPSTREAM_BROKEN,	/* connected, then no whole answer */
 	UPSTREAM_TIMEOUT,	/* no whole answer in time */
+	UPSTREAM_INVALID,	/* refused unsent: a value held a control
+				 * byte (upstream_request_ok()) */
 };
 
 struct upstream_result {
@@ -44,7 +47,22 @@ typedef void upstream_done_fn(const struct upstream_result *, void *arg);
 
 struct upstream;
 
-/* Start a request to host:port (copied, as is everything in req). */
+/* Every value of req may go on the wire as it is: the method a token,
+ * the path without a control byte or space, the header values without a
+ * control byte (validate_header_value()). */
+bool upstream_request_ok(const struct upstream_request *);
+
+/* May a request go again after it was sent and no answer came? GET and
+ * HEAD, and a POST with an Idempotency-Key (key NULL: none). */
+bool upstream_repeatable(const char *method, const char *idempotency_key);
+
+/* True while a request to host:port is under way (so an instance that
+ * request's caller holds must not be freed). */
+bool upstream_in_use(const char *host, int port);
+
+/* Start a request to host:port (copied, as is everything in req). A req
+ * that fails upstream_request_ok() is not sent: it fails, later, with
+ * UPSTREAM_INVALID. */
 struct upstream *upstream_start(struct gateway *, const char *host, int port,
     const struct upstream_request *req, upstream_done_fn *done, void *arg);
 /* No callback will come; the request is dropped. */

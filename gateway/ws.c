@@ -598,7 +598,11 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	(void)len;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return ws_confirm_upgrade(gw, wsi, in);
+		/* http.c checks the input and the rate limit first */
+		return http_confirm_upgrade(gw, wsi, in);
+	case LWS_CALLBACK_CLOSED_HTTP:	/* closed before any request */
+		http_conn_closed(gw, wsi);
+		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		ws_established(gw, wsi, c);
 		return 0;

@@ -109,7 +109,7 @@ expect_status "metrics" 200
 check "metrics count requests by route" grep -q 'route="/users/{id}"' "$T/body"
 
 c=$(curl -s --http2 -o /dev/null -w '%{http_code}' --max-time 5 "$G/users/$ALICE")
-expect_eq "a client asking for h2c (curl --http2) is served" "$c" 200
+expect_eq "a client asking for h2c (curl --http2) is served in HTTP/1.1" "$c" 200
 
 http DELETE "$G/users/$BOB" "" "$(auth "$TB")"
 expect_status "delete an account" 200

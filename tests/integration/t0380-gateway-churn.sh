@@ -5,7 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-system.sh"
 
-start_system
+# upgrades count against the per-address rate limit: 1,500 from one address
+start_system --rate_limit 100000
 G=$GATEWAY
 ALICE=$(register "$G" alice); TA=$(login "$G" alice)
 BOB=$(register "$G" bob); TB=$(login "$G" bob)

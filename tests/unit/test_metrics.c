@@ -53,12 +53,28 @@ counters_add_and_gauges_replace(void **state)
 	free(text);
 }
 
+static void
+unknown_methods_are_other(void **state)
+{
+	char *text;
+
+	(void)state;
+	metrics_observe_request("/x", "BREW\"}\n", 405, 0.001);
+	metrics_observe_request("/x", "GET", 200, 0.001);
+	text = metrics_render();
+	assert_non_null(strstr(text, "method=\"other\""));
+	assert_null(strstr(text, "BREW"));
+	assert_non_null(strstr(text, "method=\"GET\""));
+	free(text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(requests_are_counted_by_route_method_and_status),
 		cmocka_unit_test(counters_add_and_gauges_replace),
+		cmocka_unit_test(unknown_methods_are_other),
 	};
 
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);

@@ -386,6 +386,40 @@ limit_defaults_and_range(void **state)
 	assert_int_equal(v, -1);
 }
 
+static void
+header_value_refuses_control_bytes(void **state)
+{
+	(void)state;
+	assert_true(validate_header_value("application/json", 16));
+	assert_true(validate_header_value("a\tb", 3));
+	assert_true(validate_header_value("", 0));
+	assert_false(validate_header_value("a\r\nX: y", 8));
+	assert_false(validate_header_value("a\nb", 3));
+	assert_false(validate_header_value("a\0b", 3));
+	assert_false(validate_header_value("a\x7f", 2));
+	assert_false(validate_header_value("\x1b[2J", 4));
+	assert_true(validate_header_value("caf\xc3\xa9", 5));
+}
+
+static void
+request_id_is_1_to_128_visible_characters(void **state)
+{
+	char id[REQUEST_ID_MAX + 2];
+
+	(void)state;
+	assert_true(validate_request_id("abc-123"));
+	assert_false(validate_request_id(""));
+	assert_false(validate_request_id(NULL));
+	assert_false(validate_request_id("a b"));
+	assert_false(validate_request_id("a\rb"));
+	memset(id, 'x', REQUEST_ID_MAX);
+	id[REQUEST_ID_MAX] = '\0';
+	assert_true(validate_request_id(id));
+	id[REQUEST_ID_MAX] = 'x';
+	id[REQUEST_ID_MAX + 1] = '\0';
+	assert_false(validate_request_id(id));
+}
+
 int
 main(void)
 {
@@ -406,6 +440,8 @@ main(void)
 		cmocka_unit_test(idempotency_key_is_1_to_64_printable_ascii),
 		cmocka_unit_test(id_is_decimal_1_to_int64_max),
 		cmocka_unit_test(limit_defaults_and_range),
+		cmocka_unit_test(header_value_refuses_control_bytes),
+		cmocka_unit_test(request_id_is_1_to_128_visible_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,31 @@
+/*
+ * conns.h: the gateway's plain HTTP connections, counted per client
+ * address and in all, so that one address (or a flood of them) cannot
+ * take every socket: a connection over either cap is refused as it is
+ * accepted, before a byte of it is read. A connection that upgrades to
+ * the live feed leaves this count (the feed has its own, max_connections).
+ *
+ * Connections are known by their socket (fd), so the table is an array
+ * of fd_limit slots plus a table of the addresses that have any; both
+ * bounded by the fd limit. Single-threaded.
+ */
+#ifndef CHIRP_GATEWAY_CONNS_H
+#define CHIRP_GATEWAY_CONNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct conns;
+
+struct conns *conns_new(int max_total, int max_per_addr, size_t fd_limit);
+void conns_free(struct conns *);
+
+/* Count a new connection on fd from addr (copied); false, counting
+ * nothing, when a cap is reached. */
+bool conns_accept(struct conns *, int fd, const char *addr);
+/* The connection on fd ended or left plain HTTP; nothing if not counted. */
+void conns_release(struct conns *, int fd);
+/* Plain HTTP connections now. */
+int conns_count(const struct conns *);
+
+#endif
