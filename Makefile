@@ -7,6 +7,7 @@
 #   make bench                benchmarks under tests/bench/ (print figures)
 #   make fuzz                 a libFuzzer campaign over the input parsers
 #   make install PREFIX=...   binaries, man page, bash completion
+#   make format [FIX=1]       clang-format the lines changed since main
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -138,8 +139,31 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
+# make format: print the changes clang-format would make to the C lines
+# changed since this branch left main (git merge-base HEAD main) up to the
+# working tree, committed or not; a new file counts once it is added
+# (git add). Fails when there are some. make format FIX=1 makes them.
+# Only changed lines: .clang-format says what clang-format 14 cannot
+# express, and the rest of the tree keeps its layout. FORMAT_BASE=REV
+# measures from another commit (FORMAT_BASE=HEAD: uncommitted work only).
+# Not part of make test.
+CLANG_FORMAT_DIFF ?= clang-format-diff-14
+FORMAT_BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
+FORMAT_DIFF = git diff -U0 --no-color $(FORMAT_BASE) -- '*.c' '*.h'
+
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	@git rev-parse -q --verify '$(FORMAT_BASE)^{commit}' >/dev/null || \
+		{ echo "make format: no commit '$(FORMAT_BASE)'" >&2; exit 2; }
+ifdef FIX
+	$(FORMAT_DIFF) | $(CLANG_FORMAT_DIFF) -p1 -i
+else
+	@out=$$($(FORMAT_DIFF) | $(CLANG_FORMAT_DIFF) -p1) || exit 1; \
+	if [ -n "$$out" ]; then \
+		printf '%s\n' "$$out"; \
+		echo "make format: 'make format FIX=1' applies this" >&2; \
+		exit 1; \
+	fi
+endif
 
 .PHONY: all run deps test bench fuzz check-unit unit-tests benches install clean \
 	format
