@@ -67,6 +67,9 @@ static const struct config_entry gateway_config[] = {
 	    "kernel send buffer of a live connection in bytes (0: system "
 	    "default); bounds what a slow client holds", false },
 	{ "ping_interval", CONFIG_INT, "30", "seconds between pings", false },
+	{ "replay_max", CONFIG_INT, "1000",
+	    "entries a live connection's since= replay sends at most before "
+	    "reset and ready (1 to 100000)", false },
 	{ "cache_ttl_ms", CONFIG_INT, "60000",
 	    "lifetime of a cached follow list", false },
 	{ "cache_max", CONFIG_INT, "10000", "follow-list pages cached",
@@ -121,6 +124,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	gw->max_upstream_conns = (int)config_int(c, "max_upstream_conns");
 	gw->max_in_flight = (int)config_int(c, "max_in_flight");
 	gw->ws_queue_max = (int)config_int(c, "ws_queue_max");
+	gw->replay_max = (int)config_int_range(c, "replay_max", 1, 100000);
 	gw->ping_interval_s = (int)config_int(c, "ping_interval");
 	gw->ws_sndbuf = (int)config_int(c, "ws_sndbuf");
 	gw->cache_ttl_ms = config_int(c, "cache_ttl_ms");
