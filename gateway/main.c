@@ -74,6 +74,8 @@ static const struct config_entry gateway_config[] = {
 	    "lifetime of a cached follow list", false },
 	{ "cache_max", CONFIG_INT, "10000", "follow-list pages cached",
 	    false },
+	{ "cache_max_bytes", CONFIG_INT, "67108864",
+	    "bytes the follow-list cache holds at most (0 to 2^40)", false },
 	{ "openapi_file", CONFIG_STRING, "docs/openapi.json",
 	    "served at /openapi.json", false },
 	{ "docs_file", CONFIG_STRING, "docs/docs.html", "served at /docs",
@@ -215,7 +217,8 @@ main(int argc, char **argv)
 	gw.ratelimit = ratelimit_new((int)config_int(gw.cfg, "rate_limit"),
 	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
 	gw.cache = cache_new((size_t)config_int(gw.cfg, "cache_max"),
-	    gw.cache_ttl_ms);
+	    (size_t)config_int_range(gw.cfg, "cache_max_bytes", 0,
+	    1LL << 40), gw.cache_ttl_ms);
 	gw.feed = feed_new((size_t)gw.ws_queue_max);
 
 	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
