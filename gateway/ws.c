@@ -356,18 +356,15 @@ followings_done(const struct upstream_result *r, void *arg)
 	}
 }
 
-static void
-ws_load_followings(struct ws_conn *c)
+/* GET /internal/followings/{id} of c's user at inst (the one place that
+ * builds that request: the first load and the reloads). */
+static struct upstream *
+ws_followings_request(struct ws_conn *c, struct instance *inst,
+    upstream_done_fn *done)
 {
 	struct upstream_request req;
-	struct instance *inst = ws_pick(c, SERVICE_USER);
 	char path[64];
 
-	if (inst == NULL) {
-		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-		    "user service unavailable");
-		return;
-	}
 	snprintf(path, sizeof(path), "/internal/followings/%lld",
 	    (long long)c->user_id);
 	memset(&req, 0, sizeof(req));
@@ -375,8 +372,20 @@ ws_load_followings(struct ws_conn *c)
 	req.path = path;
 	req.timeout_ms = c->gw->upstream_timeout_ms;
 	c->follow_gen = c->gw->ws->user_gen;
-	c->up = upstream_start(c->gw, inst->host, inst->port, &req,
-	    followings_done, c);
+	return upstream_start(c->gw, inst->host, inst->port, &req, done, c);
+}
+
+static void
+ws_load_followings(struct ws_conn *c)
+{
+	struct instance *inst = ws_pick(c, SERVICE_USER);
+
+	if (inst == NULL) {
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "user service unavailable");
+		return;
+	}
+	c->up = ws_followings_request(c, inst, followings_done);
 }
 
 /* The replay is done: go live, filtering what was queued meanwhile.
@@ -565,24 +574,13 @@ reload_done(const struct upstream_result *r, void *arg)
 static bool
 ws_reload_start(struct ws_conn *c)
 {
-	struct ws_state *st = c->gw->ws;
-	struct upstream_request req;
 	struct instance *inst = gateway_pick(c->gw, SERVICE_USER, NULL, 0);
-	char path[64];
 
 	if (inst == NULL)
 		return false;
-	snprintf(path, sizeof(path), "/internal/followings/%lld",
-	    (long long)c->user_id);
-	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.path = path;
-	req.timeout_ms = c->gw->upstream_timeout_ms;
 	feed_conn_reload_begin(c->fc);
-	c->follow_gen = st->user_gen;
-	st->reloads++;
-	c->reload = upstream_start(c->gw, inst->host, inst->port, &req,
-	    reload_done, c);
+	c->gw->ws->reloads++;
+	c->reload = ws_followings_request(c, inst, reload_done);
 	return true;
 }
 
