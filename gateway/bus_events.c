@@ -96,7 +96,7 @@ event_user_deleted(struct gateway *gw, json_t *ev)
 
 	cache_clear(gw->cache);
 	if (model_get_id(ev, "userId", &user))
-		ws_close_user(gw, user);
+		ws_close_user(gw, user, "account deleted");
 }
 
 static const struct event_handler tweet_events[] = {
@@ -161,4 +161,5 @@ bus_events_user_connected(void *arg)
 
 	gw->cache_epoch++;
 	cache_clear(gw->cache);
+	ws_user_bus_connected(gw);	/* follow events may have been lost */
 }

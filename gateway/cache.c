@@ -6,9 +6,12 @@
 #include "cache.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 struct cache_entry {
@@ -18,6 +21,7 @@ struct cache_entry {
 	char *body;		/* NUL-terminated copy */
 	size_t len;
 	int64_t stored_ms;
+	size_t cost;		/* counted in cache->bytes */
 	struct cache_entry *chain;	/* next in the key bucket */
 	struct cache_entry *uprev, *unext;	/* the user's pages */
 	struct cache_entry *lprev, *lnext;	/* LRU, head most recent */
@@ -31,6 +35,8 @@ struct cache_user {
 
 struct cache {
 	size_t max;
+	size_t max_bytes;
+	size_t bytes;
 	int64_t ttl_ms;
 	size_t n;
 	size_t mask;
@@ -59,12 +65,13 @@ cache_user_slot(const struct cache *c, int64_t id)
 }
 
 struct cache *
-cache_new(size_t max_entries, int64_t ttl_ms)
+cache_new(size_t max_entries, size_t max_bytes, int64_t ttl_ms)
 {
 	struct cache *c = xcalloc(1, sizeof *c);
 	size_t nb = 16;
 
 	c->max = max_entries;
+	c->max_bytes = max_bytes;
 	c->ttl_ms = ttl_ms;
 	while (nb < max_entries && nb < ((size_t)1 << 24))
 		nb <<= 1;
@@ -140,6 +147,7 @@ cache_remove(struct cache *c, struct cache_entry *e)
 		e->unext->uprev = e->uprev;
 
 	cache_lru_unlink(c, e);
+	c->bytes -= e->cost;
 	free(e->key);
 	free(e->body);
 	free(e);
@@ -188,13 +196,16 @@ cache_put(struct cache *c, const char *key, int64_t user_id,
 	uint64_t h = cache_hash(key);
 	struct cache_entry *e;
 	struct cache_user *u;
-	size_t slot;
+	size_t slot, klen = strlen(key), cost;
 
-	if (c->max == 0)
-		return;
 	if ((e = cache_find(c, key, h)) != NULL)
 		cache_remove(c, e);
-	while (c->n >= c->max && c->tail != NULL)
+	/* what it takes, allocator overhead aside */
+	cost = sizeof(*e) + klen + 1 + len + 1;
+	if (c->max == 0 || len > c->max_bytes || cost > c->max_bytes)
+		return;		/* larger than the whole cache */
+	while ((c->n >= c->max || c->bytes + cost > c->max_bytes) &&
+	    c->tail != NULL)
 		cache_remove(c, c->tail);
 
 	e = xcalloc(1, sizeof *e);
@@ -205,6 +216,7 @@ cache_put(struct cache *c, const char *key, int64_t user_id,
 	memcpy(e->body, body, len);
 	e->body[len] = '\0';
 	e->len = len;
+	e->cost = cost;
 	e->stored_ms = now_ms;
 	e->chain = c->keys[h & c->mask];
 	c->keys[h & c->mask] = e;
@@ -223,6 +235,7 @@ cache_put(struct cache *c, const char *key, int64_t user_id,
 
 	cache_lru_push(c, e);
 	c->n++;
+	c->bytes += cost;
 }
 
 void
@@ -246,6 +259,85 @@ size_t
 cache_count(const struct cache *c)
 {
 	return c->n;
+}
+
+size_t
+cache_bytes(const struct cache *c)
+{
+	return c->bytes;
+}
+
+/* The value of one query argument, when it is name (len bytes). */
+static bool
+cache_arg(const char *arg, size_t len, const char *name, const char **val,
+    size_t *vlen)
+{
+	size_t nl = strlen(name);
+
+	if (len < nl + 1 || strncmp(arg, name, nl) != 0 || arg[nl] != '=')
+		return false;
+	*val = arg + nl + 1;
+	*vlen = len - nl - 1;
+	return true;
+}
+
+char *
+cache_follow_key(const char *path, const char *query)
+{
+	const char *p, *kind, *arg, *val;
+	char idbuf[24], num[8], cur[CURSOR_MAX], canon[CURSOR_MAX];
+	size_t idlen, alen, vlen;
+	bool have_limit = false, have_cursor = false;
+	int64_t id, time_us, after;
+	long limit = CACHE_LIST_DEFAULT;
+
+	if (strncmp(path, "/users/", 7) != 0)
+		return NULL;
+	p = path + 7;
+	idlen = strcspn(p, "/");
+	if (idlen == 0 || idlen >= sizeof(idbuf))
+		return NULL;
+	memcpy(idbuf, p, idlen);
+	idbuf[idlen] = '\0';
+	if (!validate_id(idbuf, &id))
+		return NULL;
+	kind = p + idlen;
+	if (strcmp(kind, "/followings") != 0 && strcmp(kind, "/followers") != 0)
+		return NULL;
+	for (arg = query; arg != NULL && *arg != '\0';
+	    arg = arg[alen] == '&' ? arg + alen + 1 : NULL) {
+		alen = strcspn(arg, "&");
+		if (cache_arg(arg, alen, "limit", &val, &vlen)) {
+			char *end;
+
+			if (have_limit || vlen == 0 || vlen >= sizeof(num) ||
+			    strspn(val, "0123456789") < vlen)
+				return NULL;
+			memcpy(num, val, vlen);
+			num[vlen] = '\0';
+			limit = strtol(num, &end, 10);
+			if (limit < 1 || limit > CACHE_LIST_MAX)
+				return NULL;
+			have_limit = true;
+		} else if (cache_arg(arg, alen, "cursor", &val, &vlen)) {
+			if (have_cursor || vlen == 0 || vlen >= sizeof(cur))
+				return NULL;
+			memcpy(cur, val, vlen);
+			cur[vlen] = '\0';
+			if (!cursor_decode(cur, &time_us, &after))
+				return NULL;
+			cursor_encode(time_us, after, canon);
+			have_cursor = true;
+		} else if ((alen == 5 && strncmp(arg, "limit", 5) == 0) ||
+		    (alen == 6 && strncmp(arg, "cursor", 6) == 0)) {
+			return NULL;	/* without '=': the service decides */
+		}
+	}
+	if (have_cursor)
+		return xasprintf("/users/%lld%s?limit=%ld&cursor=%s",
+		    (long long)id, kind, limit, canon);
+	return xasprintf("/users/%lld%s?limit=%ld", (long long)id, kind,
+	    limit);
 }
 
 void

@@ -30,13 +30,14 @@ struct feed_conn {
 	int64_t user_id;
 	void *owner;
 	bool loading;
+	bool reloading;		/* a fresh list is on its way */
 	bool overflowed;
-	int64_t *follows;	/* authors indexed under, sorted not needed */
+	int64_t *follows;	/* authors indexed under, sorted, unique */
 	size_t nfollows, capfollows;
 	struct feed_msg **ring;
 	size_t cap, head, count;
 	struct feed_conn *prev_loading, *next_loading;
-	/* follows (+id) and unfollows (-id) seen while loading, applied
+	/* follows (+id) and unfollows (-id) seen while (re)loading, applied
 	 * after the followings: the list may predate them */
 	int64_t *pending;
 	size_t npending, cappending;
@@ -48,6 +49,7 @@ struct feed {
 	struct feed_conn *loading;	/* list of loading connections */
 	size_t nconns;
 	uint64_t drops;
+	uint64_t work;		/* follow-list steps, for feed_work() */
 };
 
 static size_t
@@ -265,43 +267,116 @@ feed_conn_overflowed(const struct feed_conn *c)
 	return c->overflowed;
 }
 
+/* Where author is in c's sorted follows, or where it would go; *steps
+ * counts the probes. */
+static size_t
+conn_find(const struct feed_conn *c, int64_t author, bool *found,
+    uint64_t *steps)
+{
+	size_t lo = 0, hi = c->nfollows, mid;
+
+	*found = false;
+	while (lo < hi) {
+		(*steps)++;
+		mid = lo + (hi - lo) / 2;
+		if (c->follows[mid] < author)
+			lo = mid + 1;
+		else if (c->follows[mid] > author)
+			hi = mid;
+		else {
+			*found = true;
+			return mid;
+		}
+	}
+	return lo;
+}
+
 bool
 feed_conn_follows(const struct feed_conn *c, int64_t author)
 {
-	size_t i;
+	uint64_t steps = 0;
+	bool found;
 
-	for (i = 0; i < c->nfollows; i++)
-		if (c->follows[i] == author)
-			return true;
-	return false;
+	conn_find(c, author, &found, &steps);
+	return found;
 }
 
 /* Index c under author (not its own id, which by_user covers). */
 static void
 conn_follow(struct feed *f, struct feed_conn *c, int64_t author)
 {
-	if (author == c->user_id || feed_conn_follows(c, author))
+	size_t at;
+	bool found;
+
+	if (author == c->user_id)
+		return;
+	at = conn_find(c, author, &found, &f->work);
+	if (found)
 		return;
 	if (c->nfollows == c->capfollows) {
 		c->capfollows = c->capfollows ? c->capfollows * 2 : 8;
 		c->follows = xrealloc(c->follows,
 		    c->capfollows * sizeof(*c->follows));
 	}
-	c->follows[c->nfollows++] = author;
+	memmove(c->follows + at + 1, c->follows + at,
+	    (c->nfollows - at) * sizeof(*c->follows));
+	c->follows[at] = author;
+	c->nfollows++;
 	idmap_add(&f->by_author, author, c);
 }
 
 static void
 conn_unfollow(struct feed *f, struct feed_conn *c, int64_t author)
 {
-	size_t i;
+	size_t at;
+	bool found;
+
+	at = conn_find(c, author, &found, &f->work);
+	if (!found)
+		return;
+	memmove(c->follows + at, c->follows + at + 1,
+	    (c->nfollows - at - 1) * sizeof(*c->follows));
+	c->nfollows--;
+	idmap_remove(&f->by_author, author, c);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* c follows exactly ids from now on: sorted, unique, without its own id,
+ * in O(n log n). The old index entries are dropped first. */
+static void
+conn_index(struct feed *f, struct feed_conn *c, const int64_t *ids,
+    size_t n)
+{
+	size_t i, m = 0;
+	uint64_t lg = 1;
 
 	for (i = 0; i < c->nfollows; i++)
-		if (c->follows[i] == author) {
-			c->follows[i] = c->follows[--c->nfollows];
-			idmap_remove(&f->by_author, author, c);
-			return;
-		}
+		idmap_remove(&f->by_author, c->follows[i], c);
+	free(c->follows);
+	c->follows = xcalloc(n ? n : 1, sizeof(*c->follows));
+	c->capfollows = n ? n : 1;
+	if (n > 0)
+		memcpy(c->follows, ids, n * sizeof(*ids));
+	qsort(c->follows, n, sizeof(*c->follows), id_cmp);
+	while (((size_t)1 << lg) < n)
+		lg++;
+	f->work += n * lg;	/* the sort */
+	for (i = 0; i < n; i++) {
+		if (c->follows[i] == c->user_id ||
+		    (m > 0 && c->follows[m - 1] == c->follows[i]))
+			continue;
+		c->follows[m++] = c->follows[i];
+		idmap_add(&f->by_author, c->follows[i], c);
+		f->work++;
+	}
+	c->nfollows = m;
 }
 
 void
@@ -310,12 +385,14 @@ feed_conn_set_followings(struct feed *f, struct feed_conn *c,
 {
 	struct feed_msg **keep;
 	size_t i, kept = 0, cap = c->cap;
+	bool was_loading = c->loading;
 
-	if (!c->loading)
+	if (!c->loading && !c->reloading)
 		return;
-	conn_unlink_loading(f, c);
-	for (i = 0; i < n; i++)
-		conn_follow(f, c, ids[i]);
+	if (c->loading)
+		conn_unlink_loading(f, c);
+	c->reloading = false;
+	conn_index(f, c, ids, n);
 	for (i = 0; i < c->npending; i++) {
 		if (c->pending[i] > 0)
 			conn_follow(f, c, c->pending[i]);
@@ -325,6 +402,8 @@ feed_conn_set_followings(struct feed *f, struct feed_conn *c,
 	free(c->pending);
 	c->pending = NULL;
 	c->npending = c->cappending = 0;
+	if (!was_loading)
+		return;		/* a reload: what is queued was meant for it */
 	/* keep, in order, only what this connection would have been sent */
 	keep = xcalloc(cap, sizeof(*keep));
 	while (c->count > 0) {
@@ -341,6 +420,28 @@ feed_conn_set_followings(struct feed *f, struct feed_conn *c,
 	c->ring = keep;
 	c->head = 0;
 	c->count = kept;
+}
+
+void
+feed_conn_reload_begin(struct feed_conn *c)
+{
+	if (!c->loading)
+		c->reloading = true;
+}
+
+void
+feed_conn_reload_abort(struct feed_conn *c)
+{
+	c->reloading = false;
+	free(c->pending);
+	c->pending = NULL;
+	c->npending = c->cappending = 0;
+}
+
+bool
+feed_conn_reloading(const struct feed_conn *c)
+{
+	return c->reloading;
 }
 
 const struct feed_msg *
@@ -369,7 +470,9 @@ feed_conn_queued(const struct feed_conn *c)
 	return c->count;
 }
 
-/* Queue m on c, or mark c overflowed; then wake its owner. */
+/* Queue m on c, or mark c overflowed; then wake its owner (a loading
+ * connection only when it overflows: it has nothing to send yet, but
+ * must be closed like any other that cannot keep up). */
 static void
 conn_push(struct feed *f, struct feed_conn *c, struct feed_msg *m,
     feed_wake_fn *wake, void *arg)
@@ -383,6 +486,8 @@ conn_push(struct feed *f, struct feed_conn *c, struct feed_msg *m,
 		c->ring[(c->head + c->count) % c->cap] = m;
 		c->count++;
 		m->refs++;
+		if (c->loading)
+			return;
 	}
 	if (wake != NULL)
 		wake(c->owner, arg);
@@ -418,7 +523,7 @@ feed_publish(struct feed *f, int64_t author, int64_t tweet_id, bool is_tweet,
 		}
 	for (c = f->loading; c != NULL; c = next) {
 		next = c->next_loading;
-		conn_push(f, c, m, NULL, NULL);
+		conn_push(f, c, m, wake, arg);
 		n++;
 	}
 	msg_unref(m);
@@ -445,11 +550,12 @@ feed_follow(struct feed *f, int64_t follower, int64_t target)
 	struct connvec *v = idmap_find(&f->by_user, follower);
 	size_t i;
 
-	for (i = 0; v != NULL && i < v->n; i++)
-		if (v->v[i]->loading)
+	for (i = 0; v != NULL && i < v->n; i++) {
+		if (v->v[i]->loading || v->v[i]->reloading)
 			conn_pending(v->v[i], target);
-		else
+		if (!v->v[i]->loading)
 			conn_follow(f, v->v[i], target);
+	}
 }
 
 void
@@ -458,11 +564,12 @@ feed_unfollow(struct feed *f, int64_t follower, int64_t target)
 	struct connvec *v = idmap_find(&f->by_user, follower);
 	size_t i;
 
-	for (i = 0; v != NULL && i < v->n; i++)
-		if (v->v[i]->loading)
+	for (i = 0; v != NULL && i < v->n; i++) {
+		if (v->v[i]->loading || v->v[i]->reloading)
 			conn_pending(v->v[i], -target);
-		else
+		if (!v->v[i]->loading)
 			conn_unfollow(f, v->v[i], target);
+	}
 }
 
 size_t
@@ -486,4 +593,10 @@ size_t
 feed_conn_count(const struct feed *f)
 {
 	return f->nconns;
+}
+
+uint64_t
+feed_work(const struct feed *f)
+{
+	return f->work;
 }

@@ -6,9 +6,9 @@
  *
  * A connection starts "loading": until its followings are known it takes
  * every event (they are filtered when feed_conn_set_followings() arrives),
- * so that nothing published meanwhile is lost. A full queue marks the
- * connection overflowed (the owner closes it with 1008) and counts a drop;
- * nobody else is slowed.
+ * so that nothing published meanwhile is lost. A full queue, loading or
+ * not, marks the connection overflowed and wakes its owner (who closes it
+ * with 1008) and counts a drop; nobody else is slowed.
  *
  * Single-threaded: the gateway is one event loop.
  */
@@ -46,13 +46,25 @@ bool feed_conn_loading(const struct feed_conn *);
 bool feed_conn_overflowed(const struct feed_conn *);
 
 /*
- * The followings of a loading connection are known (ids borrowed): index
- * it under each of them and its own id, and drop what it buffered from
- * anyone else.
+ * The followings of a loading (or reloading) connection are known (ids
+ * borrowed, any order, duplicates ignored): index it under each of them
+ * and its own id, and (loading) drop what it buffered from anyone else.
  */
 void feed_conn_set_followings(struct feed *, struct feed_conn *,
     const int64_t *ids, size_t n);
 bool feed_conn_follows(const struct feed_conn *, int64_t author);
+
+/*
+ * A live connection's list may be stale (the user bus was lost, events
+ * with it): reload_begin marks a fresh list on its way; until
+ * feed_conn_set_followings() brings it, the connection keeps its current
+ * list and follow events apply at once and again after the fresh list
+ * (which may predate them). reload_abort: the list could not be had, keep
+ * the current one. Connect and reload are O(n log n) in the list.
+ */
+void feed_conn_reload_begin(struct feed_conn *);
+void feed_conn_reload_abort(struct feed_conn *);
+bool feed_conn_reloading(const struct feed_conn *);
 
 /* The oldest queued frame (borrowed) or NULL; pop drops it. */
 const struct feed_msg *feed_conn_peek(const struct feed_conn *);
@@ -84,5 +96,8 @@ size_t feed_user_conns(struct feed *, int64_t user_id, void **owners,
 /* Frames dropped because a queue was full, and live connections. */
 uint64_t feed_drops(const struct feed *);
 size_t feed_conn_count(const struct feed *);
+/* Steps spent on follow lists so far (a test's measure of the work a
+ * connect does; not a time). */
+uint64_t feed_work(const struct feed *);
 
 #endif

@@ -58,6 +58,7 @@ struct gateway {
 	int login_free_failures;
 	int login_backoff_max_s;
 	int ws_queue_max;
+	int replay_max;		/* entries a since= replay sends at most */
 	int ping_interval_s;
 	int ws_sndbuf;		/* 0: the system's */
 	int64_t cache_ttl_ms;

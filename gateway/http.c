@@ -743,6 +743,9 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (sess->req != NULL && sess->req->state == HTTP_READY)
 			return http_send(sess);
 		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+		ws_upgrade_forget(wsi);	/* an upgrade that failed after its check */
+		break;
 	case LWS_CALLBACK_CLOSED_HTTP:
 		http_conn_closed(gw, wsi);
 		if (sess->req != NULL) {

@@ -86,10 +86,15 @@ static const struct config_entry gateway_config[] = {
 	    "kernel send buffer of a live connection in bytes (0: system "
 	    "default); bounds what a slow client holds", false },
 	{ "ping_interval", CONFIG_INT, "30", "seconds between pings", false },
+	{ "replay_max", CONFIG_INT, "1000",
+	    "entries a live connection's since= replay sends at most before "
+	    "reset and ready (1 to 100000)", false },
 	{ "cache_ttl_ms", CONFIG_INT, "60000",
 	    "lifetime of a cached follow list", false },
 	{ "cache_max", CONFIG_INT, "10000", "follow-list pages cached",
 	    false },
+	{ "cache_max_bytes", CONFIG_INT, "67108864",
+	    "bytes the follow-list cache holds at most (0 to 2^40)", false },
 	{ "openapi_file", CONFIG_STRING, "docs/openapi.json",
 	    "served at /openapi.json", false },
 	{ "docs_file", CONFIG_STRING, "docs/docs.html", "served at /docs",
@@ -173,6 +178,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	gw->max_upstream_conns = (int)config_int(c, "max_upstream_conns");
 	gw->max_in_flight = (int)config_int(c, "max_in_flight");
 	gw->ws_queue_max = (int)config_int(c, "ws_queue_max");
+	gw->replay_max = (int)config_int_range(c, "replay_max", 1, 100000);
 	gw->ping_interval_s = (int)config_int(c, "ping_interval");
 	gw->ws_sndbuf = (int)config_int(c, "ws_sndbuf");
 	gw->cache_ttl_ms = config_int(c, "cache_ttl_ms");
@@ -297,7 +303,8 @@ main(int argc, char **argv)
 	gw.conns = conns_new(gw.max_http_conns, gw.max_conns_per_addr,
 	    (size_t)fd_limit);
 	gw.cache = cache_new((size_t)config_int(gw.cfg, "cache_max"),
-	    gw.cache_ttl_ms);
+	    (size_t)config_int_range(gw.cfg, "cache_max_bytes", 0,
+	    1LL << 40), gw.cache_ttl_ms);
 	gw.feed = feed_new((size_t)gw.ws_queue_max);
 
 	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);

@@ -27,6 +27,7 @@ struct proxy {
 	size_t ntried;
 	char *target;			/* path?query */
 	bool cacheable;
+	bool keyed;			/* target is the cache key */
 	enum upstream_error last_error;	/* of the last failed attempt */
 	bool have_failure;
 	int last_status;		/* a 502/503 that was passed on */
@@ -174,7 +175,8 @@ proxy_done(const struct upstream_result *r, void *arg)
 		http_add_header(hr, "Retry-After", r->retry_after);
 	if (p->cacheable) {
 		http_add_header(hr, "X-Cache", "MISS");
-		if (r->status == 200 && hr->cache_epoch == gw->cache_epoch &&
+		if (p->keyed && r->status == 200 &&
+		    hr->cache_epoch == gw->cache_epoch &&
 		    listener_connected(gw->user_bus) &&
 		    routes_path_id(hr->route, hr->path, id, sizeof(id)) &&
 		    validate_id(id, &uid))
@@ -214,14 +216,21 @@ proxy_attempt(struct proxy *p)
 	upstream_start(gw, inst->host, inst->port, &req, proxy_done, p);
 }
 
+/* A follow-list request: the canonical one (cache_follow_key) is both the
+ * cache key and what goes upstream, so that no argument order or extra
+ * argument makes another entry. */
 static void
 proxy_upstream(struct http_req *hr, bool cacheable)
 {
 	struct proxy *p = xcalloc(1, sizeof(*p));
 
 	p->hr = hr;
-	p->target = http_target(hr);
 	p->cacheable = cacheable;
+	if (cacheable)
+		p->target = cache_follow_key(hr->path, hr->query);
+	p->keyed = p->target != NULL;
+	if (p->target == NULL)
+		p->target = http_target(hr);
 	proxy_attempt(p);
 }
 
@@ -230,10 +239,12 @@ static bool
 proxy_cache_hit(struct http_req *hr)
 {
 	struct gateway *gw = hr->gw;
-	char *key = http_target(hr);
+	char *key = cache_follow_key(hr->path, hr->query);
 	const char *body;
 	size_t len;
 
+	if (key == NULL)
+		return false;
 	body = cache_get(gw->cache, key, time_mono_ms(), &len);
 	free(key);
 	if (body == NULL)
@@ -274,7 +285,10 @@ proxy_start(struct http_req *hr)
 		proxy_upstream(hr, true);	/* bus down: bypass the cache */
 		return;
 	}
-	key = http_target(hr);
+	if ((key = cache_follow_key(hr->path, hr->query)) == NULL) {
+		proxy_upstream(hr, true);	/* the service answers it */
+		return;
+	}
 	body = cache_get(gw->cache, key, time_mono_ms(), &len);
 	free(key);
 	if (body == NULL) {

@@ -1,10 +1,14 @@
 /*
  * ws.c: the live feed over WebSocket, the only file with the WebSocket
  * protocol callbacks. A connection: upgrade checked (401/400/503 before
- * it) -> followings loaded from chirp-userd while events are buffered ->
- * with since=, replay from the home timeline, oldest first, page by page
- * -> {"type":"ready"} -> the buffered then live events, skipping what the
- * replay already sent. Pings from one cheap timer.
+ * it; the claims ride on that connection's own wsi to ESTABLISHED) ->
+ * followings loaded from chirp-userd while events are buffered -> with
+ * since=, replay from the home timeline, oldest first, page by page, at
+ * most replay_max entries -> {"type":"ready"} -> the buffered then live
+ * events, skipping what the replay already sent. Pings from one cheap
+ * timer; one more walks the connections every few seconds to close those
+ * whose token expired. After a user-bus reconnect every connection
+ * reloads its followings, a few at a time.
  */
 #include <jansson.h>
 #include <libwebsockets.h>
@@ -31,6 +35,9 @@
 #define WS_ATTEMPTS 3
 #define REPLAY_PAGE 100
 #define TOKEN_MAX 2048
+#define FOLLOWINGS_MAX 5000	/* API.md: a user follows at most 5,000 */
+#define RELOADS_MAX 16		/* follow-list reloads under way at once */
+#define TICK_S 5		/* expiry checks and reload retries */
 
 enum ws_phase {
 	WS_LOADING,		/* followings under way */
@@ -44,11 +51,14 @@ struct ws_conn {
 	struct feed_conn *fc;
 	struct ws_conn *prev, *next;	/* ws_state's list */
 	int64_t user_id;
+	int64_t expires_at;	/* the token's exp, seconds */
 	char *token;
 	bool has_since;
 	int64_t since;
 	enum ws_phase phase;
 	bool catch_up;		/* the replay is a catch-up: no ready */
+	bool reset_due;		/* the replay hit replay_max: say so */
+	size_t replayed;	/* entries this replay has fetched */
 	bool ready_due;
 	bool ping_due;
 	int close_code;		/* nonzero: close with it when writable */
@@ -57,6 +67,8 @@ struct ws_conn {
 	int64_t floor;		/* the replay sent everything up to it */
 	size_t filter_left;	/* queued before the replay ended */
 	struct upstream *up;
+	struct upstream *reload;	/* a follow-list reload under way */
+	uint64_t follow_gen;	/* user-bus generation of the list */
 	int attempts;
 	struct instance *tried[WS_ATTEMPTS];
 	char **frames;		/* a replay page, oldest first */
@@ -64,11 +76,12 @@ struct ws_conn {
 	size_t nframes, frame_pos;
 };
 
-/* What the upgrade check found, for the ESTABLISHED that follows it at
- * once on the same connection. */
+/* What the upgrade check found, for the ESTABLISHED that follows it on the
+ * same connection: hung on that wsi (its opaque user data), so no other
+ * connection can ever see it, and freed on every path that ends it. */
 struct ws_upgrade {
-	struct lws *wsi;
 	int64_t user_id;
+	int64_t expires_at;
 	char token[TOKEN_MAX];
 	bool has_since;
 	int64_t since;
@@ -76,9 +89,13 @@ struct ws_upgrade {
 
 struct ws_state {
 	struct gateway *gw;
-	struct ws_upgrade upgrade;
 	struct ws_conn *conns;
 	lws_sorted_usec_list_t ping;
+	lws_sorted_usec_list_t tick;
+	uint64_t user_gen;	/* user-bus (re)connections so far */
+	struct ws_conn *reload_next;	/* the reload sweep's position */
+	int reloads;		/* reloads under way */
+	bool reload_retry;	/* some failed: sweep again on the tick */
 	uint64_t sent, sent_flushed;
 	uint64_t drops_flushed;
 	int64_t newest_tweet;	/* the newest tweet id seen on the bus */
@@ -86,6 +103,7 @@ struct ws_state {
 
 static void ws_load_followings(struct ws_conn *);
 static void ws_replay_page(struct ws_conn *);
+static void ws_reload_pump(struct ws_state *);
 
 static void
 ws_request_close(struct ws_conn *c, int code, const char *why)
@@ -153,6 +171,18 @@ ws_since(struct lws *wsi, int64_t *since)
 	}
 }
 
+void
+ws_upgrade_forget(struct lws *wsi)
+{
+	struct ws_upgrade *up = lws_get_opaque_user_data(wsi);
+
+	if (up == NULL)
+		return;
+	lws_set_opaque_user_data(wsi, NULL);
+	explicit_bzero(up->token, sizeof(up->token));
+	free(up);
+}
+
 int
 ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 {
@@ -162,6 +192,7 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 	int64_t since = 0;
 	int n;
 
+	ws_upgrade_forget(wsi);	/* nothing from an earlier request counts */
 	if (strcasecmp(proto, "websocket") != 0)
 		return 0;	/* h2c: lws carries on as HTTP/2 */
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 ||
@@ -189,12 +220,14 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 		    "Retry-After", "5");
 		return 1;
 	}
-	up = &gw->ws->upgrade;
-	up->wsi = wsi;
+	up = xcalloc(1, sizeof(*up));
 	up->user_id = claims.user_id;
+	up->expires_at = claims.expires_at;
 	memcpy(up->token, token, sizeof(up->token));
+	explicit_bzero(token, sizeof(token));
 	up->has_since = n == 1;
 	up->since = since;
+	lws_set_opaque_user_data(wsi, up);
 	return 0;
 }
 
@@ -240,30 +273,38 @@ ws_retry(struct ws_conn *c, const struct upstream_result *r,
 	again(c);
 }
 
-static void
-followings_done(const struct upstream_result *r, void *arg)
+/*
+ * An /internal/followings answer: 1 and the ids (the caller frees them),
+ * 0 when another instance may do better (no answer, 502, 503, not JSON),
+ * -1 when it is final: another status, or more than FOLLOWINGS_MAX ids,
+ * which no user may have (refused rather than trusted).
+ */
+static int
+ws_followings_parse(struct ws_conn *c, const struct upstream_result *r,
+    int64_t **idsp, size_t *np)
 {
-	struct ws_conn *c = arg;
 	json_t *root = NULL, *arr, *e;
-	int64_t *ids = NULL;
+	int64_t *ids;
 	size_t i, n = 0;
 
-	c->up = NULL;
+	*idsp = NULL;
+	*np = 0;
 	if (r->error == UPSTREAM_OK && r->status == 200)
 		root = json_loadb(r->body, r->len, 0, NULL);
 	arr = json_object_get(root, "followings");
 	if (!json_is_array(arr)) {
 		json_decref(root);
-		if (r->error == UPSTREAM_OK && r->status != 200 &&
-		    r->status != 502 && r->status != 503) {
-			ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-			    "cannot load followings");
-			return;
-		}
-		ws_retry(c, r, ws_load_followings);
-		return;
+		return r->error == UPSTREAM_OK && r->status != 200 &&
+		    r->status != 502 && r->status != 503 ? -1 : 0;
 	}
-	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	if (json_array_size(arr) > FOLLOWINGS_MAX) {
+		log_warnx("live feed of user %lld: the user service listed "
+		    "%zu followings (more than %d): refused",
+		    (long long)c->user_id, json_array_size(arr),
+		    FOLLOWINGS_MAX);
+		json_decref(root);
+		return -1;
+	}
 	ids = xcalloc(json_array_size(arr) + 1, sizeof(*ids));
 	json_array_foreach(arr, i, e) {
 		int64_t id;
@@ -273,9 +314,38 @@ followings_done(const struct upstream_result *r, void *arg)
 			ids[n++] = id;
 	}
 	json_decref(root);
+	*idsp = ids;
+	*np = n;
+	return 1;
+}
+
+static void
+followings_done(const struct upstream_result *r, void *arg)
+{
+	struct ws_conn *c = arg;
+	int64_t *ids;
+	size_t n;
+	int ok;
+
+	c->up = NULL;
+	if ((ok = ws_followings_parse(c, r, &ids, &n)) < 0) {
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "cannot load followings");
+		return;
+	}
+	if (ok == 0) {
+		ws_retry(c, r, ws_load_followings);
+		return;
+	}
+	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
 	feed_conn_set_followings(c->gw->feed, c->fc, ids, n);
 	free(ids);
 	c->attempts = 0;
+	if (feed_conn_overflowed(c->fc)) {
+		ws_request_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		    "queue full");
+		return;
+	}
 	if (c->has_since) {
 		c->phase = WS_REPLAY;
 		c->floor = c->since;
@@ -287,18 +357,16 @@ followings_done(const struct upstream_result *r, void *arg)
 	}
 }
 
-static void
-ws_load_followings(struct ws_conn *c)
+/* GET /internal/followings/{id} of c's user at inst (the one place that
+ * builds that request: the first load and the reloads). */
+static struct upstream *
+ws_followings_request(struct ws_conn *c, struct instance *inst,
+    upstream_done_fn *done)
 {
 	struct upstream_request req;
-	struct instance *inst = ws_pick(c, SERVICE_USER);
 	char path[64], *cred;
+	struct upstream *up;
 
-	if (inst == NULL) {
-		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-		    "user service unavailable");
-		return;
-	}
 	snprintf(path, sizeof(path), "/internal/followings/%lld",
 	    (long long)c->user_id);
 	memset(&req, 0, sizeof(req));
@@ -308,20 +376,38 @@ ws_load_followings(struct ws_conn *c)
 	/* An internal route: userd wants the gateway's credential. */
 	cred = svcauth_mint(c->gw->svcauth, "userd", (int64_t)time(NULL));
 	req.service_credential = cred;
-	c->up = upstream_start(c->gw, inst->host, inst->port, &req,
-	    followings_done, c);
+	c->follow_gen = c->gw->ws->user_gen;
+	up = upstream_start(c->gw, inst->host, inst->port, &req, done, c);
 	free(cred);
+	return up;
 }
 
-/* The replay is done: go live, filtering what was queued meanwhile. */
 static void
-ws_replay_end(struct ws_conn *c)
+ws_load_followings(struct ws_conn *c)
+{
+	struct instance *inst = ws_pick(c, SERVICE_USER);
+
+	if (inst == NULL) {
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "user service unavailable");
+		return;
+	}
+	c->up = ws_followings_request(c, inst, followings_done);
+}
+
+/* The replay is done: go live, filtering what was queued meanwhile.
+ * truncated: it stopped at replay_max entries, so there is a gap; the
+ * client is told to reload over REST ({"type":"reset"}, then ready). */
+static void
+ws_replay_end(struct ws_conn *c, bool truncated)
 {
 	c->phase = WS_LIVE;
 	c->filter_left = feed_conn_queued(c->fc);
-	if (!c->catch_up)
+	if (!c->catch_up || truncated)
 		c->ready_due = true;
+	c->reset_due = truncated;
 	c->catch_up = false;
+	c->replayed = 0;
 	lws_callback_on_writable(c->wsi);
 }
 
@@ -352,9 +438,10 @@ replay_done(const struct upstream_result *r, void *arg)
 	n = json_array_size(arr);
 	if (n == 0) {
 		json_decref(root);
-		ws_replay_end(c);
+		ws_replay_end(c, false);
 		return;
 	}
+	c->replayed += n;
 	c->frames = xcalloc(n, sizeof(*c->frames));
 	c->frame_ids = xcalloc(n, sizeof(*c->frame_ids));
 	for (i = n; i-- > 0;) {		/* newest first -> oldest first */
@@ -376,7 +463,7 @@ replay_done(const struct upstream_result *r, void *arg)
 	json_decref(root);
 	if (c->nframes == 0) {	/* nothing usable: do not loop */
 		ws_frames_clear(c);
-		ws_replay_end(c);
+		ws_replay_end(c, false);
 		return;
 	}
 	lws_callback_on_writable(c->wsi);
@@ -386,17 +473,25 @@ static void
 ws_replay_page(struct ws_conn *c)
 {
 	struct upstream_request req;
-	struct instance *inst = ws_pick(c, SERVICE_TWEET);
+	struct instance *inst;
 	char path[128], *auth;
+	size_t max = (size_t)c->gw->replay_max, limit = REPLAY_PAGE;
 
+	if (c->replayed >= max) {	/* bounded work: stop here */
+		ws_replay_end(c, true);
+		return;
+	}
+	if (max - c->replayed < limit)
+		limit = max - c->replayed;
+	inst = ws_pick(c, SERVICE_TWEET);
 	if (inst == NULL) {
 		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
 		    "tweet service unavailable");
 		return;
 	}
 	snprintf(path, sizeof(path),
-	    "/tweets/homeTimeline/%lld?after=%lld&limit=%d",
-	    (long long)c->user_id, (long long)c->floor, REPLAY_PAGE);
+	    "/tweets/homeTimeline/%lld?after=%lld&limit=%zu",
+	    (long long)c->user_id, (long long)c->floor, limit);
 	auth = xasprintf("Bearer %s", c->token);
 	memset(&req, 0, sizeof(req));
 	req.method = "GET";
@@ -433,19 +528,113 @@ ws_catch_up(struct gateway *gw)
 		c->catch_up = true;
 		c->floor = from;
 		c->attempts = 0;
+		c->replayed = 0;
 		ws_replay_page(c);
 	}
 }
 
 void
-ws_close_user(struct gateway *gw, int64_t user_id)
+ws_close_user(struct gateway *gw, int64_t user_id, const char *reason)
 {
 	struct ws_conn *c;
 
+	if (gw->ws == NULL)
+		return;
 	for (c = gw->ws->conns; c != NULL; c = c->next)
 		if (c->user_id == user_id)
-			ws_request_close(c, LWS_CLOSE_STATUS_NORMAL,
-			    "account deleted");
+			ws_request_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    reason);
+}
+
+/* --- follow-list reloads after a user-bus reconnect --------------------- */
+
+static void
+reload_done(const struct upstream_result *r, void *arg)
+{
+	struct ws_conn *c = arg;
+	struct ws_state *st = c->gw->ws;
+	int64_t *ids;
+	size_t n;
+	int ok;
+
+	c->reload = NULL;
+	st->reloads--;
+	ok = ws_followings_parse(c, r, &ids, &n);
+	if (ok > 0) {
+		feed_conn_set_followings(c->gw->feed, c->fc, ids, n);
+		free(ids);
+	} else if (ok < 0 && r->error == UPSTREAM_OK && r->status == 200) {
+		/* more than any user may follow: refused */
+		feed_conn_reload_abort(c->fc);
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "cannot load followings");
+	} else {
+		/* keep the list it has and try again on the next tick */
+		feed_conn_reload_abort(c->fc);
+		c->follow_gen = 0;
+		st->reload_retry = true;
+	}
+	ws_reload_pump(st);
+}
+
+/* Start a reload of c's followings; false when no instance is up. */
+static bool
+ws_reload_start(struct ws_conn *c)
+{
+	struct instance *inst = gateway_pick(c->gw, SERVICE_USER, NULL, 0);
+
+	if (inst == NULL)
+		return false;
+	feed_conn_reload_begin(c->fc);
+	c->gw->ws->reloads++;
+	c->reload = ws_followings_request(c, inst, reload_done);
+	return true;
+}
+
+/*
+ * Walk on from reload_next, starting reloads of the connections whose list
+ * predates the last user-bus connection, at most RELOADS_MAX at once: each
+ * one that ends starts the next, so the whole sweep is O(connections).
+ * A connection still loading restarts its load instead.
+ */
+static void
+ws_reload_pump(struct ws_state *st)
+{
+	struct ws_conn *c;
+
+	while (st->reloads < RELOADS_MAX && (c = st->reload_next) != NULL &&
+	    !st->gw->stopping) {
+		st->reload_next = c->next;
+		if (c->follow_gen >= st->user_gen || c->close_code != 0 ||
+		    c->reload != NULL)
+			continue;
+		if (c->phase == WS_LOADING) {
+			if (c->up != NULL)
+				upstream_cancel(c->up);
+			c->up = NULL;
+			c->attempts = 0;
+			ws_load_followings(c);
+			continue;
+		}
+		if (!ws_reload_start(c)) {
+			st->reload_retry = true;
+			st->reload_next = NULL;
+			break;
+		}
+	}
+}
+
+void
+ws_user_bus_connected(struct gateway *gw)
+{
+	struct ws_state *st = gw->ws;
+
+	if (st == NULL)
+		return;
+	st->user_gen++;
+	st->reload_retry = false;
+	st->reload_next = st->conns;
+	ws_reload_pump(st);
 }
 
 /* Write one text frame; false when the connection failed. */
@@ -466,6 +655,7 @@ static int
 ws_writable(struct ws_conn *c)
 {
 	static const char ready[] = "{\"type\":\"ready\"}";
+	static const char reset[] = "{\"type\":\"reset\"}";
 	const struct feed_msg *m;
 	unsigned char ping[LWS_PRE + 1];
 
@@ -473,6 +663,11 @@ ws_writable(struct ws_conn *c)
 		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
 		    (unsigned char *)(uintptr_t)c->close_why,
 		    strlen(c->close_why));
+		return -1;
+	}
+	if (c->expires_at <= (int64_t)time(NULL)) {
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		    (unsigned char *)(uintptr_t)"token expired", 13);
 		return -1;
 	}
 	if (c->ping_due) {
@@ -504,6 +699,11 @@ ws_writable(struct ws_conn *c)
 	}
 	if (c->phase != WS_LIVE)
 		return 0;
+	if (c->reset_due) {
+		if (!ws_send(c, reset, sizeof(reset) - 1))
+			return -1;
+		c->reset_due = false;
+	}
 	if (c->ready_due) {
 		if (!ws_send(c, ready, sizeof(ready) - 1))
 			return -1;
@@ -534,24 +734,24 @@ ws_writable(struct ws_conn *c)
 static void
 ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
 {
-	struct ws_upgrade *up = &gw->ws->upgrade;
+	struct ws_upgrade *up = lws_get_opaque_user_data(wsi);
 
 	memset(c, 0, sizeof(*c));
 	c->gw = gw;
 	c->wsi = wsi;
-	if (up->wsi != wsi) {
+	if (up == NULL) {
 		/* not through ws_confirm_upgrade: should not happen */
 		c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
 		c->close_why = "not authorized";
-		up->token[0] = '\0';
-		up->user_id = 0;
-		up->has_since = false;
+		c->token = xstrdup("");
+	} else {
+		c->user_id = up->user_id;
+		c->expires_at = up->expires_at;
+		c->token = xstrdup(up->token);
+		c->has_since = up->has_since;
+		c->since = up->since;
+		ws_upgrade_forget(wsi);
 	}
-	c->user_id = up->user_id;
-	c->token = xstrdup(up->token);
-	c->has_since = up->has_since;
-	c->since = up->since;
-	memset(up, 0, sizeof(*up));
 	if (gw->ws_sndbuf > 0)
 		setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF,
 		    &gw->ws_sndbuf, sizeof(gw->ws_sndbuf));
@@ -575,6 +775,13 @@ ws_closed(struct gateway *gw, struct ws_conn *c)
 	if (c->up != NULL)
 		upstream_cancel(c->up);
 	c->up = NULL;
+	if (c->reload != NULL) {
+		upstream_cancel(c->reload);
+		gw->ws->reloads--;
+	}
+	c->reload = NULL;
+	if (gw->ws->reload_next == c)
+		gw->ws->reload_next = c->next;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -614,6 +821,11 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;	/* clients have nothing to say */
 	case LWS_CALLBACK_CLOSED:
 		ws_closed(gw, c);
+		if (gw->ws->reloads < RELOADS_MAX)
+			ws_reload_pump(gw->ws);
+		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+		ws_upgrade_forget(wsi);
 		return 0;
 	default:
 		break;
@@ -641,6 +853,38 @@ ws_ping_cb(lws_sorted_usec_list_t *sul)
 	    (lws_usec_t)st->gw->ping_interval_s * LWS_US_PER_SEC);
 }
 
+/* Every TICK_S: close the connections whose token expired (one walk, no
+ * timer per connection) and sweep again for reloads that failed. */
+static void
+ws_tick_cb(lws_sorted_usec_list_t *sul)
+{
+	struct ws_state *st = lws_container_of(sul, struct ws_state, tick);
+
+	ws_sweep_expired(st->gw, (int64_t)time(NULL));
+	if (st->reload_retry && st->reload_next == NULL) {
+		st->reload_retry = false;
+		st->reload_next = st->conns;
+		ws_reload_pump(st);
+	}
+	lws_sul_schedule(st->gw->ctx, 0, &st->tick, ws_tick_cb,
+	    (lws_usec_t)TICK_S * LWS_US_PER_SEC);
+}
+
+size_t
+ws_sweep_expired(struct gateway *gw, int64_t now)
+{
+	struct ws_conn *c;
+	size_t n = 0;
+
+	for (c = gw->ws->conns; c != NULL; c = c->next)
+		if (c->expires_at <= now && c->close_code == 0) {
+			ws_request_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "token expired");
+			n++;
+		}
+	return n;
+}
+
 void
 ws_start(struct gateway *gw)
 {
@@ -651,13 +895,17 @@ ws_start(struct gateway *gw)
 	if (gw->ping_interval_s > 0)
 		lws_sul_schedule(gw->ctx, 0, &st->ping, ws_ping_cb,
 		    (lws_usec_t)gw->ping_interval_s * LWS_US_PER_SEC);
+	lws_sul_schedule(gw->ctx, 0, &st->tick, ws_tick_cb,
+	    (lws_usec_t)TICK_S * LWS_US_PER_SEC);
 }
 
 void
 ws_stop(struct gateway *gw)
 {
-	if (gw->ws != NULL)
+	if (gw->ws != NULL) {
 		lws_sul_cancel(&gw->ws->ping);
+		lws_sul_cancel(&gw->ws->tick);
+	}
 }
 
 void

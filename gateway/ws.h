@@ -5,6 +5,7 @@
 #ifndef CHIRP_GATEWAY_WS_H
 #define CHIRP_GATEWAY_WS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct gateway;
@@ -17,8 +18,16 @@ void ws_free(struct gateway *);
 
 /* feed_wake_fn: owner (a connection) has something to send. */
 void ws_wake(void *owner, void *arg);
-/* Close every connection of user_id (the account is gone). */
-void ws_close_user(struct gateway *, int64_t user_id);
+/* Close every connection of user_id with 1008 and reason (a static
+ * string, at most 123 bytes): the account is gone, its tokens were
+ * revoked. */
+void ws_close_user(struct gateway *, int64_t user_id, const char *reason);
+/* Close (1008 "token expired") every connection whose token expired by
+ * now (seconds); how many. A timer calls it every few seconds. */
+size_t ws_sweep_expired(struct gateway *, int64_t now);
+/* The user bus (re)connected: follow events may have been lost, so every
+ * connection reloads its followings, a few at a time. */
+void ws_user_bus_connected(struct gateway *);
 /* A tweet came on the bus (the newest id seen is where connections that
  * were sent nothing yet catch up from). */
 void ws_tweet_seen(struct gateway *, int64_t tweet_id);

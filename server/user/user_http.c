@@ -299,6 +299,10 @@ edge(struct http_request *req, struct http_response *resp,
 		http_reply_error(resp, 401, "unauthorized",
 		    "the account of this token no longer exists");
 		break;
+	case USER_STORE_LIMIT:
+		http_reply_error(resp, 409, "conflict",
+		    "a user follows at most %d others", USER_FOLLOWINGS_MAX);
+		break;
 	default:
 		reply_store_failure(resp, r);
 		break;

@@ -45,8 +45,8 @@ static const struct db_statement user_store_statements[] = {
 	{ "user_credentials", "SELECT " USER_COLS ", password_hash "
 	  "FROM users WHERE lower(username) = lower($1)" },
 	{ "user_exists", "SELECT 1 FROM users WHERE id = $1" },
-	{ "user_lock_pair", "SELECT id FROM users WHERE id = $1 OR id = $2 "
-	  "ORDER BY id FOR NO KEY UPDATE" },
+	{ "user_lock_pair", "SELECT id, followings_count FROM users "
+	  "WHERE id = $1 OR id = $2 ORDER BY id FOR NO KEY UPDATE" },
 	{ "follow_insert", "INSERT INTO follows (follower_id, followee_id) "
 	  "VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1" },
 	{ "follow_delete", "DELETE FROM follows "
@@ -370,6 +370,7 @@ edge_tx(struct tx *tx, void *arg)
 	enum user_store_result r = USER_STORE_OK;
 	PGresult *res = NULL;
 	bool have_a = false, have_b = false;
+	int64_t followings = 0;
 	char *payload = NULL;
 	int i;
 
@@ -381,7 +382,12 @@ edge_tx(struct tx *tx, void *arg)
 	for (i = 0; i < PQntuples(res); i++) {
 		int64_t id = value_i64(res, i, 0);
 
-		have_a = have_a || id == e->follower;
+		if (id == e->follower) {
+			have_a = true;
+			/* read under the row lock: concurrent follows of this
+			 * follower wait here, so the count is current */
+			followings = value_i64(res, i, 1);
+		}
 		have_b = have_b || id == e->followee;
 	}
 	PQclear(res);
@@ -397,6 +403,10 @@ edge_tx(struct tx *tx, void *arg)
 	PQclear(res);
 	if (!e->changed)
 		return USER_STORE_OK;
+	if (e->add && followings >= USER_FOLLOWINGS_MAX) {
+		e->changed = false;
+		return USER_STORE_LIMIT;	/* rolled back */
+	}
 
 	count[2] = e->add ? "1" : "-1";
 	if ((res = tx_exec(tx, "follow_count", 3, count)) == NULL)

@@ -18,9 +18,13 @@ enum user_store_result {
 	USER_STORE_NOT_FOUND,	/* the user (or the target) does not exist */
 	USER_STORE_NO_ACTOR,	/* the acting user no longer exists */
 	USER_STORE_CONFLICT,	/* a unique key is taken */
+	USER_STORE_LIMIT,	/* the follower already follows the most */
 	USER_STORE_UNAVAILABLE,	/* the database cannot be reached */
 	USER_STORE_ERROR,	/* anything else (logged) */
 };
+
+/* API.md: a user follows at most 5,000 others. */
+#define USER_FOLLOWINGS_MAX 5000
 
 enum user_store_list { USER_STORE_FOLLOWINGS, USER_STORE_FOLLOWERS };
 
@@ -59,7 +63,10 @@ enum user_store_result user_store_exists(struct user_store *, int64_t id);
 /*
  * Add (or remove) the edge follower -> followee; *changed says whether an
  * edge was added (removed). NO_ACTOR when the follower is gone, NOT_FOUND
- * when the followee is.
+ * when the followee is, LIMIT when a new edge would make the follower
+ * follow more than USER_FOLLOWINGS_MAX (counted under the follower's row
+ * lock, so concurrent follows cannot pass it; following again someone
+ * already followed is still OK).
  */
 enum user_store_result user_store_follow(struct user_store *,
     int64_t follower, int64_t followee, bool *changed);

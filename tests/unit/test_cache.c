@@ -4,13 +4,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "../../common/cursor.h"
 #include "../../gateway/cache.h"
 
 #define TTL 60000
+#define BIG ((size_t)1 << 30)
 
 static void
 put(struct cache *c, const char *key, int64_t user, const char *body,
@@ -22,7 +25,7 @@ put(struct cache *c, const char *key, int64_t user, const char *body,
 static void
 miss_then_hit(void **state)
 {
-	struct cache *c = cache_new(10, TTL);
+	struct cache *c = cache_new(10, BIG, TTL);
 	const char *b;
 	size_t len = 0;
 
@@ -43,7 +46,7 @@ miss_then_hit(void **state)
 static void
 body_is_a_copy_and_binary_safe(void **state)
 {
-	struct cache *c = cache_new(10, TTL);
+	struct cache *c = cache_new(10, BIG, TTL);
 	char body[] = { 'a', '\0', 'b' };
 	const char *b;
 	size_t len;
@@ -60,7 +63,7 @@ body_is_a_copy_and_binary_safe(void **state)
 static void
 put_replaces(void **state)
 {
-	struct cache *c = cache_new(10, TTL);
+	struct cache *c = cache_new(10, BIG, TTL);
 	size_t len;
 
 	(void)state;
@@ -75,7 +78,7 @@ put_replaces(void **state)
 static void
 entries_expire_after_ttl(void **state)
 {
-	struct cache *c = cache_new(10, TTL);
+	struct cache *c = cache_new(10, BIG, TTL);
 	size_t len;
 
 	(void)state;
@@ -94,7 +97,7 @@ entries_expire_after_ttl(void **state)
 static void
 zero_ttl_never_expires_by_age(void **state)
 {
-	struct cache *c = cache_new(10, 0);
+	struct cache *c = cache_new(10, BIG, 0);
 	size_t len;
 
 	(void)state;
@@ -106,7 +109,7 @@ zero_ttl_never_expires_by_age(void **state)
 static void
 invalidate_drops_every_page_of_that_user_only(void **state)
 {
-	struct cache *c = cache_new(100, TTL);
+	struct cache *c = cache_new(100, BIG, TTL);
 	size_t len;
 
 	(void)state;
@@ -138,7 +141,7 @@ invalidate_drops_every_page_of_that_user_only(void **state)
 static void
 lru_is_evicted_when_full(void **state)
 {
-	struct cache *c = cache_new(3, TTL);
+	struct cache *c = cache_new(3, BIG, TTL);
 	size_t len;
 
 	(void)state;
@@ -162,7 +165,7 @@ lru_is_evicted_when_full(void **state)
 static void
 bound_holds_under_many_keys(void **state)
 {
-	struct cache *c = cache_new(64, TTL);
+	struct cache *c = cache_new(64, BIG, TTL);
 	char key[64];
 	size_t len;
 	int i;
@@ -188,7 +191,7 @@ bound_holds_under_many_keys(void **state)
 static void
 clear_empties_everything(void **state)
 {
-	struct cache *c = cache_new(10, TTL);
+	struct cache *c = cache_new(10, BIG, TTL);
 	size_t len;
 
 	(void)state;
@@ -206,7 +209,7 @@ clear_empties_everything(void **state)
 static void
 zero_size_caches_nothing(void **state)
 {
-	struct cache *c = cache_new(0, TTL);
+	struct cache *c = cache_new(0, BIG, TTL);
 	size_t len;
 
 	(void)state;
@@ -215,6 +218,94 @@ zero_size_caches_nothing(void **state)
 	assert_null(cache_get(c, "a", 0, &len));
 	cache_invalidate_user(c, 1);
 	cache_free(c);
+}
+
+/* The bytes bound: entries are evicted, oldest first, to stay under it,
+ * and a body larger than the whole cache is not stored. */
+static void
+bytes_bound_evicts_and_refuses_oversize(void **state)
+{
+	struct cache *c = cache_new(1000, 4096, TTL);
+	char body[1000], key[32];
+	size_t len;
+	int i;
+
+	(void)state;
+	memset(body, 'x', sizeof body);
+	for (i = 0; i < 20; i++) {
+		snprintf(key, sizeof key, "/users/%d/followers", i);
+		cache_put(c, key, i, body, sizeof body, 0);
+		assert_true(cache_bytes(c) <= 4096);
+	}
+	assert_true(cache_count(c) >= 2 && cache_count(c) <= 4);
+	assert_non_null(cache_get(c, "/users/19/followers", 0, &len));
+	assert_null(cache_get(c, "/users/0/followers", 0, &len));
+	{
+		static char huge[8192];
+
+		cache_put(c, "/users/1/followers", 1, huge, sizeof huge, 0);
+		assert_null(cache_get(c, "/users/1/followers", 0, &len));
+		assert_true(cache_bytes(c) <= 4096);
+	}
+	cache_clear(c);
+	assert_int_equal(cache_bytes(c), 0);
+	cache_free(c);
+}
+
+/* The key is the normalised request: argument order, extra arguments and
+ * a missing default make no new entries; bad ones are not cached. */
+static void
+follow_key_is_canonical(void **state)
+{
+	char *k1, *k2, *k3;
+
+	(void)state;
+	k1 = cache_follow_key("/users/7/followings", "limit=10&x=1");
+	k2 = cache_follow_key("/users/7/followings", "x=1&limit=10");
+	k3 = cache_follow_key("/users/7/followings", "limit=10&y=2&z=3");
+	assert_non_null(k1);
+	assert_string_equal(k1, "/users/7/followings?limit=10");
+	assert_string_equal(k1, k2);
+	assert_string_equal(k1, k3);
+	free(k1);
+	free(k2);
+	free(k3);
+	k1 = cache_follow_key("/users/7/followers", "");
+	assert_string_equal(k1, "/users/7/followers?limit=100");
+	free(k1);
+	k1 = cache_follow_key("/users/7/followers", "limit=100");
+	assert_string_equal(k1, "/users/7/followers?limit=100");
+	free(k1);
+	/* not cached: the service answers these */
+	assert_null(cache_follow_key("/users/7/followers", "limit=0"));
+	assert_null(cache_follow_key("/users/7/followers", "limit=1001"));
+	assert_null(cache_follow_key("/users/7/followers", "limit=010x"));
+	assert_null(cache_follow_key("/users/7/followers", "limit=1&limit=2"));
+	assert_null(cache_follow_key("/users/7/followers", "limit"));
+	assert_null(cache_follow_key("/users/7/followers", "cursor=nonsense"));
+	assert_null(cache_follow_key("/users/x/followers", ""));
+	assert_null(cache_follow_key("/users/7/other", ""));
+}
+
+/* A cursor is decoded and encoded again, so only what the service would
+ * take makes an entry. */
+static void
+follow_key_reencodes_the_cursor(void **state)
+{
+	char cur[CURSOR_MAX], q[128], *k1, *k2;
+
+	(void)state;
+	cursor_encode(1700000000000000LL, 42, cur);
+	snprintf(q, sizeof q, "cursor=%s&limit=5", cur);
+	k1 = cache_follow_key("/users/7/followings", q);
+	snprintf(q, sizeof q, "limit=5&junk=1&cursor=%s", cur);
+	k2 = cache_follow_key("/users/7/followings", q);
+	assert_non_null(k1);
+	assert_string_equal(k1, k2);
+	snprintf(q, sizeof q, "/users/7/followings?limit=5&cursor=%s", cur);
+	assert_string_equal(k1, q);
+	free(k1);
+	free(k2);
 }
 
 int
@@ -231,6 +322,9 @@ main(void)
 		cmocka_unit_test(bound_holds_under_many_keys),
 		cmocka_unit_test(clear_empties_everything),
 		cmocka_unit_test(zero_size_caches_nothing),
+		cmocka_unit_test(bytes_bound_evicts_and_refuses_oversize),
+		cmocka_unit_test(follow_key_is_canonical),
+		cmocka_unit_test(follow_key_reencodes_the_cursor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

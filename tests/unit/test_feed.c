@@ -211,6 +211,104 @@ many_connections_index_and_free(void **state)
 	feed_free(f);
 }
 
+/* A queue that fills while the followings load is an overflow like any
+ * other: the owner is woken so that it closes the connection. */
+static void
+overflow_while_loading_wakes_the_owner(void **state)
+{
+	struct feed *f = feed_new(2);
+	struct owner o = { 0 };
+	struct feed_conn *a = feed_conn_new(f, 1, &o);
+	int64_t follows[] = { 9 };
+
+	(void)state;
+	tweet(f, 9, 1);
+	tweet(f, 9, 2);
+	assert_int_equal(o.wakes, 0);	/* buffered quietly */
+	tweet(f, 9, 3);
+	assert_true(feed_conn_overflowed(a));
+	assert_int_equal(o.wakes, 1);
+	tweet(f, 9, 4);
+	assert_int_equal(o.wakes, 1);	/* once */
+	feed_conn_set_followings(f, a, follows, 1);
+	assert_true(feed_conn_overflowed(a));
+	feed_conn_free(f, a);
+	feed_free(f);
+}
+
+/* A connect with n followings costs about n log n steps, not n squared:
+ * 5,000 followings (the cap) stay far below 5,000^2 / 2 steps. */
+static void
+connect_work_is_not_quadratic(void **state)
+{
+	enum { N = 5000 };
+	static int64_t ids[N + 10];
+	struct feed *f = feed_new(4);
+	struct owner o = { 0 };
+	struct feed_conn *a = feed_conn_new(f, 1, &o);
+	size_t i;
+	uint64_t before;
+
+	(void)state;
+	for (i = 0; i < N; i++)
+		ids[i] = (int64_t)((i * 7919) % N) + 2;	/* shuffled */
+	for (i = 0; i < 10; i++)
+		ids[N + i] = ids[i];			/* duplicates */
+	feed_conn_set_followings(f, a, ids, N + 10);
+	assert_true(feed_work(f) < (uint64_t)N * 64);
+	assert_true(feed_conn_follows(a, 2));
+	assert_true(feed_conn_follows(a, N + 1));
+	assert_false(feed_conn_follows(a, N + 2));
+	assert_int_equal(tweet(f, N + 1, 1), 1);
+	/* a follow event on a large list stays cheap too */
+	before = feed_work(f);
+	feed_follow(f, 1, N + 5);
+	feed_unfollow(f, 1, 3);
+	assert_true(feed_work(f) - before < 64);
+	assert_true(feed_conn_follows(a, N + 5));
+	assert_false(feed_conn_follows(a, 3));
+	feed_conn_free(f, a);
+	feed_free(f);
+}
+
+/* A reload replaces the list; follows seen during it apply at once and
+ * again after the fresh list, which may predate them. */
+static void
+reload_replaces_the_list_and_keeps_changes_seen_meanwhile(void **state)
+{
+	struct feed *f = feed_new(16);
+	struct owner o = { 0 };
+	struct feed_conn *a = feed_conn_new(f, 1, &o);
+	int64_t first[] = { 5, 6 }, fresh[] = { 6, 8 }, ids[8];
+
+	(void)state;
+	feed_conn_set_followings(f, a, first, 2);
+	feed_conn_reload_begin(a);
+	assert_true(feed_conn_reloading(a));
+	feed_follow(f, 1, 7);		/* the fresh list predates it */
+	assert_true(feed_conn_follows(a, 7));	/* at once */
+	tweet(f, 5, 1);			/* still the old list meanwhile */
+	feed_conn_set_followings(f, a, fresh, 2);
+	assert_false(feed_conn_reloading(a));
+	assert_false(feed_conn_follows(a, 5));
+	assert_true(feed_conn_follows(a, 6));
+	assert_true(feed_conn_follows(a, 7));
+	assert_true(feed_conn_follows(a, 8));
+	tweet(f, 5, 2);
+	tweet(f, 8, 3);
+	assert_int_equal(drain(a, ids, 8), 2);
+	assert_int_equal(ids[0], 1);	/* queued before: kept */
+	assert_int_equal(ids[1], 3);
+	/* an aborted reload keeps the list */
+	feed_conn_reload_begin(a);
+	feed_conn_reload_abort(a);
+	assert_true(feed_conn_follows(a, 8));
+	feed_conn_set_followings(f, a, first, 2);	/* not reloading */
+	assert_true(feed_conn_follows(a, 8));
+	feed_conn_free(f, a);
+	feed_free(f);
+}
+
 int
 main(void)
 {
@@ -224,6 +322,10 @@ main(void)
 		cmocka_unit_test(full_queue_overflows_one_connection_only),
 		cmocka_unit_test(user_lookup_and_counts),
 		cmocka_unit_test(many_connections_index_and_free),
+		cmocka_unit_test(overflow_while_loading_wakes_the_owner),
+		cmocka_unit_test(connect_work_is_not_quadratic),
+		cmocka_unit_test(
+		    reload_replaces_the_list_and_keeps_changes_seen_meanwhile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
