@@ -72,9 +72,9 @@ token_sign(const unsigned char *secret, size_t secret_len,
 		return NULL;
 	rand_init();
 	snprintf(sub, sizeof(sub), "%lld", (long long)c->user_id);
-	claims = json_pack("{s:s, s:s, s:I, s:I}", "sub", sub,
+	claims = json_pack("{s:s, s:s, s:I, s:I, s:I}", "sub", sub,
 	    "name", c->username, "iat", (json_int_t)c->issued_at,
-	    "exp", (json_int_t)c->expires_at);
+	    "exp", (json_int_t)c->expires_at, "gen", (json_int_t)c->gen);
 	if (claims == NULL)
 		goto out;
 	payload = json_dumps(claims, JSON_COMPACT);
@@ -180,6 +180,10 @@ token_verify(const unsigned char *secret, size_t secret_len,
 	memcpy(c.username, name, json_string_length(v) + 1);
 	if (!get_int(claims, "iat", &c.issued_at) ||
 	    !get_int(claims, "exp", &c.expires_at))
+		goto out;
+	/* Tokens made before generations existed are generation 0. */
+	if (json_object_get(claims, "gen") != NULL &&
+	    (!get_int(claims, "gen", &c.gen) || c.gen < 0))
 		goto out;
 	if (now >= c.expires_at) {
 		r = TOKEN_EXPIRED;

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "model.h"
 #include "password.h"
+#include "revoke.h"
 #include "timeutil.h"
 #include "token.h"
 #include "user_http.h"
@@ -39,20 +40,19 @@ reply_store_failure(struct http_response *resp, enum user_store_result r)
 }
 
 /*
- * The checks of a route "as userId": a valid token of an account that
- * still exists (401), for the user of the path (403). *id is that user.
+ * A valid token (401): signed, unexpired, of an account that still exists
+ * and not revoked (its generation is the account's current one).
  */
 static bool
-act_as(struct userd *ud, struct http_request *req,
-    struct http_response *resp, int64_t *id)
+authenticate(struct userd *ud, struct http_request *req,
+    struct http_response *resp, struct token_claims *claims)
 {
-	struct token_claims claims;
 	enum user_store_result r;
-	char mine[24];
+	int64_t gen;
 
-	if (!http_auth(req, resp, ud->secret, ud->secret_len, &claims))
+	if (!http_auth(req, resp, ud->secret, ud->secret_len, claims))
 		return false;
-	r = user_store_exists(ud->store, claims.user_id);
+	r = user_store_token_gen(ud->store, claims->user_id, &gen);
 	if (r == USER_STORE_NOT_FOUND) {
 		http_reply_error(resp, 401, "unauthorized",
 		    "the account of this token no longer exists");
@@ -62,6 +62,29 @@ act_as(struct userd *ud, struct http_request *req,
 		reply_store_failure(resp, r);
 		return false;
 	}
+	if (claims->gen < gen) {
+		http_reply_header(resp, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
+		http_reply_error(resp, 401, "unauthorized",
+		    "the token was revoked (logged out)");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The checks of a route "as userId": a valid token (401), for the user of
+ * the path (403). *id is that user.
+ */
+static bool
+act_as(struct userd *ud, struct http_request *req,
+    struct http_response *resp, int64_t *id)
+{
+	struct token_claims claims;
+	char mine[24];
+
+	if (!authenticate(ud, req, resp, &claims))
+		return false;
 	snprintf(mine, sizeof(mine), "%" PRId64, claims.user_id);
 	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
 		http_reply_error(resp, 403, "forbidden",
@@ -161,11 +184,12 @@ user_http_login(struct http_request *req, struct http_response *resp,
 	char *token = NULL;
 	struct user u;
 	json_t *body;
+	int64_t gen = 0;
 
 	if (!credentials(req, resp, &body, &user, &ulen, &pw, &pwlen))
 		return;
 	if (validate_username(user, ulen))
-		r = user_store_credentials(ud->store, user, &u, hash);
+		r = user_store_credentials(ud->store, user, &u, hash, &gen);
 	if (r == USER_STORE_NOT_FOUND) {
 		/* The time of a wrong password, and the same answer. */
 		password_dummy_verify(pw, pwlen);
@@ -183,6 +207,7 @@ user_http_login(struct http_request *req, struct http_response *resp,
 	snprintf(claims.username, sizeof(claims.username), "%s", u.username);
 	claims.issued_at = time_now_ms() / 1000;
 	claims.expires_at = claims.issued_at + ud->token_ttl;
+	claims.gen = gen;
 	if ((token = token_sign(ud->secret, ud->secret_len, &claims)) ==
 	    NULL) {
 		http_reply_error(resp, 500, "internal", "cannot sign token");
@@ -478,4 +503,69 @@ user_http_internal_deletion(struct http_request *req,
 	log_info("deletion %s: asked, decision %s", req->params[0], decision);
 	http_reply_json(resp, 200, model_must(json_pack("{s:s}",
 	    "decision", decision)));
+}
+
+void
+user_http_logout(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	struct token_claims claims;
+	enum user_store_result r;
+	int64_t gen;
+
+	if (!authenticate(ud, req, resp, &claims))
+		return;
+	r = user_store_logout(ud->store, claims.user_id, &gen);
+	if (r == USER_STORE_NOT_FOUND) {
+		http_reply_error(resp, 401, "unauthorized",
+		    "the account of this token no longer exists");
+		return;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	log_info("user %" PRId64 " logged out: token generation %" PRId64,
+	    claims.user_id, gen);
+	http_reply_message(resp, 200, "logged out");
+}
+
+void
+user_http_internal_revocations(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct userd *ud = ctx;
+	struct user_store_revocation *list = NULL;
+	enum user_store_result r;
+	json_t *arr, *out;
+	size_t i, n = 0;
+
+	(void)req;
+	/* One more than a table holds: whether the list was cut. */
+	r = user_store_revocations(ud->store, ud->token_ttl,
+	    REVOKE_MAX_DEFAULT + 1, &list, &n);
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	out = model_must(json_object());
+	arr = model_must(json_array());
+	for (i = 0; i < n && i < REVOKE_MAX_DEFAULT; i++) {
+		if (list[i].gen < 0)
+			json_array_append_new(arr, model_must(json_pack(
+			    "{s:o, s:b}", "userId", model_id_json(
+			    list[i].user_id), "deleted", 1)));
+		else
+			json_array_append_new(arr, model_must(json_pack(
+			    "{s:o, s:I}", "userId", model_id_json(
+			    list[i].user_id), "gen", (json_int_t)list[i].gen)));
+	}
+	json_object_set_new(out, "revocations", arr);
+	/* Cut short: refuse every token from before the oldest listed. */
+	if (n > REVOKE_MAX_DEFAULT)
+		json_object_set_new(out, "floor", model_must(json_integer(
+		    list[REVOKE_MAX_DEFAULT - 1].at)));
+	free(list);
+	http_reply_json(resp, 200, out);
 }
