@@ -212,12 +212,21 @@ out:
 int
 revoke_load(struct revoke *rv, const char *body, size_t len, int64_t now)
 {
-	json_t *doc, *list, *item, *floor;
+	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	int ret = doc != NULL ? revoke_load_json(rv, doc, now) : -1;
+
+	json_decref(doc);
+	return ret;
+}
+
+int
+revoke_load_json(struct revoke *rv, const json_t *doc, int64_t now)
+{
+	json_t *list, *item, *floor;
 	int64_t user, gen;
 	size_t i;
 	int ret = -1;
 
-	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
 	list = json_object_get(doc, "revocations");
 	floor = json_object_get(doc, "floor");
 	if (!json_is_array(list) || (floor != NULL && !json_is_integer(floor)))
@@ -247,7 +256,6 @@ revoke_load(struct revoke *rv, const char *body, size_t len, int64_t now)
 	pthread_mutex_unlock(&rv->lock);
 	ret = 0;
 out:
-	json_decref(doc);
 	return ret;
 }
 

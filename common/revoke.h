@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "token.h"
 
 #define REVOKE_MAX_DEFAULT 100000
@@ -59,6 +61,8 @@ bool revoke_on_event(struct revoke *, const char *payload, int64_t now);
  * -1 when the body is not of that shape (nothing changed).
  */
 int revoke_load(struct revoke *, const char *body, size_t len, int64_t now);
+/* The same for the body already parsed (borrowed). */
+int revoke_load_json(struct revoke *, const json_t *doc, int64_t now);
 /* True once revoke_load succeeded. */
 bool revoke_loaded(struct revoke *);
 /* Entries held (tests, metrics). */

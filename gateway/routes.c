@@ -10,6 +10,7 @@
 static const struct route route_table[] = {
 	{ "POST", "/users/register", SERVICE_USER, false, ROUTE_NO_CACHE },
 	{ "POST", "/users/login", SERVICE_USER, false, ROUTE_NO_CACHE },
+	{ "POST", "/users/logout", SERVICE_USER, true, ROUTE_NO_CACHE },
 	{ "GET", "/users", SERVICE_USER, false, ROUTE_NO_CACHE },
 	{ "GET", "/users/{id}", SERVICE_USER, false, ROUTE_NO_CACHE },
 	{ "DELETE", "/users/{id}", SERVICE_USER, true, ROUTE_NO_CACHE },

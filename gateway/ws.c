@@ -432,14 +432,13 @@ ws_catch_up(struct gateway *gw)
 }
 
 void
-ws_close_user(struct gateway *gw, int64_t user_id)
+ws_close_user(struct gateway *gw, int64_t user_id, const char *reason)
 {
 	struct ws_conn *c;
 
 	for (c = gw->ws->conns; c != NULL; c = c->next)
 		if (c->user_id == user_id)
-			ws_request_close(c, LWS_CLOSE_STATUS_NORMAL,
-			    "account deleted");
+			ws_request_close(c, LWS_CLOSE_STATUS_NORMAL, reason);
 }
 
 /* Write one text frame; false when the connection failed. */

@@ -17,8 +17,12 @@ void ws_free(struct gateway *);
 
 /* feed_wake_fn: owner (a connection) has something to send. */
 void ws_wake(void *owner, void *arg);
-/* Close every connection of user_id (the account is gone). */
-void ws_close_user(struct gateway *, int64_t user_id);
+/*
+ * Close every connection of user_id (the account is gone, or its tokens
+ * were revoked); reason, a string that lives for ever, goes in the close
+ * frame.
+ */
+void ws_close_user(struct gateway *, int64_t user_id, const char *reason);
 /* A tweet came on the bus (the newest id seen is where connections that
  * were sent nothing yet catch up from). */
 void ws_tweet_seen(struct gateway *, int64_t tweet_id);
