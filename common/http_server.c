@@ -485,9 +485,12 @@ http_defer(struct http_request *req, struct http_response *res,
 		p->reserved++;
 	pthread_mutex_unlock(&p->lock);
 	if (!ok) {
+		/* 429, not 503: the gateway's breaker must not take a
+		 * busy pool for a dead instance. */
 		http_reply_header(res, "Retry-After", "1");
-		http_reply_error(res, 503, "unavailable",
-		    "the server is busy; retry in a second");
+		http_reply_error(res, 429, "rate_limited",
+		    "too many requests of this kind at once; retry in a "
+		    "second");
 		return false;
 	}
 	hc->deferral = HTTP_RESERVED;

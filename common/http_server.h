@@ -106,7 +106,8 @@ json_t *http_json_body(struct http_request *, struct http_response *);
  * the server's own threads go on serving other requests. Only from a
  * handler, as its last act. true: fn will run once and owns arg. false:
  * the pool is full (pool_workers busy, pool_queue waiting) or stopping;
- * 503 unavailable with Retry-After: 1 is answered at once, fn is not
+ * 429 rate_limited with Retry-After: 1 is answered at once (not 503, which
+ * the gateway's breaker counts against the instance), fn is not
  * called and arg stays the caller's.
  */
 bool http_defer(struct http_request *, struct http_response *,

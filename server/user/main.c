@@ -49,7 +49,7 @@ static const struct config_entry userd_config[] = {
 	  "of cores", false },
 	{ "password_queue", CONFIG_INT, "-1",
 	  "password hashes waiting for a worker; past that login and "
-	  "register answer 503 at once; -1 is twice password_workers",
+	  "register answer 429 at once; -1 is twice password_workers",
 	  false },
 	{ "tweet_url", CONFIG_STRING, "http://127.0.0.1:8010",
 	  "chirp-tweetd, the other party of account deletion", false },
