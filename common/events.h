@@ -4,7 +4,10 @@
  * CHANNEL_USER (published by chirp-userd):
  *   {"type":"follow","userId":"1","targetId":"2"}
  *   {"type":"unfollow","userId":"1","targetId":"2"}
- *   {"type":"user_deleted","userId":"1"}
+ *   {"type":"user_deleted","userId":"1"}      (every token of 1 is dead)
+ *   {"type":"revoke","userId":"1","gen":2}   (POST /users/logout: tokens
+ *                                             of 1 with "gen" below 2 are
+ *                                             dead; common/revoke.h)
  * CHANNEL_TWEET (published by chirp-tweetd):
  *   {"type":"tweet","tweet":{tweet as in API.md}}
  *   {"type":"delete","tweetId":"9","userId":"1"}

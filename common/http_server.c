@@ -4,8 +4,11 @@
  * the body limit, request ids, routing with 404 and 405, /status,
  * /metrics, request metrics and one log line per request.
  */
+#include <sys/queue.h>
+
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +31,6 @@
 
 #define HTTP_MAX_HEADERS 8
 
-struct http_server {
-	struct MHD_Daemon *daemon;
-	struct http_server_config cfg;
-};
-
 struct http_response {
 	int status;
 	char *body;
@@ -43,12 +41,49 @@ struct http_response {
 	int nheaders;
 };
 
-/* Per connection while a request is read. */
+/* Where a request stands with http_defer. */
+enum http_deferral {
+	HTTP_INLINE,		/* answered on the server's thread */
+	HTTP_RESERVED,		/* http_defer said yes; not yet queued */
+	HTTP_QUEUED,		/* suspended, on the pool (queued or running) */
+	HTTP_DONE,		/* fn has answered; send on resume */
+};
+
+/* Per connection while a request is read (and, deferred, answered). */
 struct http_conn {
 	char *body;
 	size_t len;
 	int too_large;
 	double started;
+	/* http_defer */
+	enum http_deferral deferral;
+	http_deferred_fn *fn;
+	void *arg;
+	struct MHD_Connection *mhd;
+	struct http_response res;
+	const char *route;
+	char rid[129];
+	TAILQ_ENTRY(http_conn) jobs;
+};
+
+TAILQ_HEAD(http_jobs, http_conn);
+
+/* The bounded pool of http_defer. */
+struct http_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	struct http_jobs queue;
+	int reserved;		/* said yes to, not yet queued */
+	int queued, running;
+	int workers, max_queue;
+	bool stopping;
+	pthread_t *threads;
+};
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_server_config cfg;
+	struct http_pool pool;
 };
 
 const char *
@@ -408,6 +443,92 @@ http_response_release(struct http_response *res)
 	}
 }
 
+/* Queue a request http_defer reserved a place for; pool lock not held. */
+static void
+http_pool_submit(struct http_server *srv, struct http_conn *hc)
+{
+	struct http_pool *p = &srv->pool;
+
+	pthread_mutex_lock(&p->lock);
+	p->reserved--;
+	p->queued++;
+	hc->deferral = HTTP_QUEUED;
+	TAILQ_INSERT_TAIL(&p->queue, hc, jobs);
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* A pool worker: run queued work until stopped and nothing is left. */
+static void *
+http_pool_worker(void *arg)
+{
+	struct http_server *srv = arg;
+	struct http_pool *p = &srv->pool;
+	struct http_conn *hc;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (TAILQ_EMPTY(&p->queue) &&
+		    !(p->stopping && p->reserved == 0))
+			pthread_cond_wait(&p->work, &p->lock);
+		if ((hc = TAILQ_FIRST(&p->queue)) == NULL)
+			break;
+		TAILQ_REMOVE(&p->queue, hc, jobs);
+		p->queued--;
+		p->running++;
+		pthread_mutex_unlock(&p->lock);
+
+		log_set_request_id(hc->rid);
+		hc->fn(&hc->res, srv->cfg.ctx, hc->arg);
+		if (hc->res.status == 0)
+			http_reply_error(&hc->res, 500, "internal",
+			    "no answer was made");
+		log_set_request_id(NULL);
+
+		pthread_mutex_lock(&p->lock);
+		p->running--;
+		hc->deferral = HTTP_DONE;
+		/* hc is MHD's again from here on */
+		MHD_resume_connection(hc->mhd);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+bool
+http_defer(struct http_request *req, struct http_response *res,
+    http_deferred_fn *fn, void *arg)
+{
+	struct http_server *srv = req->server;
+	struct http_conn *hc = req->conn;
+	struct http_pool *p = &srv->pool;
+	bool ok;
+
+	if (p->workers == 0) {
+		fn(res, srv->cfg.ctx, arg);
+		return true;
+	}
+	pthread_mutex_lock(&p->lock);
+	ok = !p->stopping && hc->deferral == HTTP_INLINE &&
+	    p->reserved + p->queued + p->running < p->workers + p->max_queue;
+	if (ok)
+		p->reserved++;
+	pthread_mutex_unlock(&p->lock);
+	if (!ok) {
+		/* 429, not 503: the gateway's breaker must not take a
+		 * busy pool for a dead instance. */
+		http_reply_header(res, "Retry-After", "1");
+		http_reply_error(res, 429, "rate_limited",
+		    "too many requests of this kind at once; retry in a "
+		    "second");
+		return false;
+	}
+	hc->deferral = HTTP_RESERVED;
+	hc->fn = fn;
+	hc->arg = arg;
+	return true;
+}
+
 static enum MHD_Result
 http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -461,12 +582,32 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	req.body_len = hc->len;
 	req.request_id = rid;
 	req.priv = conn;
-	if (hc->too_large) {
+	req.server = srv;
+	req.conn = hc;
+	if (hc->deferral == HTTP_DONE) {
+		/* Resumed: the pool's worker has answered. */
+		req.route = hc->route;
+		res = hc->res;
+		memset(&hc->res, 0, sizeof(hc->res));
+		hc->deferral = HTTP_INLINE;
+	} else if (hc->too_large) {
 		req.route = NULL;
 		http_reply_error(&res, 413, "payload_too_large",
 		    "request body is over %d bytes", HTTP_MAX_BODY);
-	} else
+	} else {
 		http_route(srv, &req, &res);
+		if (hc->deferral == HTTP_RESERVED) {
+			/* Suspend before queueing, so resume comes after. */
+			hc->mhd = conn;
+			hc->route = req.route;
+			snprintf(hc->rid, sizeof(hc->rid), "%s", rid);
+			MHD_suspend_connection(conn);
+			http_pool_submit(srv, hc);
+			http_response_release(&res);
+			log_set_request_id(NULL);
+			return MHD_YES;
+		}
+	}
 	elapsed = time_mono() - hc->started;
 	metrics_observe_request(req.route ? req.route : "unmatched", method,
 	    res.status, elapsed);
@@ -493,6 +634,7 @@ http_completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)toe;
 	if (hc != NULL) {
+		http_response_release(&hc->res);
 		free(hc->body);
 		free(hc);
 		*con_cls = NULL;
@@ -510,6 +652,24 @@ http_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warnx("httpd: %s", msg);
 }
 
+/* Refuse new work, finish what is queued, join the workers. */
+static void
+http_pool_stop(struct http_server *srv)
+{
+	struct http_pool *p = &srv->pool;
+	int i;
+
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->workers; i++)
+		pthread_join(p->threads[i], NULL);
+	free(p->threads);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+}
+
 struct http_server *
 http_server_start(const struct http_server_config *cfg)
 {
@@ -517,10 +677,22 @@ http_server_start(const struct http_server_config *cfg)
 	struct addrinfo hints, *ai = NULL;
 	char port[16];
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
-	int rc;
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	int i, rc;
 
 	srv->cfg = *cfg;
+	pthread_mutex_init(&srv->pool.lock, NULL);
+	pthread_cond_init(&srv->pool.work, NULL);
+	TAILQ_INIT(&srv->pool.queue);
+	srv->pool.workers = cfg->pool_workers > 0 ? cfg->pool_workers : 0;
+	srv->pool.max_queue = cfg->pool_queue > 0 ? cfg->pool_queue : 0;
+	if (srv->pool.workers > 0)
+		srv->pool.threads = xcalloc((size_t)srv->pool.workers,
+		    sizeof(*srv->pool.threads));
+	for (i = 0; i < srv->pool.workers; i++)
+		if (pthread_create(&srv->pool.threads[i], NULL,
+		    http_pool_worker, srv) != 0)
+			fatalx("cannot start a worker thread");
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -547,6 +719,7 @@ http_server_start(const struct http_server_config *cfg)
 	freeaddrinfo(ai);
 	if (srv->daemon == NULL) {
 		log_warnx("cannot listen on %s:%d", cfg->bind, cfg->port);
+		http_pool_stop(srv);
 		free(srv);
 		return NULL;
 	}
@@ -559,6 +732,8 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	/* Deferred requests are answered before the daemon goes. */
+	http_pool_stop(srv);
 	MHD_stop_daemon(srv->daemon);
 	free(srv);
 }

@@ -29,6 +29,8 @@ struct http_request {
 	size_t body_len;
 	const char *request_id;
 	void *priv;
+	void *server;		/* private: struct http_server */
+	void *conn;		/* private: the connection's state */
 };
 
 struct http_response;
@@ -63,7 +65,15 @@ struct http_server_config {
 				 * service machines call every few seconds */
 	const struct svcauth *svcauth;	/* checks routes with callers */
 	const char *audience;	/* this process as an "aud": "userd"... */
+	/* http_defer's pool: workers run at once, queue wait; past that,
+	 * 503. workers 0: http_defer runs the work on the caller's thread. */
+	int pool_workers;
+	int pool_queue;
 };
+
+/* Work finished off the server's threads (http_defer). */
+typedef void http_deferred_fn(struct http_response *, void *ctx,
+    void *arg);
 
 /* Start listening; NULL (logged) on failure. Config and routes borrowed. */
 struct http_server *http_server_start(const struct http_server_config *);
@@ -99,6 +109,20 @@ bool http_auth(struct http_request *, struct http_response *,
  * Caller json_decref()s the result.
  */
 json_t *http_json_body(struct http_request *, struct http_response *);
+
+/*
+ * Finish the request on the server's bounded pool (CPU-heavy work such as
+ * password hashing): the connection waits, suspended, while fn(resp, ctx,
+ * arg) runs on a pool worker, and fn's answer is sent when it returns;
+ * the server's own threads go on serving other requests. Only from a
+ * handler, as its last act. true: fn will run once and owns arg. false:
+ * the pool is full (pool_workers busy, pool_queue waiting) or stopping;
+ * 429 rate_limited with Retry-After: 1 is answered at once (not 503, which
+ * the gateway's breaker counts against the instance), fn is not
+ * called and arg stays the caller's.
+ */
+bool http_defer(struct http_request *, struct http_response *,
+    http_deferred_fn *fn, void *arg);
 
 /* Answer {"message": message}. */
 void http_reply_message(struct http_response *, int status,

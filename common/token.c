@@ -114,9 +114,9 @@ token_sign(const unsigned char *secret, size_t secret_len,
 		return NULL;
 	snprintf(sub, sizeof(sub), "%lld", (long long)c->user_id);
 	return token_jwt_sign(secret, secret_len, json_pack(
-	    "{s:s, s:s, s:I, s:I}", "sub", sub, "name", c->username,
+	    "{s:s, s:s, s:I, s:I, s:I}", "sub", sub, "name", c->username,
 	    "iat", (json_int_t)c->issued_at,
-	    "exp", (json_int_t)c->expires_at));
+	    "exp", (json_int_t)c->expires_at, "gen", (json_int_t)c->gen));
 }
 
 json_t *
@@ -197,6 +197,10 @@ token_verify(const unsigned char *secret, size_t secret_len,
 	memcpy(c.username, name, json_string_length(v) + 1);
 	if (!token_claim_int(claims, "iat", &c.issued_at) ||
 	    !token_claim_int(claims, "exp", &c.expires_at))
+		goto out;
+	/* Tokens made before generations existed are generation 0. */
+	if (json_object_get(claims, "gen") != NULL &&
+	    (!token_claim_int(claims, "gen", &c.gen) || c.gen < 0))
 		goto out;
 	if (now >= c.expires_at) {
 		r = TOKEN_EXPIRED;

@@ -1,7 +1,9 @@
 /*
  * token.h: access tokens, JWT HS256 (HMAC-SHA256) carrying the user id
  * ("sub", a decimal string), the username ("name"), issue and expiry times
- * ("iat", "exp", seconds). Verified in constant time.
+ * ("iat", "exp", seconds) and the user's token generation ("gen": a token
+ * whose gen is below the user's current one is revoked, see revoke.h; a
+ * token without "gen" reads as generation 0). Verified in constant time.
  */
 #ifndef CHIRP_TOKEN_H
 #define CHIRP_TOKEN_H
@@ -18,6 +20,7 @@ struct token_claims {
 	char username[33];
 	int64_t issued_at;	/* seconds since the epoch */
 	int64_t expires_at;
+	int64_t gen;		/* token generation, >= 0 */
 };
 
 enum token_result { TOKEN_OK, TOKEN_BAD, TOKEN_EXPIRED };

@@ -1,9 +1,10 @@
-/* auth.c: bearer tokens at the gateway. */
+/* auth.c: bearer tokens at the gateway: signed, unexpired, not revoked. */
 #include <strings.h>
 #include <time.h>
 
 #include "auth.h"
 #include "gateway.h"
+#include "revoke.h"
 
 bool
 auth_token(const struct gateway *gw, const char *token,
@@ -11,8 +12,11 @@ auth_token(const struct gateway *gw, const char *token,
 {
 	if (token == NULL || token[0] == '\0' || gw->secret == NULL)
 		return false;
-	return token_verify(gw->secret, gw->secret_len, token,
-	    (int64_t)time(NULL), out) == TOKEN_OK;
+	if (token_verify(gw->secret, gw->secret_len, token,
+	    (int64_t)time(NULL), out) != TOKEN_OK)
+		return false;
+	/* Logged out, or its account deleted. */
+	return gw->revoke == NULL || revoke_token_valid(gw->revoke, out);
 }
 
 bool

@@ -9,7 +9,7 @@
 
 struct gateway;
 
-/* A valid, unexpired token; out gets its claims. */
+/* A valid, unexpired, unrevoked token; out gets its claims. */
 bool auth_token(const struct gateway *, const char *token,
     struct token_claims *out);
 /* The same for an "Authorization: Bearer TOKEN" value (may be NULL). */

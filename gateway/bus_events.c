@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 
 #include "bus_events.h"
 #include "cache.h"
@@ -10,6 +11,8 @@
 #include "gateway.h"
 #include "log.h"
 #include "model.h"
+#include "revocations.h"
+#include "revoke.h"
 #include "ws.h"
 
 typedef void event_fn(struct gateway *, json_t *event);
@@ -88,15 +91,33 @@ event_unfollow(struct gateway *gw, json_t *ev)
 {
 	event_edge(gw, ev, false);
 }
-
 static void
 event_user_deleted(struct gateway *gw, json_t *ev)
 {
 	int64_t user;
 
 	cache_clear(gw->cache);
-	if (model_get_id(ev, "userId", &user))
+	if (model_get_id(ev, "userId", &user)) {
+		revoke_user_deleted(gw->revoke, user, (int64_t)time(NULL));
 		ws_close_user(gw, user, "account deleted");
+	}
+}
+
+/* A logout: every token of the user issued so far is dead. */
+static void
+event_revoke(struct gateway *gw, json_t *ev)
+{
+	json_t *gen = json_object_get(ev, "gen");
+	int64_t user;
+
+	if (!model_get_id(ev, "userId", &user) || !json_is_integer(gen) ||
+	    json_integer_value(gen) < 0) {
+		log_warnx("bus: a malformed revoke event");
+		return;
+	}
+	revoke_set(gw->revoke, user, (int64_t)json_integer_value(gen),
+	    (int64_t)time(NULL));
+	ws_close_user(gw, user, "token revoked");
 }
 
 static const struct event_handler tweet_events[] = {
@@ -109,6 +130,7 @@ static const struct event_handler user_events[] = {
 	{ "follow", event_follow },
 	{ "unfollow", event_unfollow },
 	{ "user_deleted", event_user_deleted },
+	{ "revoke", event_revoke },
 	{ NULL, NULL },
 };
 
@@ -162,4 +184,5 @@ bus_events_user_connected(void *arg)
 	gw->cache_epoch++;
 	cache_clear(gw->cache);
 	ws_user_bus_connected(gw);	/* follow events may have been lost */
+	revocations_reload(gw);
 }

@@ -2,7 +2,8 @@
  * bus_events.h: what the gateway does with each public event (events.h):
  * tweets and deletes fan out to the live feed; follows and unfollows
  * update the feed's index and drop cached follow lists; a deleted account
- * clears the cache and closes its connections.
+ * clears the cache; a deleted account or a logout (revoke) kills the
+ * user's tokens (revocations.h) and closes its live connections.
  */
 #ifndef CHIRP_GATEWAY_BUS_EVENTS_H
 #define CHIRP_GATEWAY_BUS_EVENTS_H

@@ -78,6 +78,8 @@ struct gateway {
 	struct listener *tweet_bus;
 	struct discovery_client *discovery;
 	struct ws_state *ws;
+	struct revoke *revoke;		/* revoked tokens (common/revoke.h) */
+	struct revocations *revocations;	/* its loader (revocations.c) */
 	struct upstream *upstreams;	/* requests under way */
 	uint64_t cache_epoch;		/* bumped by every user event */
 

@@ -32,6 +32,7 @@
 #include "rand.h"
 #include "ratelimit.h"
 #include "svcauth.h"
+#include "revocations.h"
 #include "token.h"
 #include "upstream.h"
 #include "upstream_proto.h"
@@ -320,6 +321,7 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
+	revocations_start(&gw);
 	if ((url = config_str(gw.cfg, "user_bus_url")) != NULL && *url) {
 		gw.user_bus = listener_new(&gw, "user bus", url, CHANNEL_USER,
 		    bus_events_user, bus_events_user_connected, &gw);
@@ -351,6 +353,7 @@ main(int argc, char **argv)
 	listener_stop(gw.tweet_bus);
 	discovery_client_stop(gw.discovery);
 	ws_stop(&gw);
+	revocations_stop(&gw);
 	upstream_shutdown(&gw);
 	ret = 0;
 out:
@@ -362,6 +365,7 @@ out:
 	listener_free(gw.tweet_bus);
 	discovery_client_free(gw.discovery);
 	ws_free(&gw);
+	revocations_free(&gw);
 	feed_free(gw.feed);
 	cache_free(gw.cache);
 	ratelimit_free(gw.ratelimit);

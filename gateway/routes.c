@@ -12,6 +12,8 @@ static const struct route route_table[] = {
 	    ROUTE_REGISTER },
 	{ "POST", "/users/login", SERVICE_USER, false, ROUTE_NO_CACHE,
 	    ROUTE_LOGIN },
+	{ "POST", "/users/logout", SERVICE_USER, true, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
 	{ "GET", "/users", SERVICE_USER, false, ROUTE_NO_CACHE, ROUTE_PLAIN },
 	{ "GET", "/users/{id}", SERVICE_USER, false, ROUTE_NO_CACHE,
 	    ROUTE_PLAIN },

@@ -40,6 +40,10 @@ struct followings {
 	pthread_cond_t sync_done;
 	uint64_t syncs_started, synced_upto;
 	bool syncing;
+	/* followings_also() */
+	bus_handler *also_fn;
+	void (*also_reconnect)(void *);
+	void *also_arg;
 };
 
 static size_t
@@ -115,6 +119,17 @@ on_reconnect(void *arg)
 	pthread_mutex_lock(&f->lock);
 	clear_locked(f);
 	pthread_mutex_unlock(&f->lock);
+	if (f->also_reconnect != NULL)
+		f->also_reconnect(f->also_arg);
+}
+
+void
+followings_also(struct followings *f, bus_handler *fn,
+    void (*reconnect_fn)(void *), void *arg)
+{
+	f->also_fn = fn;
+	f->also_reconnect = reconnect_fn;
+	f->also_arg = arg;
 }
 
 int
@@ -149,6 +164,8 @@ followings_on_event(const char *channel, const char *payload, void *arg)
 
 	if (strcmp(channel, CHANNEL_USER) != 0)
 		return;
+	if (f->also_fn != NULL)
+		f->also_fn(channel, payload, f->also_arg);
 	if ((e = json_loads(payload, 0, NULL)) == NULL) {
 		log_warnx("followings: an event that is not JSON");
 		return;

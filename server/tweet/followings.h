@@ -11,11 +11,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "userd_client.h"
 
 /* userd and bus_url are borrowed; max_entries bounds the cache. */
 struct followings *followings_new(struct userd_client *userd,
     const char *bus_url, size_t max_entries);
+/*
+ * Also hand every CHANNEL_USER event to fn, and run on_reconnect after
+ * every (re)connection of the bus (either may be NULL); before
+ * followings_start. For the revoked-token table (revocations.h).
+ */
+void followings_also(struct followings *, bus_handler *fn,
+    void (*on_reconnect)(void *), void *arg);
 /* Start listening to the user service's events; 0 or -1. */
 int followings_start(struct followings *);
 void followings_free(struct followings *);

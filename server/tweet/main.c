@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "rand.h"
 #include "registrar.h"
+#include "revocations.h"
 #include "routes.h"
 #include "svcauth.h"
 #include "token.h"
@@ -123,6 +124,9 @@ main(int argc, char **argv)
 	td.userd = userd_client_new(td.user_url, td.svcauth);
 	td.followings = followings_new(td.userd, bus_url,
 	    (size_t)config_int_range(cfg, "followings_cache_max", 0, 100000000));
+	revocations_init(&td);
+	if (revocations_reload(&td) == -1)
+		log_warnx("revocations: no list from userd yet; retrying");
 	if (followings_start(td.followings) != 0)
 		fatalx("cannot start the user event listener");
 	recovery = deletion_recovery_start(td.store, td.userd,
@@ -151,6 +155,7 @@ main(int argc, char **argv)
 	http_server_stop(http);
 	deletion_recovery_stop(recovery);
 	followings_free(td.followings);
+	revocations_free(&td);
 	userd_client_free(td.userd);
 	tweet_store_free(td.store);
 	free(td.secret);

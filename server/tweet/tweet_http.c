@@ -15,6 +15,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "model.h"
+#include "revocations.h"
 #include "token.h"
 #include "tweet_http.h"
 #include "tweet_store.h"
@@ -47,6 +48,26 @@ reply_userd_unavailable(struct http_response *resp)
 }
 
 /*
+ * A valid token (401): signed, unexpired and not revoked (logged out, or
+ * its account deleted).
+ */
+static bool
+authenticate(struct tweetd *td, struct http_request *req,
+    struct http_response *resp, struct token_claims *claims)
+{
+	if (!http_auth(req, resp, td->secret, td->secret_len, claims))
+		return false;
+	if (!revocations_token_valid(td, claims)) {
+		http_reply_header(resp, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
+		http_reply_error(resp, 401, "unauthorized",
+		    "the token was revoked");
+		return false;
+	}
+	return true;
+}
+
+/*
  * The checks of a route "as userId": a valid token (401) for the user of
  * the path (403). *id is that user.
  */
@@ -57,7 +78,7 @@ act_as(struct tweetd *td, struct http_request *req,
 	struct token_claims claims;
 	char mine[24];
 
-	if (!http_auth(req, resp, td->secret, td->secret_len, &claims))
+	if (!authenticate(td, req, resp, &claims))
 		return false;
 	snprintf(mine, sizeof mine, "%" PRId64, claims.user_id);
 	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
@@ -132,7 +153,7 @@ tweet_http_post(struct http_request *req, struct http_response *resp,
 	json_t *body, *c;
 	int64_t user_id;
 
-	if (!http_auth(req, resp, td->secret, td->secret_len, &claims))
+	if (!authenticate(td, req, resp, &claims))
 		return;
 	if ((body = http_json_body(req, resp)) == NULL)
 		return;
@@ -219,7 +240,7 @@ tweet_http_delete(struct http_request *req, struct http_response *resp,
 	enum store_result r;
 	int64_t id;
 
-	if (!http_auth(req, resp, td->secret, td->secret_len, &claims))
+	if (!authenticate(td, req, resp, &claims))
 		return;
 	if (!http_path_id(req, resp, 0, "tweet", &id))
 		return;

@@ -12,6 +12,7 @@ struct tweetd {
 	struct userd_client *userd;	/* REST client to chirp-userd */
 	struct followings *followings;	/* home-timeline followings */
 	struct deletion *deletion;	/* account-deletion participant */
+	struct revoke *revoke;		/* revoked tokens (revocations.h) */
 	const char *user_url;		/* chirp-userd, borrowed from config */
 	unsigned char *secret;		/* token secret, owned */
 	size_t secret_len;

@@ -219,3 +219,9 @@ userd_client_decision(struct userd_client *u, const char *gid,
 	json_decref(j);
 	return ret;
 }
+
+enum userd_result
+userd_client_revocations(struct userd_client *u, json_t **out)
+{
+	return get_json(u, "/internal/revocations", out);
+}

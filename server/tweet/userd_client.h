@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define USERD_CLIENT_TIMEOUT_MS 2000
 
 enum userd_result {
@@ -36,5 +38,12 @@ enum userd_result userd_client_user_exists(struct userd_client *,
  * USERD_UNAVAILABLE for anything but its explicit 200 answer. */
 enum userd_result userd_client_decision(struct userd_client *,
     const char *gid, bool *commit);
+
+/*
+ * The body of GET /internal/revocations (common/revoke.h) in *out, a JSON
+ * object the caller decrefs.
+ */
+enum userd_result userd_client_revocations(struct userd_client *,
+    json_t **out);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bus.h"
 #include "config.h"
@@ -14,6 +15,7 @@
 #include "deletion.h"
 #include "http_server.h"
 #include "log.h"
+#include "login_throttle.h"
 #include "signals.h"
 #include "metrics.h"
 #include "password.h"
@@ -44,6 +46,13 @@ static const struct config_entry userd_config[] = {
 	  "argon2id passes; 0 is the default cost", false },
 	{ "password_mem_kib", CONFIG_INT, "0",
 	  "argon2id memory in KiB; 0 is the default cost", false },
+	{ "password_workers", CONFIG_INT, "0",
+	  "password hashes (login, register) run at once; 0 is the number "
+	  "of cores", false },
+	{ "password_queue", CONFIG_INT, "-1",
+	  "password hashes waiting for a worker; past that login and "
+	  "register answer 429 at once; -1 is twice password_workers",
+	  false },
 	{ "tweet_url", CONFIG_STRING, "http://127.0.0.1:8010",
 	  "chirp-tweetd, the other party of account deletion", false },
 	{ "discovery_url", CONFIG_STRING, "",
@@ -155,6 +164,19 @@ main(int argc, char **argv)
 	hc.healthy = userd_healthy;
 	hc.svcauth = ud.svcauth;
 	hc.audience = "userd";
+	hc.pool_workers = (int)config_int_range(cfg, "password_workers", 0,
+	    1024);
+	if (hc.pool_workers == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		hc.pool_workers = cores > 0 && cores <= 1024 ? (int)cores : 1;
+	}
+	hc.pool_queue = (int)config_int_range(cfg, "password_queue", -1,
+	    65536);
+	if (hc.pool_queue == -1)
+		hc.pool_queue = 2 * hc.pool_workers;
+	ud.throttle = login_throttle_new(USERD_LOGIN_THROTTLE_MAX,
+	    USERD_LOGIN_FAILURES, USERD_LOGIN_LOCK_BASE, USERD_LOGIN_LOCK_CAP);
 	if ((http = http_server_start(&hc)) == NULL)
 		fatalx("cannot listen on %s port %d", hc.bind, port);
 	reg = registrar_start(config_str(cfg, "discovery_url"), "user",
@@ -166,6 +188,7 @@ main(int argc, char **argv)
 	http_server_stop(http);
 	deletion_stop(ud.deletion);
 	user_store_free(ud.store);
+	login_throttle_free(ud.throttle);
 stopped:
 	free(ud.secret);
 	svcauth_free(ud.svcauth);

@@ -6,6 +6,8 @@
  * Public (API.md, Users):
  *   POST   /users/register              {"username","password"} -> 201
  *   POST   /users/login                 -> 200 with accessToken
+ *   POST   /users/logout                the token: every token of the
+ *                                       caller is revoked (token_gen + 1)
  *   GET    /users?username=NAME         the user, ignoring case
  *   GET    /users/{userId}              the user
  *   POST   /users/{userId}/follow       as userId, {"followUserId"}
@@ -24,6 +26,11 @@
  *       200 {"decision":"commit"|"abort"}: the coordinator's decision on
  *       an account deletion (deletion.h); asking about a gid with no
  *       decision yet records and answers "abort".
+ *   GET /internal/revocations
+ *       200 {"revocations":[{"userId":"1","gen":3},
+ *       {"userId":"2","deleted":true}...],"floor"?}: the token
+ *       generations changed and the accounts deleted within token_ttl,
+ *       newest first (common/revoke.h); "floor" when the list was cut.
  */
 #include "routes.h"
 #include "user_http.h"
@@ -31,6 +38,7 @@
 const struct http_route routes_table[] = {
 	{ "POST", "/users/register", user_http_register, NULL },
 	{ "POST", "/users/login", user_http_login, NULL },
+	{ "POST", "/users/logout", user_http_logout, NULL },
 	{ "GET", "/users", user_http_lookup, NULL },
 	{ "GET", "/users/{userId}", user_http_get, NULL },
 	{ "DELETE", "/users/{userId}", user_http_delete, NULL },
@@ -42,6 +50,8 @@ const struct http_route routes_table[] = {
 	  user_http_internal_followings, "tweetd gateway" },
 	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion,
 	  "tweetd" },
+	{ "GET", "/internal/revocations", user_http_internal_revocations,
+	  "gateway tweetd" },
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

@@ -14,14 +14,17 @@
 #include "deletion.h"
 #include "http_server.h"
 #include "log.h"
+#include "login_throttle.h"
 #include "model.h"
 #include "password.h"
+#include "revoke.h"
 #include "timeutil.h"
 #include "token.h"
 #include "user_http.h"
 #include "user_store.h"
 #include "userd.h"
 #include "validate.h"
+#include "xmalloc.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MIN 1
@@ -39,20 +42,19 @@ reply_store_failure(struct http_response *resp, enum user_store_result r)
 }
 
 /*
- * The checks of a route "as userId": a valid token of an account that
- * still exists (401), for the user of the path (403). *id is that user.
+ * A valid token (401): signed, unexpired, of an account that still exists
+ * and not revoked (its generation is the account's current one).
  */
 static bool
-act_as(struct userd *ud, struct http_request *req,
-    struct http_response *resp, int64_t *id)
+authenticate(struct userd *ud, struct http_request *req,
+    struct http_response *resp, struct token_claims *claims)
 {
-	struct token_claims claims;
 	enum user_store_result r;
-	char mine[24];
+	int64_t gen;
 
-	if (!http_auth(req, resp, ud->secret, ud->secret_len, &claims))
+	if (!http_auth(req, resp, ud->secret, ud->secret_len, claims))
 		return false;
-	r = user_store_exists(ud->store, claims.user_id);
+	r = user_store_token_gen(ud->store, claims->user_id, &gen);
 	if (r == USER_STORE_NOT_FOUND) {
 		http_reply_error(resp, 401, "unauthorized",
 		    "the account of this token no longer exists");
@@ -62,6 +64,29 @@ act_as(struct userd *ud, struct http_request *req,
 		reply_store_failure(resp, r);
 		return false;
 	}
+	if (claims->gen < gen) {
+		http_reply_header(resp, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
+		http_reply_error(resp, 401, "unauthorized",
+		    "the token was revoked (logged out)");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The checks of a route "as userId": a valid token (401), for the user of
+ * the path (403). *id is that user.
+ */
+static bool
+act_as(struct userd *ud, struct http_request *req,
+    struct http_response *resp, int64_t *id)
+{
+	struct token_claims claims;
+	char mine[24];
+
+	if (!authenticate(ud, req, resp, &claims))
+		return false;
 	snprintf(mine, sizeof(mine), "%" PRId64, claims.user_id);
 	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
 		http_reply_error(resp, 403, "forbidden",
@@ -101,18 +126,75 @@ credentials(struct http_request *req, struct http_response *resp,
 	return true;
 }
 
+/*
+ * What a password route hands to the pool (http_defer): a copy of the
+ * credentials, the password wiped when done.
+ */
+struct password_job {
+	char username[USERNAME_MAX + 1];
+	char pw[PASSWORD_MAX];
+	size_t pwlen;
+};
+
+static struct password_job *
+password_job_new(const char *user, size_t ulen, const char *pw, size_t pwlen)
+{
+	struct password_job *job = xcalloc(1, sizeof(*job));
+
+	memcpy(job->username, user, ulen);
+	memcpy(job->pw, pw, pwlen);
+	job->pwlen = pwlen;
+	return job;
+}
+
+static void
+password_job_free(struct password_job *job)
+{
+	explicit_bzero(job->pw, sizeof(job->pw));
+	free(job);
+}
+
+/* On the password pool: hash and create the account. */
+static void
+register_finish(struct http_response *resp, void *ctx, void *arg)
+{
+	struct userd *ud = ctx;
+	struct password_job *job = arg;
+	char hash[PASSWORD_HASH_MAX];
+	enum user_store_result r;
+	struct user u;
+
+	if (password_hash(job->pw, job->pwlen, hash) == -1) {
+		http_reply_error(resp, 500, "internal", "cannot hash password");
+		goto out;
+	}
+	r = user_store_create(ud->store, job->username, hash, &u);
+	if (r == USER_STORE_CONFLICT) {
+		http_reply_error(resp, 409, "conflict",
+		    "username '%s' is taken", job->username);
+		goto out;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		goto out;
+	}
+	log_info("user %" PRId64 " registered", u.id);
+	http_reply_json(resp, 201, model_must(json_pack("{s:o, s:s}",
+	    "userId", model_id_json(u.id), "username", u.username)));
+out:
+	password_job_free(job);
+}
+
 void
 user_http_register(struct http_request *req, struct http_response *resp,
     void *ctx)
 {
-	struct userd *ud = ctx;
-	char hash[PASSWORD_HASH_MAX];
-	enum user_store_result r;
+	struct password_job *job;
 	const char *user, *pw;
 	size_t ulen, pwlen;
-	struct user u;
 	json_t *body;
 
+	(void)ctx;
 	if (!credentials(req, resp, &body, &user, &ulen, &pw, &pwlen))
 		return;
 	if (!validate_username(user, ulen)) {
@@ -127,62 +209,46 @@ user_http_register(struct http_request *req, struct http_response *resp,
 		    PASSWORD_MAX);
 		goto out;
 	}
-	if (password_hash(pw, pwlen, hash) == -1) {
-		http_reply_error(resp, 500, "internal", "cannot hash password");
-		goto out;
-	}
-	r = user_store_create(ud->store, user, hash, &u);
-	if (r == USER_STORE_CONFLICT) {
-		http_reply_error(resp, 409, "conflict",
-		    "username '%s' is taken", user);
-		goto out;
-	}
-	if (r != USER_STORE_OK) {
-		reply_store_failure(resp, r);
-		goto out;
-	}
-	log_info("user %" PRId64 " registered", u.id);
-	http_reply_json(resp, 201, model_must(json_pack("{s:o, s:s}",
-	    "userId", model_id_json(u.id), "username", u.username)));
+	job = password_job_new(user, ulen, pw, pwlen);
+	if (!http_defer(req, resp, register_finish, job))
+		password_job_free(job);
 out:
 	json_decref(body);
 }
 
-void
-user_http_login(struct http_request *req, struct http_response *resp,
-    void *ctx)
+/* On the password pool: check the password and sign a token. */
+static void
+login_finish(struct http_response *resp, void *ctx, void *arg)
 {
 	struct userd *ud = ctx;
+	struct password_job *job = arg;
 	char hash[PASSWORD_HASH_MAX], expires[TIME_RFC3339_LEN];
-	enum user_store_result r = USER_STORE_NOT_FOUND;
 	struct token_claims claims;
-	const char *user, *pw;
-	size_t ulen, pwlen;
+	enum user_store_result r;
 	char *token = NULL;
 	struct user u;
-	json_t *body;
+	int64_t gen = 0;
 
-	if (!credentials(req, resp, &body, &user, &ulen, &pw, &pwlen))
-		return;
-	if (validate_username(user, ulen))
-		r = user_store_credentials(ud->store, user, &u, hash);
+	r = user_store_credentials(ud->store, job->username, &u, hash, &gen);
 	if (r == USER_STORE_NOT_FOUND) {
 		/* The time of a wrong password, and the same answer. */
-		password_dummy_verify(pw, pwlen);
+		password_dummy_verify(job->pw, job->pwlen);
 		goto refuse;
 	}
 	if (r != USER_STORE_OK) {
 		reply_store_failure(resp, r);
 		goto out;
 	}
-	if (!password_verify(hash, pw, pwlen))
+	if (!password_verify(hash, job->pw, job->pwlen))
 		goto refuse;
+	login_throttle_succeeded(ud->throttle, job->username);
 
 	memset(&claims, 0, sizeof(claims));
 	claims.user_id = u.id;
 	snprintf(claims.username, sizeof(claims.username), "%s", u.username);
 	claims.issued_at = time_now_ms() / 1000;
 	claims.expires_at = claims.issued_at + ud->token_ttl;
+	claims.gen = gen;
 	if ((token = token_sign(ud->secret, ud->secret_len, &claims)) ==
 	    NULL) {
 		http_reply_error(resp, 500, "internal", "cannot sign token");
@@ -195,10 +261,48 @@ user_http_login(struct http_request *req, struct http_response *resp,
 	    "expiresAt", expires)));
 	goto out;
 refuse:
+	login_throttle_failed(ud->throttle, job->username, time_now_ms());
 	http_reply_error(resp, 401, "unauthorized",
 	    "wrong username or password");
 out:
 	free(token);
+	password_job_free(job);
+}
+
+void
+user_http_login(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	struct password_job *job;
+	const char *user, *pw;
+	size_t ulen, pwlen;
+	char wait[24];
+	int64_t secs;
+	json_t *body;
+
+	if (!credentials(req, resp, &body, &user, &ulen, &pw, &pwlen))
+		return;
+	/* A name no account can have: nothing to look up or hash. */
+	if (!validate_username(user, ulen) || pwlen > PASSWORD_MAX) {
+		http_reply_error(resp, 401, "unauthorized",
+		    "wrong username or password");
+		goto out;
+	}
+	/* Throttled: refused before any hashing, whether it exists or not. */
+	if ((secs = login_throttle_wait(ud->throttle, user,
+	    time_now_ms())) > 0) {
+		snprintf(wait, sizeof(wait), "%" PRId64, secs);
+		http_reply_header(resp, "Retry-After", wait);
+		http_reply_error(resp, 429, "rate_limited",
+		    "too many failed logins for this username; retry in "
+		    "%" PRId64 " s", secs);
+		goto out;
+	}
+	job = password_job_new(user, ulen, pw, pwlen);
+	if (!http_defer(req, resp, login_finish, job))
+		password_job_free(job);
+out:
 	json_decref(body);
 }
 
@@ -482,4 +586,69 @@ user_http_internal_deletion(struct http_request *req,
 	log_info("deletion %s: asked, decision %s", req->params[0], decision);
 	http_reply_json(resp, 200, model_must(json_pack("{s:s}",
 	    "decision", decision)));
+}
+
+void
+user_http_logout(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	struct token_claims claims;
+	enum user_store_result r;
+	int64_t gen;
+
+	if (!authenticate(ud, req, resp, &claims))
+		return;
+	r = user_store_logout(ud->store, claims.user_id, &gen);
+	if (r == USER_STORE_NOT_FOUND) {
+		http_reply_error(resp, 401, "unauthorized",
+		    "the account of this token no longer exists");
+		return;
+	}
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	log_info("user %" PRId64 " logged out: token generation %" PRId64,
+	    claims.user_id, gen);
+	http_reply_message(resp, 200, "logged out");
+}
+
+void
+user_http_internal_revocations(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct userd *ud = ctx;
+	struct user_store_revocation *list = NULL;
+	enum user_store_result r;
+	json_t *arr, *out;
+	size_t i, n = 0;
+
+	(void)req;
+	/* One more than a table holds: whether the list was cut. */
+	r = user_store_revocations(ud->store, ud->token_ttl,
+	    REVOKE_MAX_DEFAULT + 1, &list, &n);
+	if (r != USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	out = model_must(json_object());
+	arr = model_must(json_array());
+	for (i = 0; i < n && i < REVOKE_MAX_DEFAULT; i++) {
+		if (list[i].gen < 0)
+			json_array_append_new(arr, model_must(json_pack(
+			    "{s:o, s:b}", "userId", model_id_json(
+			    list[i].user_id), "deleted", 1)));
+		else
+			json_array_append_new(arr, model_must(json_pack(
+			    "{s:o, s:I}", "userId", model_id_json(
+			    list[i].user_id), "gen", (json_int_t)list[i].gen)));
+	}
+	json_object_set_new(out, "revocations", arr);
+	/* Cut short: refuse every token from before the oldest listed. */
+	if (n > REVOKE_MAX_DEFAULT)
+		json_object_set_new(out, "floor", model_must(json_integer(
+		    list[REVOKE_MAX_DEFAULT - 1].at)));
+	free(list);
+	http_reply_json(resp, 200, out);
 }

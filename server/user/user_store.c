@@ -42,9 +42,21 @@ static const struct db_statement user_store_statements[] = {
 	{ "user_get", "SELECT " USER_COLS " FROM users WHERE id = $1" },
 	{ "user_by_name", "SELECT " USER_COLS " FROM users "
 	  "WHERE lower(username) = lower($1)" },
-	{ "user_credentials", "SELECT " USER_COLS ", password_hash "
-	  "FROM users WHERE lower(username) = lower($1)" },
+	{ "user_credentials", "SELECT " USER_COLS ", password_hash, "
+	  "token_gen FROM users WHERE lower(username) = lower($1)" },
 	{ "user_exists", "SELECT 1 FROM users WHERE id = $1" },
+	{ "user_token_gen", "SELECT token_gen FROM users WHERE id = $1" },
+	{ "user_logout", "UPDATE users SET token_gen = token_gen + 1, "
+	  "token_gen_at = now() WHERE id = $1 RETURNING token_gen" },
+	/* Newest first; $2 rows at most. A deleted account reads as gen -1. */
+	{ "revocations",
+	  "SELECT id, gen, (extract(epoch FROM at))::bigint FROM ("
+	  "SELECT id, token_gen AS gen, token_gen_at AS at FROM users "
+	  "WHERE token_gen_at > now() - $1::bigint * interval '1 second' "
+	  "UNION ALL SELECT user_id, -1, created_at FROM deletion_log "
+	  "WHERE decision = 'commit' "
+	  "AND created_at > now() - $1::bigint * interval '1 second'"
+	  ") r ORDER BY at DESC LIMIT $2" },
 	{ "user_lock_pair", "SELECT id, followings_count FROM users "
 	  "WHERE id = $1 OR id = $2 ORDER BY id FOR NO KEY UPDATE" },
 	{ "follow_insert", "INSERT INTO follows (follower_id, followee_id) "
@@ -273,7 +285,7 @@ user_store_create(struct user_store *s, const char *username,
 /* One user by a statement of one parameter. */
 static enum user_store_result
 get_one(struct user_store *s, const char *stmt, const char *param,
-    struct user *out, char *hash)
+    struct user *out, char *hash, int64_t *gen)
 {
 	enum user_store_result r;
 	PGresult *res;
@@ -287,6 +299,8 @@ get_one(struct user_store *s, const char *stmt, const char *param,
 	user_from_row(res, 0, out);
 	if (hash != NULL)
 		snprintf(hash, PASSWORD_HASH_MAX, "%s", PQgetvalue(res, 0, 5));
+	if (gen != NULL)
+		*gen = value_i64(res, 0, 6);
 out:
 	PQclear(res);
 	return r;
@@ -298,21 +312,120 @@ user_store_get(struct user_store *s, int64_t id, struct user *out)
 	char idt[24];
 
 	id_text(id, idt);
-	return get_one(s, "user_get", idt, out, NULL);
+	return get_one(s, "user_get", idt, out, NULL, NULL);
 }
 
 enum user_store_result
 user_store_get_by_name(struct user_store *s, const char *username,
     struct user *out)
 {
-	return get_one(s, "user_by_name", username, out, NULL);
+	return get_one(s, "user_by_name", username, out, NULL, NULL);
 }
 
 enum user_store_result
 user_store_credentials(struct user_store *s, const char *username,
-    struct user *out, char hash[PASSWORD_HASH_MAX])
+    struct user *out, char hash[PASSWORD_HASH_MAX], int64_t *gen)
 {
-	return get_one(s, "user_credentials", username, out, hash);
+	return get_one(s, "user_credentials", username, out, hash, gen);
+}
+
+enum user_store_result
+user_store_token_gen(struct user_store *s, int64_t id, int64_t *gen)
+{
+	enum user_store_result r;
+	const char *param;
+	PGresult *res;
+	char idt[24];
+
+	id_text(id, idt);
+	param = idt;
+	if ((r = run(s, "user_token_gen", 1, &param, &res)) != USER_STORE_OK)
+		return r;
+	if (PQntuples(res) == 0)
+		r = USER_STORE_NOT_FOUND;
+	else
+		*gen = value_i64(res, 0, 0);
+	PQclear(res);
+	return r;
+}
+
+/* The argument of logout_tx. */
+struct logout {
+	int64_t id;
+	int64_t gen;		/* the new generation */
+};
+
+static enum user_store_result
+logout_tx(struct tx *tx, void *arg)
+{
+	struct logout *l = arg;
+	enum user_store_result r = USER_STORE_OK;
+	char idt[24];
+	const char *one[] = { idt };
+	PGresult *res;
+	json_t *ev;
+	char *payload;
+
+	id_text(l->id, idt);
+	if ((res = tx_exec(tx, "user_logout", 1, one)) == NULL)
+		return failure(tx->sqlstate);
+	if (PQntuples(res) == 0)
+		r = USER_STORE_NOT_FOUND;
+	else
+		l->gen = value_i64(res, 0, 0);
+	PQclear(res);
+	if (r != USER_STORE_OK)
+		return r;
+	if ((ev = json_pack("{s:s, s:s, s:I}", "type", "revoke", "userId",
+	    idt, "gen", (json_int_t)l->gen)) == NULL)
+		fatalx("out of memory");
+	if ((payload = json_dumps(ev, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	json_decref(ev);
+	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+		r = USER_STORE_ERROR;
+	free(payload);
+	return r;
+}
+
+enum user_store_result
+user_store_logout(struct user_store *s, int64_t id, int64_t *gen)
+{
+	struct logout l = { id, 0 };
+	enum user_store_result r;
+
+	if ((r = run_tx(s, logout_tx, &l)) == USER_STORE_OK)
+		*gen = l.gen;
+	return r;
+}
+
+enum user_store_result
+user_store_revocations(struct user_store *s, int64_t window, size_t max,
+    struct user_store_revocation **out, size_t *n)
+{
+	char win[24], lim[24];
+	const char *params[] = { win, lim };
+	enum user_store_result r;
+	PGresult *res;
+	int i, rows;
+
+	*out = NULL;
+	*n = 0;
+	id_text(window, win);
+	snprintf(lim, sizeof(lim), "%zu", max);
+	if ((r = run(s, "revocations", 2, params, &res)) != USER_STORE_OK)
+		return r;
+	rows = PQntuples(res);
+	if (rows > 0)
+		*out = xcalloc((size_t)rows, sizeof(**out));
+	for (i = 0; i < rows; i++) {
+		(*out)[i].user_id = value_i64(res, i, 0);
+		(*out)[i].gen = value_i64(res, i, 1);
+		(*out)[i].at = value_i64(res, i, 2);
+	}
+	*n = (size_t)rows;
+	PQclear(res);
+	return USER_STORE_OK;
 }
 
 enum user_store_result

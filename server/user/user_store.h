@@ -54,9 +54,33 @@ enum user_store_result user_store_get(struct user_store *, int64_t id,
 /* The user whose name equals username ignoring case. */
 enum user_store_result user_store_get_by_name(struct user_store *,
     const char *username, struct user *out);
-/* As user_store_get_by_name, with the password hash. */
+/* As user_store_get_by_name, with the password hash and token generation. */
 enum user_store_result user_store_credentials(struct user_store *,
-    const char *username, struct user *out, char hash[PASSWORD_HASH_MAX]);
+    const char *username, struct user *out, char hash[PASSWORD_HASH_MAX],
+    int64_t *gen);
+/* The user's token generation: tokens with a lower "gen" are revoked. */
+enum user_store_result user_store_token_gen(struct user_store *, int64_t id,
+    int64_t *gen);
+/*
+ * Revoke every token of the user: bump its generation (*gen gets the new
+ * one) and publish {"type":"revoke","userId","gen"} in one transaction.
+ */
+enum user_store_result user_store_logout(struct user_store *, int64_t id,
+    int64_t *gen);
+
+/* One changed generation (gen -1: the account was deleted). */
+struct user_store_revocation {
+	int64_t user_id;
+	int64_t gen;
+	int64_t at;		/* when, seconds since the epoch */
+};
+/*
+ * The generations changed, and accounts deleted, in the last window
+ * seconds, newest first, at most max; *out is the caller's to free.
+ */
+enum user_store_result user_store_revocations(struct user_store *,
+    int64_t window, size_t max, struct user_store_revocation **out,
+    size_t *n);
 /* OK when the user exists, NOT_FOUND when not. */
 enum user_store_result user_store_exists(struct user_store *, int64_t id);
 

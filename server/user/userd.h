@@ -8,6 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Failed logins per account (login_throttle.h): free tries, first lock
+ * and longest lock in seconds, usernames remembered. */
+#define USERD_LOGIN_FAILURES 5
+#define USERD_LOGIN_LOCK_BASE 1
+#define USERD_LOGIN_LOCK_CAP 900
+#define USERD_LOGIN_THROTTLE_MAX 65536
+
 struct userd {
 	struct user_store *store;
 	unsigned char *secret;		/* token secret, owned */
@@ -17,6 +24,7 @@ struct userd {
 	struct svcauth *svcauth;	/* service credentials, owned */
 	const char *crash_point;	/* test build only: "after_prepare"... */
 	struct deletion *deletion;	/* the 2PC recovery thread */
+	struct login_throttle *throttle;	/* failed logins per account */
 };
 
 #endif

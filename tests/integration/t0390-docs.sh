@@ -18,6 +18,7 @@ expect_eq "its server is the gateway on 8030" "$(spec '.servers[0].url')" http:/
 # Every route of API.md with exactly its methods (HEAD/OPTIONS aside).
 routes='/users/register post
 /users/login post
+/users/logout post
 /users get
 /users/{userId} delete,get
 /users/{userId}/follow post

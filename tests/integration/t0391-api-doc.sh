@@ -15,7 +15,6 @@ SPEC=$CHIRP_ROOT/docs/openapi.json
 # a line whose route is there, or that API.md no longer documents, fails.
 not_built='
 PATCH /users/{userId}		profiles: displayName and bio
-POST /users/logout		token revocation
 GET /tweets/{tweetId}/thread	conversations: replies, mentions
 POST /tweets/{tweetId}/like	conversations: likes
 DELETE /tweets/{tweetId}/like	conversations: likes

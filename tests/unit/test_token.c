@@ -308,6 +308,41 @@ signed_but_malformed_claims_are_refused(void **state)
 	free(t);
 }
 
+/* "gen" round trips; a token without it is generation 0; a bad one fails. */
+static void
+token_generation_is_carried(void **state)
+{
+	static const char hdr[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+	struct token_claims in = alice, c;
+	char *t;
+
+	(void)state;
+	in.gen = 7;
+	t = token_sign(secret, SECRET_LEN, &in);
+	assert_non_null(t);
+	assert_int_equal(token_verify(secret, SECRET_LEN, t, 1000001, &c),
+	    TOKEN_OK);
+	assert_int_equal(c.gen, 7);
+	free(t);
+	t = forge(hdr, "{\"sub\":\"42\",\"name\":\"alice\",\"iat\":1,"
+	    "\"exp\":9999999999}", secret);
+	c.gen = 99;
+	assert_int_equal(token_verify(secret, SECRET_LEN, t, 1000, &c),
+	    TOKEN_OK);
+	assert_int_equal(c.gen, 0);
+	free(t);
+	t = forge(hdr, "{\"sub\":\"42\",\"name\":\"alice\",\"iat\":1,"
+	    "\"exp\":9999999999,\"gen\":-1}", secret);
+	assert_int_equal(token_verify(secret, SECRET_LEN, t, 1000, &c),
+	    TOKEN_BAD);
+	free(t);
+	t = forge(hdr, "{\"sub\":\"42\",\"name\":\"alice\",\"iat\":1,"
+	    "\"exp\":9999999999,\"gen\":\"3\"}", secret);
+	assert_int_equal(token_verify(secret, SECRET_LEN, t, 1000, &c),
+	    TOKEN_BAD);
+	free(t);
+}
+
 static void
 garbage_is_refused(void **state)
 {
@@ -544,6 +579,7 @@ main(void)
 		cmocka_unit_test(changed_claims_are_refused),
 		cmocka_unit_test(alg_none_and_other_algs_are_refused),
 		cmocka_unit_test(signed_but_malformed_claims_are_refused),
+		cmocka_unit_test(token_generation_is_carried),
 		cmocka_unit_test(garbage_is_refused),
 		cmocka_unit_test(secret_value_wins_when_long_enough),
 		cmocka_unit_test(secret_file_is_created_once_mode_0600),

@@ -1,0 +1,282 @@
+/*
+ * revoke.c: the revoked-token table (revoke.h). A hash of user ids to
+ * entries, each also on a list ordered by last change, oldest first, so
+ * that the entry dropped when the table is full is the oldest one.
+ */
+#include <sys/queue.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "log.h"
+#include "model.h"
+#include "revoke.h"
+#include "xmalloc.h"
+
+/* The min_gen of a deleted account: no generation reaches it. */
+#define REVOKE_DELETED INT64_MAX
+
+struct revoke_entry {
+	int64_t user_id;
+	int64_t min_gen;
+	int64_t at;		/* last change, seconds */
+	LIST_ENTRY(revoke_entry) bucket;
+	TAILQ_ENTRY(revoke_entry) age;
+};
+
+LIST_HEAD(revoke_bucket, revoke_entry);
+TAILQ_HEAD(revoke_ages, revoke_entry);
+
+struct revoke {
+	pthread_mutex_t lock;
+	struct revoke_bucket *buckets;
+	size_t nbuckets;	/* a power of two */
+	struct revoke_ages ages;
+	size_t count, max;
+	int64_t floor;		/* tokens issued at or before: refused */
+	bool loaded;
+	bool warned;		/* the full table was logged */
+};
+
+static size_t
+revoke_bucket_of(const struct revoke *rv, int64_t user_id)
+{
+	uint64_t h = (uint64_t)user_id * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (rv->nbuckets - 1);
+}
+
+struct revoke *
+revoke_new(size_t max)
+{
+	struct revoke *rv = xcalloc(1, sizeof(*rv));
+	size_t i;
+
+	rv->max = max > 0 ? max : 1;
+	rv->nbuckets = 64;
+	while (rv->nbuckets < rv->max && rv->nbuckets < (1u << 20))
+		rv->nbuckets <<= 1;
+	rv->buckets = xcalloc(rv->nbuckets, sizeof(*rv->buckets));
+	for (i = 0; i < rv->nbuckets; i++)
+		LIST_INIT(&rv->buckets[i]);
+	TAILQ_INIT(&rv->ages);
+	rv->floor = INT64_MIN;
+	pthread_mutex_init(&rv->lock, NULL);
+	return rv;
+}
+
+void
+revoke_free(struct revoke *rv)
+{
+	struct revoke_entry *e;
+
+	if (rv == NULL)
+		return;
+	while ((e = TAILQ_FIRST(&rv->ages)) != NULL) {
+		TAILQ_REMOVE(&rv->ages, e, age);
+		free(e);
+	}
+	free(rv->buckets);
+	pthread_mutex_destroy(&rv->lock);
+	free(rv);
+}
+
+/* The entry of user_id or NULL; lock held. */
+static struct revoke_entry *
+revoke_find_locked(struct revoke *rv, int64_t user_id)
+{
+	struct revoke_entry *e;
+
+	LIST_FOREACH(e, &rv->buckets[revoke_bucket_of(rv, user_id)], bucket)
+		if (e->user_id == user_id)
+			return e;
+	return NULL;
+}
+
+/* Raise user_id's min_gen to at least min_gen; lock held. */
+static void
+revoke_set_locked(struct revoke *rv, int64_t user_id, int64_t min_gen,
+    int64_t now)
+{
+	struct revoke_entry *e;
+
+	if ((e = revoke_find_locked(rv, user_id)) != NULL) {
+		if (min_gen <= e->min_gen)
+			return;
+		TAILQ_REMOVE(&rv->ages, e, age);
+	} else {
+		if (rv->count >= rv->max) {
+			/* Full: drop the oldest, refuse what it covered. */
+			struct revoke_entry *old = TAILQ_FIRST(&rv->ages);
+
+			if (old->at > rv->floor)
+				rv->floor = old->at;
+			TAILQ_REMOVE(&rv->ages, old, age);
+			LIST_REMOVE(old, bucket);
+			free(old);
+			rv->count--;
+			if (!rv->warned)
+				log_warnx("revocations: table full (%zu); "
+				    "tokens issued up to %lld are refused",
+				    rv->max, (long long)rv->floor);
+			rv->warned = true;
+		}
+		e = xcalloc(1, sizeof(*e));
+		e->user_id = user_id;
+		LIST_INSERT_HEAD(&rv->buckets[revoke_bucket_of(rv, user_id)], e,
+		    bucket);
+		rv->count++;
+	}
+	e->min_gen = min_gen;
+	e->at = now;
+	TAILQ_INSERT_TAIL(&rv->ages, e, age);
+}
+
+void
+revoke_set(struct revoke *rv, int64_t user_id, int64_t min_gen, int64_t now)
+{
+	pthread_mutex_lock(&rv->lock);
+	revoke_set_locked(rv, user_id, min_gen, now);
+	pthread_mutex_unlock(&rv->lock);
+}
+
+void
+revoke_user_deleted(struct revoke *rv, int64_t user_id, int64_t now)
+{
+	revoke_set(rv, user_id, REVOKE_DELETED, now);
+}
+
+void
+revoke_set_floor(struct revoke *rv, int64_t floor)
+{
+	pthread_mutex_lock(&rv->lock);
+	if (floor > rv->floor)
+		rv->floor = floor;
+	pthread_mutex_unlock(&rv->lock);
+}
+
+bool
+revoke_token_valid(struct revoke *rv, const struct token_claims *c)
+{
+	struct revoke_entry *e;
+	bool ok;
+
+	pthread_mutex_lock(&rv->lock);
+	ok = c->issued_at > rv->floor;
+	if (ok && (e = revoke_find_locked(rv, c->user_id)) != NULL)
+		ok = c->gen >= e->min_gen;
+	pthread_mutex_unlock(&rv->lock);
+	return ok;
+}
+
+/* A "gen" member: an integer >= 0. */
+static bool
+revoke_get_gen(const json_t *o, int64_t *gen)
+{
+	json_t *v = json_object_get(o, "gen");
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return false;
+	*gen = (int64_t)json_integer_value(v);
+	return true;
+}
+
+bool
+revoke_on_event(struct revoke *rv, const char *payload, int64_t now)
+{
+	json_t *ev = json_loads(payload, 0, NULL);
+	const char *type = json_string_value(json_object_get(ev, "type"));
+	int64_t user, gen;
+	bool ok = true;
+
+	if (type == NULL)
+		goto out;
+	if (strcmp(type, "revoke") == 0) {
+		if ((ok = model_get_id(ev, "userId", &user) &&
+		    revoke_get_gen(ev, &gen)))
+			revoke_set(rv, user, gen, now);
+	} else if (strcmp(type, "user_deleted") == 0) {
+		if ((ok = model_get_id(ev, "userId", &user)))
+			revoke_user_deleted(rv, user, now);
+	}
+	if (!ok)
+		log_warnx("revocations: a malformed %s event", type);
+out:
+	json_decref(ev);
+	return ok;
+}
+
+int
+revoke_load(struct revoke *rv, const char *body, size_t len, int64_t now)
+{
+	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	int ret = doc != NULL ? revoke_load_json(rv, doc, now) : -1;
+
+	json_decref(doc);
+	return ret;
+}
+
+int
+revoke_load_json(struct revoke *rv, const json_t *doc, int64_t now)
+{
+	json_t *list, *item, *floor;
+	int64_t user, gen;
+	size_t i;
+	int ret = -1;
+
+	list = json_object_get(doc, "revocations");
+	floor = json_object_get(doc, "floor");
+	if (!json_is_array(list) || (floor != NULL && !json_is_integer(floor)))
+		goto out;
+	/* Check all before changing anything. */
+	json_array_foreach(list, i, item) {
+		if (!model_get_id(item, "userId", &user))
+			goto out;
+		if (!json_is_true(json_object_get(item, "deleted")) &&
+		    !revoke_get_gen(item, &gen))
+			goto out;
+	}
+	/* Oldest (last listed) first, so the age order stays true. */
+	pthread_mutex_lock(&rv->lock);
+	for (i = json_array_size(list); i-- > 0;) {
+		item = json_array_get(list, i);
+		(void)model_get_id(item, "userId", &user);
+		if (json_is_true(json_object_get(item, "deleted")))
+			gen = REVOKE_DELETED;
+		else
+			(void)revoke_get_gen(item, &gen);
+		revoke_set_locked(rv, user, gen, now);
+	}
+	if (floor != NULL && json_integer_value(floor) > rv->floor)
+		rv->floor = (int64_t)json_integer_value(floor);
+	rv->loaded = true;
+	pthread_mutex_unlock(&rv->lock);
+	ret = 0;
+out:
+	return ret;
+}
+
+bool
+revoke_loaded(struct revoke *rv)
+{
+	bool b;
+
+	pthread_mutex_lock(&rv->lock);
+	b = rv->loaded;
+	pthread_mutex_unlock(&rv->lock);
+	return b;
+}
+
+size_t
+revoke_count(struct revoke *rv)
+{
+	size_t n;
+
+	pthread_mutex_lock(&rv->lock);
+	n = rv->count;
+	pthread_mutex_unlock(&rv->lock);
+	return n;
+}
