@@ -127,7 +127,7 @@ expect_status "ann's tweets are gone" 404 not_found
 check "... announced as delete events" wait_event \
     "{\"type\":\"delete\",\"tweetId\":\"$A2\",\"userId\":\"$A\"}"
 http GET "$TWEETD/tweets/homeTimeline/$A" "" "$(auth "$TA")"
-expect_status "the deleted user's home timeline: 404" 404 not_found
+expect_status "the deleted user's token is dead: 401" 401 unauthorized
 http GET "$TWEETD/tweets/userTimeline/$A"
 expect_status "the deleted user's timeline: 404" 404 not_found
 expect_eq "no prepared transaction is left behind" \

@@ -17,10 +17,12 @@ for i in 1 2 3; do
 done
 VT=$(jb .tweetId)
 
-# every request a service answered, but its own /metrics and /status
+# every request a service answered, but its own /metrics and /status and
+# the revocation list that tweetd and the gateway poll by themselves
 served() {
 	curl -s "$1/metrics" | grep '^chirp_requests_total' |
 	    grep -v 'route="/metrics"' | grep -v 'route="/status"' |
+	    grep -v 'route="/internal/revocations"' |
 	    awk '{ s += $2 } END { print s + 0 }'
 }
 U0=$(served "$USERD"); T0=$(served "$TWEETD")
