@@ -74,6 +74,8 @@ gateway_sees() {
 	curl -s --max-time 2 "$1/metrics" |
 	    grep -q "chirp_gateway_breaker_state{.*upstream=\"$2\",instance=\"127.0.0.1:$3\"}"
 }
+# breaker URL PORT STATE: the breaker of 127.0.0.1:PORT is 0 closed, 1 open.
+breaker() { curl -s "$1/metrics" | grep -Eq "^chirp_gateway_breaker_state\\{.*instance=\"127.0.0.1:$2\"\\} $3\$"; }
 
 start_gateway() {
 	local name=$1 port=$2; shift 2
