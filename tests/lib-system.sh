@@ -7,8 +7,8 @@
 #       chirp-tweetd registered with it + one gateway. Sets DISCOVERY,
 #       DISCOVERY_PORT, USERD, TWEETD, USERDB, TWEETDB, GATEWAY,
 #       GATEWAY_PORT, GATEWAY_WS.
-#   wait_until SECONDS CMD...            retry CMD every 0.1 s
 #   ws_client ARGS...                    the WebSocket test client
+#   start_tmux                           a terminal for chirp-tui
 
 ws_client() { "$CHIRP_TOOLS/ws-client" "$@"; }
 
@@ -29,15 +29,14 @@ stop_ws() {
 	done
 }
 
-# wait_until SECONDS CMD...: true as soon as CMD succeeds.
-wait_until() {
-	local limit=$1 i; shift
-	for i in $(seq 1 $((limit * 10))); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# has NAME TEXT: the ws-client NAME received TEXT.
+has() { grep -qF -- "$2" "$T/$1.ws"; }
+# ready NAME: the ws-client NAME's feed is live.
+ready() { has "$1" '{"type":"ready"}'; }
+# tweet_ids NAME: the ids of the tweets NAME received, comma-separated.
+tweet_ids() { grep '"type":"tweet"' "$T/$1.ws" | jq -r .tweet.tweetId | paste -sd, -; }
+# ws_conns URL N: the gateway at URL holds N live connections.
+ws_conns() { curl -s "$1/metrics" | grep -Eq "^chirp_gateway_connections\\{.*websocket\"\\} $2\$"; }
 
 start_discoveryd() {
 	local name=$1 port=$2; shift 2
@@ -46,10 +45,27 @@ start_discoveryd() {
 	wait_http "http://127.0.0.1:$port/status"
 }
 
-# listed TYPE PORT: discovery lists that instance.
+# traffic URL USERID TOKEN N [TEXT]: N reads of the user's timeline and, with
+# TEXT, N posts of "TEXT i"; prints how many failed (each on stderr).
+traffic() {
+	local i c fails=0
+	for i in $(seq 1 "$4"); do
+		c=$(curl -s -o "$T/r.out" -w '%{http_code}' "$1/tweets/userTimeline/$2")
+		[ "$c" = 200 ] || { fails=$((fails + 1)); echo "read $i: $c $(cat "$T/r.out")" >&2; }
+		[ $# -ge 5 ] || continue
+		c=$(curl -s -o "$T/r.out" -w '%{http_code}' -H "$(auth "$3")" \
+		    -H 'Content-Type: application/json' \
+		    --data "{\"userId\":\"$2\",\"content\":\"$5 $i\"}" "$1/tweets")
+		[ "$c" = 201 ] || { fails=$((fails + 1)); echo "post $i: $c $(cat "$T/r.out")" >&2; }
+	done
+	echo "$fails"
+}
+
+# listed DISCOVERY_URL TYPE PORT: discovery lists 127.0.0.1:PORT as TYPE.
 listed() {
-	curl -s --max-time 2 "$DISCOVERY/services" |
-	    jq -e --argjson p "$2" ".${1}Services[] | select(.port == \$p)" \
+	curl -s --max-time 2 "$1/services" |
+	    jq -e --argjson p "$3" \
+	    ".${2}Services | any(.host == \"127.0.0.1\" and .port == \$p)" \
 	    >/dev/null
 }
 
@@ -58,6 +74,8 @@ gateway_sees() {
 	curl -s --max-time 2 "$1/metrics" |
 	    grep -q "chirp_gateway_breaker_state{.*upstream=\"$2\",instance=\"127.0.0.1:$3\"}"
 }
+# breaker URL PORT STATE: the breaker of 127.0.0.1:PORT is 0 closed, 1 open.
+breaker() { curl -s "$1/metrics" | grep -Eq "^chirp_gateway_breaker_state\\{.*instance=\"127.0.0.1:$2\"\\} $3\$"; }
 
 start_gateway() {
 	local name=$1 port=$2; shift 2
@@ -76,13 +94,13 @@ start_gateway() {
 start_userd_d() {
 	start_userd "$1" "$2" "$USERDB" --tweet_url "$TWEETD" \
 	    --discovery_url "$DISCOVERY"
-	wait_until 10 listed user "$2"
+	wait_until 10 listed "$DISCOVERY" user "$2"
 }
 # start_tweetd_d NAME PORT: one more tweet service, registered.
 start_tweetd_d() {
 	start_tweetd "$1" "$2" "$TWEETDB" "$USERD" "$USERDB" \
 	    --discovery_url "$DISCOVERY"
-	wait_until 10 listed tweet "$2"
+	wait_until 10 listed "$DISCOVERY" tweet "$2"
 }
 
 start_system() {
@@ -123,4 +141,50 @@ announce() {
 	    -H "$(svc_hdr userd discovery)" \
 	    --data "{\"serviceType\":\"$2\",\"serviceHost\":\"127.0.0.1\",\"servicePort\":$3}" \
 	    "$1/services"
+}
+
+# --- chirp-tui in a terminal ---------------------------------------------
+
+# start_tmux: an 80x24 interactive shell in the tmux session "tui" on a
+# server of our own ($SOCK), chirp-tui's settings under $T/cfg; stopped at
+# the end.
+start_tmux() {
+	command -v tmux >/dev/null || { echo "tmux is missing"; exit 1; }
+	SOCK="chirp-$TEST_NAME-$$"
+	trap 'stop_tmux; cleanup' EXIT
+	mkdir -p "$T/cfg"
+	tm -f /dev/null new-session -d -s tui -x 80 -y 24 \
+	    -e XDG_CONFIG_HOME="$T/cfg" -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 \
+	    -e ASAN_OPTIONS="$ASAN_OPTIONS" -e UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+	    "bash --norc --noprofile -i"
+}
+# tm ARGS...: a tmux command on our server.
+tm() { tmux -L "$SOCK" "$@"; }
+# stop_tmux: end our tmux server.
+stop_tmux() { tm kill-server 2>/dev/null; }
+# screen: what the terminal shows.
+screen() { tm capture-pane -p -t tui; }
+# keys KEYS...: type into the terminal.
+keys() { tm send-keys -t tui "$@"; }
+# tui_pid: the running chirp-tui's process id.
+tui_pid() { pgrep -P "$(tm list-panes -t tui -F '#{pane_pid}')" -x chirp-tui; }
+# wait_screen DESC GREP-PATTERN: the screen shows it (within 30 s).
+wait_screen() {
+	local i
+	for i in $(seq 1 150); do
+		screen | grep -q -- "$2" && { ok "$1"; return 0; }
+		sleep 0.2
+	done
+	not_ok "$1" "pattern '$2' not on screen:" "$(screen)"
+	return 1
+}
+# wait_gone DESC GREP-PATTERN: the screen no longer shows it (within 30 s).
+wait_gone() {
+	local i
+	for i in $(seq 1 150); do
+		screen | grep -q -- "$2" || { ok "$1"; return 0; }
+		sleep 0.2
+	done
+	not_ok "$1" "pattern '$2' still on screen:" "$(screen)"
+	return 1
 }

@@ -110,6 +110,12 @@ test_db() {
 }
 # sql URL QUERY: run SQL on a test database, unaligned output.
 sql() { psql -X -q -A -t -d "$1" -c "$2"; }
+# admin QUERY: run SQL as postgres on the cluster's maintenance database.
+admin() { psql -X -q -A -t -h "$CHIRP_PGDIR/run" -p "$CHIRP_PGPORT" -U postgres -d postgres -c "$1"; }
+# tweets_of USERID: how many tweets of the user $TWEETDB holds.
+tweets_of() { sql "$TWEETDB" "SELECT count(*) FROM tweets WHERE user_id = $1"; }
+# prepared: how many PREPAREd transactions $TWEETDB holds.
+prepared() { sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"; }
 
 # start_proc NAME CMD...: run in the background, log to $T/NAME.log.
 start_proc() {
@@ -175,6 +181,16 @@ start_core() {
 	    ${TWEETD_FLAGS:-}
 }
 
+# wait_until SECONDS CMD...: true as soon as CMD succeeds.
+wait_until() {
+	local limit=$1 i; shift
+	for i in $(seq 1 $((limit * 10))); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # register URL NAME [PASSWORD]: prints the new user id.
 register() {
 	http POST "$1/users/register" "{\"username\":\"$2\",\"password\":\"${3:-password123}\"}"
@@ -184,6 +200,38 @@ register() {
 login() {
 	http POST "$1/users/login" "{\"username\":\"$2\",\"password\":\"${3:-password123}\"}"
 	jb .accessToken
+}
+# follow URL USERID TOKEN TARGET: USERID follows TARGET.
+follow() { http POST "$1/users/$2/follow" "{\"followUserId\":\"$4\"}" "$(auth "$3")"; }
+# unfollow URL USERID TOKEN TARGET: USERID unfollows TARGET.
+unfollow() { http DELETE "$1/users/$2/unfollow" "{\"unfollowUserId\":\"$4\"}" "$(auth "$3")"; }
+# post URL USERID TOKEN TEXT: a tweet; prints its id.
+post() {
+	http POST "$1/tweets" \
+	    "$(jq -cn --arg u "$2" --arg c "$4" '{userId:$u,content:$c}')" \
+	    "$(auth "$3")"
+	jb .tweetId
+}
+
+# bus_listen DBURL CHANNEL: listen on a bus channel (psql as a coprocess);
+# bus_mark NAME then prints every event payload committed since the last mark.
+bus_listen() {
+	coproc LSN { psql -X -q -A -t -d "$1" 2>&1; }
+	echo "LISTEN $2;" >&"${LSN[1]}"
+	bus_mark start >/dev/null
+}
+bus_mark() {
+	local line
+	# psql prints a notification after the result of the query that
+	# read it: the second query flushes what came before the first.
+	echo "SELECT 'mark-$1'; SELECT 'end-$1';" >&"${LSN[1]}"
+	while IFS= read -r -t 20 line <&"${LSN[0]}"; do
+		[ "$line" = "end-$1" ] && return 0
+		case $line in
+		*'Asynchronous notification'*)
+			sed -e 's/^[^{]*//' -e 's/}[^}]*$/}/' <<<"$line" ;;
+		esac
+	done
 }
 
 # --- the end -------------------------------------------------------------

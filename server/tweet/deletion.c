@@ -8,12 +8,10 @@
 #include <time.h>
 
 #include "deletion.h"
+#include "deletion_id.h"
 #include "log.h"
 #include "ticker.h"
-#include "validate.h"
 #include "xmalloc.h"
-
-#define GID_HEX 16
 
 struct deletion {
 	struct tweet_store *store;
@@ -22,36 +20,6 @@ struct deletion {
 	int age_s;		/* a prepared transaction is in doubt after */
 	int period_s;		/* between recovery passes */
 };
-
-bool
-deletion_parse_gid(const char *gid, int64_t *user_id)
-{
-	const char *p, *us;
-	char digits[24];
-	size_t n, i;
-
-	if (strncmp(gid, DELETION_GID_PREFIX,
-	    strlen(DELETION_GID_PREFIX)) != 0)
-		return false;
-	p = gid + strlen(DELETION_GID_PREFIX);
-	if ((us = strchr(p, '_')) == NULL)
-		return false;
-	n = (size_t)(us - p);
-	if (n == 0 || n >= sizeof digits)
-		return false;
-	memcpy(digits, p, n);
-	digits[n] = '\0';
-	if (!validate_id(digits, user_id))
-		return false;
-	us++;
-	if (strlen(us) != GID_HEX)
-		return false;
-	for (i = 0; i < GID_HEX; i++)
-		if (!((us[i] >= '0' && us[i] <= '9') ||
-		    (us[i] >= 'a' && us[i] <= 'f')))
-			return false;
-	return true;
-}
 
 enum store_result
 deletion_prepare(struct tweet_store *store, const char *gid,
@@ -71,7 +39,7 @@ deletion_commit(struct tweet_store *store, const char *gid)
 	enum store_result r;
 	int64_t user_id;
 
-	if (!deletion_parse_gid(gid, &user_id))
+	if (!deletion_id_parse(gid, &user_id))
 		return STORE_NOT_FOUND;
 	r = tweet_store_finish_prepared(store, gid, true);
 	if (r == STORE_NOT_FOUND) {
@@ -134,7 +102,7 @@ recover(struct deletion *d)
 
 	if (tweet_store_flush_outbox(d->store) != STORE_OK)
 		return;
-	if (tweet_store_stale_prepared(d->store, DELETION_GID_PREFIX,
+	if (tweet_store_stale_prepared(d->store, DELETION_ID_PREFIX,
 	    d->age_s, &gids, &n) == STORE_OK) {
 		for (i = 0; i < n; i++) {
 			recover_one(d, gids[i]);

@@ -2,7 +2,7 @@
  * deletion.h: chirp-tweetd's side of account deletion, a two-phase commit
  * that chirp-userd coordinates (server/user/deletion.h). Phase one deletes
  * the user's tweets in a transaction PREPAREd under the coordinator's gid
- * "chirp_del_<userId>_<16 hex>"; phase two commits or rolls it back. The
+ * (common/deletion_id.h); phase two commits or rolls it back. The
  * delete events of the tweets wait in the outbox until the commit, since
  * a prepared transaction may not NOTIFY.
  *
@@ -13,16 +13,10 @@
 #ifndef CHIRP_DELETION_H
 #define CHIRP_DELETION_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "tweet_store.h"
 #include "userd_client.h"
-
-#define DELETION_GID_PREFIX "chirp_del_"
-
-/* Whether gid is a deletion gid; *user_id is its user. */
-bool deletion_parse_gid(const char *gid, int64_t *user_id);
 
 /* Phase one for user_id; OK also for a repeat. */
 enum store_result deletion_prepare(struct tweet_store *, const char *gid,

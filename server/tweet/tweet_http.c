@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "deletion.h"
+#include "deletion_id.h"
 #include "followings.h"
 #include "http_server.h"
 #include "log.h"
@@ -351,7 +352,7 @@ tweet_http_deletion_prepare(struct http_request *req,
 		return;
 	gid = json_string_value(json_object_get(body, "gid"));
 	if (!model_get_id(body, "userId", &user_id) || gid == NULL ||
-	    !deletion_parse_gid(gid, &gid_user) || gid_user != user_id) {
+	    !deletion_id_parse(gid, &gid_user) || gid_user != user_id) {
 		http_reply_error(resp, 400, "bad_request",
 		    "gid must be a deletion id of the user userId");
 		goto out;
@@ -371,7 +372,7 @@ path_gid(struct http_request *req, struct http_response *resp)
 {
 	int64_t user_id;
 
-	if (req->nparams < 1 || !deletion_parse_gid(req->params[0],
+	if (req->nparams < 1 || !deletion_id_parse(req->params[0],
 	    &user_id)) {
 		http_reply_error(resp, 400, "bad_request",
 		    "not a deletion transaction id");

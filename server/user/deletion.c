@@ -13,19 +13,16 @@
 #include <jansson.h>
 
 #include "deletion.h"
+#include "deletion_id.h"
 #include "http_client.h"
 #include "log.h"
 #include "metrics.h"
-#include "rand.h"
 #include "svcauth.h"
 #include "ticker.h"
 #include "user_store.h"
 #include "userd.h"
-#include "validate.h"
 #include "xmalloc.h"
 
-#define GID_PREFIX "chirp_del_"
-#define GID_MAX 64
 #define PREPARE_TIMEOUT_MS 30000
 #define FINISH_TIMEOUT_MS 10000
 #define RECOVERY_PERIOD_S 10
@@ -49,35 +46,6 @@ crash_at(const struct userd *ud, const char *point)
 #else
 #define crash_at(ud, point) ((void)(ud))
 #endif
-
-bool
-deletion_gid_parse(const char *gid, int64_t *user_id)
-{
-	const char *p, *us;
-	char digits[24];
-	size_t n, i;
-
-	if (strncmp(gid, GID_PREFIX, strlen(GID_PREFIX)) != 0)
-		return false;
-	p = gid + strlen(GID_PREFIX);
-	if ((us = strchr(p, '_')) == NULL)
-		return false;
-	n = (size_t)(us - p);
-	if (n == 0 || n >= sizeof(digits))
-		return false;
-	memcpy(digits, p, n);
-	digits[n] = '\0';
-	if (!validate_id(digits, user_id))
-		return false;
-	us++;
-	if (strlen(us) != 16)
-		return false;
-	for (i = 0; i < 16; i++)
-		if (!((us[i] >= '0' && us[i] <= '9') ||
-		    (us[i] >= 'a' && us[i] <= 'f')))
-			return false;
-	return true;
-}
 
 /*
  * POST path with body (may be NULL) to tweetd, with our service
@@ -182,14 +150,13 @@ outcome(enum deletion_result r)
 enum deletion_result
 deletion_run(struct userd *ud, int64_t user_id)
 {
-	char gid[GID_MAX], hex[17], idt[24], decision[8] = "";
+	char gid[DELETION_ID_MAX], idt[24], decision[8] = "";
 	enum user_store_result r;
 	json_t *req;
 	char *body;
 	long status;
 
-	rand_hex(hex, 8);
-	snprintf(gid, sizeof(gid), GID_PREFIX "%" PRId64 "_%s", user_id, hex);
+	deletion_id_format(gid, user_id);
 	snprintf(idt, sizeof(idt), "%" PRId64, user_id);
 
 	/* 1: tweetd prepares. */

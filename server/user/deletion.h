@@ -18,7 +18,6 @@
 #ifndef CHIRP_DELETION_H
 #define CHIRP_DELETION_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 struct userd;
@@ -32,9 +31,6 @@ enum deletion_result {
 
 /* Delete the account of user_id in both databases, all or nothing. */
 enum deletion_result deletion_run(struct userd *, int64_t user_id);
-
-/* Whether gid is one deletion_run makes; *user_id is its user. */
-bool deletion_gid_parse(const char *gid, int64_t *user_id);
 
 /* The recovery thread; NULL on failure (logged). */
 struct deletion *deletion_start(struct userd *);

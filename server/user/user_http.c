@@ -12,6 +12,7 @@
 
 #include "cursor.h"
 #include "deletion.h"
+#include "deletion_id.h"
 #include "http_server.h"
 #include "log.h"
 #include "login_throttle.h"
@@ -573,7 +574,7 @@ user_http_internal_deletion(struct http_request *req,
 	char decision[8];
 	int64_t uid;
 
-	if (req->nparams < 1 || !deletion_gid_parse(req->params[0], &uid)) {
+	if (req->nparams < 1 || !deletion_id_parse(req->params[0], &uid)) {
 		http_reply_error(resp, 400, "bad_request",
 		    "not a deletion transaction id");
 		return;

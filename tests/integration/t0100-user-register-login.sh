@@ -103,7 +103,7 @@ check "no password reaches the log" \
     sh -c "! grep -q password123 '$T/userd.log'"
 
 # a restart loses nothing
-http POST "$U/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TOKEN")"
+follow "$U" "$ALICE" "$TOKEN" "$BOB"
 expect_status "follow before the restart" 200
 stop_proc userd
 start_userd userd "$PORT" "$USERDB" --token_ttl 3600
@@ -112,7 +112,7 @@ expect_status "the user is there after a restart" 200
 expect_eq "its follow is kept" "$(jb .followingsCount)" 1
 http GET "$U/users/$BOB/followers"
 expect_eq "the edge is kept" "$(jq -c .followers "$T/body")" "[\"$ALICE\"]"
-http POST "$U/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TOKEN")"
+follow "$U" "$ALICE" "$TOKEN" "$BOB"
 expect_status "a token from before the restart still works" 200
 http POST "$U/users/login" '{"username":"alice","password":"password123"}'
 expect_status "login after a restart" 200
@@ -123,9 +123,9 @@ stop_proc userd
 start_userd userd "$PORT" "$USERDB" --token_ttl 1
 SHORT=$(login "$U" alice)
 sleep 2.2
-http POST "$U/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$SHORT")"
+follow "$U" "$ALICE" "$SHORT" "$BOB"
 expect_status "an expired token is 401" 401 unauthorized
-http POST "$U/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TOKEN")"
+follow "$U" "$ALICE" "$TOKEN" "$BOB"
 expect_status "a token that has not expired still works" 200
 
 http GET "$U/status"

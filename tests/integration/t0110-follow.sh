@@ -8,36 +8,17 @@ PORT=$(free_port)
 U=http://127.0.0.1:$PORT
 start_userd userd "$PORT" "$USERDB"
 
-# A listener on the user channel: psql as a coprocess. bus_mark NAME
-# prints every event payload committed since the previous mark.
-coproc LSN { psql -X -q -A -t -d "$USERDB" 2>&1; }
-echo "LISTEN chirp_user_events;" >&"${LSN[1]}"
-bus_mark() {
-	local line
-	# psql prints a notification after the result of the query that
-	# read it: the second query flushes what came before the first.
-	echo "SELECT 'mark-$1'; SELECT 'end-$1';" >&"${LSN[1]}"
-	while IFS= read -r -t 20 line <&"${LSN[0]}"; do
-		[ "$line" = "end-$1" ] && return 0
-		case $line in
-		*'Asynchronous notification'*)
-			sed -e 's/^[^{]*//' -e 's/}[^}]*$/}/' <<<"$line" ;;
-		esac
-	done
-}
-bus_mark start >/dev/null
+bus_listen "$USERDB" chirp_user_events
 
 A=$(register "$U" amy); B=$(register "$U" ben); C=$(register "$U" cat)
 TA=$(login "$U" amy); TB=$(login "$U" ben)
 
-follow() { http POST "$U/users/$1/follow" "{\"followUserId\":\"$3\"}" "$(auth "$2")"; }
-unfollow() { http DELETE "$U/users/$1/unfollow" "{\"unfollowUserId\":\"$3\"}" "$(auth "$2")"; }
 counts() { http GET "$U/users/$1"; jq -c '[.followersCount,.followingsCount]' "$T/body"; }
 
-follow "$A" "$TA" "$B"
+follow "$U" "$A" "$TA" "$B"
 expect_status "follow answers 200" 200
 check "follow answers a message" jq -e '.message | type == "string"' "$T/body"
-follow "$A" "$TA" "$B"
+follow "$U" "$A" "$TA" "$B"
 expect_status "following twice is 200" 200
 expect_eq "follows are announced once, with their ids" "$(bus_mark 1)" \
     "{\"type\":\"follow\",\"userId\":\"$A\",\"targetId\":\"$B\"}"
@@ -50,22 +31,22 @@ expect_eq "followers gives names in the same order" \
     "$(jq -c .users "$T/body")" "[{\"userId\":\"$A\",\"username\":\"amy\"}]"
 expect_eq "one page: nextCursor is null" "$(jq -c .nextCursor "$T/body")" null
 
-follow "$A" "$TA" "$C"
+follow "$U" "$A" "$TA" "$C"
 http GET "$U/users/$A/followings"
 expect_status "followings answers 200" 200
 expect_eq "followings are newest first" "$(jq -c .followings "$T/body")" "[\"$C\",\"$B\"]"
 expect_eq "followings names in the same order" "$(jq -c '[.users[].username]' "$T/body")" '["cat","ben"]'
-follow "$B" "$TB" "$A"
+follow "$U" "$B" "$TB" "$A"
 expect_eq "crossing follows count on both sides" "$(counts "$A")" '[1,2]'
 
-follow "$A" "$TA" "$A"
+follow "$U" "$A" "$TA" "$A"
 expect_status "following yourself is 400" 400 bad_request
-follow "$A" "$TA" 987654321
+follow "$U" "$A" "$TA" 987654321
 expect_status "following an unknown user is 404" 404 not_found
 
-unfollow "$A" "$TA" "$B"
+unfollow "$U" "$A" "$TA" "$B"
 expect_status "unfollow answers 200" 200
-unfollow "$A" "$TA" "$B"
+unfollow "$U" "$A" "$TA" "$B"
 expect_status "unfollowing someone not followed is 200" 200
 expect_eq "unfollow is announced once, follows before it" "$(bus_mark 2)" \
     "$(printf '%s\n' "{\"type\":\"follow\",\"userId\":\"$A\",\"targetId\":\"$C\"}" \
@@ -74,9 +55,9 @@ expect_eq "unfollow is announced once, follows before it" "$(bus_mark 2)" \
 expect_eq "unfollow lowers the counts" "$(counts "$B")" '[0,1]'
 http GET "$U/users/$A/followings"
 expect_eq "unfollowed user leaves the list" "$(jq -c .followings "$T/body")" "[\"$C\"]"
-unfollow "$A" "$TA" 987654321
+unfollow "$U" "$A" "$TA" 987654321
 expect_status "unfollowing an unknown user is 404" 404 not_found
-follow "$A" "$TA" "$B"
+follow "$U" "$A" "$TA" "$B"
 http GET "$U/users/$A/followings"
 expect_eq "a follow again puts the user first" "$(jq -c .followings "$T/body")" "[\"$B\",\"$C\"]"
 
@@ -97,7 +78,7 @@ S=$(register "$U" star)
 FANS=""; sizes=""; LAST_CURSOR=""
 for i in $(seq -w 1 25); do
 	id=$(register "$U" "fan$i"); tok=$(login "$U" "fan$i")
-	follow "$id" "$tok" "$S"
+	follow "$U" "$id" "$tok" "$S"
 	[ "$HTTP_STATUS" = 200 ] || echo "follow of fan$i: $HTTP_STATUS"
 	FANS="$id $FANS"	# newest first
 done

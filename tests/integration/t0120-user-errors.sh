@@ -75,7 +75,7 @@ http POST "$U/users/$A/follow" "{\"followUserId\":\"$B\"}" "Authorization: Basic
 expect_status "a non-bearer Authorization is 401" 401 unauthorized
 http POST "$U/users/$A/follow" 'bad json'
 expect_status "401 comes before 400" 401 unauthorized
-http POST "$U/users/$B/follow" "{\"followUserId\":\"$A\"}" "$(auth "$TA")"
+follow "$U" "$B" "$TA" "$A"
 expect_status "a token for another user is 403" 403 forbidden
 http POST "$U/users/$B/follow" 'bad json' "$(auth "$TA")"
 expect_status "403 comes before 400" 403 forbidden
@@ -89,7 +89,7 @@ http GET "$U/users/$B"
 expect_status "and it is still there" 200
 http DELETE "$U/users/$B/unfollow" "{\"unfollowUserId\":\"$A\"}"
 expect_status "unfollow without a token is 401" 401 unauthorized
-http DELETE "$U/users/$B/unfollow" "{\"unfollowUserId\":\"$A\"}" "$(auth "$TA")"
+unfollow "$U" "$B" "$TA" "$A"
 expect_status "unfollow for another user is 403" 403 forbidden
 
 for body in 'bad json' '{}' '{"followUserId":2}' '{"followUserId":"abc"}' \

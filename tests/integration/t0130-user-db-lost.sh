@@ -8,7 +8,6 @@ PORT=$(free_port)
 U=http://127.0.0.1:$PORT
 start_userd userd "$PORT" "$USERDB"
 DBNAME=$(sed -e 's|^postgresql:///||' -e 's|?.*||' <<<"$USERDB")
-admin() { sql "${USERDB/\/\/\/$DBNAME/\/\/\/postgres}" "$1"; }
 
 A=$(register "$U" amy); B=$(register "$U" ben)
 TA=$(login "$U" amy)
@@ -23,7 +22,7 @@ http POST "$U/users/register" '{"username":"cat","password":"password123"}'
 expect_status "a register without the database is 503" 503 unavailable
 http POST "$U/users/login" '{"username":"amy","password":"password123"}'
 expect_status "a login without the database is 503" 503 unavailable
-http POST "$U/users/$A/follow" "{\"followUserId\":\"$B\"}" "$(auth "$TA")"
+follow "$U" "$A" "$TA" "$B"
 expect_status "a follow without the database is 503" 503 unavailable
 http GET "$U/users/$A/followers"
 expect_status "a follow list without the database is 503" 503 unavailable
@@ -38,7 +37,7 @@ expect_eq "status says degraded" "$(jq -c '[.status,.service]' "$T/body")" '["de
 admin "ALTER DATABASE $DBNAME ALLOW_CONNECTIONS true" >/dev/null
 http GET "$U/users/$A"
 expect_status "the database back, reads work again" 200
-http POST "$U/users/$A/follow" "{\"followUserId\":\"$B\"}" "$(auth "$TA")"
+follow "$U" "$A" "$TA" "$B"
 expect_status "and writes" 200
 http GET "$U/users/$B"
 expect_eq "the failed follow made nothing, the new one counts once" \

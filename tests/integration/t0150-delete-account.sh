@@ -6,33 +6,14 @@
 
 start_core
 
-coproc LSN { psql -X -q -A -t -d "$USERDB" 2>&1; }
-echo "LISTEN chirp_user_events;" >&"${LSN[1]}"
-bus_mark() {
-	local line
-	# psql prints a notification after the result of the query that
-	# read it: the second query flushes what came before the first.
-	echo "SELECT 'mark-$1'; SELECT 'end-$1';" >&"${LSN[1]}"
-	while IFS= read -r -t 20 line <&"${LSN[0]}"; do
-		[ "$line" = "end-$1" ] && return 0
-		case $line in
-		*'Asynchronous notification'*)
-			sed -e 's/^[^{]*//' -e 's/}[^}]*$/}/' <<<"$line" ;;
-		esac
-	done
-}
-bus_mark start >/dev/null
+bus_listen "$USERDB" chirp_user_events
 
 A=$(register "$USERD" alice); B=$(register "$USERD" bob); C=$(register "$USERD" carol)
 TA=$(login "$USERD" alice); TB=$(login "$USERD" bob); TC=$(login "$USERD" carol)
-follow() { http POST "$USERD/users/$1/follow" "{\"followUserId\":\"$3\"}" "$(auth "$2")"; }
-post() { http POST "$TWEETD/tweets" "{\"userId\":\"$1\",\"content\":\"$3\"}" "$(auth "$2")"; }
-follow "$A" "$TA" "$B"; follow "$C" "$TC" "$A"; follow "$B" "$TB" "$C"
-for i in 1 2 3; do post "$A" "$TA" "alice says $i"; done
+follow "$USERD" "$A" "$TA" "$B"; follow "$USERD" "$C" "$TC" "$A"; follow "$USERD" "$B" "$TB" "$C"
+for i in 1 2 3; do post "$TWEETD" "$A" "$TA" "alice says $i" >/dev/null; done
 expect_status "alice can post" 201
-post "$B" "$TB" "bob says hi"
-BT=$(jb .tweetId)
-tweets_of() { sql "$TWEETDB" "SELECT count(*) FROM tweets WHERE user_id = $1"; }
+BT=$(post "$TWEETD" "$B" "$TB" "bob says hi")
 expect_eq "alice has 3 tweets before" "$(tweets_of "$A")" 3
 bus_mark setup >/dev/null
 
@@ -59,11 +40,11 @@ http GET "$USERD/users?username=alice"
 expect_status "the name finds nobody" 404 not_found
 http POST "$USERD/users/login" '{"username":"alice","password":"password123"}'
 expect_status "login is refused" 401 unauthorized
-follow "$A" "$TA" "$B"
+follow "$USERD" "$A" "$TA" "$B"
 expect_status "the old token is refused (401)" 401 unauthorized
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 expect_status "a second deletion with the old token is 401" 401 unauthorized
-post "$A" "$TA" "from beyond"
+post "$TWEETD" "$A" "$TA" "from beyond" >/dev/null
 check "tweetd refuses the deleted account's post" test "$HTTP_STATUS" != 201
 
 expect_eq "no edge of alice is left" \
@@ -83,8 +64,7 @@ expect_eq "alice's tweets are gone from the tweet database" "$(tweets_of "$A")" 
 expect_eq "bob's tweet is kept" "$(tweets_of "$B")" 1
 http GET "$TWEETD/tweets/$BT"
 expect_status "bob's tweet still answers" 200
-expect_eq "no prepared transaction is left" \
-    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()")" 0
+expect_eq "no prepared transaction is left" "$(prepared)" 0
 expect_eq "the decision is logged commit and done" \
     "$(sql "$USERDB" "SELECT decision || ' ' || done FROM deletion_log WHERE user_id = $A AND decision = 'commit'")" \
     "commit true"

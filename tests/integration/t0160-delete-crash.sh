@@ -12,25 +12,17 @@
 TWEETD_FLAGS="--recovery_age 2 --recovery_period 1"
 start_core --crash_point after_prepare
 
-tweets_of() { sql "$TWEETDB" "SELECT count(*) FROM tweets WHERE user_id = $1"; }
-prepared() { sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"; }
-# until_true CMD...: poll CMD for up to 120 s (recovery runs on timers).
-until_true() {
-	local i
-	for i in $(seq 1 240); do "$@" && return 0; sleep 0.5; done
-	return 1
-}
-follow() { http POST "$USERD/users/$1/follow" "{\"followUserId\":\"$3\"}" "$(auth "$2")"; }
+# Recovery runs on timers: the checks below wait up to 120 s for it.
 none_prepared() { test "$(prepared)" = 0; }
+# commit_done USERID: the user's deletion is decided commit and done.
 commit_done() {
-	test "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'")" = t
+	test "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $1 AND decision = 'commit'")" = t
 }
-post() { http POST "$TWEETD/tweets" "{\"userId\":\"$1\",\"content\":\"$3\"}" "$(auth "$2")"; }
 
 A=$(register "$USERD" alice); B=$(register "$USERD" bob)
 TA=$(login "$USERD" alice); TB=$(login "$USERD" bob)
-follow "$A" "$TA" "$B"; follow "$B" "$TB" "$A"
-for i in 1 2 3; do post "$A" "$TA" "alice $i"; done
+follow "$USERD" "$A" "$TA" "$B"; follow "$USERD" "$B" "$TB" "$A"
+for i in 1 2 3; do post "$TWEETD" "$A" "$TA" "alice $i" >/dev/null; done
 expect_eq "alice has 3 tweets" "$(tweets_of "$A")" 3
 
 # --- crash after prepare ---------------------------------------------------
@@ -42,13 +34,13 @@ expect_eq "tweetd holds the prepared deletion" "$(prepared)" 1
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
 http GET "$USERD/users/$A"
 expect_status "with no decision the account is whole" 200
-check "tweetd resolves the in-doubt deletion" until_true none_prepared
+check "tweetd resolves the in-doubt deletion" wait_until 120 none_prepared
 expect_eq "it was aborted: the tweets are back" "$(tweets_of "$A")" 3
 http GET "$USERD/users/$A"
 expect_eq "the edges are whole" "$(jq -c '[.followersCount,.followingsCount]' "$T/body")" '[1,1]'
 expect_eq "the decision is abort" \
     "$(sql "$USERDB" "SELECT string_agg(decision, ',') FROM deletion_log WHERE user_id = $A")" abort
-post "$A" "$TA" "still here"
+post "$TWEETD" "$A" "$TA" "still here" >/dev/null
 expect_status "the account still posts" 201
 
 # --- crash after the decision ----------------------------------------------
@@ -64,22 +56,19 @@ expect_eq "the user row is gone with the decision" \
 expect_eq "the decision is commit, not done" \
     "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'")" f
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
-check "recovery commits the tweet side" until_true none_prepared
+check "recovery commits the tweet side" wait_until 120 none_prepared
 expect_eq "the tweets are gone" "$(tweets_of "$A")" 0
-check "the decision is marked done" until_true commit_done
+check "the decision is marked done" wait_until 120 commit_done "$A"
 http GET "$USERD/users/$A"
 expect_status "the account is gone" 404 not_found
 http GET "$USERD/users/$B"
 expect_eq "bob's counts lost alice both ways" \
     "$(jq -c '[.followersCount,.followingsCount]' "$T/body")" '[0,0]'
-follow "$A" "$TA" "$B"
+follow "$USERD" "$A" "$TA" "$B"
 expect_status "the token is refused" 401 unauthorized
 
 # --- crash after the decision, tweetd down at the restart -------------------
-commit_done() {
-	test "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $B AND decision = 'commit'")" = t
-}
-post "$B" "$TB" "bob 1"
+post "$TWEETD" "$B" "$TB" "bob 1" >/dev/null
 stop_proc userd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
     --crash_point after_decision
@@ -93,8 +82,8 @@ expect_status "the account is gone at once" 404 not_found
 start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB" \
     --recovery_age 2 --recovery_period 1
 check "the periodic recovery commits once tweetd is back" \
-    until_true none_prepared
+    wait_until 120 none_prepared
 expect_eq "bob's tweet is gone" "$(tweets_of "$B")" 0
-check "and the decision is marked done" until_true commit_done
+check "and the decision is marked done" wait_until 120 commit_done "$B"
 
 finish

@@ -48,7 +48,6 @@ expect_eq "counts equal the edges" \
     "$(sql "$USERDB" "SELECT count(*) FROM users u WHERE followers_count <> (SELECT count(*) FROM follows WHERE followee_id = u.id) OR followings_count <> (SELECT count(*) FROM follows WHERE follower_id = u.id)")" 0
 http GET "$USERD/users/${ID[2]}"
 expect_eq "an even fan lost its follower" "$(jb .followersCount)" 0
-expect_eq "no prepared transaction is left" \
-    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()")" 0
+expect_eq "no prepared transaction is left" "$(prepared)" 0
 
 finish

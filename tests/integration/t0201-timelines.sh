@@ -10,22 +10,15 @@ B=$(register "$USERD" ben); TB=$(login "$USERD" ben)
 C=$(register "$USERD" cat); TC=$(login "$USERD" cat)
 E=$(register "$USERD" eve)
 
-post() { # post TOKEN USERID CONTENT: prints the id
-	http POST "$TWEETD/tweets" "{\"userId\":\"$2\",\"content\":\"$3\"}" \
-	    "$(auth "$1")"
-	jb .tweetId
-}
-follow() { http POST "$USERD/users/$1/follow" "{\"followUserId\":\"$3\"}" "$(auth "$2")"; }
-unfollow() { http DELETE "$USERD/users/$1/unfollow" "{\"unfollowUserId\":\"$3\"}" "$(auth "$2")"; }
 ids() { jb '[.tweets[].tweetId]|join(" ")'; }
 home() { http GET "$TWEETD/tweets/homeTimeline/$1${3:+?$3}" "" "$(auth "$2")"; }
 
 # 25 tweets by amy, interleaved with ben's and cat's.
 ALL=""
 for i in $(seq 1 25); do
-	ALL="$(post "$TA" "$A" "amy $i") $ALL"
-	[ $((i % 5)) -eq 0 ] && post "$TB" "$B" "ben $i" >/dev/null
-	[ $((i % 7)) -eq 0 ] && post "$TC" "$C" "cat $i" >/dev/null
+	ALL="$(post "$TWEETD" "$A" "$TA" "amy $i") $ALL"
+	[ $((i % 5)) -eq 0 ] && post "$TWEETD" "$B" "$TB" "ben $i" >/dev/null
+	[ $((i % 7)) -eq 0 ] && post "$TWEETD" "$C" "$TC" "cat $i" >/dev/null
 done
 ALL=${ALL% }
 
@@ -87,7 +80,7 @@ home "$A" "$TA" "limit=100"
 expect_status "home timeline: 200" 200
 expect_eq "home of a user following nobody: own tweets" "$(ids)" "$ALL"
 
-follow "$A" "$TA" "$B"; expect_status "amy follows ben" 200
+follow "$USERD" "$A" "$TA" "$B"; expect_status "amy follows ben" 200
 home "$A" "$TA" "limit=100"
 check "home right after follow has ben's tweets" jq -e --arg b "$B" \
     '[.tweets[]|select(.userId==$b)]|length==5' "$T/body"
@@ -115,18 +108,18 @@ expect_eq "home paging with after: no gap, no double" "${got% }" \
 
 # Read your writes, many times over so a stale cache would show.
 for i in 1 2 3; do
-	follow "$A" "$TA" "$C"
+	follow "$USERD" "$A" "$TA" "$C"
 	home "$A" "$TA" "limit=100"
 	expect_eq "round $i: cat's tweets right after follow" \
 	    "$(jb "[.tweets[]|select(.userId==\"$C\")]|length")" 3
-	unfollow "$A" "$TA" "$C"
+	unfollow "$USERD" "$A" "$TA" "$C"
 	home "$A" "$TA" "limit=100"
 	expect_eq "round $i: no cat right after unfollow" \
 	    "$(jb "[.tweets[]|select(.userId==\"$C\")]|length")" 0
 done
 
 # A new tweet of a followed user shows at the top at once.
-NEW=$(post "$TB" "$B" "fresh from ben")
+NEW=$(post "$TWEETD" "$B" "$TB" "fresh from ben")
 home "$A" "$TA" "limit=1"
 expect_eq "a followed user's new tweet is on top" "$(ids)" "$NEW"
 
@@ -145,9 +138,9 @@ stop_proc tweetd
 start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB"
 home "$A" "$TA" "limit=100"
 expect_eq "after a restart the home timeline is the same" "$(ids)" "$BEFORE"
-NEWER=$(post "$TA" "$A" "after restart")
+NEWER=$(post "$TWEETD" "$A" "$TA" "after restart")
 check "ids keep growing after a restart" test "$NEWER" -gt "${BEFORE%% *}"
-follow "$A" "$TA" "$C"
+follow "$USERD" "$A" "$TA" "$C"
 home "$A" "$TA" "limit=100"
 expect_eq "read your writes after a restart" \
     "$(jb "[.tweets[]|select(.userId==\"$C\")]|length")" 3

@@ -9,11 +9,6 @@ A=$(register "$USERD" ann); TA=$(login "$USERD" ann)
 D=$(register "$USERD" dan); TD=$(login "$USERD" dan)
 G=$(register "$USERD" gus); TG=$(login "$USERD" gus)
 
-post() {
-	http POST "$TWEETD/tweets" "{\"userId\":\"$2\",\"content\":\"$3\"}" \
-	    "$(auth "$1")"
-	jb .tweetId
-}
 
 # A listener on the tweet channel: psql prints each notification after the
 # next command, so it runs one every 0.1 s until $T/stop exists.
@@ -35,7 +30,7 @@ count_events() { grep -c -F -- "$1" "$T/events"; }
 
 # --- events -------------------------------------------------------------
 
-T1=$(post "$TA" "$A" "an event")
+T1=$(post "$TWEETD" "$A" "$TA" "an event")
 check "a post publishes a tweet event" \
     wait_event "{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"$T1\""
 check "the event carries the whole tweet" \
@@ -48,14 +43,14 @@ http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"k\"}" "$(auth "$TA"
 K=$(jb .tweetId)
 http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"k\"}" "$(auth "$TA")" "Idempotency-Key: ev"
 wait_event "\"tweetId\":\"$K\"" >/dev/null
-T2=$(post "$TA" "$A" "marker")
+T2=$(post "$TWEETD" "$A" "$TA" "marker")
 wait_event "\"tweetId\":\"$T2\"" >/dev/null
 expect_eq "an idempotent repeat publishes nothing more" \
     "$(count_events "\"tweetId\":\"$K\"")" 1
 
 # --- the participant: prepare, then commit ----------------------------------
 
-D1=$(post "$TD" "$D" "dan one"); D2=$(post "$TD" "$D" "dan two")
+D1=$(post "$TWEETD" "$D" "$TD" "dan one"); D2=$(post "$TWEETD" "$D" "$TD" "dan two")
 GID="chirp_del_${D}_0123456789abcdef"
 http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID\",\"userId\":\"$D\"}" "$(svc_hdr userd tweetd)"
 expect_status "prepare: 200" 200
@@ -67,8 +62,7 @@ http POST "$TWEETD/tweets" "{\"userId\":\"$D\",\"content\":\"late\"}" "$(auth "$
 expect_status "a post while the deletion is prepared: 503, not a wait" 503 unavailable
 http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID\",\"userId\":\"$D\"}" "$(svc_hdr userd tweetd)"
 expect_status "prepare again: 200" 200
-expect_eq "prepare again makes no second transaction" \
-    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts")" 1
+expect_eq "prepare again makes no second transaction" "$(prepared)" 1
 http POST "$TWEETD/internal/deletions/$GID/commit" "" "$(svc_hdr userd tweetd)"
 expect_status "commit: 200" 200
 http GET "$TWEETD/tweets/$D1"
@@ -86,7 +80,7 @@ expect_status "a deleted account's token cannot post: 401" 401 unauthorized
 
 # --- prepare, then abort --------------------------------------------------------
 
-G1=$(post "$TG" "$G" "gus stays")
+G1=$(post "$TWEETD" "$G" "$TG" "gus stays")
 GID2="chirp_del_${G}_fedcba9876543210"
 http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID2\",\"userId\":\"$G\"}" "$(svc_hdr userd tweetd)"
 expect_status "prepare gus: 200" 200
@@ -101,8 +95,7 @@ expect_status "commit of an aborted deletion: 200" 200
 expect_eq "... that says no such deletion is there" "$(jb .state)" absent
 http POST "$TWEETD/tweets" "{\"userId\":\"$G\",\"content\":\"still here\"}" "$(auth "$TG")"
 expect_status "after an abort the user posts as before" 201
-expect_eq "no prepared transaction is left" \
-    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts")" 0
+expect_eq "no prepared transaction is left" "$(prepared)" 0
 
 # --- bad input ------------------------------------------------------------------
 
@@ -119,7 +112,7 @@ expect_status "bad input deleted nothing" 200
 
 # --- the whole protocol through chirp-userd ---------------------------------------
 
-A2=$(post "$TA" "$A" "ann again")
+A2=$(post "$TWEETD" "$A" "$TA" "ann again")
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 expect_status "userd deletes ann's account" 200
 http GET "$TWEETD/tweets/$A2"
@@ -130,8 +123,7 @@ http GET "$TWEETD/tweets/homeTimeline/$A" "" "$(auth "$TA")"
 expect_status "the deleted user's token is dead: 401" 401 unauthorized
 http GET "$TWEETD/tweets/userTimeline/$A"
 expect_status "the deleted user's timeline: 404" 404 not_found
-expect_eq "no prepared transaction is left behind" \
-    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts")" 0
+expect_eq "no prepared transaction is left behind" "$(prepared)" 0
 
 touch "$T/stop"; wait "$LISTENER" 2>/dev/null
 finish

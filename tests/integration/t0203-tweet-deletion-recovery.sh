@@ -9,7 +9,7 @@
 TWEETD_FLAGS="--recovery_age 2 --recovery_period 1"
 start_core --crash_point after_prepare
 A=$(register "$USERD" ada); TA=$(login "$USERD" ada)
-A1=$(http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"ada\"}" "$(auth "$TA")"; jb .tweetId)
+A1=$(post "$TWEETD" "$A" "$TA" ada)
 
 # wait_sql URL QUERY EXPECTED [SECONDS]: until QUERY answers EXPECTED.
 wait_sql() {
@@ -23,8 +23,7 @@ wait_sql() {
 # The coordinator dies right after tweetd prepared.
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 check "userd died mid-deletion" test "$HTTP_STATUS" != 200
-expect_eq "tweetd holds the prepared transaction" \
-    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts")" 1
+expect_eq "tweetd holds the prepared transaction" "$(prepared)" 1
 stop_proc userd
 start_userd userd2 "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
 

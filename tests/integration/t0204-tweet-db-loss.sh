@@ -7,11 +7,9 @@
 start_core
 A=$(register "$USERD" abe); TA=$(login "$USERD" abe)
 B=$(register "$USERD" bea); TB=$(login "$USERD" bea)
-http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"before\"}" "$(auth "$TA")"
-A1=$(jb .tweetId)
+A1=$(post "$TWEETD" "$A" "$TA" before)
 http POST "$TWEETD/tweets" "{\"userId\":\"$B\",\"content\":\"bea\"}" "$(auth "$TB")"
 DBNAME=$(basename "${TWEETDB%%\?*}")
-admin() { psql -X -q -A -t -h "$CHIRP_PGDIR/run" -p "$CHIRP_PGPORT" -U postgres -d postgres -c "$1"; }
 
 # --- the tweet database goes away ------------------------------------------
 
@@ -46,13 +44,13 @@ home() { http GET "$TWEETD/tweets/homeTimeline/$A?limit=100" "" "$(auth "$TA")";
 home; home	# cached now
 UDB=$(basename "${USERDB%%\?*}")
 admin "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$UDB' AND application_name = 'chirp-bus'" >/dev/null
-http POST "$USERD/users/$A/follow" "{\"followUserId\":\"$B\"}" "$(auth "$TA")"
+follow "$USERD" "$A" "$TA" "$B"
 expect_status "abe follows bea while the bus reconnects" 200
 home
 expect_status "home timeline after the bus was cut" 200
 expect_eq "the follow shows at once" "$(jb "[.tweets[]|select(.userId==\"$B\")]|length")" 1
 sleep 1
-http DELETE "$USERD/users/$A/unfollow" "{\"unfollowUserId\":\"$B\"}" "$(auth "$TA")"
+unfollow "$USERD" "$A" "$TA" "$B"
 home
 expect_eq "and the unfollow after the bus is back" "$(jb "[.tweets[]|select(.userId==\"$B\")]|length")" 0
 

@@ -2,6 +2,7 @@
 # chirp-discoveryd: instances register, renew, leave and expire; bad input
 # gets a clear 400 and changes nothing.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-system.sh"
 
 PORT=$(free_port)
 D=http://127.0.0.1:$PORT
@@ -88,13 +89,11 @@ check "metrics count the live user instances" grep -Eq '^chirp_discovery_instanc
 
 # A real service registers itself (common/registrar.c) and leaves when it
 # stops cleanly.
-listed() { http GET "$D/services"; jb '.userServices[] | "\(.host):\(.port)"' | grep -qx "127.0.0.1:$1"; }
-eventually() { for _ in $(seq 1 100); do "$@" && return 0; sleep 0.1; done; return 1; }
 UP=$(free_port)
 start_userd userd "$UP" "$(test_db u)" --discovery_url "$D"
-check "a user service registers itself" eventually listed "$UP"
+check "a user service registers itself" wait_until 10 listed "$D" user "$UP"
 stop_proc userd
-check "a user service deregisters when it stops" eval '! listed '"$UP"
+check "a user service deregisters when it stops" eval '! listed "$D" user "$UP"'
 
 # Configuration: checked, and refused with a reason when it makes no sense.
 check "a sound configuration passes -n" "$CHIRP_BIN/chirp-discoveryd" -n --port "$PORT"

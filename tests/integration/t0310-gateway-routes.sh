@@ -37,9 +37,9 @@ http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}"
 expect_status "follow without a token is refused at the gateway" 401 unauthorized
 http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "Authorization: Bearer nonsense"
 expect_status "follow with a bad token is refused" 401 unauthorized
-http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TB")"
+follow "$G" "$ALICE" "$TB" "$BOB"
 expect_status "follow as someone else is the service's 403" 403 forbidden
-http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TA")"
+follow "$G" "$ALICE" "$TA" "$BOB"
 expect_status "follow" 200
 
 http GET "$G/users/$ALICE/followings"
@@ -79,7 +79,7 @@ expect_status "delete a tweet" 200
 http GET "$G/tweets/$T1"
 expect_status "the deleted tweet is gone" 404 not_found
 
-http DELETE "$G/users/$ALICE/unfollow" "{\"unfollowUserId\":\"$BOB\"}" "$(auth "$TA")"
+unfollow "$G" "$ALICE" "$TA" "$BOB"
 expect_status "unfollow (a DELETE with a body)" 200
 http GET "$G/users/$ALICE/followings"
 expect_eq "the unfollow shows" "$(jb '.followings | length')" 0

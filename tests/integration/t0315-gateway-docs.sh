@@ -37,7 +37,7 @@ expect_status "a missing document is a clean 404" 404 not_found
 
 ALICE=$(register "$G" alice); TA=$(login "$G" alice)
 watch first "ws://127.0.0.1:$G2_PORT/ws" --header "$(auth "$TA")" --timeout 30
-check "one live connection fits" wait_until 10 grep -qF '{"type":"ready"}' "$T/first.ws"
+check "one live connection fits" wait_until 10 ready first
 out=$(ws_client "ws://127.0.0.1:$G2_PORT/ws" --header "$(auth "$TA")" --timeout 5)
 expect_eq "over max_connections: 503 before the upgrade" "$out" "status 503"
 stop_ws first

@@ -13,16 +13,8 @@ W=$GATEWAY_WS
 ALICE=$(register "$G" alice); TA=$(login "$G" alice)
 BOB=$(register "$G" bob); TB=$(login "$G" bob)
 CAROL=$(register "$G" carol); TC=$(login "$G" carol)
-http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TA")"
+follow "$G" "$ALICE" "$TA" "$BOB"
 expect_status "alice follows bob" 200
-
-has() { grep -qF -- "$2" "$T/$1.ws"; }
-ready() { has "$1" '{"type":"ready"}'; }
-post() {
-	http POST "$G/tweets" "{\"userId\":\"$1\",\"content\":\"$3\"}" "$(auth "$2")"
-	jb .tweetId
-}
-tweet_ids() { grep '"type":"tweet"' "$T/$1.ws" | jq -r .tweet.tweetId | paste -sd, -; }
 
 # refused before the upgrade
 out=$(ws_client "$W/ws" --timeout 5)
@@ -41,20 +33,20 @@ check "alice's feed is ready (header auth)" wait_until 10 ready alice
 check "bob's feed is ready (query token)" wait_until 10 ready bob
 check "carol's feed is ready" wait_until 10 ready carol
 
-T1=$(post "$BOB" "$TB" "bob one")
+T1=$(post "$G" "$BOB" "$TB" "bob one")
 check "a follower gets the new tweet" wait_until 10 has alice "\"tweetId\":\"$T1\""
 check "the author gets their own tweet" wait_until 10 has bob "\"tweetId\":\"$T1\""
-C1=$(post "$CAROL" "$TC" "carol one")
+C1=$(post "$G" "$CAROL" "$TC" "carol one")
 check "carol gets her own tweet" wait_until 10 has carol "\"tweetId\":\"$C1\""
 check "carol, who does not follow bob, did not get his" sh -c "! grep -qF '\"tweetId\":\"$T1\"' '$T/carol.ws'"
 check "alice does not get carol's tweet" sh -c "! grep -qF '\"tweetId\":\"$C1\"' '$T/alice.ws'"
 check "the frame is a whole tweet" sh -c "grep -F '\"tweetId\":\"$T1\"' '$T/alice.ws' | jq -e '.type == \"tweet\" and .tweet.content == \"bob one\" and .tweet.username == \"bob\"'"
 
 # a follow on an open connection takes effect from then on
-http POST "$G/users/$CAROL/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TC")"
+follow "$G" "$CAROL" "$TC" "$BOB"
 expect_status "carol follows bob" 200
 sleep 0.5
-T2=$(post "$BOB" "$TB" "bob two")
+T2=$(post "$G" "$BOB" "$TB" "bob two")
 check "carol gets bob's tweets after the follow" wait_until 10 has carol "\"tweetId\":\"$T2\""
 check "the follow replays nothing older" sh -c "! grep -qF '\"tweetId\":\"$T1\"' '$T/carol.ws'"
 
@@ -65,10 +57,10 @@ check "the follower gets the delete" wait_until 10 has alice "{\"type\":\"delete
 check "the author gets the delete" wait_until 10 has bob "{\"type\":\"delete\",\"tweetId\":\"$T2\"}"
 
 # unfollow on an open connection
-http DELETE "$G/users/$CAROL/unfollow" "{\"unfollowUserId\":\"$BOB\"}" "$(auth "$TC")"
+unfollow "$G" "$CAROL" "$TC" "$BOB"
 sleep 0.5
-T3=$(post "$BOB" "$TB" "bob three")
-C2=$(post "$CAROL" "$TC" "carol two")
+T3=$(post "$G" "$BOB" "$TB" "bob three")
+C2=$(post "$G" "$CAROL" "$TC" "carol two")
 check "carol gets her own after unfollowing" wait_until 10 has carol "\"tweetId\":\"$C2\""
 check "after the unfollow carol gets no more of bob's" sh -c "! grep -qF '\"tweetId\":\"$T3\"' '$T/carol.ws'"
 check "alice still gets bob's" wait_until 10 has alice "\"tweetId\":\"$T3\""
@@ -77,14 +69,14 @@ stop_ws alice bob carol
 
 # replay with since: everything newer than T1 in alice's home timeline,
 # oldest first, then ready, then live, nothing twice
-for i in 1 2 3 4 5; do post "$BOB" "$TB" "more $i" >/dev/null; done
+for i in 1 2 3 4 5; do post "$G" "$BOB" "$TB" "more $i" >/dev/null; done
 http GET "$G/tweets/homeTimeline/$ALICE?after=$T1&limit=100" "" "$(auth "$TA")"
 want=$(jb '[.tweets[].tweetId] | reverse | join(",")')
 watch replay "$W/ws?since=$T1" --header "$(auth "$TA")" --timeout 60
 check "the replay ends with ready" wait_until 10 ready replay
 expect_eq "the replay is every newer entry, oldest first" "$(tweet_ids replay)" "$want"
 check "ready comes after the replayed entries" sh -c "tail -n 1 '$T/replay.ws' | grep -qF '{\"type\":\"ready\"}'"
-T4=$(post "$BOB" "$TB" "live after replay")
+T4=$(post "$G" "$BOB" "$TB" "live after replay")
 check "live entries follow the replay" wait_until 10 has replay "\"tweetId\":\"$T4\""
 expect_eq "nothing doubled" "$(tweet_ids replay)" "$want,$T4"
 stop_ws replay

@@ -54,7 +54,7 @@ expect_status "an upstream that never answers: 504" 504 timeout
 check "upstream failures are counted" sh -c "curl -s '$G2/metrics' | grep -q 'chirp_gateway_upstream_failures_total{.*instance=\"127.0.0.1:$SILENT\"'"
 http GET "$G2/tweets/1"
 http GET "$G2/tweets/1"
-check "three timeouts open the breaker (gauge 1 = open)" sh -c "curl -s '$G2/metrics' | grep -E 'chirp_gateway_breaker_state\\{.*instance=\"127.0.0.1:$SILENT\"\\} 1'"
+check "three timeouts open the breaker (gauge 1 = open)" breaker "$G2" "$SILENT" 1
 http GET "$G2/tweets/1"
 expect_status "breaker open, no healthy instance: 503" 503 unavailable
 check "503 says when to retry" test "$(hdr Retry-After)" -ge 1

@@ -23,7 +23,7 @@ expect_eq "the cached answer" "$(jb '.followings | length')" 0
 http GET "$G/users/$ALICE/followings?limit=5"
 expect_eq "another page is its own entry" "$(hdr X-Cache)" MISS
 
-http POST "$G2/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TA")"
+follow "$G2" "$ALICE" "$TA" "$BOB"
 expect_status "alice follows bob through the other gateway" 200
 http GET "$G/users/$ALICE/followings"
 expect_eq "the very next read shows the follow" "$(jb '.followings | join(",")')" "$BOB"

@@ -16,7 +16,7 @@ check "gateway A routes to both tweet services" wait_until 10 sh -c \
 
 ALICE=$(register "$GA" alice); TA=$(login "$GA" alice)
 BOB=$(register "$GB" bob); TB=$(login "$GB" bob)
-http POST "$GA/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TA")"
+follow "$GA" "$ALICE" "$TA" "$BOB"
 expect_status "alice follows bob" 200
 
 for i in $(seq 1 10); do curl -s -o /dev/null "$GA/tweets/userTimeline/$BOB"; done
@@ -29,7 +29,7 @@ n2=$(grep -c "GET /users/$BOB " "$T/userd2.log")
 check "round robin over the user services too" test "$n1" -ge 4 -a "$n2" -ge 4
 
 watch alice "ws://127.0.0.1:$GB_PORT/ws" --header "$(auth "$TA")" --timeout 60
-check "alice is connected to gateway B" wait_until 10 grep -qF '{"type":"ready"}' "$T/alice.ws"
+check "alice is connected to gateway B" wait_until 10 ready alice
 ids=""
 for i in 1 2 3 4; do
 	http POST "$GA/tweets" "{\"userId\":\"$BOB\",\"content\":\"via A $i\"}" "$(auth "$TB")"

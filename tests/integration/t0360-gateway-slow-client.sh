@@ -9,15 +9,14 @@ G=$GATEWAY
 ALICE=$(register "$G" alice); TA=$(login "$G" alice)
 BOB=$(register "$G" bob); TB=$(login "$G" bob)
 CAROL=$(register "$G" carol); TC=$(login "$G" carol)
-http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TA")"
-http POST "$G/users/$CAROL/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TC")"
+follow "$G" "$ALICE" "$TA" "$BOB"
+follow "$G" "$CAROL" "$TC" "$BOB"
 expect_status "two followers" 200
 
-ws_conns() { curl -s "$G/metrics" | grep -E "^chirp_gateway_connections\\{.*websocket\"\\} $1\$"; }
 watch fast "$GATEWAY_WS/ws" --header "$(auth "$TA")" --timeout 120
 watch slow "$GATEWAY_WS/ws" --header "$(auth "$TC")" --timeout 120 --no-read 10
-check "the fast client is ready" wait_until 10 grep -qF '{"type":"ready"}' "$T/fast.ws"
-check "both are connected" wait_until 10 ws_conns 2
+check "the fast client is ready" wait_until 10 ready fast
+check "both are connected" wait_until 10 ws_conns "$G" 2
 
 N=400
 text=$(printf 'x%.0s' $(seq 1 270))
@@ -26,7 +25,7 @@ seq 1 $N | xargs -P 4 -I{} curl -s -o /dev/null -H "$(auth "$TB")" \
     --data "{\"userId\":\"$BOB\",\"content\":\"{} $text\"}" "$G/tweets"
 check "the fast client gets all $N entries" wait_until 30 sh -c \
     "grep -c '\"type\":\"tweet\"' '$T/fast.ws' | grep -qx $N"
-check "the slow client was dropped (its connection is gone)" wait_until 30 ws_conns 1
+check "the slow client was dropped (its connection is gone)" wait_until 30 ws_conns "$G" 1
 check "a queue drop is counted" sh -c "curl -s '$G/metrics' | grep -E '^chirp_gateway_queue_drops_total\\{[^}]*\\} [1-9]'"
 check "the slow client, reading again, sees close 1008" wait_until 40 grep -qx "close 1008" "$T/slow.ws"
 got=$(grep '"type":"tweet"' "$T/fast.ws" | jq -r .tweet.tweetId | sort -n | uniq | wc -l)

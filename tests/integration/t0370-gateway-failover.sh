@@ -14,34 +14,20 @@ BOB=$(register "$G" bob); TB=$(login "$G" bob)
 http POST "$G/tweets" "{\"userId\":\"$BOB\",\"content\":\"hi\"}" "$(auth "$TB")"
 expect_status "a tweet" 201
 
-breaker() { curl -s "$G/metrics" | grep -E "^chirp_gateway_breaker_state\\{.*instance=\"127.0.0.1:$T2_PORT\"\\} $1\$"; }
-fails=0
-for i in $(seq 1 10); do
-	c=$(curl -s -o /dev/null -w '%{http_code}' "$G/tweets/userTimeline/$BOB")
-	[ "$c" = 200 ] || fails=$((fails + 1))
-done
-expect_eq "traffic flows over both" "$fails" 0
+expect_eq "traffic flows over both" "$(traffic "$G" "$BOB" "$TB" 10)" 0
 check "the second service took some" grep -q "GET /tweets/userTimeline/$BOB " "$T/tweetd2.log"
 
 kill_proc tweetd2
-fails=0
-for i in $(seq 1 30); do
-	c=$(curl -s -o /dev/null -w '%{http_code}' "$G/tweets/userTimeline/$BOB")
-	[ "$c" = 200 ] || fails=$((fails + 1))
-	c=$(curl -s -o /dev/null -w '%{http_code}' -H "$(auth "$TB")" \
-	    -H 'Content-Type: application/json' \
-	    --data "{\"userId\":\"$BOB\",\"content\":\"during $i\"}" "$G/tweets")
-	[ "$c" = 201 ] || fails=$((fails + 1))
-done
-expect_eq "with one instance killed no request fails (retried on the other)" "$fails" 0
-check "its breaker is open (1)" breaker 1
+expect_eq "with one instance killed no request fails (retried on the other)" \
+    "$(traffic "$G" "$BOB" "$TB" 30 during)" 0
+check "its breaker is open (1)" breaker "$G" "$T2_PORT" 1
 http GET "$G/status"
 expect_status "the gateway is still ok with one tweet service" 200
 
 : >"$T/tweetd2.log"
 start_tweetd tweetd2 "$T2_PORT" "$TWEETDB" "$USERD" "$USERDB" --discovery_url "$DISCOVERY"
-check "after the cool-down a probe closes the breaker (0)" wait_until 30 breaker 0
-for i in $(seq 1 10); do curl -s -o /dev/null "$G/tweets/userTimeline/$BOB"; done
+check "after the cool-down a probe closes the breaker (0)" wait_until 30 breaker "$G" "$T2_PORT" 0
+traffic "$G" "$BOB" "$TB" 10 >/dev/null
 check "requests reach the instance again" grep -q "GET /tweets/userTimeline/$BOB " "$T/tweetd2.log"
 
 finish

@@ -10,7 +10,7 @@ start_system --rate_limit 100000
 G=$GATEWAY
 ALICE=$(register "$G" alice); TA=$(login "$G" alice)
 BOB=$(register "$G" bob); TB=$(login "$G" bob)
-http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TA")"
+follow "$G" "$ALICE" "$TA" "$BOB"
 for i in 1 2 3; do
 	http POST "$G/tweets" "{\"userId\":\"$BOB\",\"content\":\"t$i\"}" "$(auth "$TB")"
 done
@@ -34,7 +34,6 @@ expect_eq "replays sent the newer entries" "$(grep -c '"content":"t3"' "$T/churn
 seq 1 300 | xargs -P 8 -I{} curl -s -o /dev/null --max-time 0.005 "$G/users/$ALICE/followers" 2>/dev/null
 http GET "$G/users/$ALICE"
 expect_status "the gateway still answers" 200
-check "no live connection is left" wait_until 10 sh -c \
-    "curl -s '$G/metrics' | grep -Eq '^chirp_gateway_connections\\{.*websocket\"\\} 0$'"
+check "no live connection is left" wait_until 10 ws_conns "$G" 0
 
 finish

@@ -19,12 +19,7 @@ tcp_conns() {
 	    wc -l
 }
 tw0=$(tcp_conns time-wait)
-fails=0
-for i in $(seq 1 200); do
-	c=$(curl -s -o /dev/null -w '%{http_code}' "$G/tweets/userTimeline/$BOB")
-	[ "$c" = 200 ] || fails=$((fails + 1))
-done
-expect_eq "200 reads in a row all succeed" "$fails" 0
+expect_eq "200 reads in a row all succeed" "$(traffic "$G" "$BOB" "$TB" 200)" 0
 tw=$(( $(tcp_conns time-wait) - tw0 ))
 est=$(tcp_conns established)
 echo "after 200 reads: $tw new in TIME-WAIT, $est established (both ends)"
@@ -47,19 +42,11 @@ check "a read after the burst still works" jb -e '.tweets | length == 1'
 kill_proc tweetd
 start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB" \
     --discovery_url "$DISCOVERY"
-wait_until 10 listed tweet "$TWEETD_PORT"
+wait_until 10 listed "$DISCOVERY" tweet "$TWEETD_PORT"
 check "the gateway has a tweet service" wait_until 10 sh -c \
     "curl -s -o /dev/null -w '%{http_code}' '$G/status' | grep -q 200"
-fails=0
-for i in $(seq 1 5); do
-	c=$(curl -s -o "$T/r.out" -w '%{http_code}' "$G/tweets/userTimeline/$BOB")
-	[ "$c" = 200 ] || { fails=$((fails + 1)); echo "read $i: $c $(cat "$T/r.out")"; }
-	c=$(curl -s -o "$T/r.out" -w '%{http_code}' -H "$(auth "$TB")" \
-	    -H 'Content-Type: application/json' \
-	    --data "{\"userId\":\"$BOB\",\"content\":\"after $i\"}" "$G/tweets")
-	[ "$c" = 201 ] || { fails=$((fails + 1)); echo "post $i: $c $(cat "$T/r.out")"; }
-done
-expect_eq "after the restart reads and posts succeed" "$fails" 0
+expect_eq "after the restart reads and posts succeed" \
+    "$(traffic "$G" "$BOB" "$TB" 5 after)" 0
 http GET "$G/tweets/userTimeline/$BOB?limit=100"
 check "the posts arrived once each" jb -e '[.tweets[] | select(.content | startswith("after "))] | length == 5'
 # a small cap: requests past max_upstream_conns wait their turn, none fail

@@ -6,43 +6,7 @@
 . "$(dirname "$0")/../lib-system.sh"
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
-command -v tmux >/dev/null || { echo "tmux is missing"; exit 1; }
 start_system
-
-SOCK="chirp-$TEST_NAME-$$"
-tm() { tmux -L "$SOCK" "$@"; }
-screen() { tm capture-pane -p -t tui; }
-# wait_screen DESC GREP-PATTERN: the screen shows it (within 20 s).
-wait_screen() {
-	local i
-	for i in $(seq 1 100); do
-		screen | grep -q -- "$2" && { ok "$1"; return 0; }
-		sleep 0.2
-	done
-	not_ok "$1" "pattern '$2' not on screen:" "$(screen)"
-	return 1
-}
-# wait_gone DESC GREP-PATTERN: the screen no longer shows it.
-wait_gone() {
-	local i
-	for i in $(seq 1 100); do
-		screen | grep -q -- "$2" || { ok "$1"; return 0; }
-		sleep 0.2
-	done
-	not_ok "$1" "pattern '$2' still on screen:" "$(screen)"
-	return 1
-}
-keys() { tm send-keys -t tui "$@"; }
-tui_pid() { pgrep -P "$(tm list-panes -t tui -F '#{pane_pid}')" -x chirp-tui; }
-stop_tmux() { tm kill-server 2>/dev/null; }
-trap 'stop_tmux; cleanup' EXIT
-
-post() {	# post TOKEN USERID TEXT: prints the tweet id
-	http POST "$GATEWAY/tweets" \
-	    "$(jq -cn --arg u "$2" --arg c "$3" '{userId:$u,content:$c}')" \
-	    "$(auth "$1")"
-	jb .tweetId
-}
 
 ALICE=$(register "$GATEWAY" alice)
 BOB=$(register "$GATEWAY" bob)
@@ -50,24 +14,19 @@ CAROL=$(register "$GATEWAY" carol)
 BOB_TOKEN=$(login "$GATEWAY" bob)
 CAROL_TOKEN=$(login "$GATEWAY" carol)
 ALICE_TOKEN=$(login "$GATEWAY" alice)
-http POST "$GATEWAY/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" \
-    "$(auth "$ALICE_TOKEN")"
+follow "$GATEWAY" "$ALICE" "$ALICE_TOKEN" "$BOB"
 expect_status "alice follows bob" 200
-post "$BOB_TOKEN" "$BOB" "the very first tweet" >/dev/null
+post "$GATEWAY" "$BOB" "$BOB_TOKEN" "the very first tweet" >/dev/null
 for i in $(seq 1 45); do
-	post "$BOB_TOKEN" "$BOB" "filler $i" >/dev/null
+	post "$GATEWAY" "$BOB" "$BOB_TOKEN" "filler $i" >/dev/null
 done
 for i in $(seq 1 12); do
-	post "$BOB_TOKEN" "$BOB" "bob's tweet number $i, long enough to take a line or two of the screen when it is drawn" >/dev/null
+	post "$GATEWAY" "$BOB" "$BOB_TOKEN" "bob's tweet number $i, long enough to take a line or two of the screen when it is drawn" >/dev/null
 done
-post "$BOB_TOKEN" "$BOB" "Café crème, 世界 and 😀 drawn whole" >/dev/null
-post "$CAROL_TOKEN" "$CAROL" "carol was here first" >/dev/null
+post "$GATEWAY" "$BOB" "$BOB_TOKEN" "Café crème, 世界 and 😀 drawn whole" >/dev/null
+post "$GATEWAY" "$CAROL" "$CAROL_TOKEN" "carol was here first" >/dev/null
 
-mkdir -p "$T/cfg"
-tm -f /dev/null new-session -d -s tui -x 80 -y 24 \
-    -e XDG_CONFIG_HOME="$T/cfg" -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 \
-    -e ASAN_OPTIONS="$ASAN_OPTIONS" -e UBSAN_OPTIONS="$UBSAN_OPTIONS" \
-    "bash --norc --noprofile -i"
+start_tmux
 keys "PS1='$ '; stty -g > $T/stty.before; clear" Enter
 keys "$CHIRP_BIN/chirp-tui --server $GATEWAY; echo TUI-EXIT=\$?" Enter
 
@@ -88,12 +47,12 @@ check "the login is stored with mode 0600" \
     test "$(stat -c %a "$T/cfg/chirp/token")" = 600
 
 # --- live ----------------------------------------------------------------
-post "$BOB_TOKEN" "$BOB" "live one: appears without a key" >/dev/null
+post "$GATEWAY" "$BOB" "$BOB_TOKEN" "live one: appears without a key" >/dev/null
 wait_screen "a post by a followed user appears without a key press" \
     "live one: appears without a key"
 keys j j j j j j
 wait_gone "scrolled down, the top is out of view" "live one: appears"
-post "$BOB_TOKEN" "$BOB" "live two: while scrolled away" >/dev/null
+post "$GATEWAY" "$BOB" "$BOB_TOKEN" "live two: while scrolled away" >/dev/null
 wait_screen "scrolled away: an 'N new' marker" "1 new"
 check "scrolled away: the position stays" sh -c \
     "tmux -L $SOCK capture-pane -p -t tui | grep -q 'live two' && exit 1 || exit 0"
@@ -170,7 +129,7 @@ check "the server has the follow" \
 keys h
 wait_screen "h goes home, where carol's tweets now show" \
     "carol was here first"
-post "$CAROL_TOKEN" "$CAROL" "carol live, now followed" >/dev/null
+post "$GATEWAY" "$CAROL" "$CAROL_TOKEN" "carol live, now followed" >/dev/null
 wait_screen "and carol's new tweets arrive live" "carol live, now followed"
 keys g f
 wait_screen "f on a followed author unfollows" "unfollowed @carol"

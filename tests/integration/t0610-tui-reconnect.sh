@@ -7,39 +7,14 @@
 . "$(dirname "$0")/../lib-system.sh"
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
-command -v tmux >/dev/null || { echo "tmux is missing"; exit 1; }
 start_system
-
-SOCK="chirp-$TEST_NAME-$$"
-tm() { tmux -L "$SOCK" "$@"; }
-screen() { tm capture-pane -p -t tui; }
-wait_screen() {
-	local i
-	for i in $(seq 1 150); do
-		screen | grep -q -- "$2" && { ok "$1"; return 0; }
-		sleep 0.2
-	done
-	not_ok "$1" "pattern '$2' not on screen:" "$(screen)"
-	return 1
-}
-keys() { tm send-keys -t tui "$@"; }
-tui_pid() { pgrep -P "$(tm list-panes -t tui -F '#{pane_pid}')" -x chirp-tui; }
-stop_tmux() { tm kill-server 2>/dev/null; }
-trap 'stop_tmux; cleanup' EXIT
-
-post() {	# post URL TOKEN USERID TEXT
-	http POST "$1/tweets" \
-	    "$(jq -cn --arg u "$3" --arg c "$4" '{userId:$u,content:$c}')" \
-	    "$(auth "$2")"
-}
 
 ALICE=$(register "$GATEWAY" alice)
 BOB=$(register "$GATEWAY" bob)
 BOB_TOKEN=$(login "$GATEWAY" bob)
 ALICE_TOKEN=$(login "$GATEWAY" alice)
-http POST "$GATEWAY/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" \
-    "$(auth "$ALICE_TOKEN")"
-post "$GATEWAY" "$BOB_TOKEN" "$BOB" "before anything"
+follow "$GATEWAY" "$ALICE" "$ALICE_TOKEN" "$BOB"
+post "$GATEWAY" "$BOB" "$BOB_TOKEN" "before anything" >/dev/null
 
 # A stored login, as chirp login leaves it: no login screen.
 mkdir -p "$T/cfg/chirp"
@@ -49,10 +24,7 @@ jq -n --arg s "$GATEWAY" --arg u "$ALICE" --arg t "$ALICE_TOKEN" \
       expiresAt:"2099-01-01T00:00:00.000Z"}' >"$T/cfg/chirp/token"
 chmod 600 "$T/cfg/chirp/token"
 
-tm -f /dev/null new-session -d -s tui -x 80 -y 24 \
-    -e XDG_CONFIG_HOME="$T/cfg" -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 \
-    -e ASAN_OPTIONS="$ASAN_OPTIONS" -e UBSAN_OPTIONS="$UBSAN_OPTIONS" \
-    "bash --norc --noprofile -i"
+start_tmux
 keys "PS1='$ '; clear" Enter
 keys "$CHIRP_BIN/chirp-tui --server $GATEWAY; echo TUI-EXIT=\$?" Enter
 wait_screen "a stored login opens the home timeline" "before anything"
@@ -63,7 +35,7 @@ stop_proc gateway
 wait_screen "a lost gateway shows as reconnecting" "reconnecting in [0-9]*s *$"
 check "the program is still running" tui_pid
 # posted while the gateway is away: straight to the tweet service
-post "$TWEETD" "$BOB_TOKEN" "$BOB" "posted while the gateway was down"
+post "$TWEETD" "$BOB" "$BOB_TOKEN" "posted while the gateway was down" >/dev/null
 expect_status "a tweet posted to the service itself" 201
 start_gateway gateway "$GATEWAY_PORT"
 wait_screen "the gateway back: live again" "live *$"
@@ -71,7 +43,7 @@ wait_screen "the gap is filled without a key press" \
     "posted while the gateway was down"
 check "the gap's tweet is drawn once" sh -c \
     "test \$(tmux -L $SOCK capture-pane -p -t tui | grep -c 'posted while the gateway') -eq 1"
-post "$GATEWAY" "$BOB_TOKEN" "$BOB" "live after the restart"
+post "$GATEWAY" "$BOB" "$BOB_TOKEN" "live after the restart" >/dev/null
 wait_screen "and live entries flow again" "live after the restart"
 
 # --- a suspend -----------------------------------------------------------
@@ -79,7 +51,7 @@ keys C-z
 wait_screen "Ctrl-Z gives the shell back" "Stopped"
 # the connection is lost meanwhile, as when a laptop sleeps
 stop_proc gateway
-post "$TWEETD" "$BOB_TOKEN" "$BOB" "posted during the suspend"
+post "$TWEETD" "$BOB" "$BOB_TOKEN" "posted during the suspend" >/dev/null
 expect_status "a tweet posted during the suspend" 201
 start_gateway gateway "$GATEWAY_PORT"
 keys "fg" Enter

@@ -11,7 +11,7 @@
 start_system
 A=$(register "$GATEWAY" amy); TA=$(login "$GATEWAY" amy)
 B=$(register "$GATEWAY" ben)
-http POST "$GATEWAY/users/$A/follow" "{\"followUserId\":\"$B\"}" "$(auth "$TA")"
+follow "$GATEWAY" "$A" "$TA" "$B"
 expect_status "amy follows ben" 200
 
 # refused ROUTE_DESC METHOD URL BODY: every wrong credential, each 401.
@@ -69,8 +69,7 @@ http POST "$TWEETD/internal/deletions" "$BODY" "$(svc_hdr gateway tweetd)"
 expect_status "tweetd prepare with the gateway's credential: 403" 403 forbidden
 http POST "$TWEETD/internal/deletions" "$BODY" "$(svc_hdr tweetd tweetd)"
 expect_status "tweetd prepare with its own credential: 403" 403 forbidden
-expect_eq "nothing was prepared" \
-    "$(sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()")" 0
+expect_eq "nothing was prepared" "$(prepared)" 0
 refused "tweetd commit" POST "$TWEETD/internal/deletions/chirp_del_${B}_0123456789abcdef/commit" "" tweetd userd
 refused "tweetd abort" POST "$TWEETD/internal/deletions/chirp_del_${B}_0123456789abcdef/abort" "" tweetd userd
 http POST "$TWEETD/internal/deletions/chirp_del_${B}_0123456789abcdef/abort" "" "$(svc_hdr userd tweetd)"

@@ -26,7 +26,6 @@ notify() {
 forge() { CHIRP_SERVICE_SECRET=a-guess-at-the-secret-that-is-32-bytes "$CHIRP_TOOLS/svc-token" --seal "$1" "$2"; }
 rejected() { curl -s "$1/metrics" | awk '/^chirp_bus_events_rejected_total/ {print $2}'; }
 misses() { curl -s "$TWEETD/metrics" | awk '/^chirp_followings_cache_total\{.*result="miss"/ {print $2}'; }
-has() { grep -qF -- "$2" "$T/$1.ws"; }
 
 expect_eq "the gateway counts rejections from 0" "$(rejected "$G")" 0
 expect_eq "tweetd counts rejections from 0" "$(rejected "$TWEETD")" 0
@@ -40,7 +39,7 @@ http GET "$TWEETD/tweets/homeTimeline/$A" "" "$(auth "$TA")"
 M0=$(misses)
 
 watch amy "$GATEWAY_WS/ws" --header "$(auth "$TA")" --timeout 60
-check "amy's feed is ready" wait_until 10 grep -qF '"type":"ready"' "$T/amy.ws"
+check "amy's feed is ready" wait_until 10 ready amy
 
 # --- forged user events -----------------------------------------------------
 

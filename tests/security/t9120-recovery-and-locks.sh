@@ -55,12 +55,10 @@ FAKE_PORT=$(free_port)
 start_404 fake "$FAKE_PORT"
 FAKE=http://127.0.0.1:$FAKE_PORT
 
-prepared() { sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"; }
 
 start_core
 A=$(register "$USERD" ada); TA=$(login "$USERD" ada)
-http POST "$TWEETD/tweets" "{\"userId\":\"$A\",\"content\":\"ada\"}" "$(auth "$TA")"
-A1=$(jb .tweetId)
+A1=$(post "$TWEETD" "$A" "$TA" ada)
 
 # tweetd side: a prepared deletion in doubt, and userd "answers" 404
 GID="chirp_del_${A}_00000000000000aa"

@@ -18,7 +18,7 @@ G=$GATEWAY
 A=$(register "$G" alice)
 B=$(register "$G" bob)
 TB=$(login "$G" bob)
-http POST "$G/users/$B/follow" "{\"followUserId\":\"$A\"}" "$(auth "$TB")"
+follow "$G" "$B" "$TB" "$A"
 TA=$(login "$G" alice)
 http POST "$G/tweets" "{\"userId\":\"$A\",\"content\":\"still here\"}" "$(auth "$TA")"
 
