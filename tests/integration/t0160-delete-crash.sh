@@ -28,7 +28,8 @@ expect_eq "alice has 3 tweets" "$(tweets_of "$A")" 3
 # --- crash after prepare ---------------------------------------------------
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 check "the crash drops the request" test "$HTTP_STATUS" = 000 -o "$HTTP_STATUS" -ge 500
-check "userd died at after_prepare" sh -c "! kill -0 $(pid_of userd) 2>/dev/null"
+check "userd died at after_prepare" wait_until 10 sh -c \
+    "! curl -s -o /dev/null --max-time 1 $USERD/status"
 stop_proc userd
 expect_eq "tweetd holds the prepared deletion" "$(prepared)" 1
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
@@ -49,7 +50,8 @@ start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
     --crash_point after_decision
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 check "the crash drops the request" test "$HTTP_STATUS" = 000 -o "$HTTP_STATUS" -ge 500
-check "userd died at after_decision" sh -c "! kill -0 $(pid_of userd) 2>/dev/null"
+check "userd died at after_decision" wait_until 10 sh -c \
+    "! curl -s -o /dev/null --max-time 1 $USERD/status"
 stop_proc userd
 expect_eq "the user row is gone with the decision" \
     "$(sql "$USERDB" "SELECT count(*) FROM users WHERE id = $A")" 0
@@ -73,7 +75,8 @@ stop_proc userd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
     --crash_point after_decision
 http DELETE "$USERD/users/$B" "" "$(auth "$TB")"
-check "userd died at after_decision again" sh -c "! kill -0 $(pid_of userd) 2>/dev/null"
+check "userd died at after_decision again" wait_until 10 sh -c \
+    "! curl -s -o /dev/null --max-time 1 $USERD/status"
 stop_proc userd
 stop_proc tweetd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"

@@ -84,7 +84,9 @@ stop_proc userd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
     --crash_point after_decision
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
-check "userd died after its decision" sh -c "! kill -0 $(pid_of userd) 2>/dev/null"
+# dead, or a zombie that bash has not reaped yet: either way not serving
+check "userd died after its decision" wait_until 10 sh -c \
+    "! curl -s -o /dev/null --max-time 1 $USERD/status"
 stop_proc userd
 done_flag() { sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'"; }
 expect_eq "the commit is decided, not done" "$(done_flag)" f
