@@ -5,6 +5,8 @@
 #ifndef CHIRP_GATEWAY_GATEWAY_H
 #define CHIRP_GATEWAY_GATEWAY_H
 
+#include <sys/queue.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,7 +80,7 @@ struct gateway {
 	struct listener *tweet_bus;
 	struct discovery_client *discovery;
 	struct ws_state *ws;
-	struct upstream *upstreams;	/* requests under way */
+	LIST_HEAD(, upstream) upstreams;	/* requests under way */
 	uint64_t cache_epoch;		/* bumped by every user event */
 
 	int in_flight;		/* HTTP requests being answered */
