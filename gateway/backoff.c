@@ -1,63 +1,52 @@
 /*
- * backoff.c: the failure counts of backoff.h in a chained hash table, with
- * every key also on a list ordered by its last failure (oldest first), so
- * the head is the one to evict or forget.
+ * backoff.c: the failure counts of backoff.h in a hash map, with every
+ * key also on a list ordered by its last failure (oldest first), so the
+ * head is the one to evict or forget.
  */
 #include "backoff.h"
 
 #include <sys/queue.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "xmalloc.h"
 
 struct backoff_key {
 	char *key;
-	uint64_t hash;
 	int failures;
 	int64_t last_ms;	/* of the last failure */
 	int64_t until_ms;	/* no try before this */
-	struct backoff_key *chain;	/* next in the bucket */
-	TAILQ_ENTRY(backoff_key) entry;	/* by last_ms */
+	struct hmap_node node;	/* b->keys */
+	TAILQ_ENTRY(backoff_key) entry;	/* b->order, by last_ms */
 };
-
-TAILQ_HEAD(backoff_list, backoff_key);
 
 struct backoff {
 	int free_failures;
 	int64_t max_ms;
 	size_t max_keys;
-	size_t n;
-	struct backoff_key **buckets;
-	size_t mask;
-	struct backoff_list order;
+	struct hmap keys;
+	TAILQ_HEAD(, backoff_key) order;
 };
 
-/* FNV-1a. */
-static uint64_t
-backoff_hash(const char *s)
+static bool
+backoff_eq(const struct hmap_node *n, const void *key)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return strcmp(HMAP_ENTRY(n, struct backoff_key, node)->key,
+	    key) == 0;
 }
 
 struct backoff *
 backoff_new(int free_failures, int max_s, size_t max_keys)
 {
 	struct backoff *b = xcalloc(1, sizeof(*b));
-	size_t nb = 16;
 
 	b->free_failures = free_failures < 0 ? 0 : free_failures;
 	b->max_ms = (int64_t)(max_s < 1 ? 1 : max_s) * 1000;
 	b->max_keys = max_keys < 1 ? 1 : max_keys;
-	while (nb < b->max_keys && nb < ((size_t)1 << 24))
-		nb <<= 1;
-	b->buckets = xcalloc(nb, sizeof(*b->buckets));
-	b->mask = nb - 1;
+	hmap_init(&b->keys);
 	TAILQ_INIT(&b->order);
 	return b;
 }
@@ -65,15 +54,10 @@ backoff_new(int free_failures, int max_s, size_t max_keys)
 static void
 backoff_remove(struct backoff *b, struct backoff_key *k)
 {
-	struct backoff_key **p;
-
-	for (p = &b->buckets[k->hash & b->mask]; *p != k; p = &(*p)->chain)
-		;
-	*p = k->chain;
+	hmap_remove(&b->keys, &k->node);
 	TAILQ_REMOVE(&b->order, k, entry);
 	free(k->key);
 	free(k);
-	b->n--;
 }
 
 void
@@ -83,14 +67,14 @@ backoff_free(struct backoff *b)
 		return;
 	while (!TAILQ_EMPTY(&b->order))
 		backoff_remove(b, TAILQ_FIRST(&b->order));
-	free(b->buckets);
+	hmap_release(&b->keys);
 	free(b);
 }
 
 size_t
 backoff_count(const struct backoff *b)
 {
-	return b->n;
+	return hmap_count(&b->keys);
 }
 
 /* Forget keys idle for an hour (the oldest are first). */
@@ -107,13 +91,10 @@ backoff_expire(struct backoff *b, int64_t now_ms)
 static struct backoff_key *
 backoff_find(struct backoff *b, const char *key)
 {
-	uint64_t h = backoff_hash(key);
-	struct backoff_key *k;
+	struct hmap_node *n;
 
-	for (k = b->buckets[h & b->mask]; k != NULL; k = k->chain)
-		if (k->hash == h && strcmp(k->key, key) == 0)
-			return k;
-	return NULL;
+	n = hmap_find(&b->keys, hmap_hash_str(key), backoff_eq, key);
+	return n != NULL ? HMAP_ENTRY(n, struct backoff_key, node) : NULL;
 }
 
 int
@@ -136,14 +117,11 @@ backoff_failure(struct backoff *b, const char *key, int64_t now_ms)
 
 	backoff_expire(b, now_ms);
 	if ((k = backoff_find(b, key)) == NULL) {
-		if (b->n >= b->max_keys)
+		if (hmap_count(&b->keys) >= b->max_keys)
 			backoff_remove(b, TAILQ_FIRST(&b->order));
 		k = xcalloc(1, sizeof(*k));
 		k->key = xstrdup(key);
-		k->hash = backoff_hash(key);
-		k->chain = b->buckets[k->hash & b->mask];
-		b->buckets[k->hash & b->mask] = k;
-		b->n++;
+		hmap_insert(&b->keys, &k->node, hmap_hash_str(key));
 	} else {
 		TAILQ_REMOVE(&b->order, k, entry);
 	}

@@ -1,9 +1,11 @@
 /*
- * cache.c: entries in a chained hash table by key, on a doubly linked LRU
- * list (head most recent), and on a list per user, found through a second
- * hash table by user id, so invalidating a user touches only its pages.
+ * cache.c: entries in a hash map by key, on an LRU list (head most
+ * recent), and on a list per user, found through a second map by user
+ * id, so invalidating a user touches only its pages.
  */
 #include "cache.h"
+
+#include <sys/queue.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,26 +13,26 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "hmap.h"
 #include "validate.h"
 #include "xmalloc.h"
 
 struct cache_entry {
 	char *key;
-	uint64_t hash;
-	int64_t user_id;
+	struct cache_user *user;	/* whose list it is */
 	char *body;		/* NUL-terminated copy */
 	size_t len;
 	int64_t stored_ms;
 	size_t cost;		/* counted in cache->bytes */
-	struct cache_entry *chain;	/* next in the key bucket */
-	struct cache_entry *uprev, *unext;	/* the user's pages */
-	struct cache_entry *lprev, *lnext;	/* LRU, head most recent */
+	struct hmap_node node;	/* cache->keys */
+	LIST_ENTRY(cache_entry) page;	/* user->pages */
+	TAILQ_ENTRY(cache_entry) lru;	/* cache->lru */
 };
 
 struct cache_user {
 	int64_t id;
-	struct cache_entry *pages;
-	struct cache_user *chain;	/* next in the user bucket */
+	LIST_HEAD(, cache_entry) pages;
+	struct hmap_node node;	/* cache->users */
 };
 
 struct cache {
@@ -38,131 +40,75 @@ struct cache {
 	size_t max_bytes;
 	size_t bytes;
 	int64_t ttl_ms;
-	size_t n;
-	size_t mask;
-	struct cache_entry **keys;
-	struct cache_user **users;
-	struct cache_entry *head, *tail;
+	struct hmap keys;
+	struct hmap users;
+	TAILQ_HEAD(cache_lru, cache_entry) lru;	/* head most recent */
 };
 
-/* FNV-1a. */
-static uint64_t
-cache_hash(const char *s)
+static bool
+cache_key_eq(const struct hmap_node *n, const void *key)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return strcmp(HMAP_ENTRY(n, struct cache_entry, node)->key,
+	    key) == 0;
 }
 
-static size_t
-cache_user_slot(const struct cache *c, int64_t id)
+static bool
+cache_user_eq(const struct hmap_node *n, const void *id)
 {
-	uint64_t h = (uint64_t)id * 11400714819323198485ULL;
-
-	return (size_t)(h >> 32) & c->mask;
+	return HMAP_ENTRY(n, struct cache_user, node)->id ==
+	    *(const int64_t *)id;
 }
 
 struct cache *
 cache_new(size_t max_entries, size_t max_bytes, int64_t ttl_ms)
 {
 	struct cache *c = xcalloc(1, sizeof *c);
-	size_t nb = 16;
 
 	c->max = max_entries;
 	c->max_bytes = max_bytes;
 	c->ttl_ms = ttl_ms;
-	while (nb < max_entries && nb < ((size_t)1 << 24))
-		nb <<= 1;
-	c->mask = nb - 1;
-	c->keys = xcalloc(nb, sizeof *c->keys);
-	c->users = xcalloc(nb, sizeof *c->users);
+	hmap_init(&c->keys);
+	hmap_init(&c->users);
+	TAILQ_INIT(&c->lru);
 	return c;
 }
 
 static struct cache_user *
 cache_user_find(const struct cache *c, int64_t id)
 {
-	struct cache_user *u;
+	struct hmap_node *n;
 
-	for (u = c->users[cache_user_slot(c, id)]; u != NULL; u = u->chain)
-		if (u->id == id)
-			return u;
-	return NULL;
+	n = hmap_find(&c->users, hmap_hash_id(id), cache_user_eq, &id);
+	return n != NULL ? HMAP_ENTRY(n, struct cache_user, node) : NULL;
 }
 
-static void
-cache_lru_unlink(struct cache *c, struct cache_entry *e)
-{
-	if (e->lprev != NULL)
-		e->lprev->lnext = e->lnext;
-	else
-		c->head = e->lnext;
-	if (e->lnext != NULL)
-		e->lnext->lprev = e->lprev;
-	else
-		c->tail = e->lprev;
-	e->lprev = e->lnext = NULL;
-}
-
-static void
-cache_lru_push(struct cache *c, struct cache_entry *e)
-{
-	e->lprev = NULL;
-	e->lnext = c->head;
-	if (c->head != NULL)
-		c->head->lprev = e;
-	else
-		c->tail = e;
-	c->head = e;
-}
-
-/* Take e off every list and free it. */
+/* Take e off every list and free it (and its user, when it was the
+ * last page). */
 static void
 cache_remove(struct cache *c, struct cache_entry *e)
 {
-	struct cache_entry **p;
-	struct cache_user **up, *u;
+	struct cache_user *u = e->user;
 
-	for (p = &c->keys[e->hash & c->mask]; *p != e; p = &(*p)->chain)
-		;
-	*p = e->chain;
-
-	if (e->uprev != NULL)
-		e->uprev->unext = e->unext;
-	else {
-		/* The first page of its user. */
-		for (up = &c->users[cache_user_slot(c, e->user_id)];
-		    (*up)->id != e->user_id; up = &(*up)->chain)
-			;
-		u = *up;
-		u->pages = e->unext;
-		if (u->pages == NULL) {
-			*up = u->chain;
-			free(u);
-		}
+	hmap_remove(&c->keys, &e->node);
+	LIST_REMOVE(e, page);
+	if (LIST_EMPTY(&u->pages)) {
+		hmap_remove(&c->users, &u->node);
+		free(u);
 	}
-	if (e->unext != NULL)
-		e->unext->uprev = e->uprev;
-
-	cache_lru_unlink(c, e);
+	TAILQ_REMOVE(&c->lru, e, lru);
 	c->bytes -= e->cost;
 	free(e->key);
 	free(e->body);
 	free(e);
-	c->n--;
 }
 
 static struct cache_entry *
-cache_find(const struct cache *c, const char *key, uint64_t h)
+cache_find(const struct cache *c, const char *key)
 {
-	struct cache_entry *e;
+	struct hmap_node *n;
 
-	for (e = c->keys[h & c->mask]; e != NULL; e = e->chain)
-		if (e->hash == h && strcmp(e->key, key) == 0)
-			return e;
-	return NULL;
+	n = hmap_find(&c->keys, hmap_hash_str(key), cache_key_eq, key);
+	return n != NULL ? HMAP_ENTRY(n, struct cache_entry, node) : NULL;
 }
 
 static bool
@@ -175,7 +121,7 @@ cache_expired(const struct cache *c, const struct cache_entry *e,
 const char *
 cache_get(struct cache *c, const char *key, int64_t now_ms, size_t *len)
 {
-	struct cache_entry *e = cache_find(c, key, cache_hash(key));
+	struct cache_entry *e = cache_find(c, key);
 
 	if (e == NULL)
 		return NULL;
@@ -183,8 +129,8 @@ cache_get(struct cache *c, const char *key, int64_t now_ms, size_t *len)
 		cache_remove(c, e);
 		return NULL;
 	}
-	cache_lru_unlink(c, e);
-	cache_lru_push(c, e);
+	TAILQ_REMOVE(&c->lru, e, lru);
+	TAILQ_INSERT_HEAD(&c->lru, e, lru);
 	*len = e->len;
 	return e->body;
 }
@@ -193,48 +139,38 @@ void
 cache_put(struct cache *c, const char *key, int64_t user_id,
     const char *body, size_t len, int64_t now_ms)
 {
-	uint64_t h = cache_hash(key);
 	struct cache_entry *e;
 	struct cache_user *u;
-	size_t slot, klen = strlen(key), cost;
+	size_t klen = strlen(key), cost;
 
-	if ((e = cache_find(c, key, h)) != NULL)
+	if ((e = cache_find(c, key)) != NULL)
 		cache_remove(c, e);
 	/* what it takes, allocator overhead aside */
 	cost = sizeof(*e) + klen + 1 + len + 1;
 	if (c->max == 0 || len > c->max_bytes || cost > c->max_bytes)
 		return;		/* larger than the whole cache */
-	while ((c->n >= c->max || c->bytes + cost > c->max_bytes) &&
-	    c->tail != NULL)
-		cache_remove(c, c->tail);
+	while ((hmap_count(&c->keys) >= c->max ||
+	    c->bytes + cost > c->max_bytes) && !TAILQ_EMPTY(&c->lru))
+		cache_remove(c, TAILQ_LAST(&c->lru, cache_lru));
 
+	if ((u = cache_user_find(c, user_id)) == NULL) {
+		u = xcalloc(1, sizeof *u);
+		u->id = user_id;
+		LIST_INIT(&u->pages);
+		hmap_insert(&c->users, &u->node, hmap_hash_id(user_id));
+	}
 	e = xcalloc(1, sizeof *e);
 	e->key = xstrdup(key);
-	e->hash = h;
-	e->user_id = user_id;
+	e->user = u;
 	e->body = xmalloc(len + 1);
 	memcpy(e->body, body, len);
 	e->body[len] = '\0';
 	e->len = len;
 	e->cost = cost;
 	e->stored_ms = now_ms;
-	e->chain = c->keys[h & c->mask];
-	c->keys[h & c->mask] = e;
-
-	if ((u = cache_user_find(c, user_id)) == NULL) {
-		slot = cache_user_slot(c, user_id);
-		u = xcalloc(1, sizeof *u);
-		u->id = user_id;
-		u->chain = c->users[slot];
-		c->users[slot] = u;
-	}
-	e->unext = u->pages;
-	if (u->pages != NULL)
-		u->pages->uprev = e;
-	u->pages = e;
-
-	cache_lru_push(c, e);
-	c->n++;
+	hmap_insert(&c->keys, &e->node, hmap_hash_str(key));
+	LIST_INSERT_HEAD(&u->pages, e, page);
+	TAILQ_INSERT_HEAD(&c->lru, e, lru);
 	c->bytes += cost;
 }
 
@@ -245,20 +181,20 @@ cache_invalidate_user(struct cache *c, int64_t user_id)
 
 	/* Removing the last page frees u, so look it up each time. */
 	while ((u = cache_user_find(c, user_id)) != NULL)
-		cache_remove(c, u->pages);
+		cache_remove(c, LIST_FIRST(&u->pages));
 }
 
 void
 cache_clear(struct cache *c)
 {
-	while (c->head != NULL)
-		cache_remove(c, c->head);
+	while (!TAILQ_EMPTY(&c->lru))
+		cache_remove(c, TAILQ_FIRST(&c->lru));
 }
 
 size_t
 cache_count(const struct cache *c)
 {
-	return c->n;
+	return hmap_count(&c->keys);
 }
 
 size_t
@@ -346,7 +282,7 @@ cache_free(struct cache *c)
 	if (c == NULL)
 		return;
 	cache_clear(c);
-	free(c->keys);
-	free(c->users);
+	hmap_release(&c->keys);
+	hmap_release(&c->users);
 	free(c);
 }

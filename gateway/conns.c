@@ -1,21 +1,20 @@
 /*
  * conns.c: the connection counts of conns.h. Each counted fd's slot
  * points at its address's entry; an entry lives while its count is
- * above zero, in a chained hash table.
+ * above zero, in a hash map by address.
  */
 #include "conns.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "xmalloc.h"
-
-#define CONNS_BUCKETS 4096
 
 struct conns_addr {
 	char *addr;
 	int count;
-	struct conns_addr *chain;
+	struct hmap_node node;	/* c->addrs */
 };
 
 struct conns {
@@ -23,17 +22,14 @@ struct conns {
 	int total;
 	size_t nslots;
 	struct conns_addr **slots;	/* by fd */
-	struct conns_addr *buckets[CONNS_BUCKETS];
+	struct hmap addrs;
 };
 
-static size_t
-conns_hash(const char *s)
+static bool
+conns_eq(const struct hmap_node *n, const void *addr)
 {
-	size_t h = 5381;
-
-	for (; *s != '\0'; s++)
-		h = h * 33 + (unsigned char)*s;
-	return h % CONNS_BUCKETS;
+	return strcmp(HMAP_ENTRY(n, struct conns_addr, node)->addr,
+	    addr) == 0;
 }
 
 struct conns *
@@ -45,23 +41,29 @@ conns_new(int max_total, int max_per_addr, size_t fd_limit)
 	c->max_per_addr = max_per_addr;
 	c->nslots = fd_limit;
 	c->slots = xcalloc(fd_limit, sizeof(*c->slots));
+	hmap_init(&c->addrs);
 	return c;
+}
+
+static void
+conns_addr_free(struct conns *c, struct conns_addr *a)
+{
+	hmap_remove(&c->addrs, &a->node);
+	free(a->addr);
+	free(a);
 }
 
 void
 conns_free(struct conns *c)
 {
-	struct conns_addr *a, *next;
-	size_t i;
+	struct hmap_iter it;
+	struct hmap_node *n;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < CONNS_BUCKETS; i++)
-		for (a = c->buckets[i]; a != NULL; a = next) {
-			next = a->chain;
-			free(a->addr);
-			free(a);
-		}
+	for (n = hmap_first(&c->addrs, &it); n != NULL; n = hmap_next(&it))
+		conns_addr_free(c, HMAP_ENTRY(n, struct conns_addr, node));
+	hmap_release(&c->addrs);
 	free(c->slots);
 	free(c);
 }
@@ -69,17 +71,17 @@ conns_free(struct conns *c)
 bool
 conns_accept(struct conns *c, int fd, const char *addr)
 {
-	struct conns_addr *a, **head;
+	struct conns_addr *a = NULL;
+	struct hmap_node *n;
+	uint64_t h = hmap_hash_str(addr);
 
 	if (fd < 0 || (size_t)fd >= c->nslots)
 		return false;
 	conns_release(c, fd);	/* a slot left over: count it once */
 	if (c->total >= c->max_total)
 		return false;
-	head = &c->buckets[conns_hash(addr)];
-	for (a = *head; a != NULL; a = a->chain)
-		if (strcmp(a->addr, addr) == 0)
-			break;
+	if ((n = hmap_find(&c->addrs, h, conns_eq, addr)) != NULL)
+		a = HMAP_ENTRY(n, struct conns_addr, node);
 	if (a != NULL && a->count >= c->max_per_addr)
 		return false;
 	if (a == NULL) {
@@ -87,8 +89,7 @@ conns_accept(struct conns *c, int fd, const char *addr)
 			return false;
 		a = xcalloc(1, sizeof(*a));
 		a->addr = xstrdup(addr);
-		a->chain = *head;
-		*head = a;
+		hmap_insert(&c->addrs, &a->node, h);
 	}
 	a->count++;
 	c->total++;
@@ -99,20 +100,15 @@ conns_accept(struct conns *c, int fd, const char *addr)
 void
 conns_release(struct conns *c, int fd)
 {
-	struct conns_addr *a, **p;
+	struct conns_addr *a;
 
 	if (fd < 0 || (size_t)fd >= c->nslots || c->slots[fd] == NULL)
 		return;
 	a = c->slots[fd];
 	c->slots[fd] = NULL;
 	c->total--;
-	if (--a->count > 0)
-		return;
-	for (p = &c->buckets[conns_hash(a->addr)]; *p != a; p = &(*p)->chain)
-		;
-	*p = a->chain;
-	free(a->addr);
-	free(a);
+	if (--a->count == 0)
+		conns_addr_free(c, a);
 }
 
 int

@@ -2,12 +2,15 @@
  * feed.c: fan-out of live events to local connections (see feed.h). Two
  * indexes map a user id to connections: by_user (the connection's own
  * user) and by_author (connections following that author). Each is a
- * chained hash table of small vectors.
+ * hash map of small vectors.
  */
+#include <sys/queue.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "feed.h"
+#include "hmap.h"
 #include "xmalloc.h"
 
 struct connvec {
@@ -18,12 +21,7 @@ struct connvec {
 struct idmap_entry {
 	int64_t key;
 	struct connvec conns;
-	struct idmap_entry *next;
-};
-
-struct idmap {
-	struct idmap_entry **buckets;
-	size_t nbuckets, count;
+	struct hmap_node node;
 };
 
 struct feed_conn {
@@ -36,7 +34,7 @@ struct feed_conn {
 	size_t nfollows, capfollows;
 	struct feed_msg **ring;
 	size_t cap, head, count;
-	struct feed_conn *prev_loading, *next_loading;
+	LIST_ENTRY(feed_conn) loading_entry;	/* f->loading, while loading */
 	/* follows (+id) and unfollows (-id) seen while (re)loading, applied
 	 * after the followings: the list may predate them */
 	int64_t *pending;
@@ -45,89 +43,62 @@ struct feed_conn {
 
 struct feed {
 	size_t queue_max;
-	struct idmap by_user, by_author;
-	struct feed_conn *loading;	/* list of loading connections */
+	struct hmap by_user, by_author;	/* of idmap_entry */
+	LIST_HEAD(, feed_conn) loading;	/* the loading connections */
 	size_t nconns;
 	uint64_t drops;
 	uint64_t work;		/* follow-list steps, for feed_work() */
 };
 
-static size_t
-idmap_hash(const struct idmap *m, int64_t key)
+static bool
+idmap_eq(const struct hmap_node *n, const void *key)
 {
-	uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
-
-	return (size_t)(h >> 17) & (m->nbuckets - 1);
+	return HMAP_ENTRY(n, struct idmap_entry, node)->key ==
+	    *(const int64_t *)key;
 }
 
 static void
-idmap_init(struct idmap *m)
+idmap_release(struct hmap *m)
 {
-	m->nbuckets = 64;
-	m->buckets = xcalloc(m->nbuckets, sizeof(*m->buckets));
-	m->count = 0;
+	struct idmap_entry *e;
+	struct hmap_iter it;
+	struct hmap_node *n;
+
+	for (n = hmap_first(m, &it); n != NULL; n = hmap_next(&it)) {
+		e = HMAP_ENTRY(n, struct idmap_entry, node);
+		hmap_remove(m, n);
+		free(e->conns.v);
+		free(e);
+	}
+	hmap_release(m);
 }
 
-static void
-idmap_release(struct idmap *m)
+static struct idmap_entry *
+idmap_entry_find(const struct hmap *m, int64_t key)
 {
-	struct idmap_entry *e, *next;
-	size_t i;
+	struct hmap_node *n = hmap_find(m, hmap_hash_id(key), idmap_eq, &key);
 
-	for (i = 0; i < m->nbuckets; i++)
-		for (e = m->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->conns.v);
-			free(e);
-		}
-	free(m->buckets);
-}
-
-static void
-idmap_grow(struct idmap *m)
-{
-	struct idmap_entry **old = m->buckets, *e, *next;
-	size_t oldn = m->nbuckets, i, b;
-
-	m->nbuckets *= 2;
-	m->buckets = xcalloc(m->nbuckets, sizeof(*m->buckets));
-	for (i = 0; i < oldn; i++)
-		for (e = old[i]; e != NULL; e = next) {
-			next = e->next;
-			b = idmap_hash(m, e->key);
-			e->next = m->buckets[b];
-			m->buckets[b] = e;
-		}
-	free(old);
+	return n != NULL ? HMAP_ENTRY(n, struct idmap_entry, node) : NULL;
 }
 
 static struct connvec *
-idmap_find(const struct idmap *m, int64_t key)
+idmap_find(const struct hmap *m, int64_t key)
 {
-	struct idmap_entry *e;
+	struct idmap_entry *e = idmap_entry_find(m, key);
 
-	for (e = m->buckets[idmap_hash(m, key)]; e != NULL; e = e->next)
-		if (e->key == key)
-			return &e->conns;
-	return NULL;
+	return e != NULL ? &e->conns : NULL;
 }
 
 static void
-idmap_add(struct idmap *m, int64_t key, struct feed_conn *c)
+idmap_add(struct hmap *m, int64_t key, struct feed_conn *c)
 {
 	struct connvec *v = idmap_find(m, key);
 	struct idmap_entry *e;
-	size_t b;
 
 	if (v == NULL) {
-		if (m->count >= m->nbuckets * 2)
-			idmap_grow(m);
 		e = xcalloc(1, sizeof(*e));
 		e->key = key;
-		b = idmap_hash(m, key);
-		e->next = m->buckets[b];
-		m->buckets[b] = e;
-		m->count++;
+		hmap_insert(m, &e->node, hmap_hash_id(key));
 		v = &e->conns;
 	}
 	if (v->n == v->cap) {
@@ -138,27 +109,22 @@ idmap_add(struct idmap *m, int64_t key, struct feed_conn *c)
 }
 
 static void
-idmap_remove(struct idmap *m, int64_t key, const struct feed_conn *c)
+idmap_remove(struct hmap *m, int64_t key, const struct feed_conn *c)
 {
-	struct idmap_entry **pe, *e;
+	struct idmap_entry *e = idmap_entry_find(m, key);
 	size_t i;
 
-	for (pe = &m->buckets[idmap_hash(m, key)]; (e = *pe) != NULL;
-	    pe = &e->next) {
-		if (e->key != key)
-			continue;
-		for (i = 0; i < e->conns.n; i++)
-			if (e->conns.v[i] == c) {
-				e->conns.v[i] = e->conns.v[--e->conns.n];
-				break;
-			}
-		if (e->conns.n == 0) {
-			*pe = e->next;
-			free(e->conns.v);
-			free(e);
-			m->count--;
-		}
+	if (e == NULL)
 		return;
+	for (i = 0; i < e->conns.n; i++)
+		if (e->conns.v[i] == c) {
+			e->conns.v[i] = e->conns.v[--e->conns.n];
+			break;
+		}
+	if (e->conns.n == 0) {
+		hmap_remove(m, &e->node);
+		free(e->conns.v);
+		free(e);
 	}
 }
 
@@ -168,8 +134,9 @@ feed_new(size_t queue_max)
 	struct feed *f = xcalloc(1, sizeof(*f));
 
 	f->queue_max = queue_max ? queue_max : 1;
-	idmap_init(&f->by_user);
-	idmap_init(&f->by_author);
+	hmap_init(&f->by_user);
+	hmap_init(&f->by_author);
+	LIST_INIT(&f->loading);
 	return f;
 }
 
@@ -200,25 +167,16 @@ feed_conn_new(struct feed *f, int64_t user_id, void *owner)
 	c->loading = true;
 	c->cap = f->queue_max;
 	c->ring = xcalloc(c->cap, sizeof(*c->ring));
-	c->next_loading = f->loading;
-	if (f->loading != NULL)
-		f->loading->prev_loading = c;
-	f->loading = c;
+	LIST_INSERT_HEAD(&f->loading, c, loading_entry);
 	idmap_add(&f->by_user, user_id, c);
 	f->nconns++;
 	return c;
 }
 
 static void
-conn_unlink_loading(struct feed *f, struct feed_conn *c)
+conn_unlink_loading(struct feed_conn *c)
 {
-	if (c->prev_loading != NULL)
-		c->prev_loading->next_loading = c->next_loading;
-	else if (f->loading == c)
-		f->loading = c->next_loading;
-	if (c->next_loading != NULL)
-		c->next_loading->prev_loading = c->prev_loading;
-	c->prev_loading = c->next_loading = NULL;
+	LIST_REMOVE(c, loading_entry);
 	c->loading = false;
 }
 
@@ -230,7 +188,7 @@ feed_conn_free(struct feed *f, struct feed_conn *c)
 	if (c == NULL)
 		return;
 	if (c->loading)
-		conn_unlink_loading(f, c);
+		conn_unlink_loading(c);
 	for (i = 0; i < c->nfollows; i++)
 		idmap_remove(&f->by_author, c->follows[i], c);
 	idmap_remove(&f->by_user, c->user_id, c);
@@ -390,7 +348,7 @@ feed_conn_set_followings(struct feed *f, struct feed_conn *c,
 	if (!c->loading && !c->reloading)
 		return;
 	if (c->loading)
-		conn_unlink_loading(f, c);
+		conn_unlink_loading(c);
 	c->reloading = false;
 	conn_index(f, c, ids, n);
 	for (i = 0; i < c->npending; i++) {
@@ -521,8 +479,8 @@ feed_publish(struct feed *f, int64_t author, int64_t tweet_id, bool is_tweet,
 			conn_push(f, v->v[i], m, wake, arg);
 			n++;
 		}
-	for (c = f->loading; c != NULL; c = next) {
-		next = c->next_loading;
+	for (c = LIST_FIRST(&f->loading); c != NULL; c = next) {
+		next = LIST_NEXT(c, loading_entry);
 		conn_push(f, c, m, wake, arg);
 		n++;
 	}

@@ -5,6 +5,8 @@
 #ifndef CHIRP_GATEWAY_GATEWAY_H
 #define CHIRP_GATEWAY_GATEWAY_H
 
+#include <sys/queue.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,7 +82,7 @@ struct gateway {
 	struct ws_state *ws;
 	struct revoke *revoke;		/* revoked tokens (common/revoke.h) */
 	struct revocations *revocations;	/* its loader (revocations.c) */
-	struct upstream *upstreams;	/* requests under way */
+	LIST_HEAD(, upstream) upstreams;	/* requests under way */
 	uint64_t cache_epoch;		/* bumped by every user event */
 
 	int in_flight;		/* HTTP requests being answered */

@@ -3,6 +3,8 @@
  * lws: the libpq socket is dup()ed and adopted as a raw file, the dup is
  * lws's to close and the original libpq's.
  */
+#include <sys/queue.h>
+
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <libwebsockets.h>
@@ -30,12 +32,10 @@ enum listener_state {
 struct waiter {
 	listener_sync_fn *fn;
 	void *arg;
-	struct waiter *next;
+	STAILQ_ENTRY(waiter) entry;
 };
 
-struct wait_list {
-	struct waiter *head, **tail;
-};
+STAILQ_HEAD(wait_list, waiter);
 
 struct listener {
 	struct gateway *gw;
@@ -59,22 +59,15 @@ struct listener {
 
 static void listener_connect(struct listener *);
 
-static void
-wait_list_init(struct wait_list *w)
-{
-	w->head = NULL;
-	w->tail = &w->head;
-}
-
 /* Hand every waiter of w its answer. */
 static void
 wait_list_run(struct wait_list *w, int ok)
 {
-	struct waiter *x = w->head, *next;
+	struct waiter *x = STAILQ_FIRST(w), *next;
 
-	wait_list_init(w);
+	STAILQ_INIT(w);		/* fn may add to it */
 	for (; x != NULL; x = next) {
-		next = x->next;
+		next = STAILQ_NEXT(x, entry);
 		x->fn(x->arg, ok);
 		free(x);
 	}
@@ -96,8 +89,8 @@ listener_new(struct gateway *gw, const char *name, const char *url,
 	l->arg = arg;
 	l->sock = -1;
 	l->backoff_ms = BACKOFF_MIN_MS;
-	wait_list_init(&l->sent);
-	wait_list_init(&l->next);
+	STAILQ_INIT(&l->sent);
+	STAILQ_INIT(&l->next);
 	return l;
 }
 
@@ -279,12 +272,9 @@ listener_notifies(struct listener *l)
 static bool
 listener_next_sync(struct listener *l)
 {
-	if (l->busy || l->next.head == NULL)
+	if (l->busy || STAILQ_EMPTY(&l->next))
 		return true;
-	l->sent = l->next;
-	if (l->sent.head == NULL)
-		l->sent.tail = &l->sent.head;
-	wait_list_init(&l->next);
+	STAILQ_CONCAT(&l->sent, &l->next);	/* sent is empty: not busy */
 	return listener_send(l, "SELECT 1");
 }
 
@@ -345,8 +335,7 @@ listener_sync(struct listener *l, listener_sync_fn *fn, void *waiter)
 	x = xcalloc(1, sizeof(*x));
 	x->fn = fn;
 	x->arg = waiter;
-	*l->next.tail = x;
-	l->next.tail = &x->next;
+	STAILQ_INSERT_TAIL(&l->next, x, entry);
 	if (!listener_next_sync(l)) {
 		listener_lost(l, "cannot send");
 		/* x was answered (ok 0) by listener_lost */

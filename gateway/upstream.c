@@ -19,6 +19,7 @@
  * A request has its own timer; lanes and requests point at each other
  * while the request is on the lane, and the lane's wsi points at the lane.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -42,7 +43,7 @@ struct dest;
 
 struct lane {
 	struct dest *d;
-	struct lane *prev, *next;	/* d->lanes */
+	LIST_ENTRY(lane) entry;	/* d->lanes */
 	struct lws *wsi;
 	struct upstream *u;	/* the request on it; NULL: idle */
 	bool opening;		/* inside lws_client_connect_via_info */
@@ -55,22 +56,22 @@ struct lane {
 
 /* One host:port and its lanes. */
 struct dest {
-	struct dest *next;
+	LIST_ENTRY(dest) entry;	/* dests */
 	char *host;
 	int port;
-	struct lane *lanes;
+	LIST_HEAD(, lane) lanes;
 	int nlanes;
 	int max_lanes;		/* the gateway's max_upstream_conns */
-	struct upstream *qhead, *qtail;	/* waiting for a lane */
+	TAILQ_HEAD(, upstream) queue;	/* waiting for a lane, FIFO */
 	int inflight;		/* requests to it under way */
 };
 
 struct upstream {
 	struct gateway *gw;
-	struct upstream *prev, *next;	/* gw->upstreams */
+	LIST_ENTRY(upstream) entry;	/* gw->upstreams */
 	struct dest *d;
 	struct lane *lane;
-	struct upstream *qnext;
+	TAILQ_ENTRY(upstream) qentry;	/* d->queue, while queued */
 	bool queued;
 	lws_sorted_usec_list_t timer;
 	lws_sorted_usec_list_t later;	/* failure reported from the loop */
@@ -87,7 +88,7 @@ struct upstream {
 };
 
 /* The gateway has one lws context; its destinations live here. */
-static struct dest *dests;
+static LIST_HEAD(, dest) dests = LIST_HEAD_INITIALIZER(dests);
 
 static void lane_idle(struct lane *);
 static void dest_maybe_free(struct dest *);
@@ -97,41 +98,23 @@ static void upstream_dispatch(struct upstream *, bool fresh);
 static void
 queue_remove(struct upstream *u)
 {
-	struct dest *d = u->d;
-	struct upstream **pp;
-
 	if (!u->queued)
 		return;
-	for (pp = &d->qhead; *pp != NULL; pp = &(*pp)->qnext)
-		if (*pp == u) {
-			*pp = u->qnext;
-			break;
-		}
-	d->qtail = NULL;
-	for (pp = &d->qhead; *pp != NULL; pp = &(*pp)->qnext)
-		d->qtail = *pp;
-	u->qnext = NULL;
+	TAILQ_REMOVE(&u->d->queue, u, qentry);
 	u->queued = false;
 }
 
 static void
 queue_push(struct upstream *u)
 {
-	struct dest *d = u->d;
-
 	u->queued = true;
-	u->qnext = NULL;
-	if (d->qtail != NULL)
-		d->qtail->qnext = u;
-	else
-		d->qhead = u;
-	d->qtail = u;
+	TAILQ_INSERT_TAIL(&u->d->queue, u, qentry);
 }
 
 static struct upstream *
 queue_pop(struct dest *d)
 {
-	struct upstream *u = d->qhead;
+	struct upstream *u = TAILQ_FIRST(&d->queue);
 
 	if (u != NULL)
 		queue_remove(u);
@@ -171,12 +154,7 @@ upstream_free(struct upstream *u)
 {
 	struct dest *d = u->d;
 
-	if (u->prev != NULL)
-		u->prev->next = u->next;
-	else
-		u->gw->upstreams = u->next;
-	if (u->next != NULL)
-		u->next->prev = u->prev;
+	LIST_REMOVE(u, entry);
 	lws_sul_cancel(&u->timer);
 	lws_sul_cancel(&u->later);
 	free(u->out);
@@ -250,15 +228,16 @@ dest_get(const char *host, int port, int max_lanes)
 {
 	struct dest *d;
 
-	for (d = dests; d != NULL; d = d->next)
+	LIST_FOREACH(d, &dests, entry)
 		if (d->port == port && strcmp(d->host, host) == 0)
 			return d;
 	d = xcalloc(1, sizeof(*d));
 	d->host = xstrdup(host);
 	d->max_lanes = max_lanes;
 	d->port = port;
-	d->next = dests;
-	dests = d;
+	LIST_INIT(&d->lanes);
+	TAILQ_INIT(&d->queue);
+	LIST_INSERT_HEAD(&dests, d, entry);
 	return d;
 }
 
@@ -266,15 +245,9 @@ dest_get(const char *host, int port, int max_lanes)
 static void
 dest_maybe_free(struct dest *d)
 {
-	struct dest **pp;
-
 	if (d->nlanes > 0 || d->inflight > 0)
 		return;
-	for (pp = &dests; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == d) {
-			*pp = d->next;
-			break;
-		}
+	LIST_REMOVE(d, entry);
 	free(d->host);
 	free(d);
 }
@@ -284,7 +257,7 @@ upstream_in_use(const char *host, int port)
 {
 	struct dest *d;
 
-	for (d = dests; d != NULL; d = d->next)
+	LIST_FOREACH(d, &dests, entry)
 		if (d->port == port && strcmp(d->host, host) == 0)
 			return d->inflight > 0;
 	return false;
@@ -293,15 +266,8 @@ upstream_in_use(const char *host, int port)
 static void
 lane_unlink(struct lane *l)
 {
-	struct dest *d = l->d;
-
-	if (l->prev != NULL)
-		l->prev->next = l->next;
-	else
-		d->lanes = l->next;
-	if (l->next != NULL)
-		l->next->prev = l->prev;
-	d->nlanes--;
+	LIST_REMOVE(l, entry);
+	l->d->nlanes--;
 }
 
 static void
@@ -320,10 +286,7 @@ lane_open(struct dest *d, struct upstream *u)
 	struct gateway *gw = u->gw;
 
 	l->d = d;
-	l->next = d->lanes;
-	if (l->next != NULL)
-		l->next->prev = l;
-	d->lanes = l;
+	LIST_INSERT_HEAD(&d->lanes, l, entry);
 	d->nlanes++;
 	upstream_parse_init(&l->parse);
 	lane_assign(l, u);
@@ -391,7 +354,7 @@ upstream_dispatch(struct upstream *u, bool fresh)
 	struct lane *l;
 
 	if (!fresh)
-		for (l = d->lanes; l != NULL; l = l->next)
+		LIST_FOREACH(l, &d->lanes, entry)
 			if (l->up && l->u == NULL && !l->closing) {
 				lane_assign(l, u);
 				return;
@@ -491,10 +454,7 @@ upstream_start(struct gateway *gw, const char *host, int port,
 	struct upstream *u = xcalloc(1, sizeof(*u));
 
 	u->gw = gw;
-	u->next = gw->upstreams;
-	if (u->next != NULL)
-		u->next->prev = u;
-	gw->upstreams = u;
+	LIST_INSERT_HEAD(&gw->upstreams, u, entry);
 	u->done = done;
 	u->arg = arg;
 	u->d = dest_get(host, port, gw->max_upstream_conns);
@@ -523,14 +483,14 @@ upstream_shutdown(struct gateway *gw)
 	struct dest *d;
 	struct lane *l;
 
-	while ((u = gw->upstreams) != NULL) {
+	while ((u = LIST_FIRST(&gw->upstreams)) != NULL) {
 		upstream_detach(u);
 		upstream_finish(u, UPSTREAM_CONNECT, NULL);
 	}
-	while ((d = dests) != NULL) {
-		dests = d->next;
-		while ((l = d->lanes) != NULL) {
-			d->lanes = l->next;
+	while ((d = LIST_FIRST(&dests)) != NULL) {
+		LIST_REMOVE(d, entry);
+		while ((l = LIST_FIRST(&d->lanes)) != NULL) {
+			LIST_REMOVE(l, entry);
 			if (l->wsi != NULL)
 				lws_set_opaque_user_data(l->wsi, NULL);
 			lane_free(l);
@@ -586,7 +546,7 @@ lane_gone(struct lane *l)
 		}
 	}
 	lane_free(l);
-	if (d->qhead != NULL && d->nlanes < d->max_lanes) {
+	if (!TAILQ_EMPTY(&d->queue) && d->nlanes < d->max_lanes) {
 		w = queue_pop(d);
 		lane_open(d, w);
 	}

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -49,7 +50,7 @@ struct ws_conn {
 	struct gateway *gw;
 	struct lws *wsi;
 	struct feed_conn *fc;
-	struct ws_conn *prev, *next;	/* ws_state's list */
+	LIST_ENTRY(ws_conn) entry;	/* ws_state's list */
 	int64_t user_id;
 	int64_t expires_at;	/* the token's exp, seconds */
 	char *token;
@@ -89,7 +90,7 @@ struct ws_upgrade {
 
 struct ws_state {
 	struct gateway *gw;
-	struct ws_conn *conns;
+	LIST_HEAD(, ws_conn) conns;
 	lws_sorted_usec_list_t ping;
 	lws_sorted_usec_list_t tick;
 	uint64_t user_gen;	/* user-bus (re)connections so far */
@@ -515,7 +516,7 @@ ws_catch_up(struct gateway *gw)
 {
 	struct ws_conn *c;
 
-	for (c = gw->ws->conns; c != NULL; c = c->next) {
+	LIST_FOREACH(c, &gw->ws->conns, entry) {
 		int64_t from = c->last_sent > c->floor ? c->last_sent :
 		    c->floor;
 
@@ -540,7 +541,7 @@ ws_close_user(struct gateway *gw, int64_t user_id, const char *reason)
 
 	if (gw->ws == NULL)
 		return;
-	for (c = gw->ws->conns; c != NULL; c = c->next)
+	LIST_FOREACH(c, &gw->ws->conns, entry)
 		if (c->user_id == user_id)
 			ws_request_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 			    reason);
@@ -604,7 +605,7 @@ ws_reload_pump(struct ws_state *st)
 
 	while (st->reloads < RELOADS_MAX && (c = st->reload_next) != NULL &&
 	    !st->gw->stopping) {
-		st->reload_next = c->next;
+		st->reload_next = LIST_NEXT(c, entry);
 		if (c->follow_gen >= st->user_gen || c->close_code != 0 ||
 		    c->reload != NULL)
 			continue;
@@ -633,7 +634,7 @@ ws_user_bus_connected(struct gateway *gw)
 		return;
 	st->user_gen++;
 	st->reload_retry = false;
-	st->reload_next = st->conns;
+	st->reload_next = LIST_FIRST(&st->conns);
 	ws_reload_pump(st);
 }
 
@@ -756,10 +757,7 @@ ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
 		setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF,
 		    &gw->ws_sndbuf, sizeof(gw->ws_sndbuf));
 	c->fc = feed_conn_new(gw->feed, c->user_id, c);
-	c->next = gw->ws->conns;
-	if (c->next != NULL)
-		c->next->prev = c;
-	gw->ws->conns = c;
+	LIST_INSERT_HEAD(&gw->ws->conns, c, entry);
 	if (c->close_code != 0) {
 		lws_callback_on_writable(wsi);
 		return;
@@ -781,13 +779,8 @@ ws_closed(struct gateway *gw, struct ws_conn *c)
 	}
 	c->reload = NULL;
 	if (gw->ws->reload_next == c)
-		gw->ws->reload_next = c->next;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		gw->ws->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+		gw->ws->reload_next = LIST_NEXT(c, entry);
+	LIST_REMOVE(c, entry);
 	feed_conn_free(gw->feed, c->fc);
 	ws_frames_clear(c);
 	free(c->token);
@@ -845,7 +838,7 @@ ws_ping_cb(lws_sorted_usec_list_t *sul)
 	struct ws_state *st = lws_container_of(sul, struct ws_state, ping);
 	struct ws_conn *c;
 
-	for (c = st->conns; c != NULL; c = c->next) {
+	LIST_FOREACH(c, &st->conns, entry) {
 		c->ping_due = true;
 		lws_callback_on_writable(c->wsi);
 	}
@@ -863,7 +856,7 @@ ws_tick_cb(lws_sorted_usec_list_t *sul)
 	ws_sweep_expired(st->gw, (int64_t)time(NULL));
 	if (st->reload_retry && st->reload_next == NULL) {
 		st->reload_retry = false;
-		st->reload_next = st->conns;
+		st->reload_next = LIST_FIRST(&st->conns);
 		ws_reload_pump(st);
 	}
 	lws_sul_schedule(st->gw->ctx, 0, &st->tick, ws_tick_cb,
@@ -876,7 +869,7 @@ ws_sweep_expired(struct gateway *gw, int64_t now)
 	struct ws_conn *c;
 	size_t n = 0;
 
-	for (c = gw->ws->conns; c != NULL; c = c->next)
+	LIST_FOREACH(c, &gw->ws->conns, entry)
 		if (c->expires_at <= now && c->close_code == 0) {
 			ws_request_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 			    "token expired");
@@ -890,6 +883,7 @@ ws_start(struct gateway *gw)
 {
 	struct ws_state *st = xcalloc(1, sizeof(*st));
 
+	LIST_INIT(&st->conns);
 	st->gw = gw;
 	gw->ws = st;
 	if (gw->ping_interval_s > 0)

@@ -1,6 +1,6 @@
 /*
- * followings.c: the followings cache of home timelines. A chained hash
- * table of user id -> followed ids under one mutex. Every invalidation
+ * followings.c: the followings cache of home timelines. A hash map of
+ * user id -> followed ids under one mutex. Every invalidation
  * bumps a generation, so that an answer of chirp-userd fetched before an
  * event is never cached after it.
  */
@@ -15,6 +15,7 @@
 #include "bus.h"
 #include "events.h"
 #include "followings.h"
+#include "hmap.h"
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
@@ -24,16 +25,15 @@ struct entry {
 	int64_t user_id;
 	int64_t *ids;
 	size_t n;
-	struct entry *next;
+	struct hmap_node node;	/* f->entries */
 };
 
 struct followings {
 	struct userd_client *userd;
 	struct bus *bus;
 	pthread_mutex_t lock;
-	struct entry **buckets;
-	size_t nbuckets;	/* a power of two */
-	size_t count, max;
+	struct hmap entries;
+	size_t max;
 	uint64_t generation;	/* bumped by every invalidation */
 	/* bus_sync shared by concurrent readers (sync()) */
 	pthread_mutex_t sync_lock;
@@ -46,30 +46,40 @@ struct followings {
 	void *also_arg;
 };
 
-static size_t
-bucket_of(const struct followings *f, int64_t user_id)
+static bool
+entry_eq(const struct hmap_node *n, const void *user_id)
 {
-	uint64_t h = (uint64_t)user_id * 0x9e3779b97f4a7c15ULL;
+	return HMAP_ENTRY(n, struct entry, node)->user_id ==
+	    *(const int64_t *)user_id;
+}
 
-	return (size_t)(h >> 32) & (f->nbuckets - 1);
+static struct entry *
+find_locked(struct followings *f, int64_t user_id)
+{
+	struct hmap_node *n;
+
+	n = hmap_find(&f->entries, hmap_hash_id(user_id), entry_eq,
+	    &user_id);
+	return n != NULL ? HMAP_ENTRY(n, struct entry, node) : NULL;
+}
+
+static void
+remove_locked(struct followings *f, struct entry *e)
+{
+	hmap_remove(&f->entries, &e->node);
+	free(e->ids);
+	free(e);
 }
 
 /* Drop every entry; lock held. */
 static void
 clear_locked(struct followings *f)
 {
-	struct entry *e, *next;
-	size_t i;
+	struct hmap_iter it;
+	struct hmap_node *n;
 
-	for (i = 0; i < f->nbuckets; i++) {
-		for (e = f->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->ids);
-			free(e);
-		}
-		f->buckets[i] = NULL;
-	}
-	f->count = 0;
+	for (n = hmap_first(&f->entries, &it); n != NULL; n = hmap_next(&it))
+		remove_locked(f, HMAP_ENTRY(n, struct entry, node));
 	f->generation++;
 }
 
@@ -77,17 +87,11 @@ clear_locked(struct followings *f)
 static void
 drop_locked(struct followings *f, int64_t user_id)
 {
-	struct entry **pp = &f->buckets[bucket_of(f, user_id)], *e;
+	struct entry *e = find_locked(f, user_id);
 
 	f->generation++;
-	for (; (e = *pp) != NULL; pp = &e->next)
-		if (e->user_id == user_id) {
-			*pp = e->next;
-			free(e->ids);
-			free(e);
-			f->count--;
-			return;
-		}
+	if (e != NULL)
+		remove_locked(f, e);
 }
 
 struct followings *
@@ -100,10 +104,7 @@ followings_new(struct userd_client *userd, const char *bus_url,
 	f->userd = userd;
 	f->bus = bus_url != NULL ? bus_new(bus_url, channels) : NULL;
 	f->max = max_entries;
-	f->nbuckets = 64;
-	while (f->nbuckets < max_entries && f->nbuckets < (1u << 20))
-		f->nbuckets <<= 1;
-	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
+	hmap_init(&f->entries);
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_mutex_init(&f->sync_lock, NULL);
 	pthread_cond_init(&f->sync_done, NULL);
@@ -147,7 +148,7 @@ followings_free(struct followings *f)
 		return;
 	bus_free(f->bus);	/* stops its thread first */
 	clear_locked(f);
-	free(f->buckets);
+	hmap_release(&f->entries);
 	pthread_cond_destroy(&f->sync_done);
 	pthread_mutex_destroy(&f->sync_lock);
 	pthread_mutex_destroy(&f->lock);
@@ -191,7 +192,7 @@ followings_cached(struct followings *f)
 	size_t n;
 
 	pthread_mutex_lock(&f->lock);
-	n = f->count;
+	n = hmap_count(&f->entries);
 	pthread_mutex_unlock(&f->lock);
 	return n;
 }
@@ -201,27 +202,28 @@ static bool
 lookup_locked(struct followings *f, int64_t user_id, int64_t **ids,
     size_t *n)
 {
-	struct entry *e;
+	struct entry *e = find_locked(f, user_id);
 
-	for (e = f->buckets[bucket_of(f, user_id)]; e != NULL; e = e->next)
-		if (e->user_id == user_id) {
-			*ids = xcalloc(e->n + 1, sizeof **ids);
-			memcpy(*ids, e->ids, e->n * sizeof **ids);
-			*n = e->n;
-			return true;
-		}
-	return false;
+	if (e == NULL)
+		return false;
+	*ids = xcalloc(e->n + 1, sizeof **ids);
+	memcpy(*ids, e->ids, e->n * sizeof **ids);
+	*n = e->n;
+	return true;
 }
 
-/* Cache a copy of ids for user_id; lock held. Full: start over. */
+/* Cache a copy of ids for user_id; lock held. Full: start over. Two
+ * readers may both have missed and fetched; the first copy stays, as
+ * good as the second (no event came between: same generation). */
 static void
 insert_locked(struct followings *f, int64_t user_id, const int64_t *ids,
     size_t n)
 {
 	struct entry *e;
-	size_t b;
 
-	if (f->count >= f->max) {
+	if (find_locked(f, user_id) != NULL)
+		return;
+	if (hmap_count(&f->entries) >= f->max) {
 		if (f->max == 0)
 			return;
 		clear_locked(f);
@@ -231,10 +233,7 @@ insert_locked(struct followings *f, int64_t user_id, const int64_t *ids,
 	e->ids = xcalloc(n + 1, sizeof *e->ids);
 	memcpy(e->ids, ids, n * sizeof *ids);
 	e->n = n;
-	b = bucket_of(f, user_id);
-	e->next = f->buckets[b];
-	f->buckets[b] = e;
-	f->count++;
+	hmap_insert(&f->entries, &e->node, hmap_hash_id(user_id));
 }
 
 /*
