@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "cursor.h"
 #include "db.h"
 #include "deletion.h"
 #include "http_server.h"
@@ -126,6 +127,8 @@ main(int argc, char **argv)
 	    config_str(cfg, "token_secret_file"), &ud.secret_len);
 	if (ud.secret == NULL)
 		fatalx("no token secret");
+	/* Follow-list cursors keyed too: nobody else can make one. */
+	cursor_init(ud.secret, ud.secret_len);
 
 	if (!migrate(url, config_str(cfg, "sql_dir"), &sigs))
 		goto stopped;
