@@ -71,6 +71,21 @@ curl -s "$FAKE/users?username=evil" >"$T/raw"
 expect_eq "--json keeps the server's strings as they were" \
     "$(jq -S . <"$T/out")" "$(jq -S . <"$T/raw")"
 
+# --- the real system: the services store control characters in tweets --
+. "$CHIRP_ROOT/tests/lib-system.sh"
+if [ -n "${CHIRP_PGDIR:-}" ] && start_system; then
+	EVE=$(register "$GATEWAY" eve)
+	EVE_TOKEN=$(login "$GATEWAY" eve)
+	body=$(jq -cn --arg u "$EVE" --arg c "$(printf 'real \033]0;pwned\007 \033[2J \342\200\256evil \302\233')" \
+	    '{userId:$u,content:$c}')
+	http POST "$GATEWAY/tweets" "$body" "$(auth "$EVE_TOKEN")"
+	expect_status "the real service takes a tweet with escapes" 201
+	XDG_CONFIG_HOME=$T/cfg "$CHIRP_BIN/chirp" --server "$GATEWAY" \
+	    timeline eve >"$T/out" 2>"$T/err" </dev/null
+	safe "real system: chirp timeline shows it made safe" "$T/out" \
+	    "real .]0;pwned"
+fi
+
 # --- the TUI -------------------------------------------------------------
 if command -v tmux >/dev/null; then
 	SOCK="chirp-$TEST_NAME-$$"
