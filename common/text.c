@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "text.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -78,6 +79,8 @@ text_sanitize(const char *s, unsigned flags)
 		s = "";
 	len = strlen(s);
 	/* A bad byte or a C0 control grows to 3 bytes, nothing more. */
+	if (len > (SIZE_MAX - 1) / 3)
+		fatalx("text of %zu bytes is too long to show", len);
 	out = xmalloc(len * 3 + 1);
 	while (off < len) {
 		off += text_next(s + off, len - off, &c);
