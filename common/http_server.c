@@ -51,6 +51,8 @@ struct http_sock {
 	bool answering;		/* the request is whole: no deadline */
 	bool cut;		/* shut down by the deadline already */
 	bool bad_target;	/* a control byte in the path or query */
+	const char *target;	/* the raw request target, as logged */
+	size_t target_len;	/* its length up to the first NUL */
 };
 
 struct http_server {
@@ -517,6 +519,37 @@ http_unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
 	return len;
 }
 
+/* Note where the raw request target is and how long it reads. */
+static void *
+http_uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_server *srv = cls;
+	struct http_sock *hs = http_sock_of(conn);
+
+	if (hs != NULL) {
+		pthread_mutex_lock(&srv->mu);
+		hs->target = uri;
+		hs->target_len = strlen(uri);
+		pthread_mutex_unlock(&srv->mu);
+	}
+	return NULL;
+}
+
+/*
+ * A raw NUL byte inside the request target: libmicrohttpd hands on the
+ * target cut at it ("/users/1\0x" as "/users/1"). The target and the
+ * version are read from one line buffer, so the version starts right
+ * after the target and one space unless the target held a NUL. Only
+ * checked when url is the logged target itself (the layout we know).
+ */
+static bool
+http_target_cut(const struct http_sock *hs, const char *url,
+    const char *version)
+{
+	return hs->target != NULL && url == hs->target && version != NULL &&
+	    version > url && version != url + hs->target_len + 1;
+}
+
 static enum MHD_Result
 http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -533,8 +566,13 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	double elapsed;
 	bool bad_target = false;
 
-	(void)version;
 	if (hc == NULL) {
+		if ((hs = http_sock_of(conn)) != NULL) {
+			pthread_mutex_lock(&srv->mu);
+			if (http_target_cut(hs, url, version))
+				hs->bad_target = true;
+			pthread_mutex_unlock(&srv->mu);
+		}
 		hc = xcalloc(1, sizeof(*hc));
 		hc->started = time_mono();
 		*con_cls = hc;
@@ -620,6 +658,7 @@ http_completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		hs->since = time_mono();
 		hs->answering = false;
 		hs->bad_target = false;
+		hs->target = NULL;
 		pthread_mutex_unlock(&srv->mu);
 	}
 	if (hc != NULL) {
@@ -679,6 +718,7 @@ http_server_start(const struct http_server_config *cfg)
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed_cb, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_notify_cb, srv,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_cb, srv,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_cb, srv,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (srv->daemon == NULL) {
