@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "http_client.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define CMD_FOLLOWERS_PAGE 1000
@@ -100,9 +101,11 @@ cmd_followers_exec(struct chirp *c, int argc, char **argv)
 		json_object_set(all, "nextCursor", cursor != NULL ? cursor :
 		    json_null());
 		n = json_array_size(users);
-		for (i = 0; !c->json && i < n; i++)
-			printf("%s\n", cmd_str(json_array_get(users, i),
-			    "username"));
+		for (i = 0; !c->json && i < n; i++) {
+			text_fputs(cmd_str(json_array_get(users, i),
+			    "username"), stdout, 0);
+			putchar('\n');
+		}
 		left -= (int64_t)json_array_size(ids);
 		if (!json_is_string(cursor) || (limit > 0 && left <= 0) ||
 		    json_array_size(ids) == 0)

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "prompt.h"
 #include "rand.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define CMD_POST_TRIES 3
@@ -100,8 +101,10 @@ cmd_post_exec(struct chirp *c, int argc, char **argv)
 	}
 	if (c->json)
 		cmd_print_json(res);
-	else
-		printf("%s\n", cmd_str(res, "tweetId"));
+	else {
+		text_fputs(cmd_str(res, "tweetId"), stdout, 0);
+		putchar('\n');
+	}
 	ret = CHIRP_EXIT_OK;
 out:
 	json_decref(res);

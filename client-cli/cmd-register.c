@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "prompt.h"
+#include "text.h"
 
 static int cmd_register_exec(struct chirp *, int, char **);
 
@@ -56,9 +57,13 @@ cmd_register_exec(struct chirp *c, int argc, char **argv)
 	}
 	if (c->json)
 		cmd_print_json(res);
-	else
-		printf("registered '%s' (id %s)\n",
-		    cmd_str(res, "username"), cmd_str(res, "userId"));
+	else {
+		fputs("registered '", stdout);
+		text_fputs(cmd_str(res, "username"), stdout, 0);
+		fputs("' (id ", stdout);
+		text_fputs(cmd_str(res, "userId"), stdout, 0);
+		fputs(")\n", stdout);
+	}
 	ret = cmd_login_as(c, user, password, NULL);
 	if (ret == CHIRP_EXIT_OK && !c->json)
 		printf("logged in as '%s' on '%s'\n", c->cred.username,

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "feed_client.h"
+#include "text.h"
 
 #define CMD_WATCH_TICK_MS 200
 
@@ -48,9 +49,11 @@ cmd_watch_on_event(json_t *ev, const char *raw, void *arg)
 	else if (strcmp(type, "tweet") == 0)
 		output_tweet_line(&c->out, stdout, json_object_get(ev,
 		    "tweet"));
-	else if (strcmp(type, "delete") == 0)
-		printf("%s(deleted %s)%s\n", output_dim(&c->out),
-		    cmd_str(ev, "tweetId"), output_reset(&c->out));
+	else if (strcmp(type, "delete") == 0) {
+		printf("%s(deleted ", output_dim(&c->out));
+		text_fputs(cmd_str(ev, "tweetId"), stdout, 0);
+		printf(")%s\n", output_reset(&c->out));
+	}
 	if (fflush(stdout) != 0)
 		w->write_failed = 1;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "text.h"
 #include "xmalloc.h"
 
 static int cmd_whoami_exec(struct chirp *, int, char **);
@@ -39,9 +40,11 @@ cmd_whoami_exec(struct chirp *c, int argc, char **argv)
 		return cmd_api_failure(c, &err);
 	if (c->json)
 		cmd_print_json(user);
-	else
-		printf("%s (id %" PRId64 ") on '%s'\n", cmd_str(user,
-		    "username"), c->cred.user_id, c->server);
+	else {
+		text_fputs(cmd_str(user, "username"), stdout, 0);
+		printf(" (id %" PRId64 ") on '%s'\n", c->cred.user_id,
+		    c->server);
+	}
 	json_decref(user);
 	return CHIRP_EXIT_OK;
 }

@@ -1,7 +1,9 @@
 /*
  * output.c: chirp's plain output for people. Widths are display columns
  * of UTF-8 (wcwidth in the current locale), so accents, CJK and emoji
- * wrap where the terminal would; control characters never reach it.
+ * wrap where the terminal would; every string from the server passes
+ * text_next (common/text.h), so no control, escape sequence or bidi
+ * override reaches the terminal.
  */
 #include "output.h"
 
@@ -13,6 +15,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "text.h"
 #include "xmalloc.h"
 
 #define OUTPUT_WIDTH_MIN 20
@@ -126,47 +129,6 @@ output_relative_time(int64_t now_ms, int64_t then_ms, char *buf,
 	}
 }
 
-/*
- * The next code point of s (len bytes left): its value in *cp and its
- * length, or 0 for a byte that does not start well-formed UTF-8.
- */
-static size_t
-output_utf8_next(const unsigned char *s, size_t len, unsigned int *cp)
-{
-	unsigned int c = s[0], v, min;
-	size_t n, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2; v = c & 0x1f; min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3; v = c & 0x0f; min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4; v = c & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n;
-}
-
-static int
-output_is_control(unsigned int cp)
-{
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
-}
-
 static int
 output_cp_width(unsigned int cp)
 {
@@ -175,30 +137,22 @@ output_cp_width(unsigned int cp)
 	return w < 0 ? 1 : w;
 }
 
-/* One cleaned character: its bytes into out (5 bytes), width returned. */
+/*
+ * One character made safe (text_next): its bytes into out (5 bytes), its
+ * code point ('\n' and ' ' kept as such) and its width returned.
+ */
 static int
 output_next_clean(const char **p, const char *end, char *out,
     unsigned int *cp)
 {
-	size_t n = output_utf8_next((const unsigned char *)*p,
-	    (size_t)(end - *p), cp);
+	struct text_char c;
 
-	if (n == 0) {
-		*p += 1;
-		*cp = '?';
-		strcpy(out, "?");
-		return 1;
-	}
-	if (output_is_control(*cp) && *cp != '\n') {
-		*p += n;
-		*cp = ' ';
-		strcpy(out, " ");
-		return 1;
-	}
-	memcpy(out, *p, n);
-	out[n] = '\0';
-	*p += n;
-	return output_cp_width(*cp);
+	*p += text_next(*p, (size_t)(end - *p), &c);
+	memcpy(out, c.bytes, c.len + 1);
+	*cp = c.cp;
+	if (c.kind == TEXT_NEWLINE)
+		return 0;
+	return output_cp_width(c.cp);
 }
 
 void
@@ -365,9 +319,10 @@ output_tweet(const struct output *o, FILE *fp, json_t *t)
 		output_relative_time(o->now_ms, ms, when, sizeof(when));
 	fprintf(fp, "%s", output_bold(o));
 	output_clean(fp, output_str(t, "username"));
-	fprintf(fp, "%s  %s%s%sid %s%s\n", output_reset(o), output_dim(o),
-	    when, when[0] != '\0' ? "  " : "", output_str(t, "tweetId"),
-	    output_reset(o));
+	fprintf(fp, "%s  %s%s%sid ", output_reset(o), output_dim(o), when,
+	    when[0] != '\0' ? "  " : "");
+	output_clean(fp, output_str(t, "tweetId"));
+	fprintf(fp, "%s\n", output_reset(o));
 	output_wrap(fp, output_str(t, "content"), o->width, "  ");
 }
 
@@ -389,8 +344,9 @@ output_tweet_line(const struct output *o, FILE *fp, json_t *t)
 	output_clean(fp, output_str(t, "username"));
 	fprintf(fp, "%s: ", output_reset(o));
 	output_clean(fp, output_str(t, "content"));
-	fprintf(fp, "  %s(id %s)%s\n", output_dim(o), output_str(t, "tweetId"),
-	    output_reset(o));
+	fprintf(fp, "  %s(id ", output_dim(o));
+	output_clean(fp, output_str(t, "tweetId"));
+	fprintf(fp, ")%s\n", output_reset(o));
 }
 
 void
@@ -407,8 +363,9 @@ output_user(const struct output *o, FILE *fp, json_t *u)
 
 	fprintf(fp, "%s", output_bold(o));
 	output_clean(fp, output_str(u, "username"));
-	fprintf(fp, "%s  %sid %s%s\n", output_reset(o), output_dim(o),
-	    output_str(u, "userId"), output_reset(o));
+	fprintf(fp, "%s  %sid ", output_reset(o), output_dim(o));
+	output_clean(fp, output_str(u, "userId"));
+	fprintf(fp, "%s\n", output_reset(o));
 	if (ms >= 0) {
 		output_relative_time(o->now_ms, ms, when, sizeof(when));
 		secs = (time_t)(ms / 1000);

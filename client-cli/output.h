@@ -33,7 +33,8 @@ void output_relative_time(int64_t now_ms, int64_t then_ms, char *buf,
 /*
  * text wrapped to width columns (display width of UTF-8), each line
  * prefixed by indent (counted in the width). A newline in text starts a
- * line; other control characters become a space; bad UTF-8 becomes '?'.
+ * line; tabs become a space; other controls, bidi controls and bad
+ * UTF-8 become U+FFFD (text_next in common/text.h).
  */
 void output_wrap(FILE *, const char *text, int width, const char *indent);
 

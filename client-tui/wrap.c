@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "text.h"
 #include "wrap.h"
 #include "xmalloc.h"
 
@@ -17,46 +18,43 @@ struct wrap_char {
 	bool space;
 };
 
-/* Decode the next character at *s; false at the end of the text. */
+/*
+ * Decode the next character at *s, made safe by text_next (common/text.h:
+ * controls, bidi controls and bad UTF-8 become U+FFFD, tabs a space);
+ * false at the end of the text.
+ */
 static bool
 wrap_next(const char **s, struct wrap_char *c)
 {
-	mbstate_t st;
-	wchar_t wc;
-	size_t n;
+	struct text_char tc;
 	int w;
 
 	if (**s == '\0')
 		return false;
 	memset(c, 0, sizeof *c);
-	memset(&st, 0, sizeof st);
-	n = mbrtowc(&wc, *s, strlen(*s), &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		(*s)++;
-		c->bytes[0] = '?';
-		c->len = 1;
-		c->width = 1;
-		return true;
-	}
-	if (wc == L'\n') {
-		*s += n;
+	*s += text_next(*s, strlen(*s), &tc);
+	if (tc.kind == TEXT_NEWLINE) {
 		c->newline = true;
 		return true;
 	}
-	w = wcwidth(wc);
-	if (wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || wc == L' ' || w < 0) {
-		/* control characters (and anything unprintable): a space */
-		*s += n;
+	if (tc.kind == TEXT_SPACE) {
 		c->bytes[0] = ' ';
 		c->len = 1;
 		c->width = 1;
 		c->space = true;
 		return true;
 	}
-	memcpy(c->bytes, *s, n);
-	c->len = n;
+	w = tc.kind == TEXT_REPLACED ? 1 : wcwidth((wchar_t)tc.cp);
+	if (w < 0) {
+		/* printable to us but not to this locale: mark it */
+		memcpy(c->bytes, TEXT_REPLACEMENT, sizeof(TEXT_REPLACEMENT));
+		c->len = sizeof(TEXT_REPLACEMENT) - 1;
+		c->width = 1;
+		return true;
+	}
+	memcpy(c->bytes, tc.bytes, tc.len);
+	c->len = tc.len;
 	c->width = w;
-	*s += n;
 	return true;
 }
 

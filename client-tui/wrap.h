@@ -17,8 +17,9 @@ struct wrap_lines {
 /*
  * Split text into lines of at most width columns (width >= 2), breaking
  * after a space when one is on the line, else inside a word. A newline
- * starts a line; tabs and other control characters become one space;
- * bytes that are not UTF-8 become '?'. Release with wrap_release.
+ * starts a line; tabs become one space; other control characters, bidi
+ * controls and bytes that are not UTF-8 become U+FFFD (text_next in
+ * common/text.h). Release with wrap_release.
  */
 void wrap_text(const char *text, int width, struct wrap_lines *out);
 void wrap_release(struct wrap_lines *);

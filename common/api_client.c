@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http_client.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define API_TIMEOUT_MS 15000
@@ -112,8 +113,9 @@ api_refusal(const struct api *a, const struct http_result *r,
 		code = json_string_value(json_object_get(answer, "error"));
 		message = json_string_value(json_object_get(answer, "message"));
 	}
+	/* The server's words are shown to a person: made safe here. */
 	if (code != NULL)
-		snprintf(err->code, sizeof(err->code), "%s", code);
+		text_sanitize_buf(err->code, sizeof(err->code), code, 0);
 	if (r->status == 401)
 		err->status = API_UNAUTHORIZED;
 	else if (r->status == 404)
@@ -123,7 +125,8 @@ api_refusal(const struct api *a, const struct http_result *r,
 	else
 		err->status = API_SERVER;
 	if (message != NULL && message[0] != '\0')
-		snprintf(err->message, sizeof(err->message), "%s", message);
+		text_sanitize_buf(err->message, sizeof(err->message),
+		    message, 0);
 	else
 		snprintf(err->message, sizeof(err->message),
 		    "'%s' answered %ld", a->server, r->status);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "xmalloc.h"
 
 #define FEED_BACKOFF_MIN_S 1
@@ -121,35 +122,56 @@ feed_client_remember(struct feed_client *fc, int64_t id)
 		fc->since = id;
 }
 
+enum feed_event
+feed_client_parse(const char *raw, size_t len, json_t **out, int64_t *id)
+{
+	json_error_t jerr;
+	json_t *ev = json_loadb(raw, len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *type;
+	enum feed_event kind = FEED_EVENT_OTHER;
+
+	*out = NULL;
+	*id = 0;
+	if (!json_is_object(ev) ||
+	    (type = json_string_value(json_object_get(ev, "type"))) == NULL) {
+		json_decref(ev);
+		return FEED_EVENT_BAD;
+	}
+	if (strcmp(type, "tweet") == 0) {
+		/* The same id rule as the API's: no sign, space or zero. */
+		if (!model_get_id(json_object_get(ev, "tweet"), "tweetId",
+		    id)) {
+			json_decref(ev);
+			return FEED_EVENT_BAD;
+		}
+		kind = FEED_EVENT_TWEET;
+	} else if (strcmp(type, "ready") == 0)
+		kind = FEED_EVENT_READY;
+	*out = ev;
+	return kind;
+}
+
 /* One whole text message: parse, track since, hand it on. */
 static void
 feed_client_message(struct feed_client *fc, const char *raw, size_t len)
 {
-	json_error_t jerr;
-	json_t *ev = json_loadb(raw, len, 0, &jerr);
-	const char *type, *sid;
-	char *end;
-	long long id;
+	json_t *ev;
+	int64_t id;
 
-	if (!json_is_object(ev))
-		goto out;
-	type = json_string_value(json_object_get(ev, "type"));
-	if (type == NULL)
-		goto out;
-	if (strcmp(type, "tweet") == 0) {
-		sid = json_string_value(json_object_get(
-		    json_object_get(ev, "tweet"), "tweetId"));
-		if (sid == NULL)
-			goto out;
-		id = strtoll(sid, &end, 10);
-		if (*end != '\0' || id <= 0)
-			goto out;
+	switch (feed_client_parse(raw, len, &ev, &id)) {
+	case FEED_EVENT_BAD:
+		return;
+	case FEED_EVENT_TWEET:
 		if (feed_client_seen(fc, id))
 			goto out;
 		feed_client_remember(fc, id);
-	} else if (strcmp(type, "ready") == 0) {
+		break;
+	case FEED_EVENT_READY:
 		fc->backoff_s = FEED_BACKOFF_MIN_S;
 		feed_client_set_state(fc, FEED_LIVE, 0);
+		break;
+	case FEED_EVENT_OTHER:
+		break;
 	}
 	if (fc->on_event != NULL)
 		fc->on_event(ev, raw, fc->arg);

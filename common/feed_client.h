@@ -10,6 +10,7 @@
 #define CHIRP_FEED_CLIENT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum feed_state {
@@ -30,6 +31,21 @@ struct feed_client_config {
 	void (*on_state)(enum feed_state, int retry_in_s, void *arg);
 	void *arg;
 };
+
+enum feed_event {
+	FEED_EVENT_BAD,		/* not an event object: dropped */
+	FEED_EVENT_TWEET,	/* {"type":"tweet","tweet":{...}}, *id set */
+	FEED_EVENT_READY,	/* {"type":"ready"} */
+	FEED_EVENT_OTHER,	/* any other type, handed on as it is */
+};
+
+/*
+ * One text frame from the server: *ev the parsed object (caller decrefs;
+ * NULL for FEED_EVENT_BAD), *id the tweet id of a tweet event (1 to
+ * INT64_MAX, else the event is BAD). Pure, for tests and fuzzing.
+ */
+enum feed_event feed_client_parse(const char *raw, size_t len, json_t **ev,
+    int64_t *id);
 
 struct feed_client *feed_client_new(const struct feed_client_config *);
 void feed_client_free(struct feed_client *);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "http_server.h"
 #include "log.h"
@@ -30,6 +31,31 @@
 #endif
 
 #define HTTP_MAX_HEADERS 8
+/*
+ * A whole request (request line, headers and body) must arrive within
+ * this many seconds of the connection's start or of its previous answer.
+ * libmicrohttpd's own timeout counts idle time only, so a client that
+ * trickles a byte a second would hold a connection for ever.
+ */
+#define HTTP_REQUEST_DEADLINE_S 30
+/*
+ * Memory per connection for the request line and headers (the body is
+ * handed over in pieces): more gets 431 or 414. 32 KiB, as the library's
+ * default, said out loud.
+ */
+#define HTTP_MEMORY_LIMIT (32 * 1024)
+
+/* One client connection, from accept to close, for the deadline. */
+struct http_sock {
+	struct http_sock *prev, *next;
+	int fd;
+	double since;		/* connection start or last answer */
+	bool answering;		/* the request is whole: no deadline */
+	bool cut;		/* shut down by the deadline already */
+	bool bad_target;	/* a control byte in the path or query */
+	const char *target;	/* the raw request target, as logged */
+	size_t target_len;	/* its length up to the first NUL */
+};
 
 struct http_response {
 	int status;
@@ -84,6 +110,11 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg;
 	struct http_pool pool;
+	pthread_mutex_t mu;	/* socks */
+	struct http_sock *socks;
+	pthread_t reaper;
+	bool reaping, stopping;
+	pthread_cond_t wake;
 };
 
 const char *
@@ -288,7 +319,7 @@ http_service_auth(struct http_server *srv, struct http_request *req,
 }
 
 /* Does path match pattern? Fill req->params with the {name} segments. */
-static bool
+bool
 http_match(const char *pattern, const char *path, struct http_request *req,
     char *scratch, size_t scratch_len)
 {
@@ -529,6 +560,147 @@ http_defer(struct http_request *req, struct http_response *res,
 	return true;
 }
 
+static struct http_sock *
+http_sock_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Track each connection from accept to close for the deadline. */
+static void
+http_notify_cb(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct http_sock *hs;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		hs = xcalloc(1, sizeof(*hs));
+		hs->fd = ci != NULL ? ci->connect_fd : -1;
+		hs->since = time_mono();
+		pthread_mutex_lock(&srv->mu);
+		hs->next = srv->socks;
+		if (srv->socks != NULL)
+			srv->socks->prev = hs;
+		srv->socks = hs;
+		pthread_mutex_unlock(&srv->mu);
+		*socket_ctx = hs;
+		return;
+	}
+	/* Closed: forget it before libmicrohttpd closes the fd. */
+	if ((hs = *socket_ctx) == NULL)
+		return;
+	pthread_mutex_lock(&srv->mu);
+	if (hs->prev != NULL)
+		hs->prev->next = hs->next;
+	else
+		srv->socks = hs->next;
+	if (hs->next != NULL)
+		hs->next->prev = hs->prev;
+	pthread_mutex_unlock(&srv->mu);
+	free(hs);
+	*socket_ctx = NULL;
+}
+
+/*
+ * Every second: shut down connections whose request is not whole by its
+ * deadline. shutdown(), not close(): libmicrohttpd still owns the fd,
+ * sees the end of the stream and closes it itself; the entry stays in
+ * the list (under the lock) until it does.
+ */
+static void *
+http_reaper(void *arg)
+{
+	struct http_server *srv = arg;
+	struct http_sock *hs;
+	struct timespec ts;
+	double now;
+	int cut;
+
+	pthread_mutex_lock(&srv->mu);
+	while (!srv->stopping) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&srv->wake, &srv->mu, &ts);
+		now = time_mono();
+		cut = 0;
+		for (hs = srv->socks; hs != NULL; hs = hs->next) {
+			if (hs->answering || hs->cut || hs->fd < 0 ||
+			    now - hs->since < HTTP_REQUEST_DEADLINE_S)
+				continue;
+			shutdown(hs->fd, SHUT_RDWR);
+			hs->cut = true;
+			cut++;
+		}
+		if (cut > 0)
+			log_info("httpd: cut %d connection%s whose request "
+			    "took over %d s", cut, cut == 1 ? "" : "s",
+			    HTTP_REQUEST_DEADLINE_S);
+	}
+	pthread_mutex_unlock(&srv->mu);
+	return NULL;
+}
+
+/*
+ * Percent-decoding of the path and query (as libmicrohttpd's own), noting
+ * a decoded control byte: "%00" would otherwise end the C string early
+ * and "/users/1%00x" be read as "/users/1".
+ */
+static size_t
+http_unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
+{
+	struct http_server *srv = cls;
+	struct http_sock *hs;
+	size_t len = MHD_http_unescape(s), i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			break;
+	if (i < len && (hs = http_sock_of(conn)) != NULL) {
+		pthread_mutex_lock(&srv->mu);
+		hs->bad_target = true;
+		pthread_mutex_unlock(&srv->mu);
+	}
+	return len;
+}
+
+/* Note where the raw request target is and how long it reads. */
+static void *
+http_uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_server *srv = cls;
+	struct http_sock *hs = http_sock_of(conn);
+
+	if (hs != NULL) {
+		pthread_mutex_lock(&srv->mu);
+		hs->target = uri;
+		hs->target_len = strlen(uri);
+		pthread_mutex_unlock(&srv->mu);
+	}
+	return NULL;
+}
+
+/*
+ * A raw NUL byte inside the request target: libmicrohttpd hands on the
+ * target cut at it ("/users/1\0x" as "/users/1"). The target and the
+ * version are read from one line buffer, so the version starts right
+ * after the target and one space unless the target held a NUL. Only
+ * checked when url is the logged target itself (the layout we know).
+ */
+static bool
+http_target_cut(const struct http_sock *hs, const char *url,
+    const char *version)
+{
+	return hs->target != NULL && url == hs->target && version != NULL &&
+	    version > url && version != url + hs->target_len + 1;
+}
+
 static enum MHD_Result
 http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -538,13 +710,20 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	struct http_conn *hc = *con_cls;
 	struct http_request req;
 	struct http_response res;
+	struct http_sock *hs;
 	const char *rid, *cl;
 	char ridbuf[33];
 	enum MHD_Result ret;
 	double elapsed;
+	bool bad_target = false;
 
-	(void)version;
 	if (hc == NULL) {
+		if ((hs = http_sock_of(conn)) != NULL) {
+			pthread_mutex_lock(&srv->mu);
+			if (http_target_cut(hs, url, version))
+				hs->bad_target = true;
+			pthread_mutex_unlock(&srv->mu);
+		}
 		hc = xcalloc(1, sizeof(*hc));
 		hc->started = time_mono();
 		*con_cls = hc;
@@ -569,6 +748,13 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
+	hs = http_sock_of(conn);
+	if (hs != NULL) {
+		pthread_mutex_lock(&srv->mu);
+		hs->answering = true;
+		bad_target = hs->bad_target;
+		pthread_mutex_unlock(&srv->mu);
+	}
 	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Request-Id");
 	if (!validate_request_id(rid)) {
@@ -594,6 +780,10 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		req.route = NULL;
 		http_reply_error(&res, 413, "payload_too_large",
 		    "request body is over %d bytes", HTTP_MAX_BODY);
+	} else if (bad_target) {
+		/* "/users/1%00" must not be read as "/users/1" */
+		http_reply_error(&res, 400, "bad_request",
+		    "the path or query holds a control character");
 	} else {
 		http_route(srv, &req, &res);
 		if (hc->deferral == HTTP_RESERVED) {
@@ -628,11 +818,20 @@ static void
 http_completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *srv = cls;
 	struct http_conn *hc = *con_cls;
+	struct http_sock *hs = http_sock_of(conn);
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	if (hs != NULL) {
+		/* The next request has its own deadline. */
+		pthread_mutex_lock(&srv->mu);
+		hs->since = time_mono();
+		hs->answering = false;
+		hs->bad_target = false;
+		hs->target = NULL;
+		pthread_mutex_unlock(&srv->mu);
+	}
 	if (hc != NULL) {
 		http_response_release(&hc->res);
 		free(hc->body);
@@ -693,6 +892,8 @@ http_server_start(const struct http_server_config *cfg)
 		if (pthread_create(&srv->pool.threads[i], NULL,
 		    http_pool_worker, srv) != 0)
 			fatalx("cannot start a worker thread");
+	pthread_mutex_init(&srv->mu, NULL);
+	pthread_cond_init(&srv->wake, NULL);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -714,17 +915,48 @@ http_server_start(const struct http_server_config *cfg)
 	    cfg->threads : 4),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)10000,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_notify_cb, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_cb, srv,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_cb, srv,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (srv->daemon == NULL) {
 		log_warnx("cannot listen on %s:%d", cfg->bind, cfg->port);
 		http_pool_stop(srv);
+		pthread_mutex_destroy(&srv->mu);
+		pthread_cond_destroy(&srv->wake);
 		free(srv);
 		return NULL;
 	}
+	if (pthread_create(&srv->reaper, NULL, http_reaper, srv) != 0)
+		fatalx("cannot start the request deadline thread");
+	srv->reaping = true;
 	log_info("listening on %s:%d", cfg->bind, cfg->port);
 	return srv;
+}
+
+struct http_response *
+http_response_new(void)
+{
+	return xcalloc(1, sizeof(struct http_response));
+}
+
+int
+http_response_status(const struct http_response *res)
+{
+	return res->status;
+}
+
+void
+http_response_free(struct http_response *res)
+{
+	if (res == NULL)
+		return;
+	http_response_release(res);
+	free(res);
 }
 
 void
@@ -734,6 +966,15 @@ http_server_stop(struct http_server *srv)
 		return;
 	/* Deferred requests are answered before the daemon goes. */
 	http_pool_stop(srv);
+	if (srv->reaping) {
+		pthread_mutex_lock(&srv->mu);
+		srv->stopping = true;
+		pthread_cond_signal(&srv->wake);
+		pthread_mutex_unlock(&srv->mu);
+		pthread_join(srv->reaper, NULL);
+	}
 	MHD_stop_daemon(srv->daemon);
+	pthread_mutex_destroy(&srv->mu);
+	pthread_cond_destroy(&srv->wake);
 	free(srv);
 }

@@ -138,4 +138,16 @@ bool http_path_id(struct http_request *, struct http_response *, int index,
 /* The standard error code of a status ("not_found" for 404...). */
 const char *http_error_code(int status);
 
+/*
+ * Does path match pattern ("/users/{userId}")? When req is not NULL its
+ * params point at the {name} segments, copied into scratch.
+ */
+bool http_match(const char *pattern, const char *path,
+    struct http_request *req, char *scratch, size_t scratch_len);
+
+/* A response outside a server, for tests and fuzzing of handlers' helpers. */
+struct http_response *http_response_new(void);
+int http_response_status(const struct http_response *);
+void http_response_free(struct http_response *);
+
 #endif

@@ -89,14 +89,10 @@ in_ranges(uint32_t cp, const struct cp_range *r, size_t n)
 	return false;
 }
 
-/*
- * Decode one code point from s (len > 0 bytes left): its length in bytes,
- * or 0 when the sequence is not well formed (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF, no truncation).
- */
-static size_t
-utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+size_t
+validate_utf8_next(const char *str, size_t len, uint32_t *cp)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned char c = s[0];
 	size_t n, i;
 	uint32_t v, min;
@@ -141,13 +137,12 @@ validate_utf8(const char *s, size_t len)
 long
 validate_utf8_count(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t off = 0, n;
 	long count = 0;
 	uint32_t cp;
 
 	while (off < len) {
-		if ((n = utf8_next(p + off, len - off, &cp)) == 0)
+		if ((n = validate_utf8_next(s + off, len - off, &cp)) == 0)
 			return -1;
 		off += n;
 		count++;
@@ -171,13 +166,12 @@ cp_width(uint32_t cp)
 long
 validate_utf8_width(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t off = 0, n;
 	long width = 0;
 	uint32_t cp;
 
 	while (off < len) {
-		if ((n = utf8_next(p + off, len - off, &cp)) == 0)
+		if ((n = validate_utf8_next(s + off, len - off, &cp)) == 0)
 			return -1;
 		off += n;
 		width += cp_width(cp);
@@ -211,7 +205,6 @@ validate_password(const char *s, size_t len)
 enum content_error
 validate_content(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t off = 0, n;
 	long count = 0;
 	bool blank = true;
@@ -220,7 +213,8 @@ validate_content(const char *s, size_t len)
 	if (s == NULL)
 		return CONTENT_EMPTY;
 	while (off < len) {
-		if ((n = utf8_next(p + off, len - off, &cp)) == 0 || cp == 0)
+		if ((n = validate_utf8_next(s + off, len - off, &cp)) == 0 ||
+		    cp == 0)
 			return CONTENT_BAD_UTF8;
 		if (blank && !in_ranges(cp, space_ranges, NITEMS(space_ranges)))
 			blank = false;

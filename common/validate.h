@@ -14,6 +14,12 @@
 #define IDEMPOTENCY_KEY_MAX 64
 #define REQUEST_ID_MAX 128
 
+/*
+ * Decode one code point from s (len > 0 bytes left): its length in bytes,
+ * or 0 when the sequence is not well formed (RFC 3629: no overlongs, no
+ * surrogates, nothing past U+10FFFF, no truncation).
+ */
+size_t validate_utf8_next(const char *s, size_t len, uint32_t *cp);
 /* Well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF). */
 bool validate_utf8(const char *, size_t);
 /* Code points in well-formed UTF-8; -1 when not well formed. */

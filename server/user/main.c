@@ -11,6 +11,7 @@
 
 #include "bus.h"
 #include "config.h"
+#include "cursor.h"
 #include "db.h"
 #include "deletion.h"
 #include "http_server.h"
@@ -147,6 +148,8 @@ main(int argc, char **argv)
 	if (ud.svcauth == NULL)
 		fatalx("no service secret");
 	bus_auth_set(ud.svcauth);
+	/* Follow-list cursors keyed too: nobody else can make one. */
+	cursor_init(ud.secret, ud.secret_len);
 
 	if (!migrate(url, config_str(cfg, "sql_dir"), &sigs))
 		goto stopped;

@@ -1,25 +1,49 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh: a libFuzzer campaign over the input parsers (make fuzz).
-# FUZZ_SECONDS (default 60) bounds it; the corpus grows in build/fuzz/corpus.
+# tests/fuzz/run.sh: a libFuzzer campaign over the input parsers (make fuzz),
+# one binary and one campaign per target of tests/fuzz/fuzz_input.c.
+#   FUZZ_SECONDS   seconds per target (default 60)
+#   FUZZ_TARGETS   names to run (default all: utf8 id name token cursor
+#                  tweet upstream feed answer body path)
+# Each campaign starts from the seeds in tests/fuzz/corpus/<target>/ and
+# grows build/fuzz/corpus/<target>/; a crash is written to
+# build/fuzz/crash-<target>-*. Fix it and add the input to
+# tests/fuzz/corpus/<target>/: make test replays every file there
+# (tests/unit/test_fuzz_corpus.c).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 OUT=build/fuzz
-mkdir -p "$OUT/corpus"
-PKG_CFLAGS=$(pkg-config --cflags jansson libsodium)
-PKG_LIBS=$(pkg-config --libs jansson libsodium)
-# The parsers and what they need, compiled with the fuzzer's coverage.
-clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-    -Icommon $PKG_CFLAGS -o "$OUT/fuzz_input" tests/fuzz/fuzz_input.c \
-    common/validate.c common/token.c common/cursor.c common/model.c \
-    common/xmalloc.c common/log.c common/timeutil.c common/rand.c \
-    gateway/upstream_parse.c $PKG_LIBS -lhttp_parser
-# Seeds: a tweet, a token, a cursor, ids, an upstream answer.
-printf '\0héllo 日本 🎉' >"$OUT/corpus/seed-content"
-printf '\00112345' >"$OUT/corpus/seed-id"
-printf '\005{"tweetId":"1","userId":"2","username":"amy","content":"x","timestamp":"2026-11-24T02:06:00.123Z"}' \
-    >"$OUT/corpus/seed-tweet"
-printf '\006\020HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}' \
-    >"$OUT/corpus/seed-answer"
-"$OUT/fuzz_input" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=4096 \
-    -print_final_stats=1 "$OUT/corpus"
+ALL="utf8 id name token cursor tweet upstream feed answer body path"
+PKGS="libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw"
+PKG_CFLAGS=$(pkg-config --cflags $PKGS)
+PKG_LIBS=$(pkg-config --libs $PKGS)
+FLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Icommon $PKG_CFLAGS"
+SAN="address,undefined"
+mkdir -p "$OUT/obj"
+
+# The parsers and what they need, once, with the fuzzer's coverage.
+SRC="$(ls common/*.c) client-cli/output.c client-tui/wrap.c gateway/routes.c
+    gateway/upstream_parse.c"
+OBJS=""
+for f in $SRC; do
+	o="$OUT/obj/$(echo "$f" | tr / _ | sed 's/\.c$/.o/')"
+	if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+		clang $FLAGS -fsanitize=fuzzer-no-link,$SAN -c -o "$o" "$f"
+	fi
+	OBJS="$OBJS $o"
+done
+
+i=0
+for name in $ALL; do
+	case " ${FUZZ_TARGETS:-$ALL} " in *" $name "*) ;; *) i=$((i + 1)); continue;; esac
+	clang $FLAGS -fsanitize=fuzzer,$SAN -DFUZZ_MAIN -DFUZZ_TARGET=$i \
+	    -o "$OUT/fuzz-$name" tests/fuzz/fuzz_input.c $OBJS \
+	    $PKG_LIBS -lhttp_parser -lpthread -lm
+	mkdir -p "$OUT/corpus/$name"
+	echo "== fuzz $name (${FUZZ_SECONDS:-60} s)"
+	"$OUT/fuzz-$name" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=4096 \
+	    -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix="$OUT/crash-$name-" \
+	    "$OUT/corpus/$name" "tests/fuzz/corpus/$name"
+	i=$((i + 1))
+done

@@ -141,11 +141,12 @@ newlines_start_lines_and_controls_are_harmless(void **state)
 	char *s = wrapped("one\ntwo\033[31mred\a\n\nfour\n", 80, "> ");
 
 	(void)state;
-	assert_string_equal(s, "> one\n> two [31mred\n\n> four\n");
+	assert_string_equal(s, "> one\n> two\xef\xbf\xbd[31mred\xef\xbf\xbd\n\n"
+	    "> four\n");
 	assert_null(strchr(s, '\033'));
 	free(s);
 	s = wrapped("bad \xff\xfe utf8", 80, "");
-	assert_string_equal(s, "bad ?? utf8\n");
+	assert_string_equal(s, "bad \xef\xbf\xbd\xef\xbf\xbd utf8\n");
 	free(s);
 }
 
@@ -164,7 +165,8 @@ tweet_block_has_author_time_id_and_text(void **state)
 	o.now_ms = output_parse_time("2026-11-24T02:09:00.000Z");
 	output_tweet(&o, fp, t);
 	fclose(fp);
-	assert_string_equal(buf, "alice  3m  id 77\n  hello  world\n");
+	assert_string_equal(buf,
+	    "alice  3m  id 77\n  hello\xef\xbf\xbd world\n");
 	free(buf);
 	json_decref(t);
 }

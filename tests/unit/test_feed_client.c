@@ -122,6 +122,42 @@ stop_ends_the_loop(void **state)
 	feed_client_free(fc);
 }
 
+/* Frames from the server: only well-formed events are handed on. */
+static void
+frames_are_parsed_strictly(void **state)
+{
+	static const char *const bad[] = {
+		"", "null", "[]", "{}", "{\"type\":1}", "{\"type\":\"tweet\"}",
+		"{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\" +7\"}}",
+		"{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"0\"}}",
+		"{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"-7\"}}",
+		"{\"type\":\"tweet\",\"tweet\":{\"tweetId\":"
+		    "\"99999999999999999999\"}}",
+		"{\"type\":\"ready\",\"type\":\"tweet\"}",
+	};
+	const char *ok = "{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"7\"}}";
+	json_t *ev;
+	int64_t id;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(feed_client_parse(bad[i], strlen(bad[i]), &ev,
+		    &id), FEED_EVENT_BAD);
+		assert_null(ev);
+	}
+	assert_int_equal(feed_client_parse(ok, strlen(ok), &ev, &id),
+	    FEED_EVENT_TWEET);
+	assert_true(id == 7);
+	json_decref(ev);
+	assert_int_equal(feed_client_parse("{\"type\":\"ready\"}", 16, &ev,
+	    &id), FEED_EVENT_READY);
+	json_decref(ev);
+	assert_int_equal(feed_client_parse("{\"type\":\"delete\"}", 17, &ev,
+	    &id), FEED_EVENT_OTHER);
+	json_decref(ev);
+}
+
 int
 main(void)
 {
@@ -129,6 +165,7 @@ main(void)
 		cmocka_unit_test(watched_fd_is_served_in_the_loop),
 		cmocka_unit_test(unreachable_server_means_reconnecting_after_1s),
 		cmocka_unit_test(stop_ends_the_loop),
+		cmocka_unit_test(frames_are_parsed_strictly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
