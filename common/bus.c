@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "bus.h"
 #include "log.h"
 #include "metrics.h"
@@ -43,7 +45,7 @@ struct bus {
 	bool busy;		/* a query is outstanding */
 	struct bus_wait_list {
 		struct bus_waiter *head, **tail;
-	} sent, next;		/* the round trip under way; the next one */
+	} sent, next;	/* the round trip under way; the next one */
 	char err[256];		/* why the last connection ended */
 };
 
@@ -78,8 +80,9 @@ bus_open(const char *channel, const char *sealed)
 }
 
 int
-bus_publish(PGconn *conn, const char *channel, const char *payload)
+bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
 {
+	PGconn *conn = (PGconn *)tx;	/* what db_bus_tx made of it */
 	const char *v[2] = { channel, NULL };
 	PGresult *res;
 	char *sealed;

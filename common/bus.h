@@ -1,15 +1,16 @@
 /*
  * bus.h: the event bus. The embedded default is PostgreSQL itself: an event
  * is published inside the transaction of the change it announces, so it
- * exists only for a committed change; subscribers LISTEN. A larger
- * deployment can put NATS or Kafka behind this same interface.
+ * exists only for a committed change; subscribers LISTEN. Only bus.c knows
+ * that: a larger deployment can put NATS or Kafka behind this same
+ * interface (its bus_publish would write the event to an outbox table in
+ * the same transaction, and a relay would send it on).
  *
  * Channels and payloads are in events.h.
  */
 #ifndef CHIRP_BUS_H
 #define CHIRP_BUS_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #define BUS_REJECTED_METRIC "chirp_bus_events_rejected_total"
@@ -30,9 +31,14 @@ void bus_auth_set(const struct svcauth *);
  */
 const char *bus_open(const char *channel, const char *sealed);
 
-/* Seal payload and publish it inside the caller's open transaction on
- * conn. 0 or -1. */
-int bus_publish(PGconn *conn, const char *channel, const char *payload);
+/*
+ * The publisher's open database transaction, opaque: whatever transport
+ * carries the events, they are published in the transaction of the change
+ * they announce. A store gets its handle from db_bus_tx (db.h).
+ */
+struct bus_tx;
+/* Seal payload and publish it inside the transaction tx. 0 or -1. */
+int bus_publish(struct bus_tx *tx, const char *channel, const char *payload);
 
 struct bus;
 typedef void bus_handler(const char *channel, const char *payload,

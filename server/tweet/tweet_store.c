@@ -301,7 +301,7 @@ tweet_store_post(struct tweet_store *s, int64_t user_id,
 	}
 	event = events_encode(&(struct event){ .type = EVENT_TWEET,
 	    .tweet = t });
-	if (bus_publish(conn, CHANNEL_TWEET, event) != 0) {
+	if (bus_publish(db_bus_tx(conn), CHANNEL_TWEET, event) != 0) {
 		res = failure(conn, NULL);
 		goto fail;
 	}
@@ -381,7 +381,7 @@ tweet_store_delete(struct tweet_store *s, int64_t id, int64_t user_id)
 	r = NULL;
 	event = events_encode(&(struct event){ .type = EVENT_DELETE,
 	    .tweet_id = id, .user_id = user_id });
-	if (bus_publish(conn, CHANNEL_TWEET, event) != 0) {
+	if (bus_publish(db_bus_tx(conn), CHANNEL_TWEET, event) != 0) {
 		res = failure(conn, NULL);
 		goto fail;
 	}
@@ -643,7 +643,7 @@ flush_batch(struct tweet_store *s, PGconn *conn, bool *more)
 	idv = xcalloc((size_t)rows, sizeof *idv);
 	for (i = 0; i < rows; i++) {
 		idv[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-		if (bus_publish(conn, PQgetvalue(r, i, 1),
+		if (bus_publish(db_bus_tx(conn), PQgetvalue(r, i, 1),
 		    PQgetvalue(r, i, 2)) != 0) {
 			res = failure(conn, NULL);
 			goto fail;

@@ -376,7 +376,7 @@ logout_tx(struct tx *tx, void *arg)
 		return r;
 	payload = events_encode(&(struct event){ .type = EVENT_REVOKE,
 	    .user_id = l->id, .gen = l->gen });
-	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
 	return r;
@@ -503,7 +503,7 @@ edge_tx(struct tx *tx, void *arg)
 	payload = events_encode(&(struct event){ .type = e->add ?
 	    EVENT_FOLLOW : EVENT_UNFOLLOW, .user_id = e->follower,
 	    .target_id = e->followee });
-	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
 	return r;
@@ -663,7 +663,7 @@ delete_tx(struct tx *tx, void *arg)
 
 	payload = events_encode(&(struct event){ .type = EVENT_USER_DELETED,
 	    .user_id = d->id });
-	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
 	return r;

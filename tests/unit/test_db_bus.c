@@ -232,10 +232,12 @@ bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 	pub = PQconnectdb(url);
 
 	PQclear(PQexec(pub, "BEGIN"));
-	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":1}"), 0);
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":1}"), 0);
 	PQclear(PQexec(pub, "ROLLBACK"));
 	PQclear(PQexec(pub, "BEGIN"));
-	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":2}"), 0);
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":2}"), 0);
 	r = PQexec(pub, "COMMIT");
 	PQclear(r);
 
@@ -289,7 +291,8 @@ bus_drops_and_counts_unsealed_and_forged_events(void **state)
 	notify_raw(pub, "chirp_test", forged);
 	notify_raw(pub, "chirp_test", elsewhere);
 	notify_raw(pub, "chirp_test", "v1.1.x.{}");
-	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":5}"), 0);
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":5}"), 0);
 	assert_int_equal(bus_sync(bus, on_event, &seen), 0);
 	assert_int_equal(seen.n, 1);
 	assert_string_equal(seen.last, "{\"n\":5}");
@@ -379,7 +382,8 @@ bus_without_blocking_connects_and_syncs(void **state)
 	/* Committed before the round trip: handed on before its answer. */
 	pub = PQconnectdb(url);
 	PQclear(PQexec(pub, "BEGIN"));
-	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":7}"), 0);
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":7}"), 0);
 	PQclear(PQexec(pub, "COMMIT"));
 	assert_int_equal(bus_sync_start(bus, loop_synced, &lp), 0);
 	assert_int_equal(bus_sync_start(bus, loop_synced, &lp), 0);

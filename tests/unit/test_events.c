@@ -99,7 +99,8 @@ malformed_events_are_refused(void **state)
 		"{\"type\":\"user_deleted\",\"userId\":\"-1\"}",
 		"{\"type\":\"user_deleted\",\"userId\":\"01\"}",
 		"{\"type\":\"user_deleted\",\"userId\":\"1\\u00002\"}",
-		"{\"type\":\"user_deleted\",\"userId\":\"9223372036854775808\"}",
+		"{\"type\":\"user_deleted\","
+		    "\"userId\":\"9223372036854775808\"}",
 		"{\"type\":\"follow\",\"userId\":\"1\",\"targetId\":"
 		    "\"99999999999999999999999\"}",
 		/* the same member twice */
