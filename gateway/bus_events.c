@@ -49,10 +49,11 @@ fan_out(struct gateway *gw, const struct event *ev)
 }
 
 void
-bus_events_tweet(const char *payload, void *arg)
+bus_events_tweet(const char *channel, const char *payload, void *arg)
 {
 	struct event ev;
 
+	(void)channel;
 	if (!decode(payload, &ev))
 		return;
 	if (ev.type == EVENT_TWEET || ev.type == EVENT_DELETE)
@@ -67,11 +68,12 @@ bus_events_tweet(const char *payload, void *arg)
  * a logout, are dead and its live connections closed.
  */
 void
-bus_events_user(const char *payload, void *arg)
+bus_events_user(const char *channel, const char *payload, void *arg)
 {
 	struct gateway *gw = arg;
 	struct event ev;
 
+	(void)channel;
 	gw->cache_epoch++;
 	if (!decode(payload, &ev))
 		return;

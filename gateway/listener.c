@@ -103,12 +103,10 @@ listener_watch(struct listener *l)
 	return true;
 }
 
-static void listener_connect(struct listener *);
-
 static void
 listener_retry_cb(lws_sorted_usec_list_t *sul)
 {
-	listener_connect(lws_container_of(sul, struct listener, retry));
+	listener_start(lws_container_of(sul, struct listener, retry));
 }
 
 /* The connection is gone (or never came): clean up, try again later. */
@@ -134,9 +132,7 @@ listener_on_event(const char *channel, const char *payload, void *arg)
 {
 	struct listener *l = arg;
 
-	(void)channel;
-	if (l->on_event != NULL)
-		l->on_event(payload, l->arg);
+	l->on_event(channel, payload, l->arg);
 }
 
 /* The subscription is live: events missed meanwhile are caught up. */
@@ -153,8 +149,8 @@ listener_on_connect(void *arg)
 		l->on_connect(l->arg);
 }
 
-static void
-listener_connect(struct listener *l)
+void
+listener_start(struct listener *l)
 {
 	if (l->stopped)
 		return;
@@ -163,12 +159,6 @@ listener_connect(struct listener *l)
 		listener_lost(l, "cannot connect", false);
 	else if (!listener_watch(l))
 		listener_lost(l, "cannot watch the socket", false);
-}
-
-void
-listener_start(struct listener *l)
-{
-	listener_connect(l);
 }
 
 /* The socket is readable or writable: let the bus move on. */

@@ -19,7 +19,9 @@
 struct gateway;
 struct listener;
 
-typedef void listener_event_fn(const char *payload, void *arg);
+/* A bus_handler (bus.h): (channel, payload, arg). */
+typedef void listener_event_fn(const char *channel, const char *payload,
+    void *arg);
 typedef void listener_connect_fn(void *arg);
 /* ok is 0 when the bus was lost before the round trip ended. */
 typedef void listener_sync_fn(void *waiter, int ok);
