@@ -5,12 +5,15 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "bus.h"
 #include "log.h"
@@ -36,6 +39,20 @@ struct bus {
 	bus_handler *fn;
 	void (*on_reconnect)(void *);
 	void *arg;
+	/* non-blocking use (bus_start) */
+	enum { BUS_DOWN, BUS_CONNECTING, BUS_LISTENING, BUS_READY } state;
+	bool want_write;	/* connecting: wants to write; else unflushed */
+	bool busy;		/* a query is outstanding */
+	struct bus_wait_list {
+		struct bus_waiter *head, **tail;
+	} sent, next;	/* the round trip under way; the next one */
+	char err[256];		/* why the last connection ended */
+};
+
+struct bus_waiter {
+	bus_sync_fn *fn;
+	void *arg;
+	struct bus_waiter *next;
 };
 
 void
@@ -63,8 +80,9 @@ bus_open(const char *channel, const char *sealed)
 }
 
 int
-bus_publish(PGconn *conn, const char *channel, const char *payload)
+bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
 {
+	PGconn *conn = (PGconn *)tx;	/* what db_bus_tx made of it */
 	const char *v[2] = { channel, NULL };
 	PGresult *res;
 	char *sealed;
@@ -104,6 +122,8 @@ bus_new(const char *url, const char *const *channels)
 		b->channels[i] = xstrdup(channels[i]);
 	pthread_mutex_init(&b->lock, NULL);
 	b->wake[0] = b->wake[1] = -1;
+	b->sent.tail = &b->sent.head;
+	b->next.tail = &b->next.head;
 	return b;
 }
 
@@ -115,14 +135,35 @@ bus_free(struct bus *b)
 	if (b == NULL)
 		return;
 	bus_thread_stop(b);
-	if (b->conn != NULL)
-		PQfinish(b->conn);
+	bus_close(b);
 	for (i = 0; b->channels[i] != NULL; i++)
 		free(b->channels[i]);
 	free(b->channels);
 	free(b->url);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
+}
+
+/* "LISTEN a; LISTEN b" for the channels; NULL on failure. */
+static char *
+bus_listen_sql(struct bus *b)
+{
+	char *sql = xstrdup(""), *ident, *more;
+	size_t i;
+
+	for (i = 0; b->channels[i] != NULL; i++) {
+		ident = PQescapeIdentifier(b->conn, b->channels[i],
+		    strlen(b->channels[i]));
+		if (ident == NULL) {
+			free(sql);
+			return NULL;
+		}
+		more = xasprintf("%sLISTEN %s;", sql, ident);
+		PQfreemem(ident);
+		free(sql);
+		sql = more;
+	}
+	return sql;
 }
 
 /* Connect and LISTEN, with the lock held. */
@@ -133,29 +174,21 @@ bus_connect_locked(struct bus *b)
 		NULL };
 	const char *vals[] = { b->url, "3", "chirp-bus", NULL };
 	PGresult *res;
-	char *sql, *ident;
-	size_t i;
+	char *sql;
 
 	if (b->conn != NULL)
 		PQfinish(b->conn);
 	b->conn = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(b->conn) != CONNECTION_OK)
+	if (PQstatus(b->conn) != CONNECTION_OK ||
+	    (sql = bus_listen_sql(b)) == NULL)
 		goto fail;
-	for (i = 0; b->channels[i] != NULL; i++) {
-		ident = PQescapeIdentifier(b->conn, b->channels[i],
-		    strlen(b->channels[i]));
-		if (ident == NULL)
-			goto fail;
-		sql = xasprintf("LISTEN %s", ident);
-		PQfreemem(ident);
-		res = PQexec(b->conn, sql);
-		free(sql);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			PQclear(res);
-			goto fail;
-		}
+	res = PQexec(b->conn, sql);
+	free(sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		PQclear(res);
+		goto fail;
 	}
+	PQclear(res);
 	if (PQsetnonblocking(b->conn, 0) != 0)
 		goto fail;
 	atomic_store(&b->connected, 1);
@@ -352,4 +385,213 @@ bus_thread_stop(struct bus *b)
 	close(b->wake[1]);
 	b->wake[0] = b->wake[1] = -1;
 	b->running = 0;
+}
+
+/* Non-blocking use (bus_start): one thread, the caller's event loop. */
+
+static void
+bus_wait_list_run(struct bus_wait_list *w, int ok)
+{
+	struct bus_waiter *x = w->head, *next;
+
+	w->head = NULL;
+	w->tail = &w->head;
+	for (; x != NULL; x = next) {
+		next = x->next;
+		x->fn(x->arg, ok);
+		free(x);
+	}
+}
+
+const char *
+bus_error(const struct bus *b)
+{
+	return b->conn != NULL ? PQerrorMessage(b->conn) : b->err;
+}
+
+void
+bus_close(struct bus *b)
+{
+	if (b->conn != NULL) {
+		snprintf(b->err, sizeof(b->err), "%s", PQerrorMessage(b->conn));
+		PQfinish(b->conn);
+	}
+	b->conn = NULL;
+	b->state = BUS_DOWN;
+	b->busy = b->want_write = false;
+	atomic_store(&b->connected, 0);
+	bus_wait_list_run(&b->sent, 0);
+	bus_wait_list_run(&b->next, 0);
+}
+
+int
+bus_start(struct bus *b, const char *app, bus_handler *fn,
+    void (*on_connect)(void *), void *arg)
+{
+	const char *keys[] = { "dbname", "application_name", NULL };
+	const char *vals[] = { b->url, app, NULL };
+
+	bus_close(b);
+	b->fn = fn;
+	b->on_reconnect = on_connect;
+	b->arg = arg;
+	b->conn = PQconnectStartParams(keys, vals, 1);
+	if (b->conn == NULL || PQstatus(b->conn) == CONNECTION_BAD) {
+		bus_close(b);
+		return -1;
+	}
+	/* As if PQconnectPoll had said PGRES_POLLING_WRITING. */
+	b->state = BUS_CONNECTING;
+	b->want_write = true;
+	return 0;
+}
+
+bool
+bus_want_write(const struct bus *b)
+{
+	return b->conn != NULL && b->want_write;
+}
+
+/* Send one query; false on failure. */
+static bool
+bus_send(struct bus *b, const char *sql)
+{
+	int flushed;
+
+	if (!PQsendQuery(b->conn, sql) || (flushed = PQflush(b->conn)) < 0)
+		return false;
+	b->busy = true;
+	b->want_write = flushed == 1;
+	return true;
+}
+
+/* Connecting: advance PQconnectPoll, then LISTEN; false on failure. */
+static bool
+bus_poll_connect(struct bus *b)
+{
+	char *sql;
+	bool ok;
+
+	switch (PQconnectPoll(b->conn)) {
+	case PGRES_POLLING_WRITING:
+		b->want_write = true;
+		return true;
+	case PGRES_POLLING_READING:
+		b->want_write = false;
+		return true;
+	case PGRES_POLLING_OK:
+		break;
+	default:
+		return false;
+	}
+	if (PQsetnonblocking(b->conn, 1) != 0 ||
+	    (sql = bus_listen_sql(b)) == NULL)
+		return false;
+	ok = bus_send(b, sql);
+	free(sql);
+	b->state = BUS_LISTENING;
+	return ok;
+}
+
+/* Start the next round trip if anyone waits for one. */
+static bool
+bus_next_sync(struct bus *b)
+{
+	if (b->busy || b->next.head == NULL)
+		return true;
+	b->sent = b->next;
+	if (b->sent.head == NULL)
+		b->sent.tail = &b->sent.head;
+	b->next.head = NULL;
+	b->next.tail = &b->next.head;
+	return bus_send(b, "SELECT 1");
+}
+
+/* A query ended: the LISTEN (now ready) or a round trip. */
+static bool
+bus_query_done(struct bus *b)
+{
+	b->busy = false;
+	if (b->state == BUS_LISTENING) {
+		b->state = BUS_READY;
+		atomic_store(&b->connected, 1);
+		if (b->on_reconnect != NULL)
+			b->on_reconnect(b->arg);
+	} else {
+		bus_wait_list_run(&b->sent, 1);
+	}
+	return b->conn == NULL || bus_next_sync(b);
+}
+
+/* Everything that arrived; false when the connection is lost. */
+static bool
+bus_read(struct bus *b)
+{
+	PGresult *res;
+	bool busy;
+
+	if (!PQconsumeInput(b->conn))
+		return false;
+	while (b->conn != NULL) {
+		busy = PQisBusy(b->conn);
+		/* events that came before a result are handed on first */
+		bus_drain(b, b->fn, b->arg);
+		if (!b->busy || busy)
+			break;
+		if ((res = PQgetResult(b->conn)) == NULL) {
+			if (!bus_query_done(b))
+				return false;
+			continue;
+		}
+		busy = PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK;
+		PQclear(res);
+		if (busy)
+			return false;	/* a failed query */
+	}
+	if (b->conn != NULL)
+		bus_drain(b, b->fn, b->arg);
+	return true;
+}
+
+int
+bus_step(struct bus *b, bool writable)
+{
+	bool ok = true;
+	int flushed;
+
+	if (b->conn == NULL)
+		return -1;
+	if (b->state == BUS_CONNECTING) {
+		if (writable == b->want_write)
+			ok = bus_poll_connect(b);
+	} else if (writable) {
+		if ((flushed = PQflush(b->conn)) < 0)
+			ok = false;
+		b->want_write = flushed == 1;
+	} else {
+		ok = bus_read(b);
+	}
+	if (!ok) {
+		bus_close(b);
+		return -1;
+	}
+	return 0;
+}
+
+int
+bus_sync_start(struct bus *b, bus_sync_fn *fn, void *waiter)
+{
+	struct bus_waiter *x;
+
+	if (b->state != BUS_READY)
+		return -1;
+	x = xcalloc(1, sizeof(*x));
+	x->fn = fn;
+	x->arg = waiter;
+	*b->next.tail = x;
+	b->next.tail = &x->next;
+	if (!bus_next_sync(b))
+		bus_close(b);	/* x is answered, with ok 0 */
+	return 0;
 }

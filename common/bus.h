@@ -1,15 +1,17 @@
 /*
  * bus.h: the event bus. The embedded default is PostgreSQL itself: an event
  * is published inside the transaction of the change it announces, so it
- * exists only for a committed change; subscribers LISTEN. A larger
- * deployment can put NATS or Kafka behind this same interface.
+ * exists only for a committed change; subscribers LISTEN. Only bus.c knows
+ * that: a larger deployment can put NATS or Kafka behind this same
+ * interface (its bus_publish would write the event to an outbox table in
+ * the same transaction, and a relay would send it on).
  *
  * Channels and payloads are in events.h.
  */
 #ifndef CHIRP_BUS_H
 #define CHIRP_BUS_H
 
-#include <libpq-fe.h>
+#include <stdbool.h>
 
 #define BUS_REJECTED_METRIC "chirp_bus_events_rejected_total"
 
@@ -29,9 +31,14 @@ void bus_auth_set(const struct svcauth *);
  */
 const char *bus_open(const char *channel, const char *sealed);
 
-/* Seal payload and publish it inside the caller's open transaction on
- * conn. 0 or -1. */
-int bus_publish(PGconn *conn, const char *channel, const char *payload);
+/*
+ * The publisher's open database transaction, opaque: whatever transport
+ * carries the events, they are published in the transaction of the change
+ * they announce. A store gets its handle from db_bus_tx (db.h).
+ */
+struct bus_tx;
+/* Seal payload and publish it inside the transaction tx. 0 or -1. */
+int bus_publish(struct bus_tx *tx, const char *channel, const char *payload);
 
 struct bus;
 typedef void bus_handler(const char *channel, const char *payload,
@@ -66,7 +73,40 @@ int bus_sync(struct bus *, bus_handler *fn, void *arg);
 int bus_thread_start(struct bus *, bus_handler *fn,
     void (*on_reconnect)(void *), void *arg);
 void bus_thread_stop(struct bus *);
-/* True while the subscriber is connected. */
+/* True while the subscriber is connected (and, from bus_start, LISTENing). */
 int bus_connected(struct bus *);
+
+/*
+ * Non-blocking use, for an event loop that watches bus_fd itself (the
+ * gateway): from that loop's thread only, never with bus_thread_start.
+ *
+ * bus_start drops any connection and starts connecting, as app (the
+ * database's application_name), without waiting; 0, or -1 when it failed
+ * at once. From then on call bus_step(writable) whenever bus_fd is
+ * readable, or writable while bus_want_write: it advances the connection
+ * and LISTEN, hands events to fn, runs on_connect once the subscription
+ * is live and answers round trips. bus_fd may change while connecting:
+ * look at it again after each step. -1 when the connection is lost or
+ * could not be made (bus_error says why; waiters answered with ok 0):
+ * call bus_start again later, then catch up.
+ */
+int bus_start(struct bus *, const char *app, bus_handler *fn,
+    void (*on_connect)(void *), void *arg);
+int bus_step(struct bus *, bool writable);
+bool bus_want_write(const struct bus *);
+/* The error of the connection, or why the last one ended. */
+const char *bus_error(const struct bus *);
+/* Drop the connection; every waiting round trip is answered with ok 0. */
+void bus_close(struct bus *);
+
+/* ok is 0 when the connection was lost before the round trip ended. */
+typedef void bus_sync_fn(void *waiter, int ok);
+/*
+ * bus_sync without blocking: fn(waiter, 1) runs from bus_step once every
+ * event committed before the call has been handed on. Waiters share
+ * round trips: all who ask before one is sent share it, later ones the
+ * next. -1 when not connected (fn will not run); after 0, fn runs once.
+ */
+int bus_sync_start(struct bus *, bus_sync_fn *fn, void *waiter);
 
 #endif

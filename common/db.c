@@ -434,3 +434,13 @@ out:
 	PQfinish(conn);
 	return ret;
 }
+
+/*
+ * The PostgreSQL bus (bus.c) publishes with NOTIFY on this connection;
+ * the handle is the connection itself, which bus.c casts back.
+ */
+struct bus_tx *
+db_bus_tx(PGconn *conn)
+{
+	return (struct bus_tx *)conn;
+}

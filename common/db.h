@@ -36,6 +36,10 @@ PGresult *db_exec(struct db *, PGconn *, const char *stmt, int nparams,
 /* Run plain SQL with no parameters (BEGIN, COMMIT...). 0 or -1. */
 int db_command(struct db *, PGconn *, const char *sql);
 
+struct bus_tx;
+/* The transaction open on conn, as the handle bus_publish takes (bus.h). */
+struct bus_tx *db_bus_tx(PGconn *);
+
 /* SQLSTATEs worth naming. */
 #define DB_UNIQUE_VIOLATION "23505"
 #define DB_FOREIGN_KEY_VIOLATION "23503"

@@ -1,5 +1,6 @@
 /*
- * events.h: the public events of chirp, one JSON object per event.
+ * events.h: the public events of chirp, one JSON object per event, and
+ * their only encoder and decoder.
  *
  * CHANNEL_USER (published by chirp-userd):
  *   {"type":"follow","userId":"1","targetId":"2"}
@@ -15,13 +16,50 @@
  * Ids are decimal strings, as everywhere in the API.
  *
  * On the wire each payload is sealed by bus_publish with the service
- * secret (svcauth.h: "v1.<time>.<mac>.<json>"); subscribers (bus.c, the
- * gateway's listener) hand on only the JSON of a seal that opens.
+ * secret (svcauth.h: "v1.<time>.<mac>.<json>"); subscribers (bus.h) hand
+ * on only the JSON of a seal that opens, and read it with events_decode.
  */
 #ifndef CHIRP_EVENTS_H
 #define CHIRP_EVENTS_H
 
+#include <stdint.h>
+
+#include "model.h"
+
 #define CHANNEL_USER "chirp_user_events"
 #define CHANNEL_TWEET "chirp_tweet_events"
+
+enum event_type {
+	EVENT_FOLLOW = 1,
+	EVENT_UNFOLLOW,
+	EVENT_USER_DELETED,
+	EVENT_REVOKE,
+	EVENT_TWEET,
+	EVENT_DELETE,
+};
+
+struct event {
+	enum event_type type;
+	int64_t user_id;	/* every type; the author for tweet, delete */
+	int64_t target_id;	/* follow, unfollow */
+	int64_t tweet_id;	/* tweet, delete */
+	int64_t gen;		/* revoke: >= 0 */
+	struct tweet tweet;	/* tweet; decoded: owned (events_release) */
+};
+
+/*
+ * The payload of ev as above; the caller frees it. For a tweet event only
+ * ev->tweet is read (its ids are the event's).
+ */
+char *events_encode(const struct event *);
+/*
+ * Read a payload into *ev: 0, or -1 when it is not JSON, not an object,
+ * of no known type, or a member of its type is missing or malformed (ids
+ * as validate_id, gen an integer >= 0, a tweet as model_tweet_parse);
+ * then *ev is zeroed. Members of no use are ignored.
+ */
+int events_decode(const char *payload, struct event *ev);
+/* Free what events_decode allocated in ev (NULL or zeroed is fine). */
+void events_release(struct event *);
 
 #endif

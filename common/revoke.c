@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "events.h"
 #include "log.h"
 #include "model.h"
 #include "revoke.h"
@@ -184,29 +185,13 @@ revoke_get_gen(const json_t *o, int64_t *gen)
 	return true;
 }
 
-bool
-revoke_on_event(struct revoke *rv, const char *payload, int64_t now)
+void
+revoke_on_event(struct revoke *rv, const struct event *ev, int64_t now)
 {
-	json_t *ev = json_loads(payload, 0, NULL);
-	const char *type = json_string_value(json_object_get(ev, "type"));
-	int64_t user, gen;
-	bool ok = true;
-
-	if (type == NULL)
-		goto out;
-	if (strcmp(type, "revoke") == 0) {
-		if ((ok = model_get_id(ev, "userId", &user) &&
-		    revoke_get_gen(ev, &gen)))
-			revoke_set(rv, user, gen, now);
-	} else if (strcmp(type, "user_deleted") == 0) {
-		if ((ok = model_get_id(ev, "userId", &user)))
-			revoke_user_deleted(rv, user, now);
-	}
-	if (!ok)
-		log_warnx("revocations: a malformed %s event", type);
-out:
-	json_decref(ev);
-	return ok;
+	if (ev->type == EVENT_REVOKE)
+		revoke_set(rv, ev->user_id, ev->gen, now);
+	else if (ev->type == EVENT_USER_DELETED)
+		revoke_user_deleted(rv, ev->user_id, now);
 }
 
 int

@@ -25,6 +25,7 @@
 
 #define REVOKE_MAX_DEFAULT 100000
 
+struct event;
 struct revoke;
 
 /* An empty table of at most max entries (at least 1). */
@@ -46,12 +47,9 @@ void revoke_set_floor(struct revoke *, int64_t floor);
 /* False when the token of these (verified) claims has been revoked. */
 bool revoke_token_valid(struct revoke *, const struct token_claims *);
 
-/*
- * Apply one event of CHANNEL_USER: "revoke" and "user_deleted" change the
- * table, any other type is ignored. false when a revoke or user_deleted
- * event is malformed (nothing changed).
- */
-bool revoke_on_event(struct revoke *, const char *payload, int64_t now);
+/* Apply one decoded event (events.h): a revoke or a user_deleted changes
+ * the table, any other type is ignored. */
+void revoke_on_event(struct revoke *, const struct event *, int64_t now);
 
 /*
  * Apply the body of GET /internal/revocations:

@@ -1,5 +1,4 @@
-/* bus_events.c: the gateway's reaction to each event, one table per channel. */
-#include <jansson.h>
+/* bus_events.c: the gateway's reaction to each event (events.h). */
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
@@ -7,167 +6,99 @@
 
 #include "bus_events.h"
 #include "cache.h"
+#include "events.h"
 #include "feed.h"
 #include "gateway.h"
 #include "log.h"
 #include "model.h"
-#include "revocations.h"
 #include "revoke.h"
+#include "revocations.h"
 #include "ws.h"
 
-typedef void event_fn(struct gateway *, json_t *event);
-
-struct event_handler {
-	const char *type;
-	event_fn *fn;
-};
-
-static void
-event_tweet(struct gateway *gw, json_t *ev)
+/* The decoded payload in *ev; false (logged) when it is not an event. */
+static bool
+decode(const char *payload, struct event *ev)
 {
-	json_t *tweet = json_object_get(ev, "tweet"), *frame;
-	int64_t id, author;
-	char *s;
-
-	if (!model_get_id(tweet, "tweetId", &id) ||
-	    !model_get_id(tweet, "userId", &author))
-		return;
-	ws_tweet_seen(gw, id);
-	frame = json_pack("{s:s, s:O}", "type", "tweet", "tweet", tweet);
-	s = frame != NULL ? json_dumps(frame, JSON_COMPACT) : NULL;
-	json_decref(frame);
-	if (s == NULL)
-		return;
-	feed_publish(gw->feed, author, id, true, s, strlen(s), ws_wake, gw);
-	free(s);
+	if (events_decode(payload, ev) == 0)
+		return true;
+	log_warnx("bus: an event that is not one of events.h: %.80s",
+	    payload);
+	return false;
 }
 
+/* A frame of the live feed: the tweet as published, or the deleted id. */
 static void
-event_delete(struct gateway *gw, json_t *ev)
+fan_out(struct gateway *gw, const struct event *ev)
 {
-	int64_t id, author;
 	json_t *frame;
 	char *s;
 
-	if (!model_get_id(ev, "tweetId", &id) ||
-	    !model_get_id(ev, "userId", &author))
-		return;
-	frame = json_pack("{s:s, s:O}", "type", "delete", "tweetId",
-	    json_object_get(ev, "tweetId"));
-	s = frame != NULL ? json_dumps(frame, JSON_COMPACT) : NULL;
-	json_decref(frame);
-	if (s == NULL)
-		return;
-	feed_publish(gw->feed, author, id, false, s, strlen(s), ws_wake, gw);
+	if (ev->type == EVENT_TWEET) {
+		ws_tweet_seen(gw, ev->tweet_id);
+		s = events_encode(ev);
+	} else {
+		frame = model_must(json_pack("{s:s, s:o}", "type", "delete",
+		    "tweetId", model_id_json(ev->tweet_id)));
+		if ((s = json_dumps(frame, JSON_COMPACT)) == NULL)
+			fatalx("out of memory");
+		json_decref(frame);
+	}
+	feed_publish(gw->feed, ev->user_id, ev->tweet_id,
+	    ev->type == EVENT_TWEET, s, strlen(s), ws_wake, gw);
 	free(s);
 }
 
-/* A follow edge made or removed: both users' cached lists are stale, and
- * the follower's live connections now get, or stop getting, the target. */
-static void
-event_edge(struct gateway *gw, json_t *ev, bool follow)
-{
-	int64_t user, target;
-
-	if (!model_get_id(ev, "userId", &user) ||
-	    !model_get_id(ev, "targetId", &target))
-		return;
-	cache_invalidate_user(gw->cache, user);
-	cache_invalidate_user(gw->cache, target);
-	if (follow)
-		feed_follow(gw->feed, user, target);
-	else
-		feed_unfollow(gw->feed, user, target);
-}
-
-static void
-event_follow(struct gateway *gw, json_t *ev)
-{
-	event_edge(gw, ev, true);
-}
-
-static void
-event_unfollow(struct gateway *gw, json_t *ev)
-{
-	event_edge(gw, ev, false);
-}
-static void
-event_user_deleted(struct gateway *gw, json_t *ev)
-{
-	int64_t user;
-
-	cache_clear(gw->cache);
-	if (model_get_id(ev, "userId", &user)) {
-		revoke_user_deleted(gw->revoke, user, (int64_t)time(NULL));
-		ws_close_user(gw, user, "account deleted");
-	}
-}
-
-/* A logout: every token of the user issued so far is dead. */
-static void
-event_revoke(struct gateway *gw, json_t *ev)
-{
-	json_t *gen = json_object_get(ev, "gen");
-	int64_t user;
-
-	if (!model_get_id(ev, "userId", &user) || !json_is_integer(gen) ||
-	    json_integer_value(gen) < 0) {
-		log_warnx("bus: a malformed revoke event");
-		return;
-	}
-	revoke_set(gw->revoke, user, (int64_t)json_integer_value(gen),
-	    (int64_t)time(NULL));
-	ws_close_user(gw, user, "token revoked");
-}
-
-static const struct event_handler tweet_events[] = {
-	{ "tweet", event_tweet },
-	{ "delete", event_delete },
-	{ NULL, NULL },
-};
-
-static const struct event_handler user_events[] = {
-	{ "follow", event_follow },
-	{ "unfollow", event_unfollow },
-	{ "user_deleted", event_user_deleted },
-	{ "revoke", event_revoke },
-	{ NULL, NULL },
-};
-
-static void
-dispatch(struct gateway *gw, const struct event_handler *table,
-    const char *payload)
-{
-	json_t *ev = json_loads(payload, 0, NULL);
-	const char *type = json_string_value(json_object_get(ev, "type"));
-	size_t i;
-
-	if (type == NULL) {
-		log_warnx("bus: an event that is not one: %.80s", payload);
-		json_decref(ev);
-		return;
-	}
-	for (i = 0; table[i].type != NULL; i++)
-		if (strcmp(table[i].type, type) == 0) {
-			table[i].fn(gw, ev);
-			break;
-		}
-	json_decref(ev);
-}
-
 void
-bus_events_tweet(const char *payload, void *arg)
+bus_events_tweet(const char *channel, const char *payload, void *arg)
 {
-	dispatch(arg, tweet_events, payload);
+	struct event ev;
+
+	(void)channel;
+	if (!decode(payload, &ev))
+		return;
+	if (ev.type == EVENT_TWEET || ev.type == EVENT_DELETE)
+		fan_out(arg, &ev);
+	events_release(&ev);
 }
 
+/*
+ * A follow edge made or removed: both users' cached lists are stale, and
+ * the follower's live connections now get, or stop getting, the target.
+ * A deleted account may be in any cached list; its tokens, and those of
+ * a logout, are dead and its live connections closed.
+ */
 void
-bus_events_user(const char *payload, void *arg)
+bus_events_user(const char *channel, const char *payload, void *arg)
 {
 	struct gateway *gw = arg;
+	struct event ev;
 
+	(void)channel;
 	gw->cache_epoch++;
-	dispatch(gw, user_events, payload);
+	if (!decode(payload, &ev))
+		return;
+	revoke_on_event(gw->revoke, &ev, (int64_t)time(NULL));
+	switch (ev.type) {
+	case EVENT_FOLLOW:
+	case EVENT_UNFOLLOW:
+		cache_invalidate_user(gw->cache, ev.user_id);
+		cache_invalidate_user(gw->cache, ev.target_id);
+		if (ev.type == EVENT_FOLLOW)
+			feed_follow(gw->feed, ev.user_id, ev.target_id);
+		else
+			feed_unfollow(gw->feed, ev.user_id, ev.target_id);
+		break;
+	case EVENT_USER_DELETED:
+		cache_clear(gw->cache);
+		ws_close_user(gw, ev.user_id, "account deleted");
+		break;
+	case EVENT_REVOKE:
+		ws_close_user(gw, ev.user_id, "token revoked");
+		break;
+	default:
+		break;
+	}
+	events_release(&ev);
 }
 
 void

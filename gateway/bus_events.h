@@ -9,8 +9,8 @@
 #define CHIRP_GATEWAY_BUS_EVENTS_H
 
 /* listener_event_fn for CHANNEL_TWEET and CHANNEL_USER; arg the gateway. */
-void bus_events_tweet(const char *payload, void *arg);
-void bus_events_user(const char *payload, void *arg);
+void bus_events_tweet(const char *channel, const char *payload, void *arg);
+void bus_events_user(const char *channel, const char *payload, void *arg);
 /* listener_connect_fn: after a (re)connection events may be lost. */
 void bus_events_tweet_connected(void *arg);
 void bus_events_user_connected(void *arg);

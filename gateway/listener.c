@@ -1,12 +1,10 @@
 /*
- * listener.c: the gateway's LISTEN connections (listener.h), driven by
- * lws: the libpq socket is dup()ed and adopted as a raw file, the dup is
- * lws's to close and the original libpq's.
+ * listener.c: the gateway's bus subscribers (listener.h): common/bus in
+ * its non-blocking use, driven by lws. The bus socket is dup()ed and
+ * adopted as a raw file, the dup is lws's to close and the original the
+ * bus's.
  */
-#include <sys/queue.h>
-
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <libwebsockets.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,82 +20,44 @@
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 5000
 
-enum listener_state {
-	LISTENER_IDLE,		/* waiting to (re)connect */
-	LISTENER_CONNECTING,
-	LISTENER_LISTENING,	/* LISTEN sent */
-	LISTENER_READY,
-};
-
-struct waiter {
-	listener_sync_fn *fn;
-	void *arg;
-	STAILQ_ENTRY(waiter) entry;
-};
-
-STAILQ_HEAD(wait_list, waiter);
-
 struct listener {
 	struct gateway *gw;
-	char *name, *url, *channel;
+	char *name;
+	struct bus *bus;
 	listener_event_fn *on_event;
 	listener_connect_fn *on_connect;
 	void *arg;
-	enum listener_state state;
-	PGconn *conn;
-	int sock;		/* libpq's socket the wsi watches a dup of */
+	int sock;		/* the bus socket the wsi watches a dup of */
 	struct lws *wsi;
-	bool busy;		/* a query is outstanding */
-	bool want_write;	/* connecting: PQconnectPoll wants to write */
-	struct wait_list sent;	/* waiting for the round trip under way */
-	struct wait_list next;	/* waiting for the next one */
 	int backoff_ms;
 	bool stopped;
 	bool warned;
 	lws_sorted_usec_list_t retry;
 };
 
-static void listener_connect(struct listener *);
-
-/* Hand every waiter of w its answer. */
-static void
-wait_list_run(struct wait_list *w, int ok)
-{
-	struct waiter *x = STAILQ_FIRST(w), *next;
-
-	STAILQ_INIT(w);		/* fn may add to it */
-	for (; x != NULL; x = next) {
-		next = STAILQ_NEXT(x, entry);
-		x->fn(x->arg, ok);
-		free(x);
-	}
-}
-
 struct listener *
 listener_new(struct gateway *gw, const char *name, const char *url,
     const char *channel, listener_event_fn *on_event,
     listener_connect_fn *on_connect, void *arg)
 {
+	const char *const channels[] = { channel, NULL };
 	struct listener *l = xcalloc(1, sizeof(*l));
 
 	l->gw = gw;
 	l->name = xstrdup(name);
-	l->url = xstrdup(url);
-	l->channel = xstrdup(channel);
+	l->bus = bus_new(url, channels);
 	l->on_event = on_event;
 	l->on_connect = on_connect;
 	l->arg = arg;
 	l->sock = -1;
 	l->backoff_ms = BACKOFF_MIN_MS;
-	STAILQ_INIT(&l->sent);
-	STAILQ_INIT(&l->next);
 	return l;
 }
 
 bool
 listener_connected(const struct listener *l)
 {
-	return l != NULL && l->state == LISTENER_READY;
+	return l != NULL && bus_connected(l->bus);
 }
 
 /* Stop watching the socket; lws closes our dup soon. */
@@ -113,60 +73,51 @@ listener_unwatch(struct listener *l)
 	l->sock = -1;
 }
 
-/* Watch libpq's current socket; false when lws would not take it. */
+/* Watch the bus's current socket, for writing too when it asks; false
+ * when lws would not take it. */
 static bool
 listener_watch(struct listener *l)
 {
 	lws_adopt_desc_t ad;
-	int fd, s = PQsocket(l->conn);
+	int fd, s = bus_fd(l->bus);
 
 	if (s < 0)
 		return false;
-	if (s == l->sock && l->wsi != NULL)
-		return true;
-	listener_unwatch(l);
-	fd = fcntl(s, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	memset(&ad, 0, sizeof(ad));
-	ad.vh = l->gw->vhost;
-	ad.type = LWS_ADOPT_RAW_FILE_DESC;
-	ad.fd.filefd = fd;
-	ad.vh_prot_name = LISTENER_PROTOCOL;
-	ad.opaque = l;
-	l->wsi = lws_adopt_descriptor_vhost_via_info(&ad);
-	if (l->wsi == NULL)
-		return false;	/* lws closed fd */
-	l->sock = s;
+	if (s != l->sock || l->wsi == NULL) {
+		listener_unwatch(l);
+		if ((fd = fcntl(s, F_DUPFD_CLOEXEC, 0)) < 0)
+			return false;
+		memset(&ad, 0, sizeof(ad));
+		ad.vh = l->gw->vhost;
+		ad.type = LWS_ADOPT_RAW_FILE_DESC;
+		ad.fd.filefd = fd;
+		ad.vh_prot_name = LISTENER_PROTOCOL;
+		ad.opaque = l;
+		l->wsi = lws_adopt_descriptor_vhost_via_info(&ad);
+		if (l->wsi == NULL)
+			return false;	/* lws closed fd */
+		l->sock = s;
+	}
+	if (bus_want_write(l->bus))
+		lws_callback_on_writable(l->wsi);
 	return true;
 }
 
 static void
 listener_retry_cb(lws_sorted_usec_list_t *sul)
 {
-	struct listener *l = lws_container_of(sul, struct listener, retry);
-
-	listener_connect(l);
+	listener_start(lws_container_of(sul, struct listener, retry));
 }
 
 /* The connection is gone (or never came): clean up, try again later. */
 static void
-listener_lost(struct listener *l, const char *why)
+listener_lost(struct listener *l, const char *why, bool was_ready)
 {
-	bool was_ready = l->state == LISTENER_READY;
-
 	if (!l->warned || was_ready)
-		log_warnx("%s: %s: %s", l->name, why,
-		    l->conn != NULL ? PQerrorMessage(l->conn) : "");
+		log_warnx("%s: %s: %s", l->name, why, bus_error(l->bus));
 	l->warned = true;
 	listener_unwatch(l);
-	if (l->conn != NULL)
-		PQfinish(l->conn);
-	l->conn = NULL;
-	l->busy = false;
-	l->state = LISTENER_IDLE;
-	wait_list_run(&l->sent, 0);
-	wait_list_run(&l->next, 0);
+	bus_close(l->bus);
 	if (l->stopped)
 		return;
 	lws_sul_schedule(l->gw->ctx, 0, &l->retry, listener_retry_cb,
@@ -176,170 +127,62 @@ listener_lost(struct listener *l, const char *why)
 		l->backoff_ms = BACKOFF_MAX_MS;
 }
 
-/* Send one query; false on failure. */
-static bool
-listener_send(struct listener *l, const char *sql)
+static void
+listener_on_event(const char *channel, const char *payload, void *arg)
 {
-	if (!PQsendQuery(l->conn, sql))
-		return false;
-	l->busy = true;
-	if (PQflush(l->conn) == 1)
-		lws_callback_on_writable(l->wsi);
-	return true;
+	struct listener *l = arg;
+
+	l->on_event(channel, payload, l->arg);
 }
 
+/* The subscription is live: events missed meanwhile are caught up. */
 static void
-listener_connect(struct listener *l)
+listener_on_connect(void *arg)
 {
-	const char *keys[] = { "dbname", "application_name", NULL };
-	const char *vals[] = { l->url, "chirp-gateway-bus", NULL };
+	struct listener *l = arg;
 
-	if (l->stopped)
-		return;
-	l->conn = PQconnectStartParams(keys, vals, 1);
-	if (l->conn == NULL || PQstatus(l->conn) == CONNECTION_BAD) {
-		listener_lost(l, "cannot connect");
-		return;
-	}
-	l->state = LISTENER_CONNECTING;
-	l->want_write = true;
-	if (!listener_watch(l)) {
-		listener_lost(l, "cannot watch the socket");
-		return;
-	}
-	lws_callback_on_writable(l->wsi);
+	l->backoff_ms = BACKOFF_MIN_MS;
+	if (l->warned)
+		log_info("%s: connected", l->name);
+	l->warned = false;
+	if (l->on_connect != NULL)
+		l->on_connect(l->arg);
 }
 
 void
 listener_start(struct listener *l)
 {
-	listener_connect(l);
+	if (l->stopped)
+		return;
+	if (bus_start(l->bus, "chirp-gateway-bus", listener_on_event,
+	    listener_on_connect, l) != 0)
+		listener_lost(l, "cannot connect", false);
+	else if (!listener_watch(l))
+		listener_lost(l, "cannot watch the socket", false);
 }
 
-/* Connecting: advance PQconnectPoll; false on failure. */
-static bool
-listener_poll_connect(struct listener *l)
-{
-	char *ident, *sql;
-	bool ok;
-
-	switch (PQconnectPoll(l->conn)) {
-	case PGRES_POLLING_WRITING:
-		l->want_write = true;
-		if (!listener_watch(l))
-			return false;
-		lws_callback_on_writable(l->wsi);
-		return true;
-	case PGRES_POLLING_READING:
-		l->want_write = false;
-		return listener_watch(l);
-	case PGRES_POLLING_OK:
-		break;
-	default:
-		return false;
-	}
-	if (!listener_watch(l) || PQsetnonblocking(l->conn, 1) != 0)
-		return false;
-	ident = PQescapeIdentifier(l->conn, l->channel, strlen(l->channel));
-	if (ident == NULL)
-		return false;
-	sql = xasprintf("LISTEN %s", ident);
-	PQfreemem(ident);
-	ok = listener_send(l, sql);
-	free(sql);
-	if (ok)
-		l->state = LISTENER_LISTENING;
-	return ok;
-}
-
+/* The socket is readable or writable: let the bus move on. */
 static void
-listener_notifies(struct listener *l)
+listener_step(struct listener *l, bool writable)
 {
-	PGnotify *n;
+	bool ready = bus_connected(l->bus);
 
-	const char *payload;
-
-	/* Only events sealed with the service secret are acted on. */
-	while ((n = PQnotifies(l->conn)) != NULL) {
-		payload = bus_open(l->channel, n->extra);
-		if (l->on_event != NULL && payload != NULL)
-			l->on_event(payload, l->arg);
-		PQfreemem(n);
-	}
-}
-
-/* Start the next round trip if anyone waits for one. */
-static bool
-listener_next_sync(struct listener *l)
-{
-	if (l->busy || STAILQ_EMPTY(&l->next))
-		return true;
-	STAILQ_CONCAT(&l->sent, &l->next);	/* sent is empty: not busy */
-	return listener_send(l, "SELECT 1");
-}
-
-/* Everything that arrived; false when the connection is lost. */
-static bool
-listener_read(struct listener *l)
-{
-	PGresult *res;
-
-	if (!PQconsumeInput(l->conn))
-		return false;
-	for (;;) {
-		bool busy = PQisBusy(l->conn);
-
-		/* events that came before a result are applied first */
-		listener_notifies(l);
-		if (!l->busy || busy)
-			break;
-		res = PQgetResult(l->conn);
-		if (res == NULL) {
-			/* the query under way is complete */
-			l->busy = false;
-			if (l->state == LISTENER_LISTENING) {
-				l->state = LISTENER_READY;
-				l->backoff_ms = BACKOFF_MIN_MS;
-				if (l->warned)
-					log_info("%s: connected", l->name);
-				l->warned = false;
-				if (l->on_connect != NULL)
-					l->on_connect(l->arg);
-			} else {
-				wait_list_run(&l->sent, 1);
-			}
-			if (l->conn == NULL)	/* lost meanwhile */
-				return true;
-			if (!listener_next_sync(l))
-				return false;
-			continue;
-		}
-		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-		    PQresultStatus(res) != PGRES_TUPLES_OK) {
-			PQclear(res);
-			return false;
-		}
-		PQclear(res);
-	}
-	listener_notifies(l);
-	return true;
+	if (bus_step(l->bus, writable) != 0)
+		listener_lost(l, ready ? "connection lost" : "cannot connect",
+		    ready);
+	else if (!l->stopped && !listener_watch(l))
+		listener_lost(l, "cannot watch the socket", ready);
 }
 
 int
 listener_sync(struct listener *l, listener_sync_fn *fn, void *waiter)
 {
-	struct waiter *x;
-
-	if (!listener_connected(l))
+	if (!listener_connected(l) || bus_sync_start(l->bus, fn, waiter) != 0)
 		return -1;
-	x = xcalloc(1, sizeof(*x));
-	x->fn = fn;
-	x->arg = waiter;
-	STAILQ_INSERT_TAIL(&l->next, x, entry);
-	if (!listener_next_sync(l)) {
-		listener_lost(l, "cannot send");
-		/* x was answered (ok 0) by listener_lost */
-	}
+	if (!bus_connected(l->bus))	/* fn was answered, with ok 0 */
+		listener_lost(l, "cannot send", true);
+	else
+		(void)listener_watch(l);	/* to flush what is left */
 	return 0;
 }
 
@@ -350,13 +193,8 @@ listener_stop(struct listener *l)
 		return;
 	l->stopped = true;
 	lws_sul_cancel(&l->retry);
-	wait_list_run(&l->sent, 0);
-	wait_list_run(&l->next, 0);
 	listener_unwatch(l);
-	if (l->conn != NULL)
-		PQfinish(l->conn);
-	l->conn = NULL;
-	l->state = LISTENER_IDLE;
+	bus_close(l->bus);
 }
 
 void
@@ -364,11 +202,8 @@ listener_free(struct listener *l)
 {
 	if (l == NULL)
 		return;
-	if (l->conn != NULL)
-		PQfinish(l->conn);
+	bus_free(l->bus);
 	free(l->name);
-	free(l->url);
-	free(l->channel);
 	free(l);
 }
 
@@ -385,30 +220,18 @@ listener_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_RAW_RX_FILE:
 		if (l == NULL)
 			return -1;
-		if (l->state == LISTENER_CONNECTING) {
-			if (!l->want_write && !listener_poll_connect(l))
-				listener_lost(l, "cannot connect");
-			return 0;
-		}
-		if (!listener_read(l))
-			listener_lost(l, "connection lost");
+		listener_step(l, false);
 		return 0;
 	case LWS_CALLBACK_RAW_WRITEABLE_FILE:
-		if (l == NULL)
-			return 0;
-		if (l->state == LISTENER_CONNECTING) {
-			if (l->want_write && !listener_poll_connect(l))
-				listener_lost(l, "cannot connect");
-			return 0;
-		}
-		if (l->conn != NULL && PQflush(l->conn) == 1)
-			lws_callback_on_writable(wsi);
+		if (l != NULL)
+			listener_step(l, true);
 		return 0;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
 		if (l != NULL && l->wsi == wsi) {
 			l->wsi = NULL;
 			if (!l->stopped)
-				listener_lost(l, "socket closed");
+				listener_lost(l, "socket closed",
+				    bus_connected(l->bus));
 		}
 		return 0;
 	default:

@@ -1,16 +1,15 @@
 /*
- * listener.h: an event-bus subscriber (PostgreSQL LISTEN) inside the
- * gateway's event loop. Only non-blocking libpq calls are made: the
- * connection is started with PQconnectStart, and its socket (a dup of it)
- * is adopted by lws as a raw file descriptor, so the loop wakes when
- * anything arrives. A lost connection is retried with backoff (250 ms
- * doubling to 5 s); on_connect runs after every (re)connection, so the
- * caller can catch up on what it missed.
+ * listener.h: an event-bus subscriber inside the gateway's event loop:
+ * common/bus in its non-blocking use (bus_start, bus_step), its socket (a
+ * dup of it) adopted by lws as a raw file descriptor, so the loop wakes
+ * when anything arrives. A lost connection is retried with backoff
+ * (250 ms doubling to 5 s); on_connect runs after every (re)connection,
+ * so the caller can catch up on what it missed.
  *
- * listener_sync() is the read-your-writes barrier: a "SELECT 1" round trip
- * after which every event committed before the call has been handed to
- * the event callback. Waiters are batched: all who asked before a round
- * trip was sent share it; later ones share the next.
+ * listener_sync() is the read-your-writes barrier (bus_sync_start): after
+ * it every event committed before the call has been handed to the event
+ * callback. Waiters are batched: all who asked before a round trip was
+ * sent share it; later ones share the next.
  */
 #ifndef CHIRP_GATEWAY_LISTENER_H
 #define CHIRP_GATEWAY_LISTENER_H
@@ -20,7 +19,9 @@
 struct gateway;
 struct listener;
 
-typedef void listener_event_fn(const char *payload, void *arg);
+/* A bus_handler (bus.h): (channel, payload, arg). */
+typedef void listener_event_fn(const char *channel, const char *payload,
+    void *arg);
 typedef void listener_connect_fn(void *arg);
 /* ok is 0 when the bus was lost before the round trip ended. */
 typedef void listener_sync_fn(void *waiter, int ok);

@@ -159,31 +159,23 @@ void
 followings_on_event(const char *channel, const char *payload, void *arg)
 {
 	struct followings *f = arg;
-	const char *type;
-	int64_t user_id;
-	json_t *e;
+	struct event ev;
 
 	if (strcmp(channel, CHANNEL_USER) != 0)
 		return;
 	if (f->also_fn != NULL)
 		f->also_fn(channel, payload, f->also_arg);
-	if ((e = json_loads(payload, 0, NULL)) == NULL) {
-		log_warnx("followings: an event that is not JSON");
+	if (events_decode(payload, &ev) != 0) {
+		log_warnx("followings: an event that is not one of events.h");
 		return;
 	}
-	type = json_string_value(json_object_get(e, "type"));
 	pthread_mutex_lock(&f->lock);
-	if (type == NULL)
-		;
-	else if (strcmp(type, "follow") == 0 || strcmp(type, "unfollow") == 0) {
-		if (model_get_id(e, "userId", &user_id))
-			drop_locked(f, user_id);
-		else
-			clear_locked(f);
-	} else if (strcmp(type, "user_deleted") == 0)
+	if (ev.type == EVENT_FOLLOW || ev.type == EVENT_UNFOLLOW)
+		drop_locked(f, ev.user_id);
+	else if (ev.type == EVENT_USER_DELETED)
 		clear_locked(f);	/* it may be in anyone's list */
 	pthread_mutex_unlock(&f->lock);
-	json_decref(e);
+	events_release(&ev);
 }
 
 size_t

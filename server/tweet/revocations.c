@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "events.h"
 #include "followings.h"
 #include "log.h"
 #include "revocations.h"
@@ -22,9 +23,15 @@ static void
 revocations_on_event(const char *channel, const char *payload, void *arg)
 {
 	struct tweetd *td = arg;
+	struct event ev;
 
 	(void)channel;
-	(void)revoke_on_event(td->revoke, payload, (int64_t)time(NULL));
+	if (events_decode(payload, &ev) != 0) {
+		log_warnx("revocations: an event that is not one of events.h");
+		return;
+	}
+	revoke_on_event(td->revoke, &ev, (int64_t)time(NULL));
+	events_release(&ev);
 }
 
 /* Events may have been missed while the bus was away. */

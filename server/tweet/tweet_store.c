@@ -21,6 +21,9 @@
 
 /* Events published per outbox transaction. */
 #define OUTBOX_BATCH 500
+/* Tweets deleted per statement of a deletion (the LIMIT of
+ * deletion_tweets). */
+#define DELETION_BATCH 1000
 
 #define TWEET_COLUMNS \
 	"id, user_id, username, content, " \
@@ -74,12 +77,16 @@ static const struct db_statement statements[] = {
 	{"deletion_tombstone",
 	    "INSERT INTO deleted_users (user_id) VALUES ($1) "
 	    "ON CONFLICT DO NOTHING"},
+	/* A batch of a deleted user's tweets (DELETION_BATCH), oldest first;
+	 * their events go to the outbox as the payloads of outbox_put. */
 	{"deletion_tweets",
-	    "WITH d AS (DELETE FROM tweets WHERE user_id = $1 "
-	    "RETURNING id, user_id) "
-	    "INSERT INTO outbox (channel, payload) SELECT $2, "
-	    "format('{\"type\":\"delete\",\"tweetId\":\"%s\",\"userId\":\"%s\"}',"
-	    " id, user_id) FROM d ORDER BY id"},
+	    "WITH d AS (DELETE FROM tweets WHERE id IN (SELECT id FROM tweets "
+	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) RETURNING id) "
+	    "SELECT id FROM d ORDER BY id"},
+	{"outbox_put",
+	    "INSERT INTO outbox (channel, payload) SELECT $1, p "
+	    "FROM json_array_elements_text($2::json) WITH ORDINALITY "
+	    "AS a(p, n) ORDER BY n"},
 	{"deletion_keys", "DELETE FROM idempotency_keys WHERE user_id = $1"},
 	{"prepared",
 	    "SELECT 1 FROM pg_prepared_xacts "
@@ -195,20 +202,6 @@ tweet_text(const struct tweet *t)
 	return text;
 }
 
-/* The event of a new tweet; caller frees. */
-static char *
-tweet_event(const struct tweet *t)
-{
-	json_t *e = json_pack("{s:s, s:o}", "type", "tweet", "tweet",
-	    model_tweet_json(t));
-	char *text;
-
-	if (e == NULL || (text = json_dumps(e, JSON_COMPACT)) == NULL)
-		fatalx("out of memory");
-	json_decref(e);
-	return text;
-}
-
 /* The stored first answer to an idempotent request, when live. */
 static enum store_result
 read_key(struct tweet_store *s, PGconn *conn, const char *const *params,
@@ -306,8 +299,9 @@ tweet_store_post(struct tweet_store *s, int64_t user_id,
 		PQclear(r);
 		r = NULL;
 	}
-	event = tweet_event(&t);
-	if (bus_publish(conn, CHANNEL_TWEET, event) != 0) {
+	event = events_encode(&(struct event){ .type = EVENT_TWEET,
+	    .tweet = t });
+	if (bus_publish(db_bus_tx(conn), CHANNEL_TWEET, event) != 0) {
 		res = failure(conn, NULL);
 		goto fail;
 	}
@@ -385,9 +379,9 @@ tweet_store_delete(struct tweet_store *s, int64_t id, int64_t user_id)
 	}
 	PQclear(r);
 	r = NULL;
-	event = xasprintf("{\"type\":\"delete\",\"tweetId\":\"%s\","
-	    "\"userId\":\"%s\"}", tid, uid);
-	if (bus_publish(conn, CHANNEL_TWEET, event) != 0) {
+	event = events_encode(&(struct event){ .type = EVENT_DELETE,
+	    .tweet_id = id, .user_id = user_id });
+	if (bus_publish(db_bus_tx(conn), CHANNEL_TWEET, event) != 0) {
 		res = failure(conn, NULL);
 		goto fail;
 	}
@@ -508,13 +502,59 @@ gid_command(struct tweet_store *s, PGconn *conn, const char *verb,
 	return ret;
 }
 
+/*
+ * Delete every tweet of user_id, a batch at a time, and put a delete
+ * event for each in the outbox: a prepared transaction cannot NOTIFY.
+ */
+static enum store_result
+deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
+    int64_t user_id)
+{
+	enum store_result res = STORE_OK;
+	const char *del[1] = {uid}, *put[2] = {CHANNEL_TWEET, NULL};
+	PGresult *r;
+	json_t *payloads;
+	char *event, *list;
+	int i, rows;
+
+	do {
+		if ((r = run(s, conn, "deletion_tweets", 1, del, &res)) == NULL)
+			return res;
+		if ((rows = PQntuples(r)) == 0) {
+			PQclear(r);
+			break;
+		}
+		payloads = model_must(json_array());
+		for (i = 0; i < rows; i++) {
+			event = events_encode(&(struct event){
+			    .type = EVENT_DELETE, .user_id = user_id,
+			    .tweet_id = strtoll(PQgetvalue(r, i, 0), NULL,
+			    10) });
+			json_array_append_new(payloads,
+			    model_must(json_string(event)));
+			free(event);
+		}
+		PQclear(r);
+		if ((list = json_dumps(payloads, JSON_COMPACT)) == NULL)
+			fatalx("out of memory");
+		json_decref(payloads);
+		put[1] = list;
+		r = run(s, conn, "outbox_put", 2, put, &res);
+		free(list);
+		if (r == NULL)
+			return res;
+		PQclear(r);
+	} while (rows == DELETION_BATCH);
+	return STORE_OK;
+}
+
 enum store_result
 tweet_store_prepare_deletion(struct tweet_store *s, const char *gid,
     int64_t user_id)
 {
 	enum store_result res;
 	char uid[24];
-	const char *p[2] = {uid, CHANNEL_TWEET};
+	const char *p[1] = {uid};
 	PGconn *conn;
 	PGresult *r = NULL;
 
@@ -539,9 +579,9 @@ tweet_store_prepare_deletion(struct tweet_store *s, const char *gid,
 	if ((r = run(s, conn, "deletion_tombstone", 1, p, &res)) == NULL)
 		goto fail;
 	PQclear(r);
-	if ((r = run(s, conn, "deletion_tweets", 2, p, &res)) == NULL)
+	r = NULL;
+	if ((res = deletion_tweets(s, conn, uid, user_id)) != STORE_OK)
 		goto fail;
-	PQclear(r);
 	if ((r = run(s, conn, "deletion_keys", 1, p, &res)) == NULL)
 		goto fail;
 	PQclear(r);
@@ -603,7 +643,7 @@ flush_batch(struct tweet_store *s, PGconn *conn, bool *more)
 	idv = xcalloc((size_t)rows, sizeof *idv);
 	for (i = 0; i < rows; i++) {
 		idv[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-		if (bus_publish(conn, PQgetvalue(r, i, 1),
+		if (bus_publish(db_bus_tx(conn), PQgetvalue(r, i, 1),
 		    PQgetvalue(r, i, 2)) != 0) {
 			res = failure(conn, NULL);
 			goto fail;

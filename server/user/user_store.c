@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "bus.h"
@@ -363,7 +362,6 @@ logout_tx(struct tx *tx, void *arg)
 	char idt[24];
 	const char *one[] = { idt };
 	PGresult *res;
-	json_t *ev;
 	char *payload;
 
 	id_text(l->id, idt);
@@ -376,13 +374,9 @@ logout_tx(struct tx *tx, void *arg)
 	PQclear(res);
 	if (r != USER_STORE_OK)
 		return r;
-	if ((ev = json_pack("{s:s, s:s, s:I}", "type", "revoke", "userId",
-	    idt, "gen", (json_int_t)l->gen)) == NULL)
-		fatalx("out of memory");
-	if ((payload = json_dumps(ev, JSON_COMPACT)) == NULL)
-		fatalx("out of memory");
-	json_decref(ev);
-	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+	payload = events_encode(&(struct event){ .type = EVENT_REVOKE,
+	    .user_id = l->id, .gen = l->gen });
+	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
 	return r;
@@ -453,26 +447,6 @@ struct edge {
 	bool changed;
 };
 
-static char *
-edge_event(const struct edge *e)
-{
-	char a[24], b[24];
-	json_t *ev;
-	char *payload;
-
-	id_text(e->follower, a);
-	id_text(e->followee, b);
-	ev = json_pack("{s:s, s:s, s:s}", "type",
-	    e->add ? "follow" : "unfollow", "userId", a, "targetId", b);
-	if (ev == NULL)
-		fatalx("out of memory");
-	payload = json_dumps(ev, JSON_COMPACT);
-	json_decref(ev);
-	if (payload == NULL)
-		fatalx("out of memory");
-	return payload;
-}
-
 static enum user_store_result
 edge_tx(struct tx *tx, void *arg)
 {
@@ -526,8 +500,10 @@ edge_tx(struct tx *tx, void *arg)
 		return failure(tx->sqlstate);
 	PQclear(res);
 
-	payload = edge_event(e);
-	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+	payload = events_encode(&(struct event){ .type = e->add ?
+	    EVENT_FOLLOW : EVENT_UNFOLLOW, .user_id = e->follower,
+	    .target_id = e->followee });
+	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
 	return r;
@@ -660,7 +636,6 @@ delete_tx(struct tx *tx, void *arg)
 	const char *one[] = { idt };
 	const char *log[] = { d->gid, idt };
 	PGresult *res;
-	json_t *ev;
 	char *payload;
 	size_t i;
 
@@ -686,13 +661,9 @@ delete_tx(struct tx *tx, void *arg)
 	}
 	PQclear(res);
 
-	if ((ev = json_pack("{s:s, s:s}", "type", "user_deleted",
-	    "userId", idt)) == NULL)
-		fatalx("out of memory");
-	if ((payload = json_dumps(ev, JSON_COMPACT)) == NULL)
-		fatalx("out of memory");
-	json_decref(ev);
-	if (bus_publish(tx->conn, CHANNEL_USER, payload) == -1)
+	payload = events_encode(&(struct event){ .type = EVENT_USER_DELETED,
+	    .user_id = d->id });
+	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
 	return r;

@@ -67,7 +67,7 @@ check "a forged follow does not feed amy ben's tweets" sh -c "! grep -qF '\"twee
 
 # --- forged tweet events ----------------------------------------------------
 
-FAKE="{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"777000777\",\"userId\":\"$A\",\"username\":\"amy\",\"content\":\"forged\",\"createdAt\":\"2026-01-01T00:00:00.000Z\"}}"
+FAKE="{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"777000777\",\"userId\":\"$A\",\"username\":\"amy\",\"content\":\"forged\",\"timestamp\":\"2026-01-01T00:00:00.000Z\"}}"
 notify "$TWEETDB" chirp_tweet_events "$FAKE"
 notify "$TWEETDB" chirp_tweet_events "$(forge chirp_tweet_events "$FAKE")"
 check "the gateway rejected the tweet events" wait_until 10 \

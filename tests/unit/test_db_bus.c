@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,10 +232,12 @@ bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 	pub = PQconnectdb(url);
 
 	PQclear(PQexec(pub, "BEGIN"));
-	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":1}"), 0);
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":1}"), 0);
 	PQclear(PQexec(pub, "ROLLBACK"));
 	PQclear(PQexec(pub, "BEGIN"));
-	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":2}"), 0);
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":2}"), 0);
 	r = PQexec(pub, "COMMIT");
 	PQclear(r);
 
@@ -288,7 +291,8 @@ bus_drops_and_counts_unsealed_and_forged_events(void **state)
 	notify_raw(pub, "chirp_test", forged);
 	notify_raw(pub, "chirp_test", elsewhere);
 	notify_raw(pub, "chirp_test", "v1.1.x.{}");
-	assert_int_equal(bus_publish(pub, "chirp_test", "{\"n\":5}"), 0);
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":5}"), 0);
 	assert_int_equal(bus_sync(bus, on_event, &seen), 0);
 	assert_int_equal(seen.n, 1);
 	assert_string_equal(seen.last, "{\"n\":5}");
@@ -304,6 +308,102 @@ bus_drops_and_counts_unsealed_and_forged_events(void **state)
 	svcauth_free(forger);
 }
 
+/* What the non-blocking subscriber saw. */
+struct loop {
+	struct seen seen;
+	int live;		/* on_connect calls */
+	int synced, ok;		/* sync answers, the last ok */
+	int seen_at_sync;	/* events handed on before the answer */
+};
+
+static void
+loop_event(const char *channel, const char *payload, void *arg)
+{
+	on_event(channel, payload, &((struct loop *)arg)->seen);
+}
+
+static void
+loop_live(void *arg)
+{
+	((struct loop *)arg)->live++;
+}
+
+static void
+loop_synced(void *arg, int ok)
+{
+	struct loop *lp = arg;
+
+	lp->synced++;
+	lp->ok = ok;
+	lp->seen_at_sync = lp->seen.n;
+}
+
+/* Poll bus_fd as an event loop would and step until *n is want, or 5 s. */
+static void
+drive(struct bus *bus, const int *n, int want)
+{
+	struct pollfd p;
+	int i;
+
+	for (i = 0; i < 500 && *n < want; i++) {
+		p.fd = bus_fd(bus);
+		p.events = POLLIN | (bus_want_write(bus) ? POLLOUT : 0);
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		if (p.revents & POLLOUT)
+			assert_int_equal(bus_step(bus, true), 0);
+		if (p.revents & (POLLIN | POLLERR | POLLHUP))
+			assert_int_equal(bus_step(bus, false), 0);
+	}
+	assert_int_equal(*n, want);
+}
+
+static void
+bus_without_blocking_connects_and_syncs(void **state)
+{
+	const char *const chans[] = { "chirp_test", NULL };
+	struct loop lp;
+	struct bus *bus;
+	PGconn *pub;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	memset(&lp, 0, sizeof(lp));
+	bus_auth_set(test_svcauth);
+	bus = bus_new(url, chans);
+	assert_int_equal(bus_start(bus, "chirp-test-bus", loop_event,
+	    loop_live, &lp), 0);
+	assert_false(bus_connected(bus));
+	assert_int_equal(bus_sync_start(bus, loop_synced, &lp), -1);
+	drive(bus, &lp.live, 1);
+	assert_true(bus_connected(bus));
+
+	/* Committed before the round trip: handed on before its answer. */
+	pub = PQconnectdb(url);
+	PQclear(PQexec(pub, "BEGIN"));
+	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
+	    "{\"n\":7}"), 0);
+	PQclear(PQexec(pub, "COMMIT"));
+	assert_int_equal(bus_sync_start(bus, loop_synced, &lp), 0);
+	assert_int_equal(bus_sync_start(bus, loop_synced, &lp), 0);
+	/* the second waits for a round trip of its own */
+	drive(bus, &lp.synced, 2);
+	assert_int_equal(lp.ok, 1);
+	assert_int_equal(lp.seen_at_sync, 1);
+	assert_string_equal(lp.seen.last, "{\"n\":7}");
+
+	/* Closed with a round trip under way: it is answered, not ok. */
+	assert_int_equal(bus_sync_start(bus, loop_synced, &lp), 0);
+	bus_close(bus);
+	assert_int_equal(lp.synced, 3);
+	assert_int_equal(lp.ok, 0);
+	assert_false(bus_connected(bus));
+	assert_int_equal(bus_step(bus, false), -1);
+	PQfinish(pub);
+	bus_free(bus);
+}
+
 int
 main(void)
 {
@@ -315,6 +415,7 @@ main(void)
 		  bus_delivers_committed_events_only_and_sync_is_a_barrier),
 		cmocka_unit_test(
 		  bus_drops_and_counts_unsealed_and_forged_events),
+		cmocka_unit_test(bus_without_blocking_connects_and_syncs),
 	};
 
 	return cmocka_run_group_tests_name("db_bus", tests, setup, teardown);

@@ -1,0 +1,125 @@
+/*
+ * events.c: the encoder and decoder of the events of events.h. Both go
+ * through jansson, so a payload is always well-formed JSON and a decoded
+ * field always passed the same checks as the API's own input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "events.h"
+#include "log.h"
+
+/* The "type" of each enum event_type, by value. */
+static const char *const events_names[] = {
+	[EVENT_FOLLOW] = "follow",
+	[EVENT_UNFOLLOW] = "unfollow",
+	[EVENT_USER_DELETED] = "user_deleted",
+	[EVENT_REVOKE] = "revoke",
+	[EVENT_TWEET] = "tweet",
+	[EVENT_DELETE] = "delete",
+};
+#define EVENTS_N (sizeof(events_names) / sizeof(events_names[0]))
+
+char *
+events_encode(const struct event *ev)
+{
+	const char *type = events_names[ev->type];
+	json_t *j = NULL;
+	char *s;
+
+	switch (ev->type) {
+	case EVENT_FOLLOW:
+	case EVENT_UNFOLLOW:
+		j = json_pack("{s:s, s:o, s:o}", "type", type, "userId",
+		    model_id_json(ev->user_id), "targetId",
+		    model_id_json(ev->target_id));
+		break;
+	case EVENT_USER_DELETED:
+		j = json_pack("{s:s, s:o}", "type", type, "userId",
+		    model_id_json(ev->user_id));
+		break;
+	case EVENT_REVOKE:
+		j = json_pack("{s:s, s:o, s:I}", "type", type, "userId",
+		    model_id_json(ev->user_id), "gen", (json_int_t)ev->gen);
+		break;
+	case EVENT_TWEET:
+		j = json_pack("{s:s, s:o}", "type", type, "tweet",
+		    model_tweet_json(&ev->tweet));
+		break;
+	case EVENT_DELETE:
+		j = json_pack("{s:s, s:o, s:o}", "type", type, "tweetId",
+		    model_id_json(ev->tweet_id), "userId",
+		    model_id_json(ev->user_id));
+		break;
+	}
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	json_decref(j);
+	return s;
+}
+
+/* The type named by the "type" member of o; 0 when none is. */
+static enum event_type
+events_type(const json_t *o)
+{
+	const char *name = json_string_value(json_object_get(o, "type"));
+	size_t i;
+
+	for (i = 1; name != NULL && i < EVENTS_N; i++)
+		if (strcmp(events_names[i], name) == 0)
+			return (enum event_type)i;
+	return 0;
+}
+
+int
+events_decode(const char *payload, struct event *ev)
+{
+	json_t *o = json_loads(payload, JSON_REJECT_DUPLICATES, NULL), *gen;
+	bool ok = false;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!json_is_object(o))
+		goto out;
+	switch ((ev->type = events_type(o))) {
+	case EVENT_FOLLOW:
+	case EVENT_UNFOLLOW:
+		ok = model_get_id(o, "userId", &ev->user_id) &&
+		    model_get_id(o, "targetId", &ev->target_id);
+		break;
+	case EVENT_USER_DELETED:
+		ok = model_get_id(o, "userId", &ev->user_id);
+		break;
+	case EVENT_REVOKE:
+		gen = json_object_get(o, "gen");
+		ok = model_get_id(o, "userId", &ev->user_id) &&
+		    json_is_integer(gen) && json_integer_value(gen) >= 0;
+		ev->gen = ok ? (int64_t)json_integer_value(gen) : 0;
+		break;
+	case EVENT_TWEET:
+		ok = model_tweet_parse(json_object_get(o, "tweet"),
+		    &ev->tweet);
+		ev->tweet_id = ev->tweet.id;
+		ev->user_id = ev->tweet.user_id;
+		break;
+	case EVENT_DELETE:
+		ok = model_get_id(o, "tweetId", &ev->tweet_id) &&
+		    model_get_id(o, "userId", &ev->user_id);
+		break;
+	}
+out:
+	json_decref(o);
+	if (!ok) {
+		events_release(ev);
+		memset(ev, 0, sizeof(*ev));
+	}
+	return ok ? 0 : -1;
+}
+
+void
+events_release(struct event *ev)
+{
+	if (ev != NULL)
+		model_tweet_release(&ev->tweet);
+}

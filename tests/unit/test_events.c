@@ -1,0 +1,134 @@
+/* test_events.c: the one encoder and decoder of the bus events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "events.h"
+
+/* Encode ev, check the text, decode it back and compare. */
+static void
+round_trip(const struct event *ev, const char *want)
+{
+	struct event back;
+	char *s = events_encode(ev);
+
+	assert_string_equal(s, want);
+	assert_int_equal(events_decode(s, &back), 0);
+	assert_int_equal(back.type, ev->type);
+	assert_int_equal(back.user_id, ev->user_id);
+	assert_int_equal(back.target_id, ev->target_id);
+	assert_int_equal(back.tweet_id, ev->tweet_id);
+	assert_int_equal(back.gen, ev->gen);
+	if (ev->type == EVENT_TWEET) {
+		assert_int_equal(back.tweet.id, ev->tweet.id);
+		assert_int_equal(back.tweet.user_id, ev->tweet.user_id);
+		assert_string_equal(back.tweet.username, ev->tweet.username);
+		assert_string_equal(back.tweet.content, ev->tweet.content);
+		assert_int_equal(back.tweet.created_ms, ev->tweet.created_ms);
+	}
+	events_release(&back);
+	free(s);
+}
+
+static void
+every_type_round_trips(void **state)
+{
+	char content[] = "h\xc3\xa9llo \"you\"";
+	struct event ev;
+
+	(void)state;
+	ev = (struct event){ .type = EVENT_FOLLOW, .user_id = 1,
+	    .target_id = INT64_MAX };
+	round_trip(&ev, "{\"type\":\"follow\",\"userId\":\"1\","
+	    "\"targetId\":\"9223372036854775807\"}");
+	ev.type = EVENT_UNFOLLOW;
+	round_trip(&ev, "{\"type\":\"unfollow\",\"userId\":\"1\","
+	    "\"targetId\":\"9223372036854775807\"}");
+	ev = (struct event){ .type = EVENT_USER_DELETED, .user_id = 5 };
+	round_trip(&ev, "{\"type\":\"user_deleted\",\"userId\":\"5\"}");
+	ev = (struct event){ .type = EVENT_REVOKE, .user_id = 7, .gen = 2 };
+	round_trip(&ev, "{\"type\":\"revoke\",\"userId\":\"7\",\"gen\":2}");
+	ev = (struct event){ .type = EVENT_DELETE, .user_id = 1,
+	    .tweet_id = 9 };
+	round_trip(&ev, "{\"type\":\"delete\",\"tweetId\":\"9\","
+	    "\"userId\":\"1\"}");
+	ev = (struct event){ .type = EVENT_TWEET, .user_id = 3,
+	    .tweet_id = 12, .tweet = { .id = 12, .user_id = 3,
+	    .username = "bob", .content = content,
+	    .created_ms = 1795485960123LL } };
+	round_trip(&ev, "{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"12\","
+	    "\"userId\":\"3\",\"username\":\"bob\",\"content\":"
+	    "\"h\xc3\xa9llo \\\"you\\\"\",\"timestamp\":"
+	    "\"2026-11-24T02:06:00.123Z\"}}");
+}
+
+static void
+malformed_events_are_refused(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"not json",
+		"[]",
+		"\"follow\"",
+		"{}",
+		"{\"type\":7}",
+		"{\"type\":\"nonsense\",\"userId\":\"1\"}",
+		/* missing fields */
+		"{\"type\":\"follow\",\"userId\":\"1\"}",
+		"{\"type\":\"unfollow\",\"targetId\":\"1\"}",
+		"{\"type\":\"user_deleted\"}",
+		"{\"type\":\"revoke\",\"userId\":\"7\"}",
+		"{\"type\":\"delete\",\"tweetId\":\"9\"}",
+		"{\"type\":\"tweet\"}",
+		/* wrong types */
+		"{\"type\":\"follow\",\"userId\":1,\"targetId\":\"2\"}",
+		"{\"type\":\"revoke\",\"userId\":\"7\",\"gen\":\"3\"}",
+		"{\"type\":\"revoke\",\"userId\":\"7\",\"gen\":2.5}",
+		"{\"type\":\"revoke\",\"userId\":\"7\",\"gen\":-3}",
+		"{\"type\":\"tweet\",\"tweet\":\"12\"}",
+		"{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"12\","
+		    "\"userId\":\"3\",\"username\":\"bob\",\"content\":\"x\"}}",
+		/* ids that are not ids */
+		"{\"type\":\"user_deleted\",\"userId\":\"x\"}",
+		"{\"type\":\"user_deleted\",\"userId\":\"0\"}",
+		"{\"type\":\"user_deleted\",\"userId\":\"-1\"}",
+		"{\"type\":\"user_deleted\",\"userId\":\"01\"}",
+		"{\"type\":\"user_deleted\",\"userId\":\"1\\u00002\"}",
+		"{\"type\":\"user_deleted\","
+		    "\"userId\":\"9223372036854775808\"}",
+		"{\"type\":\"follow\",\"userId\":\"1\",\"targetId\":"
+		    "\"99999999999999999999999\"}",
+		/* the same member twice */
+		"{\"type\":\"user_deleted\",\"userId\":\"1\",\"userId\":\"2\"}",
+	};
+	struct event ev;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&ev, 0x55, sizeof(ev));
+		assert_int_equal(events_decode(bad[i], &ev), -1);
+		assert_int_equal(ev.type, 0);
+		assert_null(ev.tweet.content);
+	}
+	/* members of no use are ignored */
+	assert_int_equal(events_decode("{\"type\":\"user_deleted\","
+	    "\"userId\":\"4\",\"more\":[1]}", &ev), 0);
+	assert_int_equal(ev.user_id, 4);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_type_round_trips),
+		cmocka_unit_test(malformed_events_are_refused),
+	};
+
+	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
+}
