@@ -20,16 +20,16 @@
 #include "svcauth.h"
 
 static const struct config_entry discovery_config[] = {
-	{ "port", CONFIG_INT, "8040", "TCP port to listen on", false },
-	{ "bind", CONFIG_STRING, "127.0.0.1", "address to listen on", false },
-	{ "ttl", CONFIG_INT, "15",
-	    "seconds an instance stays listed after its last renewal", false },
-	{ "max_instances", CONFIG_INT, "4096",
-	    "most instances listed at once", false },
-	{ "threads", CONFIG_INT, "2", "HTTP worker threads", false },
+	CONFIG_INT_ROW("port", "8040", 1, 65535, "TCP port to listen on"),
+	CONFIG_STR_ROW("bind", "127.0.0.1", "address to listen on"),
+	CONFIG_INT_ROW("ttl", "15", 1, 86400,
+	    "seconds an instance stays listed after its last renewal"),
+	CONFIG_INT_ROW("max_instances", "4096", 1, 1000000,
+	    "most instances listed at once"),
+	CONFIG_INT_ROW("threads", "2", 1, 64, "HTTP worker threads"),
 	SVCAUTH_CONFIG_ENTRIES,
-	{ "log_level", CONFIG_STRING, "info", "debug, info or warn", false },
-	{ NULL, CONFIG_STRING, NULL, NULL, false },
+	CONFIG_STR_ROW("log_level", "info", "debug, info or warn"),
+	CONFIG_END,
 };
 
 static bool
@@ -54,12 +54,6 @@ main(int argc, char **argv)
 	ttl = config_int(d.config, "ttl");
 	max = config_int(d.config, "max_instances");
 	threads = config_int(d.config, "threads");
-	if (port < 1 || port > 65535 || ttl < 1 || ttl > 86400 || max < 1 ||
-	    max > 1000000 || threads < 1 || threads > 64) {
-		log_warnx("port must be 1..65535, ttl 1..86400, "
-		    "max_instances 1..1000000 and threads 1..64");
-		goto out;
-	}
 	metrics_init("discovery");
 	d.svcauth = svcauth_load("discoveryd",
 	    config_str(d.config, "service_secret"),

@@ -30,37 +30,35 @@
 #include "userd_client.h"
 
 static const struct config_entry tweetd_config[] = {
-	{"port", CONFIG_INT, "8010", "TCP port to listen on", false},
-	{"bind", CONFIG_STRING, "127.0.0.1", "address to listen on", false},
-	{"threads", CONFIG_INT, "4", "HTTP worker threads", false},
-	{"database_url", CONFIG_STRING, NULL,
-	    "PostgreSQL URL of the tweet database (required)", false},
-	{"sql_dir", CONFIG_STRING, "sql/tweet",
-	    "folder of the migrations applied at start", false},
-	{"user_url", CONFIG_STRING, "http://127.0.0.1:8000",
-	    "chirp-userd: followings, users, deletion decisions", false},
-	{"user_bus_url", CONFIG_STRING, NULL,
+	CONFIG_INT_ROW("port", "8010", 1, 65535, "TCP port to listen on"),
+	CONFIG_STR_ROW("bind", "127.0.0.1", "address to listen on"),
+	CONFIG_INT_ROW("threads", "4", 1, 256, "HTTP worker threads"),
+	CONFIG_STR_ROW("database_url", NULL,
+	    "PostgreSQL URL of the tweet database (required)"),
+	CONFIG_STR_ROW("sql_dir", "sql/tweet",
+	    "folder of the migrations applied at start"),
+	CONFIG_STR_ROW("user_url", "http://127.0.0.1:8000",
+	    "chirp-userd: followings, users, deletion decisions"),
+	CONFIG_STR_ROW("user_bus_url", NULL,
 	    "PostgreSQL URL of the user database, only to LISTEN to its "
-	    "events (required)", false},
-	{"token_secret", CONFIG_STRING, NULL,
-	    "token signing secret, at least 32 bytes (else token_secret_file)",
-	    true},
-	{"token_secret_file", CONFIG_STRING, ".chirp/secret",
-	    "file of the token secret, made when missing", false},
-	{"discovery_url", CONFIG_STRING, "",
-	    "chirp-discoveryd to register with; empty: none", false},
-	{"advertise_host", CONFIG_STRING, "127.0.0.1",
-	    "host name given to discovery", false},
-	{"followings_cache_max", CONFIG_INT, "100000",
-	    "users whose followings are cached", false},
-	{"recovery_age", CONFIG_INT, "30",
-	    "seconds before a prepared account deletion counts as in doubt",
-	    false},
-	{"recovery_period", CONFIG_INT, "10",
-	    "seconds between account-deletion recovery passes", false},
+	    "events (required)"),
+	CONFIG_SECRET_ROW("token_secret",
+	    "token signing secret, at least 32 bytes (else token_secret_file)"),
+	CONFIG_STR_ROW("token_secret_file", ".chirp/secret",
+	    "file of the token secret, made when missing"),
+	CONFIG_STR_ROW("discovery_url", "",
+	    "chirp-discoveryd to register with; empty: none"),
+	CONFIG_STR_ROW("advertise_host", "127.0.0.1",
+	    "host name given to discovery"),
+	CONFIG_INT_ROW("followings_cache_max", "100000", 0, 100000000,
+	    "users whose followings are cached"),
+	CONFIG_INT_ROW("recovery_age", "30", 1, 86400,
+	    "seconds before a prepared account deletion counts as in doubt"),
+	CONFIG_INT_ROW("recovery_period", "10", 1, 3600,
+	    "seconds between account-deletion recovery passes"),
 	SVCAUTH_CONFIG_ENTRIES,
-	{"log_level", CONFIG_STRING, "info", "debug, info or warn", false},
-	{NULL, CONFIG_STRING, NULL, NULL, false},
+	CONFIG_STR_ROW("log_level", "info", "debug, info or warn"),
+	CONFIG_END,
 };
 
 static bool
@@ -106,7 +104,7 @@ main(int argc, char **argv)
 	url = required(cfg, "database_url");
 	bus_url = required(cfg, "user_bus_url");
 	td.user_url = required(cfg, "user_url");
-	port = (int)config_int_range(cfg, "port", 1, 65535);
+	port = (int)config_int(cfg, "port");
 	td.secret = (unsigned char *)token_secret_load(
 	    config_str(cfg, "token_secret"),
 	    config_str(cfg, "token_secret_file"), &td.secret_len);
@@ -123,21 +121,21 @@ main(int argc, char **argv)
 	td.store = tweet_store_new(url);
 	td.userd = userd_client_new(td.user_url, td.svcauth);
 	td.followings = followings_new(td.userd, bus_url,
-	    (size_t)config_int_range(cfg, "followings_cache_max", 0, 100000000));
+	    (size_t)config_int(cfg, "followings_cache_max"));
 	revocations_init(&td);
 	if (revocations_reload(&td) == -1)
 		log_warnx("revocations: no list from userd yet; retrying");
 	if (followings_start(td.followings) != 0)
 		fatalx("cannot start the user event listener");
 	recovery = deletion_recovery_start(td.store, td.userd,
-	    (int)config_int_range(cfg, "recovery_age", 1, 86400),
-	    (int)config_int_range(cfg, "recovery_period", 1, 3600));
+	    (int)config_int(cfg, "recovery_age"),
+	    (int)config_int(cfg, "recovery_period"));
 
 	memset(&hc, 0, sizeof hc);
 	hc.service = "tweet";
 	hc.bind = config_str(cfg, "bind");
 	hc.port = port;
-	hc.threads = (int)config_int_range(cfg, "threads", 1, 256);
+	hc.threads = (int)config_int(cfg, "threads");
 	hc.routes = routes_table;
 	hc.nroutes = routes_count;
 	hc.ctx = &td;

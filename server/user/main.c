@@ -28,46 +28,44 @@
 #include "userd.h"
 
 static const struct config_entry userd_config[] = {
-	{ "port", CONFIG_INT, "8000", "TCP port to listen on", false },
-	{ "bind", CONFIG_STRING, "127.0.0.1", "address to listen on", false },
-	{ "threads", CONFIG_INT, "4", "HTTP worker threads", false },
-	{ "database_url", CONFIG_STRING, NULL,
-	  "PostgreSQL URL of the user database (required)", false },
-	{ "sql_dir", CONFIG_STRING, "sql/user",
-	  "folder of the migrations applied at start", false },
-	{ "token_secret", CONFIG_STRING, NULL,
-	  "token signing secret, at least 32 bytes (else token_secret_file)",
-	  true },
-	{ "token_secret_file", CONFIG_STRING, ".chirp/secret",
-	  "file of the token secret, made when missing", false },
-	{ "token_ttl", CONFIG_INT, "2592000",
-	  "seconds an access token lives (30 days)", false },
-	{ "password_ops", CONFIG_INT, "0",
-	  "argon2id passes; 0 is the default cost", false },
-	{ "password_mem_kib", CONFIG_INT, "0",
-	  "argon2id memory in KiB; 0 is the default cost", false },
-	{ "password_workers", CONFIG_INT, "0",
-	  "password hashes (login, register) run at once; 0 is the number "
-	  "of cores", false },
-	{ "password_queue", CONFIG_INT, "-1",
-	  "password hashes waiting for a worker; past that login and "
-	  "register answer 429 at once; -1 is twice password_workers",
-	  false },
-	{ "tweet_url", CONFIG_STRING, "http://127.0.0.1:8010",
-	  "chirp-tweetd, the other party of account deletion", false },
-	{ "discovery_url", CONFIG_STRING, "",
-	  "chirp-discoveryd to register with; empty: none", false },
-	{ "advertise_host", CONFIG_STRING, "127.0.0.1",
-	  "host name given to discovery", false },
+	CONFIG_INT_ROW("port", "8000", 1, 65535, "TCP port to listen on"),
+	CONFIG_STR_ROW("bind", "127.0.0.1", "address to listen on"),
+	CONFIG_INT_ROW("threads", "4", 1, 256, "HTTP worker threads"),
+	CONFIG_STR_ROW("database_url", NULL,
+	    "PostgreSQL URL of the user database (required)"),
+	CONFIG_STR_ROW("sql_dir", "sql/user",
+	    "folder of the migrations applied at start"),
+	CONFIG_SECRET_ROW("token_secret",
+	    "token signing secret, at least 32 bytes (else token_secret_file)"),
+	CONFIG_STR_ROW("token_secret_file", ".chirp/secret",
+	    "file of the token secret, made when missing"),
+	CONFIG_INT_ROW("token_ttl", "2592000", 1, 10LL * 365 * 86400,
+	    "seconds an access token lives (30 days)"),
+	CONFIG_INT_ROW("password_ops", "0", 0, 1000,
+	    "argon2id passes; 0 is the default cost"),
+	CONFIG_INT_ROW("password_mem_kib", "0", 0, 4194304,
+	    "argon2id memory in KiB; 0 is the default cost"),
+	CONFIG_INT_ROW("password_workers", "0", 0, 1024,
+	    "password hashes (login, register) run at once; 0 is the number "
+	    "of cores"),
+	CONFIG_INT_ROW("password_queue", "-1", -1, 65536,
+	    "password hashes waiting for a worker; past that login and "
+	    "register answer 429 at once; -1 is twice password_workers"),
+	CONFIG_STR_ROW("tweet_url", "http://127.0.0.1:8010",
+	    "chirp-tweetd, the other party of account deletion"),
+	CONFIG_STR_ROW("discovery_url", "",
+	    "chirp-discoveryd to register with; empty: none"),
+	CONFIG_STR_ROW("advertise_host", "127.0.0.1",
+	    "host name given to discovery"),
 	SVCAUTH_CONFIG_ENTRIES,
-	{ "log_level", CONFIG_STRING, "info", "debug, info or warn", false },
+	CONFIG_STR_ROW("log_level", "info", "debug, info or warn"),
 #ifdef CHIRP_TESTING
 	/* Fault injection exists in the test build only (Makefile). */
-	{ "crash_point", CONFIG_STRING, "",
-	  "testing aid only: exit(137) during an account deletion at "
-	  "\"after_prepare\" or \"after_decision\"; empty: never", false },
+	CONFIG_STR_ROW("crash_point", "",
+	    "testing aid only: exit(137) during an account deletion at "
+	    "\"after_prepare\" or \"after_decision\"; empty: never"),
 #endif
-	{ NULL, CONFIG_STRING, NULL, NULL, false },
+	CONFIG_END,
 };
 
 static bool
@@ -121,7 +119,7 @@ main(int argc, char **argv)
 	memset(&ud, 0, sizeof(ud));
 	if ((url = config_str(cfg, "database_url")) == NULL || *url == '\0')
 		fatalx("database_url is required");
-	port = (int)config_int_range(cfg, "port", 1, 65535);
+	port = (int)config_int(cfg, "port");
 #ifdef CHIRP_TESTING
 	ud.crash_point = config_str(cfg, "crash_point");
 	if (ud.crash_point != NULL && *ud.crash_point != '\0' &&
@@ -130,13 +128,13 @@ main(int argc, char **argv)
 		fatalx("crash_point must be empty, \"after_prepare\" or "
 		    "\"after_decision\"");
 #endif
-	ud.token_ttl = config_int_range(cfg, "token_ttl", 1, 10LL * 365 * 86400);
+	ud.token_ttl = config_int(cfg, "token_ttl");
 	ud.tweet_url = config_str(cfg, "tweet_url");
 	if (ud.tweet_url == NULL || *ud.tweet_url == '\0')
 		fatalx("tweet_url is required");
 	password_set_cost(
-	    (unsigned long)config_int_range(cfg, "password_ops", 0, 1000),
-	    (unsigned long)config_int_range(cfg, "password_mem_kib", 0, 4194304));
+	    (unsigned long)config_int(cfg, "password_ops"),
+	    (unsigned long)config_int(cfg, "password_mem_kib"));
 	ud.secret = (unsigned char *)token_secret_load(
 	    config_str(cfg, "token_secret"),
 	    config_str(cfg, "token_secret_file"), &ud.secret_len);
@@ -157,22 +155,20 @@ main(int argc, char **argv)
 	hc.service = "user";
 	hc.bind = config_str(cfg, "bind");
 	hc.port = port;
-	hc.threads = (int)config_int_range(cfg, "threads", 1, 256);
+	hc.threads = (int)config_int(cfg, "threads");
 	hc.routes = routes_table;
 	hc.nroutes = routes_count;
 	hc.ctx = &ud;
 	hc.healthy = userd_healthy;
 	hc.svcauth = ud.svcauth;
 	hc.audience = "userd";
-	hc.pool_workers = (int)config_int_range(cfg, "password_workers", 0,
-	    1024);
+	hc.pool_workers = (int)config_int(cfg, "password_workers");
 	if (hc.pool_workers == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 		hc.pool_workers = cores > 0 && cores <= 1024 ? (int)cores : 1;
 	}
-	hc.pool_queue = (int)config_int_range(cfg, "password_queue", -1,
-	    65536);
+	hc.pool_queue = (int)config_int(cfg, "password_queue");
 	if (hc.pool_queue == -1)
 		hc.pool_queue = 2 * hc.pool_workers;
 	ud.throttle = login_throttle_new(USERD_LOGIN_THROTTLE_MAX,
