@@ -28,13 +28,10 @@
 #include "listener.h"
 #include "listener_proto.h"
 #include "log.h"
-#include "metrics.h"
 #include "pool.h"
-#include "rand.h"
 #include "ratelimit.h"
-#include "svcauth.h"
 #include "revocations.h"
-#include "token.h"
+#include "process.h"
 #include "upstream.h"
 #include "upstream_proto.h"
 #include "ws.h"
@@ -44,19 +41,14 @@
 #define RATELIMIT_KEYS 100000
 
 static const struct config_entry gateway_config[] = {
-	CONFIG_INT_ROW("port", "8030", 1, 65535, "TCP port to listen on"),
-	CONFIG_STR_ROW("bind", "127.0.0.1", "address to listen on"),
+	PROCESS_CONFIG_ROWS("8030"),
+	PROCESS_TOKEN_ROWS,
 	CONFIG_STR_ROW("discovery_url", "http://127.0.0.1:8040",
 	    "chirp-discoveryd, for the instance lists"),
 	CONFIG_SECRET_ROW("user_bus_url",
 	    "the user database, to LISTEN for user events"),
 	CONFIG_SECRET_ROW("tweet_bus_url",
 	    "the tweet database, to LISTEN for tweet events"),
-	CONFIG_SECRET_ROW("token_secret",
-	    "the token secret (at least 32 bytes)"),
-	CONFIG_STR_ROW("token_secret_file", ".chirp/secret",
-	    "file holding the token secret"),
-	SVCAUTH_CONFIG_ENTRIES,
 	CONFIG_INT_ROW("max_upstream_conns", "32", 1, 10000,
 	    "kept-alive connections to each service instance; more requests "
 	    "wait their turn"),
@@ -102,7 +94,6 @@ static const struct config_entry gateway_config[] = {
 	CONFIG_STR_ROW("swagger_ui_dir",
 	    "/usr/lib/python3/dist-packages/flasgger/ui3/static",
 	    "swagger-ui-bundle.js and swagger-ui.css for /docs"),
-	CONFIG_STR_ROW("log_level", "info", "debug, info or warn"),
 	CONFIG_END,
 };
 
@@ -254,31 +245,22 @@ gateway_context(struct gateway *gw)
 int
 main(int argc, char **argv)
 {
+	struct process proc;
 	struct gateway gw;
 	const char *url;
 	long fd_limit;
 	int ret = 1;
 
+	/* Signals come by handler, to wake the event loop: not blocked. */
+	process_load(&proc, "gateway", "gateway", gateway_config, argc, argv);
 	memset(&gw, 0, sizeof(gw));
-	gw.cfg = config_load("chirp-gateway", gateway_config, argc, argv);
-	log_init("chirp-gateway", config_str(gw.cfg, "log_level"));
-	rand_init();
-	metrics_init("gateway");
+	gw.cfg = proc.cfg;
+	gw.secret = proc.secret;
+	gw.secret_len = proc.secret_len;
+	gw.svcauth = proc.svcauth;
 	fd_limit = raise_fd_limit();
 	if (!gateway_settings(&gw, fd_limit))
 		goto out;
-	gw.secret = (unsigned char *)token_secret_load(
-	    config_str(gw.cfg, "token_secret"),
-	    config_str(gw.cfg, "token_secret_file"), &gw.secret_len);
-	if (gw.secret == NULL)
-		goto out;
-	gw.svcauth = svcauth_load("gateway",
-	    config_str(gw.cfg, "service_secret"),
-	    config_str(gw.cfg, "service_secret_file"));
-	if (gw.svcauth == NULL)
-		goto out;
-	/* The listeners open every event with these keys (bus_open). */
-	bus_auth_set(gw.svcauth);
 	gw.ratelimit = ratelimit_new((int)config_int(gw.cfg, "rate_limit"),
 	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
 	gw.login_backoff = backoff_new(gw.login_free_failures,
@@ -353,8 +335,6 @@ out:
 	backoff_free(gw.login_backoff);
 	conns_free(gw.conns);
 	pool_free(&gw);
-	free(gw.secret);
-	svcauth_free(gw.svcauth);
-	config_free(gw.cfg);
+	process_free(&proc);
 	return ret;
 }
