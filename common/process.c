@@ -1,4 +1,5 @@
 /* process.c: the start and the stop chirp's processes share (process.h). */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,6 @@
 #include "rand.h"
 #include "registrar.h"
 #include "process.h"
-#include "signals.h"
 #include "svcauth.h"
 #include "token.h"
 
@@ -57,8 +57,16 @@ process_init(struct process *p, const char *name, const char *self,
 {
 	sigset_t sigs;
 
-	/* Every thread started from here on leaves these to signals_wait(). */
-	signals_block(&sigs);
+	/*
+	 * Before any thread starts, as threads inherit the mask: a signal
+	 * never lands in a worker but waits for process_wait(). A client
+	 * that hangs up is an error on its socket, not the end.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	process_load(p, name, self, table, argc, argv);
 	p->sigs = sigs;
 }
@@ -109,20 +117,19 @@ process_serve(struct process *p, struct http_server_config *hc)
 void
 process_wait(struct process *p)
 {
-	(void)signals_wait();
+	int sig;
+
+	while (sigwait(&p->sigs, &sig) != 0)
+		;
+	log_info("signal %d: stopping", sig);
 	registrar_stop(p->reg);
-	p->reg = NULL;
 	http_server_stop(p->http);
-	p->http = NULL;
 }
 
 void
 process_free(struct process *p)
 {
 	free(p->secret);
-	p->secret = NULL;
 	svcauth_free(p->svcauth);
-	p->svcauth = NULL;
 	config_free(p->cfg);	/* progname stays: the log names it */
-	p->cfg = NULL;
 }

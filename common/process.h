@@ -1,7 +1,7 @@
 /*
  * process.h: the start and the stop that chirp's processes share, so that
  * they behave alike. In order: SIGINT and SIGTERM blocked before any
- * thread starts (signals.h), the configuration loaded and checked
+ * thread starts (and SIGPIPE ignored), the configuration loaded and checked
  * (config.h), logging, randomness, metrics, the token secret and the
  * service secret (and with it the bus keys); the database migrated,
  * waiting while it is not up yet (a whole system starting at once); the
@@ -59,7 +59,7 @@ struct process {
 	struct svcauth *svcauth;
 	unsigned char *secret;	/* the token secret; NULL without the rows */
 	size_t secret_len;
-	sigset_t sigs;		/* blocked: SIGINT and SIGTERM */
+	sigset_t sigs;		/* blocked for process_wait(): SIGINT, SIGTERM */
 	struct http_server *http;
 	struct registrar *reg;
 };
