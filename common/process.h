@@ -57,9 +57,9 @@ struct process {
 	char progname[32];	/* "chirp-userd" */
 	struct config *cfg;
 	struct svcauth *svcauth;
-	unsigned char *secret;	/* the token secret; NULL without the rows */
+	unsigned char *secret;	/* token secret; NULL without its rows */
 	size_t secret_len;
-	sigset_t sigs;		/* blocked for process_wait(): SIGINT, SIGTERM */
+	sigset_t sigs;		/* SIGINT, SIGTERM: for process_wait() */
 	struct http_server *http;
 	struct registrar *reg;
 };

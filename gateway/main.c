@@ -271,7 +271,8 @@ main(int argc, char **argv)
 	    (size_t)config_int(gw.cfg, "cache_max_bytes"), gw.cache_ttl_ms);
 	gw.feed = feed_new((size_t)gw.ws_queue_max);
 
-	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
+	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN |
+	    LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
 	gw.ctx = gateway_context(&gw);
 	if (gw.ctx == NULL) {
 		log_warnx("cannot listen on %s:%lld",
