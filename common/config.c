@@ -96,12 +96,41 @@ config_usage(const struct config *c, FILE *f)
 	fprintf(f, "settings (environment CHIRP_NAME, flags --NAME):\n");
 	for (i = 0; i < c->n; i++) {
 		const struct config_entry *e = &c->table[i];
+		bool def = e->def != NULL && !e->secret && e->def[0] != '\0';
 
 		fprintf(f, "  %-22s %s", e->name, e->help);
-		if (e->def != NULL && !e->secret && e->def[0] != '\0')
+		if (e->type == CONFIG_INT)
+			fprintf(f, " (%lld to %lld%s%s)", e->min, e->max,
+			    def ? ", default: " : "", def ? e->def : "");
+		else if (def)
 			fprintf(f, " (default: %s)", e->def);
 		fprintf(f, "\n");
 	}
+}
+
+/*
+ * Every integer set, whatever its source, inside its row's range; each
+ * one outside is named. Once, on the final values, so that a flag may
+ * mend what the file got wrong.
+ */
+static bool
+config_check_ranges(const struct config *c)
+{
+	const struct config_entry *e;
+	long long v;
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; i < c->n; i++) {
+		e = &c->table[i];
+		if (e->type != CONFIG_INT || c->values[i] == NULL ||
+		    config_parse_int(c->values[i], e->min, e->max, &v))
+			continue;
+		fprintf(stderr, "%s: %s: %s is out of range (%lld to %lld)\n",
+		    c->progname, e->name, c->values[i], e->min, e->max);
+		ok = false;
+	}
+	return ok;
 }
 
 /* "name = value" lines; '#' starts a comment. */
@@ -267,6 +296,8 @@ config_load(const char *progname, const struct config_entry *table,
 		if (!config_put(c, (size_t)idx, v, "command line"))
 			goto bad;
 	}
+	if (!config_check_ranges(c))
+		goto bad;
 	if (check) {
 		fprintf(stderr, "%s: configuration OK\n", progname);
 		config_free(c);
@@ -310,20 +341,6 @@ config_int(const struct config *c, const char *name)
 	if (v != NULL)
 		(void)config_parse_int(v, -(1LL << 62), 1LL << 62, &n);
 	return n;
-}
-
-long long
-config_int_range(const struct config *c, const char *name, long long min,
-    long long max)
-{
-	long long v = config_int(c, name);
-
-	if (v < min || v > max) {
-		fprintf(stderr, "%s: '%s' must be from %lld to %lld\n",
-		    c->progname, name, min, max);
-		exit(2);
-	}
-	return v;
 }
 
 bool

@@ -28,13 +28,12 @@
 
 /* The two settings every process has: rows of its config table. */
 #define SVCAUTH_CONFIG_ENTRIES \
-	{ "service_secret", CONFIG_STRING, NULL, \
+	CONFIG_SECRET_ROW("service_secret", \
 	    "secret shared by chirp's processes for service credentials " \
-	    "and bus events, at least 32 bytes (else service_secret_file)", \
-	    true }, \
-	{ "service_secret_file", CONFIG_STRING, ".chirp/service_secret", \
+	    "and bus events, at least 32 bytes (else service_secret_file)"), \
+	CONFIG_STR_ROW("service_secret_file", ".chirp/service_secret", \
 	    "file holding the service secret (mode 0600, created when " \
-	    "missing)", false }
+	    "missing)")
 
 struct svcauth;
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <libwebsockets.h>
+#include <limits.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,13 +28,10 @@
 #include "listener.h"
 #include "listener_proto.h"
 #include "log.h"
-#include "metrics.h"
 #include "pool.h"
-#include "rand.h"
 #include "ratelimit.h"
-#include "svcauth.h"
 #include "revocations.h"
-#include "token.h"
+#include "process.h"
 #include "upstream.h"
 #include "upstream_proto.h"
 #include "ws.h"
@@ -43,68 +41,60 @@
 #define RATELIMIT_KEYS 100000
 
 static const struct config_entry gateway_config[] = {
-	{ "port", CONFIG_INT, "8030", "TCP port to listen on", false },
-	{ "bind", CONFIG_STRING, "127.0.0.1", "address to listen on", false },
-	{ "discovery_url", CONFIG_STRING, "http://127.0.0.1:8040",
-	    "chirp-discoveryd, for the instance lists", false },
-	{ "user_bus_url", CONFIG_STRING, NULL,
-	    "the user database, to LISTEN for user events", true },
-	{ "tweet_bus_url", CONFIG_STRING, NULL,
-	    "the tweet database, to LISTEN for tweet events", true },
-	{ "token_secret", CONFIG_STRING, NULL,
-	    "the token secret (at least 32 bytes)", true },
-	{ "token_secret_file", CONFIG_STRING, ".chirp/secret",
-	    "file holding the token secret", false },
-	SVCAUTH_CONFIG_ENTRIES,
-	{ "max_upstream_conns", CONFIG_INT, "32",
+	PROCESS_CONFIG_ROWS("8030"),
+	PROCESS_TOKEN_ROWS,
+	CONFIG_STR_ROW("discovery_url", "http://127.0.0.1:8040",
+	    "chirp-discoveryd, for the instance lists"),
+	CONFIG_SECRET_ROW("user_bus_url",
+	    "the user database, to LISTEN for user events"),
+	CONFIG_SECRET_ROW("tweet_bus_url",
+	    "the tweet database, to LISTEN for tweet events"),
+	CONFIG_INT_ROW("max_upstream_conns", "32", 1, 10000,
 	    "kept-alive connections to each service instance; more requests "
-	    "wait their turn", false },
-	{ "upstream_timeout_ms", CONFIG_INT, "5000",
-	    "time an upstream has to answer", false },
-	{ "rate_limit", CONFIG_INT, "1200",
-	    "requests per window per user (else per address)", false },
-	{ "rate_window", CONFIG_INT, "60", "rate window in seconds", false },
-	{ "max_in_flight", CONFIG_INT, "1024",
-	    "requests answered at once before 503", false },
-	{ "max_connections", CONFIG_INT, NULL,
-	    "live feed connections (default: the fd limit less a margin)",
-	    false },
-	{ "max_http_conns", CONFIG_INT, "4096",
-	    "plain HTTP client connections at once (1-1000000); more are "
-	    "closed as they are accepted", false },
-	{ "max_conns_per_addr", CONFIG_INT, "256",
-	    "plain HTTP client connections at once from one address "
-	    "(1-1000000)", false },
-	{ "login_free_failures", CONFIG_INT, "5",
-	    "failed logins from one address before it must wait (0-1000); "
-	    "each further failure doubles the wait", false },
-	{ "login_backoff_max", CONFIG_INT, "900",
-	    "longest wait after failed logins, in seconds (1-86400)", false },
-	{ "ws_queue_max", CONFIG_INT, "256",
-	    "messages queued per live connection before it is closed",
-	    false },
-	{ "ws_sndbuf", CONFIG_INT, "0",
+	    "wait their turn"),
+	CONFIG_INT_ROW("upstream_timeout_ms", "5000", 10, 600000,
+	    "time an upstream has to answer"),
+	CONFIG_INT_ROW("rate_limit", "1200", 1, INT_MAX,
+	    "requests per window per user (else per address)"),
+	CONFIG_INT_ROW("rate_window", "60", 1, INT_MAX,
+	    "rate window in seconds"),
+	CONFIG_INT_ROW("max_in_flight", "1024", 1, INT_MAX,
+	    "requests answered at once before 503"),
+	CONFIG_INT_ROW("max_connections", NULL, 0, INT_MAX,
+	    "live feed connections (default: the fd limit less a margin)"),
+	CONFIG_INT_ROW("max_http_conns", "4096", 1, 1000000,
+	    "plain HTTP client connections at once; more are closed as they "
+	    "are accepted"),
+	CONFIG_INT_ROW("max_conns_per_addr", "256", 1, 1000000,
+	    "plain HTTP client connections at once from one address"),
+	CONFIG_INT_ROW("login_free_failures", "5", 0, 1000,
+	    "failed logins from one address before it must wait; each "
+	    "further failure doubles the wait"),
+	CONFIG_INT_ROW("login_backoff_max", "900", 1, 86400,
+	    "longest wait after failed logins, in seconds"),
+	CONFIG_INT_ROW("ws_queue_max", "256", 1, 1000000,
+	    "messages queued per live connection before it is closed"),
+	CONFIG_INT_ROW("ws_sndbuf", "0", 0, INT_MAX,
 	    "kernel send buffer of a live connection in bytes (0: system "
-	    "default); bounds what a slow client holds", false },
-	{ "ping_interval", CONFIG_INT, "30", "seconds between pings", false },
-	{ "replay_max", CONFIG_INT, "1000",
+	    "default); bounds what a slow client holds"),
+	CONFIG_INT_ROW("ping_interval", "30", 0, INT_MAX,
+	    "seconds between pings; 0: none"),
+	CONFIG_INT_ROW("replay_max", "1000", 1, 100000,
 	    "entries a live connection's since= replay sends at most before "
-	    "reset and ready (1 to 100000)", false },
-	{ "cache_ttl_ms", CONFIG_INT, "60000",
-	    "lifetime of a cached follow list", false },
-	{ "cache_max", CONFIG_INT, "10000", "follow-list pages cached",
-	    false },
-	{ "cache_max_bytes", CONFIG_INT, "67108864",
-	    "bytes the follow-list cache holds at most (0 to 2^40)", false },
-	{ "openapi_file", CONFIG_STRING, "docs/openapi.json",
-	    "served at /openapi.json", false },
-	{ "docs_file", CONFIG_STRING, "docs/docs.html", "served at /docs",
-	    false },
-	{ "swagger_ui_dir", CONFIG_STRING,
+	    "reset and ready"),
+	CONFIG_INT_ROW("cache_ttl_ms", "60000", 0, INT_MAX,
+	    "lifetime of a cached follow list; 0: no expiry"),
+	CONFIG_INT_ROW("cache_max", "10000", 0, INT_MAX,
+	    "follow-list pages cached"),
+	CONFIG_INT_ROW("cache_max_bytes", "67108864", 0, 1LL << 40,
+	    "bytes the follow-list cache holds at most"),
+	CONFIG_STR_ROW("openapi_file", "docs/openapi.json",
+	    "served at /openapi.json"),
+	CONFIG_STR_ROW("docs_file", "docs/docs.html", "served at /docs"),
+	CONFIG_STR_ROW("swagger_ui_dir",
 	    "/usr/lib/python3/dist-packages/flasgger/ui3/static",
-	    "swagger-ui-bundle.js and swagger-ui.css for /docs", false },
-	{ "log_level", CONFIG_STRING, "info", "debug, info or warn", false },
-	{ NULL, CONFIG_STRING, NULL, NULL, false },
+	    "swagger-ui-bundle.js and swagger-ui.css for /docs"),
+	CONFIG_END,
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -168,18 +158,17 @@ resolve_once(char *host, size_t hostlen)
 	return true;
 }
 
-/* Settings into gw; false (logged) when one is out of range. */
+/* Settings into gw; false (logged) when discovery_url is no URL. */
 static bool
 gateway_settings(struct gateway *gw, long fd_limit)
 {
 	struct config *c = gw->cfg;
-	long long v;
 
 	gw->upstream_timeout_ms = (int)config_int(c, "upstream_timeout_ms");
 	gw->max_upstream_conns = (int)config_int(c, "max_upstream_conns");
 	gw->max_in_flight = (int)config_int(c, "max_in_flight");
 	gw->ws_queue_max = (int)config_int(c, "ws_queue_max");
-	gw->replay_max = (int)config_int_range(c, "replay_max", 1, 100000);
+	gw->replay_max = (int)config_int(c, "replay_max");
 	gw->ping_interval_s = (int)config_int(c, "ping_interval");
 	gw->ws_sndbuf = (int)config_int(c, "ws_sndbuf");
 	gw->cache_ttl_ms = config_int(c, "cache_ttl_ms");
@@ -188,26 +177,10 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	gw->login_free_failures = (int)config_int(c, "login_free_failures");
 	gw->login_backoff_max_s = (int)config_int(c, "login_backoff_max");
 	if (config_str(c, "max_connections") != NULL)
-		v = config_int(c, "max_connections");
+		gw->max_connections = (int)config_int(c, "max_connections");
 	else
-		v = fd_limit > FD_MARGIN * 2 ? fd_limit - FD_MARGIN :
-		    fd_limit / 2;
-	gw->max_connections = (int)v;
-	if (gw->upstream_timeout_ms < 10 || gw->upstream_timeout_ms > 600000 ||
-	    gw->max_upstream_conns < 1 || gw->max_upstream_conns > 10000 ||
-	    gw->max_in_flight < 1 || gw->ws_queue_max < 1 ||
-	    gw->ws_queue_max > 1000000 || gw->ping_interval_s < 0 ||
-	    gw->ws_sndbuf < 0 || gw->max_http_conns < 1 ||
-	    gw->max_http_conns > 1000000 || gw->max_conns_per_addr < 1 ||
-	    gw->max_conns_per_addr > 1000000 ||
-	    gw->login_free_failures < 0 || gw->login_free_failures > 1000 ||
-	    gw->login_backoff_max_s < 1 || gw->login_backoff_max_s > 86400 ||
-	    gw->max_connections < 0 || config_int(c, "rate_limit") < 1 ||
-	    config_int(c, "rate_window") < 1 || config_int(c, "port") < 1 ||
-	    config_int(c, "port") > 65535 || config_int(c, "cache_max") < 0) {
-		log_warnx("a setting is out of range (see --help)");
-		return false;
-	}
+		gw->max_connections = (int)(fd_limit > FD_MARGIN * 2 ?
+		    fd_limit - FD_MARGIN : fd_limit / 2);
 	if (!gateway_parse_url(config_str(c, "discovery_url"),
 	    gw->discovery_host, sizeof(gw->discovery_host),
 	    &gw->discovery_port)) {
@@ -272,31 +245,22 @@ gateway_context(struct gateway *gw)
 int
 main(int argc, char **argv)
 {
+	struct process proc;
 	struct gateway gw;
 	const char *url;
 	long fd_limit;
 	int ret = 1;
 
+	/* Signals come by handler, to wake the event loop: not blocked. */
+	process_load(&proc, "gateway", "gateway", gateway_config, argc, argv);
 	memset(&gw, 0, sizeof(gw));
-	gw.cfg = config_load("chirp-gateway", gateway_config, argc, argv);
-	log_init("chirp-gateway", config_str(gw.cfg, "log_level"));
-	rand_init();
-	metrics_init("gateway");
+	gw.cfg = proc.cfg;
+	gw.secret = proc.secret;
+	gw.secret_len = proc.secret_len;
+	gw.svcauth = proc.svcauth;
 	fd_limit = raise_fd_limit();
 	if (!gateway_settings(&gw, fd_limit))
 		goto out;
-	gw.secret = (unsigned char *)token_secret_load(
-	    config_str(gw.cfg, "token_secret"),
-	    config_str(gw.cfg, "token_secret_file"), &gw.secret_len);
-	if (gw.secret == NULL)
-		goto out;
-	gw.svcauth = svcauth_load("gateway",
-	    config_str(gw.cfg, "service_secret"),
-	    config_str(gw.cfg, "service_secret_file"));
-	if (gw.svcauth == NULL)
-		goto out;
-	/* The listeners open every event with these keys (bus_open). */
-	bus_auth_set(gw.svcauth);
 	gw.ratelimit = ratelimit_new((int)config_int(gw.cfg, "rate_limit"),
 	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
 	gw.login_backoff = backoff_new(gw.login_free_failures,
@@ -304,11 +268,11 @@ main(int argc, char **argv)
 	gw.conns = conns_new(gw.max_http_conns, gw.max_conns_per_addr,
 	    (size_t)fd_limit);
 	gw.cache = cache_new((size_t)config_int(gw.cfg, "cache_max"),
-	    (size_t)config_int_range(gw.cfg, "cache_max_bytes", 0,
-	    1LL << 40), gw.cache_ttl_ms);
+	    (size_t)config_int(gw.cfg, "cache_max_bytes"), gw.cache_ttl_ms);
 	gw.feed = feed_new((size_t)gw.ws_queue_max);
 
-	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
+	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN |
+	    LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
 	gw.ctx = gateway_context(&gw);
 	if (gw.ctx == NULL) {
 		log_warnx("cannot listen on %s:%lld",
@@ -372,8 +336,6 @@ out:
 	backoff_free(gw.login_backoff);
 	conns_free(gw.conns);
 	pool_free(&gw);
-	free(gw.secret);
-	svcauth_free(gw.svcauth);
-	config_free(gw.cfg);
+	process_free(&proc);
 	return ret;
 }

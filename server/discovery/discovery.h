@@ -5,10 +5,7 @@
 #include <stdint.h>
 
 struct discovery {
-	struct config *config;
 	struct registry *registry;
-	struct http_server *server;
-	struct svcauth *svcauth;	/* checks writers of the list */
 	int ttl_s;		/* told to every registering instance */
 };
 

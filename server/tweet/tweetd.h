@@ -14,9 +14,9 @@ struct tweetd {
 	struct deletion *deletion;	/* account-deletion participant */
 	struct revoke *revoke;		/* revoked tokens (revocations.h) */
 	const char *user_url;		/* chirp-userd, borrowed from config */
-	unsigned char *secret;		/* token secret, owned */
+	unsigned char *secret;		/* token secret, borrowed (process.h) */
 	size_t secret_len;
-	struct svcauth *svcauth;	/* service credentials, owned */
+	struct svcauth *svcauth;	/* service credentials, borrowed */
 };
 
 #endif

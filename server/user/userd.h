@@ -17,11 +17,11 @@
 
 struct userd {
 	struct user_store *store;
-	unsigned char *secret;		/* token secret, owned */
+	unsigned char *secret;		/* token secret, borrowed (process.h) */
 	size_t secret_len;
 	int64_t token_ttl;		/* seconds */
 	const char *tweet_url;		/* borrowed from the config */
-	struct svcauth *svcauth;	/* service credentials, owned */
+	struct svcauth *svcauth;	/* service credentials, borrowed */
 	const char *crash_point;	/* test build only: "after_prepare"... */
 	struct deletion *deletion;	/* the 2PC recovery thread */
 	struct login_throttle *throttle;	/* failed logins per account */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t0130: chirp-userd without its database answers 503 unavailable and
-# /status degraded, never crashes, and recovers by itself.
+# /status degraded, never crashes, and recovers by itself; started before
+# its database is up, it waits for it (as chirp-tweetd does, t0204).
 . "$(dirname "$0")/../lib.sh"
 
 USERDB=$(test_db u)
@@ -45,5 +46,18 @@ expect_eq "the failed follow made nothing, the new one counts once" \
 http GET "$U/status"
 expect_status "status is ok again" 200
 check "userd is still the same process" kill -0 "$(pid_of userd)"
+
+USERDB2=$(test_db u2); DB2=$(basename "${USERDB2%%\?*}")
+admin "ALTER DATABASE $DB2 ALLOW_CONNECTIONS false" >/dev/null
+P2=$(free_port)
+start_proc userd2 "$CHIRP_BIN/chirp-userd" --port "$P2" \
+    --database_url "$USERDB2" --token_secret_file "$T/secret" \
+    --sql_dir "$CHIRP_ROOT/sql/user"
+check "userd without its database waits and retries" wait_until 15 sh -c \
+    "test \$(grep -c 'cannot migrate the user database; retrying' $T/userd2.log) -ge 2"
+admin "ALTER DATABASE $DB2 ALLOW_CONNECTIONS true" >/dev/null
+check "the database up, userd serves" wait_http "http://127.0.0.1:$P2/status"
+http POST "http://127.0.0.1:$P2/users/register" '{"username":"dan","password":"password123"}'
+expect_status "and registers" 201
 
 finish

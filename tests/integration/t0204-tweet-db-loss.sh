@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t0204: chirp-tweetd without its database answers 503 and says degraded,
 # crashes not, and comes back by itself; losing the user bus loses no
-# follow (read your writes still holds).
+# follow (read your writes still holds); started before its database is
+# up, it waits for it, as chirp-userd does.
 . "$(dirname "$0")/../lib.sh"
 
 start_core
@@ -53,5 +54,22 @@ sleep 1
 unfollow "$USERD" "$A" "$TA" "$B"
 home
 expect_eq "and the unfollow after the bus is back" "$(jb "[.tweets[]|select(.userId==\"$B\")]|length")" 0
+
+# --- started before its database is up ---------------------------------------
+# A whole system starting at once: tweetd retries its migrations until the
+# database takes connections, then serves.
+
+TDB2=$(test_db t2); DB2=$(basename "${TDB2%%\?*}")
+admin "ALTER DATABASE $DB2 ALLOW_CONNECTIONS false" >/dev/null
+P2=$(free_port)
+start_proc tweetd2 "$CHIRP_BIN/chirp-tweetd" --port "$P2" \
+    --database_url "$TDB2" --user_url "$USERD" --user_bus_url "$USERDB" \
+    --token_secret_file "$T/secret" --sql_dir "$CHIRP_ROOT/sql/tweet"
+check "tweetd without its database waits and retries" wait_until 15 sh -c \
+    "test \$(grep -c 'cannot migrate the tweet database; retrying' $T/tweetd2.log) -ge 2"
+admin "ALTER DATABASE $DB2 ALLOW_CONNECTIONS true" >/dev/null
+check "the database up, tweetd serves" wait_http "http://127.0.0.1:$P2/status"
+http POST "http://127.0.0.1:$P2/tweets" "{\"userId\":\"$A\",\"content\":\"late\"}" "$(auth "$TA")"
+expect_status "and takes a tweet" 201
 
 finish

@@ -1,10 +1,12 @@
-/* test_config.c: the config table's precedence and type checks. */
+/* test_config.c: the config table's precedence, type and range checks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -15,11 +17,12 @@
 #define ARGV(...) ((char **)(const char *[]){ __VA_ARGS__, NULL })
 
 static const struct config_entry table[] = {
-	{ "port", CONFIG_INT, "8000", "port to listen on", false },
-	{ "database_url", CONFIG_STRING, NULL, "database", false },
-	{ "verbose", CONFIG_BOOL, "false", "more logs", false },
-	{ "token_secret", CONFIG_STRING, NULL, "secret", true },
-	{ NULL, 0, NULL, NULL, false },
+	CONFIG_INT_ROW("port", "8000", 1, 65535, "port to listen on"),
+	CONFIG_INT_ROW("queue", "-1", -1, 64, "waiting; -1: automatic"),
+	CONFIG_STR_ROW("database_url", NULL, "database"),
+	CONFIG_BOOL_ROW("verbose", "false", "more logs"),
+	CONFIG_SECRET_ROW("token_secret", "secret"),
+	CONFIG_END,
 };
 
 static void
@@ -116,6 +119,116 @@ set_overrides_a_value(void **state)
 	config_free(c);
 }
 
+/*
+ * config_load in a child, as a process would start: its exit status (or
+ * 100 when it returned) and what it printed on stdout and stderr.
+ */
+static int
+load_in_child(int argc, char **argv, char *out, size_t outlen)
+{
+	int fds[2], status;
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		config_free(config_load("chirp-test", table, argc, argv));
+		exit(100);
+	}
+	assert_true(pid > 0);
+	close(fds[1]);
+	while (n + 1 < outlen &&
+	    (r = read(fds[0], out + n, outlen - n - 1)) > 0)
+		n += (size_t)r;
+	out[n] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void
+ranges_are_checked_at_load_and_name_the_setting(void **state)
+{
+	char out[4096];
+
+	(void)state;
+	unsetenv("CHIRP_PORT");
+	unsetenv("CHIRP_TEST_PORT");
+	unsetenv("CHIRP_QUEUE");
+	unsetenv("CHIRP_TEST_QUEUE");
+	assert_int_equal(load_in_child(3, ARGV("chirp-test", "--port",
+	    "65536"), out, sizeof(out)), 2);
+	assert_string_equal(out,
+	    "chirp-test: port: 65536 is out of range (1 to 65535)\n");
+	assert_int_equal(load_in_child(2, ARGV("chirp-test", "--port=0"),
+	    out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "port: 0 is out of range (1 to 65535)"));
+
+	/* Each bound is in; every setting outside is named, not the first. */
+	assert_int_equal(load_in_child(3, ARGV("chirp-test", "--port=65535",
+	    "--queue=-1"), out, sizeof(out)), 100);
+	assert_int_equal(load_in_child(3, ARGV("chirp-test", "--port=1",
+	    "--queue=64"), out, sizeof(out)), 100);
+	assert_int_equal(load_in_child(3, ARGV("chirp-test", "--port=-3",
+	    "--queue=-2"), out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "port: -3 is out of range (1 to 65535)"));
+	assert_non_null(strstr(out, "queue: -2 is out of range (-1 to 64)"));
+
+	/* -n refuses what a start would refuse. */
+	assert_int_equal(load_in_child(3, ARGV("chirp-test", "-n",
+	    "--queue=65"), out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "queue: 65 is out of range (-1 to 64)"));
+	assert_int_equal(load_in_child(2, ARGV("chirp-test", "-n"), out,
+	    sizeof(out)), 0);
+	assert_non_null(strstr(out, "configuration OK"));
+
+	/* The environment is checked like a flag. */
+	setenv("CHIRP_TEST_QUEUE", "1000", 1);
+	assert_int_equal(load_in_child(1, ARGV("chirp-test"), out,
+	    sizeof(out)), 2);
+	assert_non_null(strstr(out, "queue: 1000 is out of range"));
+	unsetenv("CHIRP_TEST_QUEUE");
+}
+
+static void
+a_flag_mends_a_file_value_out_of_range(void **state)
+{
+	char path[] = "/tmp/chirp-config-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	char out[4096];
+
+	(void)state;
+	fprintf(f, "port = 99999\n");
+	fclose(f);
+	assert_int_equal(load_in_child(3, ARGV("chirp-test", "--config",
+	    path), out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "port: 99999 is out of range"));
+	assert_int_equal(load_in_child(5, ARGV("chirp-test", "--config", path,
+	    "--port", "8080"), out, sizeof(out)), 100);
+	unlink(path);
+}
+
+static void
+help_shows_the_range(void **state)
+{
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(load_in_child(2, ARGV("chirp-test", "--help"), out,
+	    sizeof(out)), 0);
+	assert_non_null(strstr(out,
+	    "port to listen on (1 to 65535, default: 8000)\n"));
+	assert_non_null(strstr(out,
+	    "waiting; -1: automatic (-1 to 64, default: -1)\n"));
+	assert_non_null(strstr(out, "more logs (default: false)\n"));
+}
+
 int
 main(void)
 {
@@ -125,6 +238,10 @@ main(void)
 		    environment_beats_file_and_flags_beat_environment),
 		cmocka_unit_test(parse_int_accepts_whole_numbers_in_range_only),
 		cmocka_unit_test(set_overrides_a_value),
+		cmocka_unit_test(
+		    ranges_are_checked_at_load_and_name_the_setting),
+		cmocka_unit_test(a_flag_mends_a_file_value_out_of_range),
+		cmocka_unit_test(help_shows_the_range),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
