@@ -208,7 +208,7 @@ int
 revoke_load_json(struct revoke *rv, const json_t *doc, int64_t now)
 {
 	json_t *list, *item, *floor;
-	int64_t user, gen;
+	int64_t user = 0, gen = 0;
 	size_t i;
 	int ret = -1;
 
