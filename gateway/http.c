@@ -342,11 +342,17 @@ http_uri_whole(struct lws *wsi, const char *uri)
 	size_t i;
 	int n;
 
+	char version[16];
+
 	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
 		if ((n = lws_hdr_total_length(wsi, http_methods[i].tok)) > 0 &&
 		    (size_t)n != strlen(uri))
 			return false;
-	return lws_hdr_total_length(wsi, WSI_TOKEN_HTTP) > 0;
+	/* and the version is one we speak, alone after the target */
+	if (lws_hdr_copy(wsi, version, sizeof(version), WSI_TOKEN_HTTP) <= 0)
+		return false;
+	return strcmp(version, "HTTP/1.1") == 0 ||
+	    strcmp(version, "HTTP/1.0") == 0;
 }
 
 /*
