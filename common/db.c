@@ -198,43 +198,48 @@ db_static_state(const char *state)
 	return "XX000";
 }
 
-PGresult *
-db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
-    const char *const *params, const char **sqlstate)
+/*
+ * One round trip, a prepared statement (stmt) or plain SQL text (sql): the
+ * result when it succeeded, else NULL with *sqlstate set as db_exec says.
+ * A connection found lost, as one idle through a database outage is at
+ * its next use, is reset in place; the request is sent once more only
+ * when no transaction was open (a BEGIN, or a statement on its own).
+ */
+static PGresult *
+db_request(struct db *db, PGconn *conn, const char *stmt, const char *sql,
+    int nparams, const char *const *params, const char **sqlstate)
 {
 	PGTransactionStatusType before = PQtransactionStatus(conn);
+	const char *what = stmt != NULL ? stmt : sql, *state, *msg;
 	PGresult *res;
 	ExecStatusType st;
-	const char *state;
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		res = PQexecPrepared(conn, stmt, nparams, params, NULL, NULL,
-		    0);
+		if (stmt != NULL)
+			res = PQexecPrepared(conn, stmt, nparams, params, NULL,
+			    NULL, 0);
+		else
+			res = PQexec(conn, sql);
 		st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-			if (sqlstate != NULL)
-				*sqlstate = NULL;
+			*sqlstate = NULL;
 			return res;
 		}
 		if (PQstatus(conn) != CONNECTION_BAD) {
 			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			if (sqlstate != NULL)
-				*sqlstate = db_static_state(state);
-			/* Constraint violations are answers (409), not faults. */
+			msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+			*sqlstate = db_static_state(state);
+			/* Constraint violations are answers (409). */
 			if (state != NULL && strncmp(state, "23", 2) == 0)
-				log_debug("statement '%s': %s", stmt,
-				    PQresultErrorField(res,
-				    PG_DIAG_MESSAGE_PRIMARY));
+				log_debug("'%s': %s", what, msg);
 			else
-				log_warnx("statement '%s' failed: %s", stmt,
-				    PQresultErrorField(res,
-				    PG_DIAG_MESSAGE_PRIMARY));
+				log_warnx("'%s' failed: %s", what, msg);
 			PQclear(res);
 			return NULL;
 		}
 		PQclear(res);
-		/* Lost: reset in place; retry only outside a transaction. */
+		/* Lost: reset in place; again only outside a transaction. */
 		PQreset(conn);
 		if (PQstatus(conn) != CONNECTION_OK ||
 		    db_prepare_all(db, conn) != 0 || before != PQTRANS_IDLE)
@@ -242,46 +247,28 @@ db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
 		db_mark(db, true, conn);
 	}
 	db_mark(db, false, conn);
-	if (sqlstate != NULL)
-		*sqlstate = DB_CONNECTION_LOST;
+	*sqlstate = DB_CONNECTION_LOST;
 	return NULL;
+}
+
+PGresult *
+db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
+    const char *const *params, const char **sqlstate)
+{
+	const char *state;
+
+	return db_request(db, conn, stmt, NULL, nparams, params,
+	    sqlstate != NULL ? sqlstate : &state);
 }
 
 int
 db_command(struct db *db, PGconn *conn, const char *sql)
 {
-	PGTransactionStatusType before = PQtransactionStatus(conn);
-	ExecStatusType st;
-	PGresult *res;
-	int attempt;
+	const char *state;
+	PGresult *res = db_request(db, conn, NULL, sql, 0, NULL, &state);
 
-	for (attempt = 0; attempt < 2; attempt++) {
-		res = PQexec(conn, sql);
-		st = PQresultStatus(res);
-		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-			PQclear(res);
-			return 0;
-		}
-		if (PQstatus(conn) != CONNECTION_BAD) {
-			log_warnx("'%s' failed: %s", sql,
-			    PQresultErrorMessage(res));
-			PQclear(res);
-			return -1;
-		}
-		PQclear(res);
-		/*
-		 * Lost, as a connection idle through a database outage is
-		 * found to be at its next use: reset it in place and, outside
-		 * a transaction (a BEGIN), try once more, as db_exec does.
-		 */
-		PQreset(conn);
-		if (PQstatus(conn) != CONNECTION_OK ||
-		    db_prepare_all(db, conn) != 0 || before != PQTRANS_IDLE)
-			break;
-		db_mark(db, true, conn);
-	}
-	db_mark(db, false, conn);
-	return -1;
+	PQclear(res);
+	return res != NULL ? 0 : -1;
 }
 
 /* Run SQL text on conn; -1 (logged) on failure. */
