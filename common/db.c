@@ -28,6 +28,7 @@ struct db_link {
 	PGconn *conn;
 	struct db *db;
 	struct db_link *next;
+	const char *conflict;	/* 40001 or 40P01 since db_tx's BEGIN */
 };
 
 struct db {
@@ -198,6 +199,22 @@ db_static_state(const char *state)
 	return "XX000";
 }
 
+static bool
+db_retryable(const char *state)
+{
+	return strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
+}
+
+/* Note for db_tx that conn's transaction is worth running again. */
+static void
+db_conflict(struct db *db, PGconn *conn, const char *state)
+{
+	struct db_link *link = pthread_getspecific(db->key);
+
+	if (link != NULL && link->conn == conn && link->conflict == NULL)
+		link->conflict = state;
+}
+
 /*
  * One round trip, a prepared statement (stmt) or plain SQL text (sql): the
  * result when it succeeded, else NULL with *sqlstate set as db_exec says.
@@ -230,6 +247,8 @@ db_request(struct db *db, PGconn *conn, const char *stmt, const char *sql,
 			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 			msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 			*sqlstate = db_static_state(state);
+			if (db_retryable(*sqlstate))
+				db_conflict(db, conn, *sqlstate);
 			/* Constraint violations are answers (409). */
 			if (state != NULL && strncmp(state, "23", 2) == 0)
 				log_debug("'%s': %s", what, msg);
@@ -269,6 +288,52 @@ db_command(struct db *db, PGconn *conn, const char *sql)
 
 	PQclear(res);
 	return res != NULL ? 0 : -1;
+}
+
+enum db_tx_result
+db_tx(struct db *db, db_tx_fn *fn, void *arg)
+{
+	enum db_tx_result r = DB_TX_UNAVAILABLE;
+	PGTransactionStatusType ts;
+	struct db_link *link;
+	const char *state;
+	PGresult *res;
+	PGconn *conn;
+	int attempt;
+
+	for (attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+		if ((conn = db_conn(db)) == NULL)
+			return DB_TX_UNAVAILABLE;
+		link = pthread_getspecific(db->key);
+		link->conflict = NULL;
+		if (db_command(db, conn, "BEGIN") == -1) {
+			/* A connection found dead is remade by db_conn. */
+			r = DB_TX_UNAVAILABLE;
+			continue;
+		}
+		if (fn(conn, arg) == 0) {
+			/* Idle: fn ended it itself (PREPARE TRANSACTION). */
+			if (PQtransactionStatus(conn) == PQTRANS_IDLE)
+				return DB_TX_COMMITTED;
+			res = db_request(db, conn, NULL, "COMMIT", 0, NULL,
+			    &state);
+			PQclear(res);
+			if (res != NULL)
+				return DB_TX_COMMITTED;
+			return strcmp(state, DB_CONNECTION_LOST) == 0 ?
+			    DB_TX_UNAVAILABLE : DB_TX_ERROR;
+		}
+		r = DB_TX_ROLLED_BACK;
+		/* Nothing to roll back on a lost or already ended one. */
+		ts = PQtransactionStatus(conn);
+		if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+			(void)db_command(db, conn, "ROLLBACK");
+		if (link->conflict == NULL || attempt + 1 == DB_TX_ATTEMPTS)
+			break;
+		log_info("transaction retried after sqlstate %s",
+		    link->conflict);
+	}
+	return r;
 }
 
 /* Run SQL text on conn; -1 (logged) on failure. */

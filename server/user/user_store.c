@@ -5,7 +5,7 @@
  * Follower and following counts are kept in the users row, in the same
  * transaction as the edge. Rows are locked in id order so that two
  * crossing follows cannot deadlock; a deadlock or serialization failure
- * anyway (a deletion racing a follow) is retried.
+ * anyway (a deletion racing a follow) is retried (db_tx).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,7 +22,6 @@
 #include "user_store.h"
 #include "xmalloc.h"
 
-#define TX_ATTEMPTS 3
 #define PENDING_MAX "100"
 
 struct user_store {
@@ -127,14 +126,18 @@ static const struct db_statement user_store_statements[] = {
 	{ NULL, NULL },
 };
 
-/* An open transaction on this thread's connection. */
+struct tx;
+typedef enum user_store_result tx_fn(struct tx *, void *arg);
+
+/* An open transaction (db_tx) on this thread's connection. */
 struct tx {
 	struct user_store *s;
 	PGconn *conn;
 	const char *sqlstate;	/* of the last failed statement */
+	tx_fn *fn;
+	void *arg;
+	enum user_store_result r;	/* what fn returned */
 };
-
-typedef enum user_store_result tx_fn(struct tx *, void *arg);
 
 struct user_store *
 user_store_new(const char *database_url)
@@ -218,45 +221,33 @@ tx_exec(struct tx *tx, const char *stmt, int n, const char *const *params)
 	return db_exec(tx->s->db, tx->conn, stmt, n, params, &tx->sqlstate);
 }
 
-static bool
-retryable(const char *sqlstate)
+/* One run of tx->fn for db_tx: commit when it returns OK. */
+static int
+tx_run(PGconn *conn, void *arg)
 {
-	return sqlstate != NULL && (strcmp(sqlstate, "40P01") == 0 ||
-	    strcmp(sqlstate, "40001") == 0);
+	struct tx *tx = arg;
+
+	tx->conn = conn;
+	tx->sqlstate = NULL;
+	tx->r = tx->fn(tx, tx->arg);
+	return tx->r == USER_STORE_OK ? 0 : -1;
 }
 
-/*
- * Run fn in a transaction: commit when it returns OK, else roll back.
- * Deadlocks and serialization failures are retried.
- */
+/* Run fn in a transaction (db_tx): commit when it returns OK. */
 static enum user_store_result
 run_tx(struct user_store *s, tx_fn *fn, void *arg)
 {
-	enum user_store_result r = USER_STORE_ERROR;
-	struct tx tx = { .s = s };
-	int attempt;
+	struct tx tx = { .s = s, .fn = fn, .arg = arg };
 
-	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
-		tx.sqlstate = NULL;
-		if ((tx.conn = db_conn(s->db)) == NULL)
-			return USER_STORE_UNAVAILABLE;
-		if (db_command(s->db, tx.conn, "BEGIN") == -1) {
-			/* A connection found dead is remade by db_conn. */
-			r = USER_STORE_UNAVAILABLE;
-			continue;
-		}
-		r = fn(&tx, arg);
-		if (r == USER_STORE_OK) {
-			if (db_command(s->db, tx.conn, "COMMIT") == -1)
-				return USER_STORE_UNAVAILABLE;
-			return USER_STORE_OK;
-		}
-		(void)db_command(s->db, tx.conn, "ROLLBACK");
-		if (!retryable(tx.sqlstate))
-			break;
-		log_info("transaction retried after sqlstate %s", tx.sqlstate);
+	switch (db_tx(s->db, tx_run, &tx)) {
+	case DB_TX_COMMITTED:
+	case DB_TX_ROLLED_BACK:
+		return tx.r;
+	case DB_TX_UNAVAILABLE:
+		return USER_STORE_UNAVAILABLE;
+	default:
+		return USER_STORE_ERROR;
 	}
-	return r;
 }
 
 enum user_store_result
