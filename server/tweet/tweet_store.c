@@ -128,7 +128,7 @@ tweet_store_healthy(struct tweet_store *s)
 }
 
 void
-tweet_page_release(struct tweet_page *p)
+tweet_store_page_release(struct tweet_store_page *p)
 {
 	size_t i;
 
@@ -140,13 +140,13 @@ tweet_page_release(struct tweet_page *p)
 }
 
 /* What a failed statement means to a caller. */
-static enum store_result
+static enum tweet_store_result
 failure(PGconn *conn, const char *sqlstate)
 {
 	if (PQstatus(conn) != CONNECTION_OK ||
 	    (sqlstate != NULL && strcmp(sqlstate, DB_CONNECTION_LOST) == 0))
-		return STORE_UNAVAILABLE;
-	return STORE_ERROR;
+		return TWEET_STORE_UNAVAILABLE;
+	return TWEET_STORE_ERROR;
 }
 
 /*
@@ -155,13 +155,13 @@ failure(PGconn *conn, const char *sqlstate)
  */
 static PGresult *
 run(struct tweet_store *s, PGconn *conn, const char *stmt, int n,
-    const char *const *params, enum store_result *res)
+    const char *const *params, enum tweet_store_result *res)
 {
 	const char *state = NULL;
 	PGresult *r;
 
 	if (conn == NULL && (conn = db_conn(s->db)) == NULL) {
-		*res = STORE_UNAVAILABLE;
+		*res = TWEET_STORE_UNAVAILABLE;
 		return NULL;
 	}
 	if ((r = db_exec(s->db, conn, stmt, n, params, &state)) == NULL)
@@ -172,7 +172,7 @@ run(struct tweet_store *s, PGconn *conn, const char *stmt, int n,
 /* As run, for the number of rows only; -1 on failure. */
 static int
 run_count(struct tweet_store *s, PGconn *conn, const char *stmt, int n,
-    const char *const *params, enum store_result *res)
+    const char *const *params, enum tweet_store_result *res)
 {
 	PGresult *r = run(s, conn, stmt, n, params, res);
 	int rows;
@@ -187,7 +187,7 @@ run_count(struct tweet_store *s, PGconn *conn, const char *stmt, int n,
 /* Publish an event in conn's transaction; -1 (*res set) on failure. */
 static int
 publish(PGconn *conn, const char *channel, const char *payload,
-    enum store_result *res)
+    enum tweet_store_result *res)
 {
 	if (bus_publish(conn, channel, payload) == 0)
 		return 0;
@@ -198,14 +198,14 @@ publish(PGconn *conn, const char *channel, const char *payload,
 /* A transaction of this store; fn's outcome in r. */
 struct tx {
 	struct tweet_store *s;
-	enum store_result r;
+	enum tweet_store_result r;
 };
 
 /*
  * Run fn, a db_tx_fn whose argument starts with a struct tx, in a
  * transaction (db_tx). fn sets tx->r afresh on each run.
  */
-static enum store_result
+static enum tweet_store_result
 run_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
 {
 	tx->s = s;
@@ -214,9 +214,9 @@ run_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
 	case DB_TX_ROLLED_BACK:
 		return tx->r;
 	case DB_TX_UNAVAILABLE:
-		return STORE_UNAVAILABLE;
+		return TWEET_STORE_UNAVAILABLE;
 	default:
-		return STORE_ERROR;
+		return TWEET_STORE_ERROR;
 	}
 }
 
@@ -260,10 +260,10 @@ tweet_event(const struct tweet *t)
 }
 
 /* The stored first answer to an idempotent request, when live. */
-static enum store_result
+static enum tweet_store_result
 read_key(struct tweet_store *s, const char *const *params, char **response)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	PGresult *r;
 
 	if ((r = run(s, NULL, "read_key", 2, params, &res)) == NULL)
@@ -273,11 +273,11 @@ read_key(struct tweet_store *s, const char *const *params, char **response)
 		 * the client can fix. */
 		log_warnx("idempotency key vanished during a repeat");
 		PQclear(r);
-		return STORE_ERROR;
+		return TWEET_STORE_ERROR;
 	}
 	*response = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
-	return STORE_REPLAY;
+	return TWEET_STORE_REPLAY;
 }
 
 /* A new tweet, the argument of post_tx. */
@@ -300,21 +300,21 @@ post_tx(PGconn *conn, void *arg)
 	PGresult *r;
 	int ret, n;
 
-	p->tx.r = STORE_OK;
+	p->tx.r = TWEET_STORE_OK;
 	model_tweet_release(&p->t);
 	free(p->text);
 	p->text = NULL;
 	if ((r = run(s, conn, "lock_user_shared", 1, p->kp, &p->tx.r)) == NULL)
 		return -1;
 	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0)
-		p->tx.r = STORE_BUSY;
+		p->tx.r = TWEET_STORE_BUSY;
 	PQclear(r);
-	if (p->tx.r != STORE_OK)
+	if (p->tx.r != TWEET_STORE_OK)
 		return -1;
 	/* A statement of its own: its snapshot is taken under the lock. */
 	if ((n = run_count(s, conn, "tombstone", 1, p->kp, &p->tx.r)) != 0) {
 		if (n > 0)
-			p->tx.r = STORE_DELETED;
+			p->tx.r = TWEET_STORE_DELETED;
 		return -1;
 	}
 	if (p->kp[1] != NULL) {
@@ -323,7 +323,7 @@ post_tx(PGconn *conn, void *arg)
 			return -1;
 		/* A live key: answer what the first request got. */
 		if (n == 0) {
-			p->tx.r = STORE_REPLAY;
+			p->tx.r = TWEET_STORE_REPLAY;
 			return -1;
 		}
 	}
@@ -333,7 +333,7 @@ post_tx(PGconn *conn, void *arg)
 		return -1;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
-		p->tx.r = STORE_ERROR;
+		p->tx.r = TWEET_STORE_ERROR;
 		return -1;
 	}
 	row_tweet(r, 0, &p->t);
@@ -353,32 +353,32 @@ post_tx(PGconn *conn, void *arg)
 	return ret;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_post(struct tweet_store *s, int64_t user_id,
     const char *username, const char *content,
     const char *key, char **response)
 {
 	struct post p = {.username = username, .content = content};
-	enum store_result res;
+	enum tweet_store_result res;
 
 	*response = NULL;
 	snprintf(p.uid, sizeof p.uid, "%" PRId64, user_id);
 	p.kp[0] = p.uid;
 	p.kp[1] = key;
-	if ((res = run_tx(s, post_tx, &p.tx)) == STORE_OK) {
+	if ((res = run_tx(s, post_tx, &p.tx)) == TWEET_STORE_OK) {
 		*response = p.text;
 		p.text = NULL;
-	} else if (res == STORE_REPLAY)
+	} else if (res == TWEET_STORE_REPLAY)
 		res = read_key(s, p.kp, response);
 	free(p.text);
 	model_tweet_release(&p.t);
 	return res;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_get(struct tweet_store *s, int64_t id, struct tweet *out)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char tid[24];
 	const char *p[1] = {tid};
 	PGresult *r;
@@ -389,7 +389,7 @@ tweet_store_get(struct tweet_store *s, int64_t id, struct tweet *out)
 	if (PQntuples(r) == 1)
 		row_tweet(r, 0, out);
 	else
-		res = STORE_NOT_FOUND;
+		res = TWEET_STORE_NOT_FOUND;
 	PQclear(r);
 	return res;
 }
@@ -408,11 +408,11 @@ delete_tx(PGconn *conn, void *arg)
 	char *event;
 	int n, ret;
 
-	d->tx.r = STORE_OK;
+	d->tx.r = TWEET_STORE_OK;
 	if ((n = run_count(d->tx.s, conn, "delete_tweet", 2, p,
 	    &d->tx.r)) <= 0) {
 		if (n == 0)
-			d->tx.r = STORE_NOT_FOUND;	/* of this user */
+			d->tx.r = TWEET_STORE_NOT_FOUND; /* of this user */
 		return -1;
 	}
 	event = xasprintf("{\"type\":\"delete\",\"tweetId\":\"%s\","
@@ -422,22 +422,22 @@ delete_tx(PGconn *conn, void *arg)
 	return ret;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_delete(struct tweet_store *s, int64_t id, int64_t user_id)
 {
 	struct removal d;
-	enum store_result res;
+	enum tweet_store_result res;
 	const char *p[1] = {d.tid};
 	int n;
 
 	snprintf(d.tid, sizeof d.tid, "%" PRId64, id);
 	snprintf(d.uid, sizeof d.uid, "%" PRId64, user_id);
-	if ((res = run_tx(s, delete_tx, &d.tx)) != STORE_NOT_FOUND)
+	if ((res = run_tx(s, delete_tx, &d.tx)) != TWEET_STORE_NOT_FOUND)
 		return res;
 	/* Tell someone else's tweet from no tweet. */
 	if ((n = run_count(s, NULL, "tweet_exists", 1, p, &res)) < 0)
 		return res;
-	return n > 0 ? STORE_FORBIDDEN : STORE_NOT_FOUND;
+	return n > 0 ? TWEET_STORE_FORBIDDEN : TWEET_STORE_NOT_FOUND;
 }
 
 /* "{1,2,3}": a bigint[] parameter. Caller frees. */
@@ -455,11 +455,11 @@ id_array(const int64_t *ids, size_t n)
 	return buf;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
-    int64_t before, int64_t after, int limit, struct tweet_page *out)
+    int64_t before, int64_t after, int limit, struct tweet_store_page *out)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char cursor[24], lim[16], *arr;
 	const char *p[3];
 	PGresult *r;
@@ -489,13 +489,13 @@ tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
 	for (i = 0; i < rows; i++)
 		row_tweet(r, i, &out->items[after > 0 ? rows - 1 - i : i]);
 	PQclear(r);
-	return STORE_OK;
+	return TWEET_STORE_OK;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_user_deleted(struct tweet_store *s, int64_t user_id)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char uid[24];
 	const char *p[1] = {uid};
 	int n;
@@ -503,19 +503,19 @@ tweet_store_user_deleted(struct tweet_store *s, int64_t user_id)
 	snprintf(uid, sizeof uid, "%" PRId64, user_id);
 	if ((n = run_count(s, NULL, "tombstone", 1, p, &res)) < 0)
 		return res;
-	return n > 0 ? STORE_DELETED : STORE_OK;
+	return n > 0 ? TWEET_STORE_DELETED : TWEET_STORE_OK;
 }
 
 /* Whether gid is a prepared transaction of this database. */
-static enum store_result
+static enum tweet_store_result
 is_prepared(struct tweet_store *s, const char *gid)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	int n;
 
 	if ((n = run_count(s, NULL, "prepared", 1, &gid, &res)) < 0)
 		return res;
-	return n > 0 ? STORE_OK : STORE_NOT_FOUND;
+	return n > 0 ? TWEET_STORE_OK : TWEET_STORE_NOT_FOUND;
 }
 
 /* Run "VERB 'gid'" (gid quoted as a literal). */
@@ -554,7 +554,7 @@ prepare_tx(PGconn *conn, void *arg)
 	struct tweet_store *s = d->tx.s;
 	const char *p[2] = {d->uid, CHANNEL_TWEET};
 
-	d->tx.r = STORE_OK;
+	d->tx.r = TWEET_STORE_OK;
 	if (run_count(s, conn, "lock_user", 1, p, &d->tx.r) < 0)
 		return -1;
 	/* Already deleted and committed: nothing left to prepare. */
@@ -573,42 +573,44 @@ prepare_tx(PGconn *conn, void *arg)
 	return 0;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_prepare_deletion(struct tweet_store *s, const char *gid,
     int64_t user_id)
 {
 	struct prepare d = {.gid = gid};
-	enum store_result res;
+	enum tweet_store_result res;
 
 	/* A repeat of a prepare that got through. */
-	if ((res = is_prepared(s, gid)) != STORE_NOT_FOUND)
+	if ((res = is_prepared(s, gid)) != TWEET_STORE_NOT_FOUND)
 		return res;
 	snprintf(d.uid, sizeof d.uid, "%" PRId64, user_id);
 	res = run_tx(s, prepare_tx, &d.tx);
-	if (res == STORE_ERROR && d.refused && is_prepared(s, gid) == STORE_OK)
-		res = STORE_OK;	/* a concurrent twin got there */
+	/* A concurrent twin got there. */
+	if (res == TWEET_STORE_ERROR && d.refused &&
+	    is_prepared(s, gid) == TWEET_STORE_OK)
+		res = TWEET_STORE_OK;
 	return res;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_finish_prepared(struct tweet_store *s, const char *gid,
     bool commit)
 {
-	enum store_result res;
+	enum tweet_store_result res;
 	PGconn *conn;
 
-	if ((res = is_prepared(s, gid)) != STORE_OK)
+	if ((res = is_prepared(s, gid)) != TWEET_STORE_OK)
 		return res;
 	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
+		return TWEET_STORE_UNAVAILABLE;
 	if (gid_command(s, conn, commit ? "COMMIT PREPARED" :
 	    "ROLLBACK PREPARED", gid) == 0)
-		return STORE_OK;
-	if ((res = failure(conn, NULL)) != STORE_ERROR)
+		return TWEET_STORE_OK;
+	if ((res = failure(conn, NULL)) != TWEET_STORE_ERROR)
 		return res;
 	/* Finished by someone else meanwhile (recovery and coordinator). */
-	return is_prepared(s, gid) == STORE_NOT_FOUND ? STORE_NOT_FOUND :
-	    STORE_ERROR;
+	return is_prepared(s, gid) == TWEET_STORE_NOT_FOUND ?
+	    TWEET_STORE_NOT_FOUND : TWEET_STORE_ERROR;
 }
 
 /* One batch of the outbox, the argument of flush_tx. */
@@ -626,7 +628,7 @@ flush_tx(PGconn *conn, void *arg)
 	int64_t *idv;
 	int i, ret = -1;
 
-	f->tx.r = STORE_OK;
+	f->tx.r = TWEET_STORE_OK;
 	f->rows = 0;
 	if ((r = run(f->tx.s, conn, "outbox_take", 0, NULL, &f->tx.r)) == NULL)
 		return -1;
@@ -651,23 +653,23 @@ out:
 	return ret;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_flush_outbox(struct tweet_store *s)
 {
 	struct flush f;
-	enum store_result res;
+	enum tweet_store_result res;
 
 	do {
 		res = run_tx(s, flush_tx, &f.tx);
-	} while (res == STORE_OK && f.rows == OUTBOX_BATCH);
+	} while (res == TWEET_STORE_OK && f.rows == OUTBOX_BATCH);
 	return res;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_stale_prepared(struct tweet_store *s, const char *prefix,
     int age_s, char ***gids, size_t *n)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char age[16];
 	const char *p[2] = {prefix, age};
 	PGresult *r;
@@ -684,14 +686,14 @@ tweet_store_stale_prepared(struct tweet_store *s, const char *prefix,
 		(*gids)[i] = xstrdup(PQgetvalue(r, i, 0));
 	*n = (size_t)rows;
 	PQclear(r);
-	return STORE_OK;
+	return TWEET_STORE_OK;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_purge_keys(struct tweet_store *s)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 
 	return run_count(s, NULL, "purge_keys", 0, NULL, &res) < 0 ? res :
-	    STORE_OK;
+	    TWEET_STORE_OK;
 }

@@ -507,7 +507,7 @@ edge_tx(struct tx *tx, void *arg)
 	PQclear(res);
 	if (!e->changed)
 		return USER_STORE_OK;
-	if (e->add && followings >= USER_FOLLOWINGS_MAX) {
+	if (e->add && followings >= USER_STORE_FOLLOWINGS_MAX) {
 		e->changed = false;
 		return USER_STORE_LIMIT;	/* rolled back */
 	}
