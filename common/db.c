@@ -150,38 +150,44 @@ db_healthy(struct db *db)
 	return atomic_load(&db->healthy);
 }
 
+/*
+ * Remake a lost connection in place with its statements; marks the
+ * database up or down. True when the connection is back.
+ */
+static bool
+db_reset(struct db *db, PGconn *conn)
+{
+	bool ok;
+
+	PQreset(conn);
+	ok = PQstatus(conn) == CONNECTION_OK && db_prepare_all(db, conn) == 0;
+	db_mark(db, ok, conn);
+	return ok;
+}
+
 PGconn *
 db_conn(struct db *db)
 {
 	struct db_link *link = pthread_getspecific(db->key);
+	bool ok;
 
-	if (link == NULL) {
-		link = xcalloc(1, sizeof(*link));
-		link->db = db;
-		link->conn = db_open(db->url);
-		pthread_mutex_lock(&db->lock);
-		link->next = db->links;
-		db->links = link;
-		pthread_mutex_unlock(&db->lock);
-		pthread_setspecific(db->key, link);
-		if (PQstatus(link->conn) == CONNECTION_OK &&
-		    db_prepare_all(db, link->conn) == 0) {
-			db_mark(db, true, link->conn);
+	if (link != NULL) {
+		if (PQstatus(link->conn) == CONNECTION_OK)
 			return link->conn;
-		}
-		db_mark(db, false, link->conn);
-		return NULL;
+		return db_reset(db, link->conn) ? link->conn : NULL;
 	}
-	if (PQstatus(link->conn) == CONNECTION_OK)
-		return link->conn;
-	PQreset(link->conn);
-	if (PQstatus(link->conn) == CONNECTION_OK &&
-	    db_prepare_all(db, link->conn) == 0) {
-		db_mark(db, true, link->conn);
-		return link->conn;
-	}
-	db_mark(db, false, link->conn);
-	return NULL;
+	link = xcalloc(1, sizeof(*link));
+	link->db = db;
+	link->conn = db_open(db->url);
+	pthread_mutex_lock(&db->lock);
+	link->next = db->links;
+	db->links = link;
+	pthread_mutex_unlock(&db->lock);
+	pthread_setspecific(db->key, link);
+	ok = PQstatus(link->conn) == CONNECTION_OK &&
+	    db_prepare_all(db, link->conn) == 0;
+	db_mark(db, ok, link->conn);
+	return ok ? link->conn : NULL;
 }
 
 /* A SQLSTATE that outlives its result: the named ones, else "XX000". */
@@ -199,19 +205,14 @@ db_static_state(const char *state)
 	return "XX000";
 }
 
-static bool
-db_retryable(const char *state)
-{
-	return strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
-}
-
-/* Note for db_tx that conn's transaction is worth running again. */
+/* Note for db_tx a conflict (40001, 40P01) in conn's transaction. */
 static void
 db_conflict(struct db *db, PGconn *conn, const char *state)
 {
 	struct db_link *link = pthread_getspecific(db->key);
 
-	if (link != NULL && link->conn == conn && link->conflict == NULL)
+	if ((strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) &&
+	    link != NULL && link->conn == conn && link->conflict == NULL)
 		link->conflict = state;
 }
 
@@ -247,8 +248,7 @@ db_request(struct db *db, PGconn *conn, const char *stmt, const char *sql,
 			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 			msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 			*sqlstate = db_static_state(state);
-			if (db_retryable(*sqlstate))
-				db_conflict(db, conn, *sqlstate);
+			db_conflict(db, conn, *sqlstate);
 			/* Constraint violations are answers (409). */
 			if (state != NULL && strncmp(state, "23", 2) == 0)
 				log_debug("'%s': %s", what, msg);
@@ -259,13 +259,9 @@ db_request(struct db *db, PGconn *conn, const char *stmt, const char *sql,
 		}
 		PQclear(res);
 		/* Lost: reset in place; again only outside a transaction. */
-		PQreset(conn);
-		if (PQstatus(conn) != CONNECTION_OK ||
-		    db_prepare_all(db, conn) != 0 || before != PQTRANS_IDLE)
+		if (!db_reset(db, conn) || before != PQTRANS_IDLE)
 			break;
-		db_mark(db, true, conn);
 	}
-	db_mark(db, false, conn);
 	*sqlstate = DB_CONNECTION_LOST;
 	return NULL;
 }

@@ -197,6 +197,39 @@ exec_and_begin_survive_a_lost_connection(void **state)
 	db_free(db);
 }
 
+static void
+a_transaction_lost_to_a_reset_leaves_the_database_up(void **state)
+{
+	struct db *db;
+	PGconn *c;
+	PGresult *r;
+	const char *st;
+	char *sql;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	db = db_new(url, stmts);
+	c = db_conn(db);
+	assert_non_null(c);
+	assert_int_equal(db_command(db, c, "BEGIN"), 0);
+	sql = xasprintf("SELECT pg_terminate_backend(pid) FROM "
+	    "pg_stat_activity WHERE datname = 'test_db_bus_%d' AND "
+	    "application_name = 'chirp'", getpid());
+	admin_exec(sql);
+	free(sql);
+	usleep(100 * 1000);
+	/* The transaction is gone, the connection is back at once. */
+	assert_null(db_exec(db, c, "count", 0, NULL, &st));
+	assert_string_equal(st, DB_CONNECTION_LOST);
+	assert_true(db_healthy(db));
+	r = db_exec(db, c, "count", 0, NULL, &st);
+	assert_non_null(r);
+	PQclear(r);
+	assert_true(db_healthy(db));
+	db_free(db);
+}
+
 /* What a transaction of tx_fn does, attempt by attempt. */
 struct tx_plan {
 	struct db *db;
@@ -412,6 +445,8 @@ main(void)
 		cmocka_unit_test(migrations_apply_in_order_once),
 		cmocka_unit_test(
 		  exec_and_begin_survive_a_lost_connection),
+		cmocka_unit_test(
+		  a_transaction_lost_to_a_reset_leaves_the_database_up),
 		cmocka_unit_test(
 		  tx_commits_rolls_back_and_retries_conflicts_only),
 		cmocka_unit_test(
