@@ -175,12 +175,17 @@ value_i64(const PGresult *res, int row, int col)
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
-/* The result of a failed statement: lost connection or anything else. */
+/*
+ * The result of a failed statement: a lost connection, a unique key taken
+ * (a name; a deletion's gid already decided) or anything else.
+ */
 static enum user_store_result
 failure(const char *sqlstate)
 {
 	if (sqlstate != NULL && strcmp(sqlstate, DB_CONNECTION_LOST) == 0)
 		return USER_STORE_UNAVAILABLE;
+	if (sqlstate != NULL && strcmp(sqlstate, DB_UNIQUE_VIOLATION) == 0)
+		return USER_STORE_CONFLICT;
 	return USER_STORE_ERROR;
 }
 
@@ -255,19 +260,11 @@ user_store_create(struct user_store *s, const char *username,
     const char *hash, struct user *out)
 {
 	const char *params[] = { username, hash };
-	const char *sqlstate = NULL;
+	enum user_store_result r;
 	PGresult *res;
-	PGconn *conn;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return USER_STORE_UNAVAILABLE;
-	res = db_exec(s->db, conn, "user_create", 2, params, &sqlstate);
-	if (res == NULL) {
-		if (sqlstate != NULL &&
-		    strcmp(sqlstate, DB_UNIQUE_VIOLATION) == 0)
-			return USER_STORE_CONFLICT;
-		return failure(sqlstate);
-	}
+	if ((r = run(s, "user_create", 2, params, &res)) != USER_STORE_OK)
+		return r;
 	user_from_row(res, 0, out);
 	PQclear(res);
 	return USER_STORE_OK;
@@ -669,12 +666,8 @@ delete_tx(struct tx *tx, void *arg)
 		PQclear(res);
 	}
 	/* The decision: a gid already decided (an abort) fails here. */
-	if ((res = tx_exec(tx, "decision_commit", 2, log)) == NULL) {
-		if (tx->sqlstate != NULL &&
-		    strcmp(tx->sqlstate, DB_UNIQUE_VIOLATION) == 0)
-			return USER_STORE_CONFLICT;
+	if ((res = tx_exec(tx, "decision_commit", 2, log)) == NULL)
 		return failure(tx->sqlstate);
-	}
 	PQclear(res);
 
 	if ((ev = json_pack("{s:s, s:s}", "type", "user_deleted",
