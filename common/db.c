@@ -28,6 +28,7 @@ struct db_link {
 	PGconn *conn;
 	struct db *db;
 	struct db_link *next;
+	const char *conflict;	/* 40001 or 40P01 since db_tx's BEGIN */
 };
 
 struct db {
@@ -149,38 +150,44 @@ db_healthy(struct db *db)
 	return atomic_load(&db->healthy);
 }
 
+/*
+ * Remake a lost connection in place with its statements; marks the
+ * database up or down. True when the connection is back.
+ */
+static bool
+db_reset(struct db *db, PGconn *conn)
+{
+	bool ok;
+
+	PQreset(conn);
+	ok = PQstatus(conn) == CONNECTION_OK && db_prepare_all(db, conn) == 0;
+	db_mark(db, ok, conn);
+	return ok;
+}
+
 PGconn *
 db_conn(struct db *db)
 {
 	struct db_link *link = pthread_getspecific(db->key);
+	bool ok;
 
-	if (link == NULL) {
-		link = xcalloc(1, sizeof(*link));
-		link->db = db;
-		link->conn = db_open(db->url);
-		pthread_mutex_lock(&db->lock);
-		link->next = db->links;
-		db->links = link;
-		pthread_mutex_unlock(&db->lock);
-		pthread_setspecific(db->key, link);
-		if (PQstatus(link->conn) == CONNECTION_OK &&
-		    db_prepare_all(db, link->conn) == 0) {
-			db_mark(db, true, link->conn);
+	if (link != NULL) {
+		if (PQstatus(link->conn) == CONNECTION_OK)
 			return link->conn;
-		}
-		db_mark(db, false, link->conn);
-		return NULL;
+		return db_reset(db, link->conn) ? link->conn : NULL;
 	}
-	if (PQstatus(link->conn) == CONNECTION_OK)
-		return link->conn;
-	PQreset(link->conn);
-	if (PQstatus(link->conn) == CONNECTION_OK &&
-	    db_prepare_all(db, link->conn) == 0) {
-		db_mark(db, true, link->conn);
-		return link->conn;
-	}
-	db_mark(db, false, link->conn);
-	return NULL;
+	link = xcalloc(1, sizeof(*link));
+	link->db = db;
+	link->conn = db_open(db->url);
+	pthread_mutex_lock(&db->lock);
+	link->next = db->links;
+	db->links = link;
+	pthread_mutex_unlock(&db->lock);
+	pthread_setspecific(db->key, link);
+	ok = PQstatus(link->conn) == CONNECTION_OK &&
+	    db_prepare_all(db, link->conn) == 0;
+	db_mark(db, ok, link->conn);
+	return ok ? link->conn : NULL;
 }
 
 /* A SQLSTATE that outlives its result: the named ones, else "XX000". */
@@ -198,90 +205,131 @@ db_static_state(const char *state)
 	return "XX000";
 }
 
-PGresult *
-db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
-    const char *const *params, const char **sqlstate)
+/* Note for db_tx a conflict (40001, 40P01) in conn's transaction. */
+static void
+db_conflict(struct db *db, PGconn *conn, const char *state)
+{
+	struct db_link *link = pthread_getspecific(db->key);
+
+	if ((strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) &&
+	    link != NULL && link->conn == conn && link->conflict == NULL)
+		link->conflict = state;
+}
+
+/*
+ * One round trip, a prepared statement (stmt) or plain SQL text (sql): the
+ * result when it succeeded, else NULL with *sqlstate set as db_exec says.
+ * A connection found lost, as one idle through a database outage is at
+ * its next use, is reset in place; the request is sent once more only
+ * when no transaction was open (a BEGIN, or a statement on its own).
+ */
+static PGresult *
+db_request(struct db *db, PGconn *conn, const char *stmt, const char *sql,
+    int nparams, const char *const *params, const char **sqlstate)
 {
 	PGTransactionStatusType before = PQtransactionStatus(conn);
+	const char *what = stmt != NULL ? stmt : sql, *state, *msg;
 	PGresult *res;
 	ExecStatusType st;
-	const char *state;
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		res = PQexecPrepared(conn, stmt, nparams, params, NULL, NULL,
-		    0);
+		if (stmt != NULL)
+			res = PQexecPrepared(conn, stmt, nparams, params, NULL,
+			    NULL, 0);
+		else
+			res = PQexec(conn, sql);
 		st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-			if (sqlstate != NULL)
-				*sqlstate = NULL;
+			*sqlstate = NULL;
 			return res;
 		}
 		if (PQstatus(conn) != CONNECTION_BAD) {
 			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			if (sqlstate != NULL)
-				*sqlstate = db_static_state(state);
-			/* Constraint violations are answers (409), not faults. */
+			msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+			*sqlstate = db_static_state(state);
+			db_conflict(db, conn, *sqlstate);
+			/* Constraint violations are answers (409). */
 			if (state != NULL && strncmp(state, "23", 2) == 0)
-				log_debug("statement '%s': %s", stmt,
-				    PQresultErrorField(res,
-				    PG_DIAG_MESSAGE_PRIMARY));
+				log_debug("'%s': %s", what, msg);
 			else
-				log_warnx("statement '%s' failed: %s", stmt,
-				    PQresultErrorField(res,
-				    PG_DIAG_MESSAGE_PRIMARY));
+				log_warnx("'%s' failed: %s", what, msg);
 			PQclear(res);
 			return NULL;
 		}
 		PQclear(res);
-		/* Lost: reset in place; retry only outside a transaction. */
-		PQreset(conn);
-		if (PQstatus(conn) != CONNECTION_OK ||
-		    db_prepare_all(db, conn) != 0 || before != PQTRANS_IDLE)
+		/* Lost: reset in place; again only outside a transaction. */
+		if (!db_reset(db, conn) || before != PQTRANS_IDLE)
 			break;
-		db_mark(db, true, conn);
 	}
-	db_mark(db, false, conn);
-	if (sqlstate != NULL)
-		*sqlstate = DB_CONNECTION_LOST;
+	*sqlstate = DB_CONNECTION_LOST;
 	return NULL;
+}
+
+PGresult *
+db_exec(struct db *db, PGconn *conn, const char *stmt, int nparams,
+    const char *const *params, const char **sqlstate)
+{
+	const char *state;
+
+	return db_request(db, conn, stmt, NULL, nparams, params,
+	    sqlstate != NULL ? sqlstate : &state);
 }
 
 int
 db_command(struct db *db, PGconn *conn, const char *sql)
 {
-	PGTransactionStatusType before = PQtransactionStatus(conn);
-	ExecStatusType st;
+	const char *state;
+	PGresult *res = db_request(db, conn, NULL, sql, 0, NULL, &state);
+
+	PQclear(res);
+	return res != NULL ? 0 : -1;
+}
+
+enum db_tx_result
+db_tx(struct db *db, db_tx_fn *fn, void *arg)
+{
+	enum db_tx_result r = DB_TX_UNAVAILABLE;
+	PGTransactionStatusType ts;
+	struct db_link *link;
+	const char *state;
 	PGresult *res;
+	PGconn *conn;
 	int attempt;
 
-	for (attempt = 0; attempt < 2; attempt++) {
-		res = PQexec(conn, sql);
-		st = PQresultStatus(res);
-		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-			PQclear(res);
-			return 0;
+	for (attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+		if ((conn = db_conn(db)) == NULL)
+			return DB_TX_UNAVAILABLE;
+		link = pthread_getspecific(db->key);
+		link->conflict = NULL;
+		if (db_command(db, conn, "BEGIN") == -1) {
+			/* A connection found dead is remade by db_conn. */
+			r = DB_TX_UNAVAILABLE;
+			continue;
 		}
-		if (PQstatus(conn) != CONNECTION_BAD) {
-			log_warnx("'%s' failed: %s", sql,
-			    PQresultErrorMessage(res));
+		if (fn(conn, arg) == 0) {
+			/* Idle: fn ended it itself (PREPARE TRANSACTION). */
+			if (PQtransactionStatus(conn) == PQTRANS_IDLE)
+				return DB_TX_COMMITTED;
+			res = db_request(db, conn, NULL, "COMMIT", 0, NULL,
+			    &state);
 			PQclear(res);
-			return -1;
+			if (res != NULL)
+				return DB_TX_COMMITTED;
+			return strcmp(state, DB_CONNECTION_LOST) == 0 ?
+			    DB_TX_UNAVAILABLE : DB_TX_ERROR;
 		}
-		PQclear(res);
-		/*
-		 * Lost, as a connection idle through a database outage is
-		 * found to be at its next use: reset it in place and, outside
-		 * a transaction (a BEGIN), try once more, as db_exec does.
-		 */
-		PQreset(conn);
-		if (PQstatus(conn) != CONNECTION_OK ||
-		    db_prepare_all(db, conn) != 0 || before != PQTRANS_IDLE)
+		r = DB_TX_ROLLED_BACK;
+		/* Nothing to roll back on a lost or already ended one. */
+		ts = PQtransactionStatus(conn);
+		if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+			(void)db_command(db, conn, "ROLLBACK");
+		if (link->conflict == NULL || attempt + 1 == DB_TX_ATTEMPTS)
 			break;
-		db_mark(db, true, conn);
+		log_info("transaction retried after sqlstate %s",
+		    link->conflict);
 	}
-	db_mark(db, false, conn);
-	return -1;
+	return r;
 }
 
 /* Run SQL text on conn; -1 (logged) on failure. */

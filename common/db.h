@@ -36,6 +36,25 @@ PGresult *db_exec(struct db *, PGconn *, const char *stmt, int nparams,
 /* Run plain SQL with no parameters (BEGIN, COMMIT...). 0 or -1. */
 int db_command(struct db *, PGconn *, const char *sql);
 
+/*
+ * Run fn(conn, arg) in a transaction on this thread's connection: BEGIN,
+ * fn, then COMMIT when fn returns 0, ROLLBACK when it returns -1. When a
+ * statement of fn failed with a serialization failure or a deadlock
+ * (40001, 40P01) the whole transaction is run again, DB_TX_ATTEMPTS times
+ * at most, so fn must start afresh each time. fn may end the transaction
+ * itself (PREPARE TRANSACTION); what it leaves open is committed or rolled
+ * back. A connection found lost at BEGIN is reset, as db_command does.
+ */
+#define DB_TX_ATTEMPTS 3
+enum db_tx_result {
+	DB_TX_COMMITTED,	/* fn returned 0 and its work is kept */
+	DB_TX_ROLLED_BACK,	/* fn returned -1: none of it is kept */
+	DB_TX_UNAVAILABLE,	/* no connection, or lost at BEGIN/COMMIT */
+	DB_TX_ERROR,		/* the COMMIT failed otherwise (logged) */
+};
+typedef int db_tx_fn(PGconn *, void *arg);
+enum db_tx_result db_tx(struct db *, db_tx_fn *fn, void *arg);
+
 struct bus_tx;
 /* The transaction open on conn, as the handle bus_publish takes (bus.h). */
 struct bus_tx *db_bus_tx(PGconn *);

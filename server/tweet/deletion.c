@@ -21,53 +21,54 @@ struct deletion {
 	int period_s;		/* between recovery passes */
 };
 
-enum store_result
+enum tweet_store_result
 deletion_prepare(struct tweet_store *store, const char *gid,
     int64_t user_id)
 {
-	enum store_result r = tweet_store_prepare_deletion(store, gid,
+	enum tweet_store_result r = tweet_store_prepare_deletion(store, gid,
 	    user_id);
 
-	if (r == STORE_OK)
+	if (r == TWEET_STORE_OK)
 		log_info("deletion %s: prepared", gid);
 	return r;
 }
 
-enum store_result
+enum tweet_store_result
 deletion_commit(struct tweet_store *store, const char *gid)
 {
-	enum store_result r;
+	enum tweet_store_result r;
 	int64_t user_id;
 
 	if (!deletion_id_parse(gid, &user_id))
-		return STORE_NOT_FOUND;
+		return TWEET_STORE_NOT_FOUND;
 	r = tweet_store_finish_prepared(store, gid, true);
-	if (r == STORE_NOT_FOUND) {
+	if (r == TWEET_STORE_NOT_FOUND) {
 		/* Committed before (its tombstone is there), or never. */
 		r = tweet_store_user_deleted(store, user_id);
-		if (r == STORE_OK)
-			return STORE_NOT_FOUND;
-		if (r != STORE_DELETED)
+		if (r == TWEET_STORE_OK)
+			return TWEET_STORE_NOT_FOUND;
+		if (r != TWEET_STORE_DELETED)
 			return r;
-	} else if (r != STORE_OK)
+	} else if (r != TWEET_STORE_OK)
 		return r;
 	else
 		log_info("deletion %s: committed", gid);
 	/* The delete events; recovery retries when this fails. */
-	if (tweet_store_flush_outbox(store) != STORE_OK)
+	if (tweet_store_flush_outbox(store) != TWEET_STORE_OK)
 		log_warnx("deletion %s: outbox not flushed, retried later",
 		    gid);
-	return STORE_OK;
+	return TWEET_STORE_OK;
 }
 
-enum store_result
+enum tweet_store_result
 deletion_abort(struct tweet_store *store, const char *gid)
 {
-	enum store_result r = tweet_store_finish_prepared(store, gid, false);
+	enum tweet_store_result r;
 
-	if (r == STORE_OK)
+	r = tweet_store_finish_prepared(store, gid, false);
+	if (r == TWEET_STORE_OK)
 		log_info("deletion %s: rolled back", gid);
-	return r == STORE_NOT_FOUND ? STORE_OK : r;
+	return r == TWEET_STORE_NOT_FOUND ? TWEET_STORE_OK : r;
 }
 
 /* Finish a transaction the coordinator has forgotten to finish. */
@@ -100,10 +101,10 @@ recover(struct deletion *d)
 	char **gids = NULL;
 	size_t n = 0, i;
 
-	if (tweet_store_flush_outbox(d->store) != STORE_OK)
+	if (tweet_store_flush_outbox(d->store) != TWEET_STORE_OK)
 		return;
 	if (tweet_store_stale_prepared(d->store, DELETION_ID_PREFIX,
-	    d->age_s, &gids, &n) == STORE_OK) {
+	    d->age_s, &gids, &n) == TWEET_STORE_OK) {
 		for (i = 0; i < n; i++) {
 			recover_one(d, gids[i]);
 			free(gids[i]);

@@ -19,13 +19,13 @@
 #include "userd_client.h"
 
 /* Phase one for user_id; OK also for a repeat. */
-enum store_result deletion_prepare(struct tweet_store *, const char *gid,
+enum tweet_store_result deletion_prepare(struct tweet_store *, const char *gid,
     int64_t user_id);
 /* Phase two. OK also when already committed; NOT_FOUND when it never
  * was prepared (or was rolled back). */
-enum store_result deletion_commit(struct tweet_store *, const char *gid);
+enum tweet_store_result deletion_commit(struct tweet_store *, const char *gid);
 /* Undo phase one; OK also when there is nothing to undo. */
-enum store_result deletion_abort(struct tweet_store *, const char *gid);
+enum tweet_store_result deletion_abort(struct tweet_store *, const char *gid);
 
 /*
  * The recovery thread (store and userd borrowed); fatal on failure. Every

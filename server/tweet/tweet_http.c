@@ -32,9 +32,9 @@
 
 /* The answer to a store failure that is no fault of the request. */
 static void
-reply_store_failure(struct http_response *resp, enum store_result r)
+reply_store_failure(struct http_response *resp, enum tweet_store_result r)
 {
-	if (r == STORE_UNAVAILABLE)
+	if (r == TWEET_STORE_UNAVAILABLE)
 		http_reply_error(resp, 503, "unavailable",
 		    "the tweet database is unavailable");
 	else
@@ -128,7 +128,7 @@ page_query(struct http_request *req, struct http_response *resp,
 
 /* 200 {"tweets":[...]}; the page is released. */
 static void
-reply_page(struct http_response *resp, struct tweet_page *page)
+reply_page(struct http_response *resp, struct tweet_store_page *page)
 {
 	json_t *arr = model_must(json_array());
 	size_t i;
@@ -136,7 +136,7 @@ reply_page(struct http_response *resp, struct tweet_page *page)
 	for (i = 0; i < page->n; i++)
 		json_array_append_new(arr,
 		    model_must(model_tweet_json(&page->items[i])));
-	tweet_page_release(page);
+	tweet_store_page_release(page);
 	http_reply_json(resp, 200,
 	    model_must(json_pack("{s:o}", "tweets", arr)));
 }
@@ -148,7 +148,7 @@ tweet_http_post(struct http_request *req, struct http_response *resp,
 	struct tweetd *td = ctx;
 	struct token_claims claims;
 	enum content_error ce;
-	enum store_result r;
+	enum tweet_store_result r;
 	const char *key, *content;
 	char *response = NULL;
 	json_t *body, *c;
@@ -189,13 +189,13 @@ tweet_http_post(struct http_request *req, struct http_response *resp,
 	}
 	r = tweet_store_post(td->store, user_id, claims.username, content,
 	    key, &response);
-	if (r == STORE_OK || r == STORE_REPLAY)
+	if (r == TWEET_STORE_OK || r == TWEET_STORE_REPLAY)
 		http_reply_raw(resp, 201, JSON_UTF8, response,
 		    strlen(response));
-	else if (r == STORE_DELETED)
+	else if (r == TWEET_STORE_DELETED)
 		http_reply_error(resp, 401, "unauthorized",
 		    "the account of this token no longer exists");
-	else if (r == STORE_BUSY) {
+	else if (r == TWEET_STORE_BUSY) {
 		http_reply_header(resp, "Retry-After", "1");
 		http_reply_error(resp, 503, "unavailable",
 		    "the account is being deleted");
@@ -213,18 +213,18 @@ tweet_http_get(struct http_request *req, struct http_response *resp,
 {
 	struct tweetd *td = ctx;
 	struct tweet t;
-	enum store_result r;
+	enum tweet_store_result r;
 	int64_t id;
 
 	if (!http_path_id(req, resp, 0, "tweet", &id))
 		return;
 	r = tweet_store_get(td->store, id, &t);
-	if (r == STORE_NOT_FOUND) {
+	if (r == TWEET_STORE_NOT_FOUND) {
 		http_reply_error(resp, 404, "not_found", "no tweet %" PRId64,
 		    id);
 		return;
 	}
-	if (r != STORE_OK) {
+	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;
 	}
@@ -238,7 +238,7 @@ tweet_http_delete(struct http_request *req, struct http_response *resp,
 {
 	struct tweetd *td = ctx;
 	struct token_claims claims;
-	enum store_result r;
+	enum tweet_store_result r;
 	int64_t id;
 
 	if (!authenticate(td, req, resp, &claims))
@@ -246,12 +246,12 @@ tweet_http_delete(struct http_request *req, struct http_response *resp,
 	if (!http_path_id(req, resp, 0, "tweet", &id))
 		return;
 	r = tweet_store_delete(td->store, id, claims.user_id);
-	if (r == STORE_OK)
+	if (r == TWEET_STORE_OK)
 		http_reply_message(resp, 200, "tweet deleted");
-	else if (r == STORE_FORBIDDEN)
+	else if (r == TWEET_STORE_FORBIDDEN)
 		http_reply_error(resp, 403, "forbidden",
 		    "only the author may delete a tweet");
-	else if (r == STORE_NOT_FOUND)
+	else if (r == TWEET_STORE_NOT_FOUND)
 		http_reply_error(resp, 404, "not_found", "no tweet %" PRId64,
 		    id);
 	else
@@ -263,10 +263,10 @@ tweet_http_home_timeline(struct http_request *req,
     struct http_response *resp, void *ctx)
 {
 	struct tweetd *td = ctx;
-	struct tweet_page page;
+	struct tweet_store_page page;
 	struct page_query q;
 	enum userd_result u;
-	enum store_result r;
+	enum tweet_store_result r;
 	int64_t id, *ids = NULL;
 	size_t n = 0, i;
 
@@ -290,7 +290,7 @@ tweet_http_home_timeline(struct http_request *req,
 	r = tweet_store_timeline(td->store, ids, n, q.before, q.after,
 	    q.limit, &page);
 	free(ids);
-	if (r != STORE_OK) {
+	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;
 	}
@@ -302,17 +302,17 @@ tweet_http_user_timeline(struct http_request *req,
     struct http_response *resp, void *ctx)
 {
 	struct tweetd *td = ctx;
-	struct tweet_page page;
+	struct tweet_store_page page;
 	struct page_query q;
 	enum userd_result u;
-	enum store_result r;
+	enum tweet_store_result r;
 	int64_t id;
 
 	if (!http_path_id(req, resp, 0, "user", &id) || !page_query(req, resp, &q))
 		return;
 	r = tweet_store_timeline(td->store, &id, 1, q.before, q.after,
 	    q.limit, &page);
-	if (r != STORE_OK) {
+	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;
 	}
@@ -321,13 +321,13 @@ tweet_http_user_timeline(struct http_request *req,
 		return;
 	}
 	/* No tweets here: is there such a user at all? */
-	tweet_page_release(&page);
+	tweet_store_page_release(&page);
 	r = tweet_store_user_deleted(td->store, id);
-	if (r != STORE_OK && r != STORE_DELETED) {
+	if (r != TWEET_STORE_OK && r != TWEET_STORE_DELETED) {
 		reply_store_failure(resp, r);
 		return;
 	}
-	u = r == STORE_DELETED ? USERD_NOT_FOUND :
+	u = r == TWEET_STORE_DELETED ? USERD_NOT_FOUND :
 	    userd_client_user_exists(td->userd, id);
 	if (u == USERD_NOT_FOUND)
 		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
@@ -343,7 +343,7 @@ tweet_http_deletion_prepare(struct http_request *req,
     struct http_response *resp, void *ctx)
 {
 	struct tweetd *td = ctx;
-	enum store_result r;
+	enum tweet_store_result r;
 	const char *gid;
 	int64_t user_id, gid_user;
 	json_t *body;
@@ -358,7 +358,7 @@ tweet_http_deletion_prepare(struct http_request *req,
 		goto out;
 	}
 	r = deletion_prepare(td->store, gid, user_id);
-	if (r == STORE_OK)
+	if (r == TWEET_STORE_OK)
 		http_reply_message(resp, 200, "prepared");
 	else
 		reply_store_failure(resp, r);
@@ -386,16 +386,16 @@ tweet_http_deletion_commit(struct http_request *req,
     struct http_response *resp, void *ctx)
 {
 	struct tweetd *td = ctx;
-	enum store_result r;
+	enum tweet_store_result r;
 
 	if (!path_gid(req, resp))
 		return;
 	r = deletion_commit(td->store, req->params[0]);
 	/* The coordinator counts only an explicit state as done. */
-	if (r == STORE_OK)
+	if (r == TWEET_STORE_OK)
 		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
 		    "message", "committed", "state", "committed")));
-	else if (r == STORE_NOT_FOUND)
+	else if (r == TWEET_STORE_NOT_FOUND)
 		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
 		    "message", "no such deletion was prepared or committed",
 		    "state", "absent")));
@@ -408,12 +408,12 @@ tweet_http_deletion_abort(struct http_request *req,
     struct http_response *resp, void *ctx)
 {
 	struct tweetd *td = ctx;
-	enum store_result r;
+	enum tweet_store_result r;
 
 	if (!path_gid(req, resp))
 		return;
 	r = deletion_abort(td->store, req->params[0]);
-	if (r == STORE_OK)
+	if (r == TWEET_STORE_OK)
 		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
 		    "message", "aborted", "state", "aborted")));
 	else

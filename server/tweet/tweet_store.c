@@ -135,7 +135,7 @@ tweet_store_healthy(struct tweet_store *s)
 }
 
 void
-tweet_page_release(struct tweet_page *p)
+tweet_store_page_release(struct tweet_store_page *p)
 {
 	size_t i;
 
@@ -147,34 +147,84 @@ tweet_page_release(struct tweet_page *p)
 }
 
 /* What a failed statement means to a caller. */
-static enum store_result
+static enum tweet_store_result
 failure(PGconn *conn, const char *sqlstate)
 {
-	if (conn == NULL || PQstatus(conn) != CONNECTION_OK ||
+	if (PQstatus(conn) != CONNECTION_OK ||
 	    (sqlstate != NULL && strcmp(sqlstate, DB_CONNECTION_LOST) == 0))
-		return STORE_UNAVAILABLE;
-	return STORE_ERROR;
+		return TWEET_STORE_UNAVAILABLE;
+	return TWEET_STORE_ERROR;
 }
 
-static void
-rollback(struct tweet_store *s, PGconn *conn)
-{
-	if (PQstatus(conn) == CONNECTION_OK)
-		(void)db_command(s->db, conn, "ROLLBACK");
-}
-
-/* Run stmt; on failure *res is set and NULL returned. */
+/*
+ * Run stmt on conn, or on this thread's connection outside a transaction
+ * when conn is NULL; on failure *res is set and NULL returned.
+ */
 static PGresult *
 run(struct tweet_store *s, PGconn *conn, const char *stmt, int n,
-    const char *const *params, enum store_result *res)
+    const char *const *params, enum tweet_store_result *res)
 {
 	const char *state = NULL;
 	PGresult *r;
 
-	r = db_exec(s->db, conn, stmt, n, params, &state);
-	if (r == NULL)
+	if (conn == NULL && (conn = db_conn(s->db)) == NULL) {
+		*res = TWEET_STORE_UNAVAILABLE;
+		return NULL;
+	}
+	if ((r = db_exec(s->db, conn, stmt, n, params, &state)) == NULL)
 		*res = failure(conn, state);
 	return r;
+}
+
+/* As run, for the number of rows only; -1 on failure. */
+static int
+run_count(struct tweet_store *s, PGconn *conn, const char *stmt, int n,
+    const char *const *params, enum tweet_store_result *res)
+{
+	PGresult *r = run(s, conn, stmt, n, params, res);
+	int rows;
+
+	if (r == NULL)
+		return -1;
+	rows = PQntuples(r);
+	PQclear(r);
+	return rows;
+}
+
+/* Publish an event in conn's transaction; -1 (*res set) on failure. */
+static int
+publish(PGconn *conn, const char *channel, const char *payload,
+    enum tweet_store_result *res)
+{
+	if (bus_publish(db_bus_tx(conn), channel, payload) == 0)
+		return 0;
+	*res = failure(conn, NULL);
+	return -1;
+}
+
+/* A transaction of this store; fn's outcome in r. */
+struct tx {
+	struct tweet_store *s;
+	enum tweet_store_result r;
+};
+
+/*
+ * Run fn, a db_tx_fn whose argument starts with a struct tx, in a
+ * transaction (db_tx). fn sets tx->r afresh on each run.
+ */
+static enum tweet_store_result
+run_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
+{
+	tx->s = s;
+	switch (db_tx(s->db, fn, tx)) {
+	case DB_TX_COMMITTED:
+	case DB_TX_ROLLED_BACK:
+		return tx->r;
+	case DB_TX_UNAVAILABLE:
+		return TWEET_STORE_UNAVAILABLE;
+	default:
+		return TWEET_STORE_ERROR;
+	}
 }
 
 /* A row of TWEET_COLUMNS into t (content copied byte for byte). */
@@ -203,197 +253,188 @@ tweet_text(const struct tweet *t)
 }
 
 /* The stored first answer to an idempotent request, when live. */
-static enum store_result
-read_key(struct tweet_store *s, PGconn *conn, const char *const *params,
-    char **response)
+static enum tweet_store_result
+read_key(struct tweet_store *s, const char *const *params, char **response)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	PGresult *r;
 
-	if ((r = run(s, conn, "read_key", 2, params, &res)) == NULL)
+	if ((r = run(s, NULL, "read_key", 2, params, &res)) == NULL)
 		return res;
 	if (PQntuples(r) != 1) {
 		/* Claimed and then dropped in between: rare, not an error
 		 * the client can fix. */
 		log_warnx("idempotency key vanished during a repeat");
 		PQclear(r);
-		return STORE_ERROR;
+		return TWEET_STORE_ERROR;
 	}
 	*response = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
-	return STORE_REPLAY;
+	return TWEET_STORE_REPLAY;
 }
 
-enum store_result
+/* A new tweet, the argument of post_tx. */
+struct post {
+	struct tx tx;
+	char uid[24], tid[24];
+	const char *kp[4];	/* user id, key, response, tweet id */
+	const char *username, *content;
+	struct tweet t;
+	char *text;		/* the tweet's JSON */
+};
+
+static int
+post_tx(PGconn *conn, void *arg)
+{
+	struct post *p = arg;
+	struct tweet_store *s = p->tx.s;
+	const char *tp[3] = {p->uid, p->username, p->content};
+	char *event;
+	PGresult *r;
+	int ret, n;
+
+	p->tx.r = TWEET_STORE_OK;
+	model_tweet_release(&p->t);
+	free(p->text);
+	p->text = NULL;
+	if ((r = run(s, conn, "lock_user_shared", 1, p->kp, &p->tx.r)) == NULL)
+		return -1;
+	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0)
+		p->tx.r = TWEET_STORE_BUSY;
+	PQclear(r);
+	if (p->tx.r != TWEET_STORE_OK)
+		return -1;
+	/* A statement of its own: its snapshot is taken under the lock. */
+	if ((n = run_count(s, conn, "tombstone", 1, p->kp, &p->tx.r)) != 0) {
+		if (n > 0)
+			p->tx.r = TWEET_STORE_DELETED;
+		return -1;
+	}
+	if (p->kp[1] != NULL) {
+		if ((n = run_count(s, conn, "claim_key", 2, p->kp,
+		    &p->tx.r)) < 0)
+			return -1;
+		/* A live key: answer what the first request got. */
+		if (n == 0) {
+			p->tx.r = TWEET_STORE_REPLAY;
+			return -1;
+		}
+	}
+
+	/* content holds no NUL (validate_content): stored byte for byte. */
+	if ((r = run(s, conn, "insert_tweet", 3, tp, &p->tx.r)) == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		p->tx.r = TWEET_STORE_ERROR;
+		return -1;
+	}
+	row_tweet(r, 0, &p->t);
+	PQclear(r);
+	p->text = tweet_text(&p->t);
+
+	if (p->kp[1] != NULL) {
+		snprintf(p->tid, sizeof p->tid, "%" PRId64, p->t.id);
+		p->kp[2] = p->text;
+		p->kp[3] = p->tid;
+		if (run_count(s, conn, "store_key", 4, p->kp, &p->tx.r) < 0)
+			return -1;
+	}
+	event = events_encode(&(struct event){ .type = EVENT_TWEET,
+	    .tweet = p->t });
+	ret = publish(conn, CHANNEL_TWEET, event, &p->tx.r);
+	free(event);
+	return ret;
+}
+
+enum tweet_store_result
 tweet_store_post(struct tweet_store *s, int64_t user_id,
     const char *username, const char *content,
     const char *key, char **response)
 {
-	enum store_result res = STORE_OK;
-	char uid[24], tid[24], *text = NULL, *event = NULL;
-	const char *kp[4], *tp[3];
-	struct tweet t = {0};
-	PGconn *conn;
-	PGresult *r = NULL;
-	int replay = 0;
+	struct post p = {.username = username, .content = content};
+	enum tweet_store_result res;
 
 	*response = NULL;
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
-	snprintf(uid, sizeof uid, "%" PRId64, user_id);
-	kp[0] = uid;
-	kp[1] = key;
-	if (db_command(s->db, conn, "BEGIN") != 0)
-		return failure(conn, NULL);
-
-	if ((r = run(s, conn, "lock_user_shared", 1, kp, &res)) == NULL)
-		goto fail;
-	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
-		res = STORE_BUSY;
-		goto fail;
-	}
-	PQclear(r);
-	/* A statement of its own: its snapshot is taken under the lock. */
-	if ((r = run(s, conn, "tombstone", 1, kp, &res)) == NULL)
-		goto fail;
-	if (PQntuples(r) > 0) {
-		res = STORE_DELETED;
-		goto fail;
-	}
-	PQclear(r);
-	r = NULL;
-
-	if (key != NULL) {
-		if ((r = run(s, conn, "claim_key", 2, kp, &res)) == NULL)
-			goto fail;
-		if (PQntuples(r) == 0) {
-			/* A live key: answer what the first request got. */
-			replay = 1;
-			goto fail;
-		}
-		PQclear(r);
-		r = NULL;
-	}
-
-	tp[0] = uid;
-	tp[1] = username;
-	tp[2] = content;
-	/* content holds no NUL (validate_content): stored byte for byte. */
-	if ((r = run(s, conn, "insert_tweet", 3, tp, &res)) == NULL)
-		goto fail;
-	if (PQntuples(r) != 1) {
-		res = STORE_ERROR;
-		goto fail;
-	}
-	row_tweet(r, 0, &t);
-	PQclear(r);
-	r = NULL;
-	text = tweet_text(&t);
-
-	if (key != NULL) {
-		snprintf(tid, sizeof tid, "%" PRId64, t.id);
-		kp[2] = text;
-		kp[3] = tid;
-		if ((r = run(s, conn, "store_key", 4, kp, &res)) == NULL)
-			goto fail;
-		PQclear(r);
-		r = NULL;
-	}
-	event = events_encode(&(struct event){ .type = EVENT_TWEET,
-	    .tweet = t });
-	if (bus_publish(db_bus_tx(conn), CHANNEL_TWEET, event) != 0) {
-		res = failure(conn, NULL);
-		goto fail;
-	}
-	if (db_command(s->db, conn, "COMMIT") != 0) {
-		res = failure(conn, NULL);
-		goto out;
-	}
-	*response = text;
-	text = NULL;
-	res = STORE_OK;
-	goto out;
-fail:
-	PQclear(r);
-	r = NULL;
-	rollback(s, conn);
-	if (replay)
-		res = read_key(s, conn, kp, response);
-out:
-	PQclear(r);
-	free(text);
-	free(event);
-	model_tweet_release(&t);
+	snprintf(p.uid, sizeof p.uid, "%" PRId64, user_id);
+	p.kp[0] = p.uid;
+	p.kp[1] = key;
+	if ((res = run_tx(s, post_tx, &p.tx)) == TWEET_STORE_OK) {
+		*response = p.text;
+		p.text = NULL;
+	} else if (res == TWEET_STORE_REPLAY)
+		res = read_key(s, p.kp, response);
+	free(p.text);
+	model_tweet_release(&p.t);
 	return res;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_get(struct tweet_store *s, int64_t id, struct tweet *out)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char tid[24];
 	const char *p[1] = {tid};
-	PGconn *conn;
 	PGresult *r;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
 	snprintf(tid, sizeof tid, "%" PRId64, id);
-	if ((r = run(s, conn, "get_tweet", 1, p, &res)) == NULL)
+	if ((r = run(s, NULL, "get_tweet", 1, p, &res)) == NULL)
 		return res;
 	if (PQntuples(r) == 1)
 		row_tweet(r, 0, out);
 	else
-		res = STORE_NOT_FOUND;
+		res = TWEET_STORE_NOT_FOUND;
 	PQclear(r);
 	return res;
 }
 
-enum store_result
+/* A tweet to delete, the argument of delete_tx. */
+struct removal {
+	struct tx tx;
+	int64_t id, user_id;
+	char tid[24], uid[24];
+};
+
+static int
+delete_tx(PGconn *conn, void *arg)
+{
+	struct removal *d = arg;
+	const char *p[2] = {d->tid, d->uid};
+	char *event;
+	int n, ret;
+
+	d->tx.r = TWEET_STORE_OK;
+	if ((n = run_count(d->tx.s, conn, "delete_tweet", 2, p,
+	    &d->tx.r)) <= 0) {
+		if (n == 0)
+			d->tx.r = TWEET_STORE_NOT_FOUND; /* of this user */
+		return -1;
+	}
+	event = events_encode(&(struct event){ .type = EVENT_DELETE,
+	    .tweet_id = d->id, .user_id = d->user_id });
+	ret = publish(conn, CHANNEL_TWEET, event, &d->tx.r);
+	free(event);
+	return ret;
+}
+
+enum tweet_store_result
 tweet_store_delete(struct tweet_store *s, int64_t id, int64_t user_id)
 {
-	enum store_result res = STORE_OK;
-	char tid[24], uid[24], *event = NULL;
-	const char *p[2] = {tid, uid};
-	PGconn *conn;
-	PGresult *r = NULL;
+	struct removal d;
+	enum tweet_store_result res;
+	const char *p[1] = {d.tid};
+	int n;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
-	snprintf(tid, sizeof tid, "%" PRId64, id);
-	snprintf(uid, sizeof uid, "%" PRId64, user_id);
-	if (db_command(s->db, conn, "BEGIN") != 0)
-		return failure(conn, NULL);
-	if ((r = run(s, conn, "delete_tweet", 2, p, &res)) == NULL)
-		goto fail;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		r = NULL;
-		rollback(s, conn);
-		/* Tell someone else's tweet from no tweet. */
-		if ((r = run(s, conn, "tweet_exists", 1, p, &res)) == NULL)
-			return res;
-		res = PQntuples(r) > 0 ? STORE_FORBIDDEN : STORE_NOT_FOUND;
-		PQclear(r);
+	d.id = id;
+	d.user_id = user_id;
+	snprintf(d.tid, sizeof d.tid, "%" PRId64, id);
+	snprintf(d.uid, sizeof d.uid, "%" PRId64, user_id);
+	if ((res = run_tx(s, delete_tx, &d.tx)) != TWEET_STORE_NOT_FOUND)
 		return res;
-	}
-	PQclear(r);
-	r = NULL;
-	event = events_encode(&(struct event){ .type = EVENT_DELETE,
-	    .tweet_id = id, .user_id = user_id });
-	if (bus_publish(db_bus_tx(conn), CHANNEL_TWEET, event) != 0) {
-		res = failure(conn, NULL);
-		goto fail;
-	}
-	if (db_command(s->db, conn, "COMMIT") != 0)
-		res = failure(conn, NULL);
-	free(event);
-	return res;
-fail:
-	PQclear(r);
-	free(event);
-	rollback(s, conn);
-	return res;
+	/* Tell someone else's tweet from no tweet. */
+	if ((n = run_count(s, NULL, "tweet_exists", 1, p, &res)) < 0)
+		return res;
+	return n > 0 ? TWEET_STORE_FORBIDDEN : TWEET_STORE_NOT_FOUND;
 }
 
 /* "{1,2,3}": a bigint[] parameter. Caller frees. */
@@ -411,21 +452,18 @@ id_array(const int64_t *ids, size_t n)
 	return buf;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
-    int64_t before, int64_t after, int limit, struct tweet_page *out)
+    int64_t before, int64_t after, int limit, struct tweet_store_page *out)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char cursor[24], lim[16], *arr;
 	const char *p[3];
-	PGconn *conn;
 	PGresult *r;
 	int i, rows;
 
 	out->items = NULL;
 	out->n = 0;
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
 	arr = id_array(uids, n);
 	if (after > 0)
 		snprintf(cursor, sizeof cursor, "%" PRId64, after);
@@ -436,7 +474,7 @@ tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
 	p[0] = arr;
 	p[1] = cursor;
 	p[2] = lim;
-	r = run(s, conn, after > 0 ? "timeline_after" : "timeline_before", 3,
+	r = run(s, NULL, after > 0 ? "timeline_after" : "timeline_before", 3,
 	    p, &res);
 	free(arr);
 	if (r == NULL)
@@ -448,41 +486,33 @@ tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
 	for (i = 0; i < rows; i++)
 		row_tweet(r, i, &out->items[after > 0 ? rows - 1 - i : i]);
 	PQclear(r);
-	return STORE_OK;
+	return TWEET_STORE_OK;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_user_deleted(struct tweet_store *s, int64_t user_id)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char uid[24];
 	const char *p[1] = {uid};
-	PGconn *conn;
-	PGresult *r;
+	int n;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
 	snprintf(uid, sizeof uid, "%" PRId64, user_id);
-	if ((r = run(s, conn, "tombstone", 1, p, &res)) == NULL)
+	if ((n = run_count(s, NULL, "tombstone", 1, p, &res)) < 0)
 		return res;
-	res = PQntuples(r) > 0 ? STORE_DELETED : STORE_OK;
-	PQclear(r);
-	return res;
+	return n > 0 ? TWEET_STORE_DELETED : TWEET_STORE_OK;
 }
 
 /* Whether gid is a prepared transaction of this database. */
-static enum store_result
-is_prepared(struct tweet_store *s, PGconn *conn, const char *gid)
+static enum tweet_store_result
+is_prepared(struct tweet_store *s, const char *gid)
 {
-	enum store_result res = STORE_OK;
-	const char *p[1] = {gid};
-	PGresult *r;
+	enum tweet_store_result res = TWEET_STORE_OK;
+	int n;
 
-	if ((r = run(s, conn, "prepared", 1, p, &res)) == NULL)
+	if ((n = run_count(s, NULL, "prepared", 1, &gid, &res)) < 0)
 		return res;
-	res = PQntuples(r) > 0 ? STORE_OK : STORE_NOT_FOUND;
-	PQclear(r);
-	return res;
+	return n > 0 ? TWEET_STORE_OK : TWEET_STORE_NOT_FOUND;
 }
 
 /* Run "VERB 'gid'" (gid quoted as a literal). */
@@ -502,15 +532,24 @@ gid_command(struct tweet_store *s, PGconn *conn, const char *verb,
 	return ret;
 }
 
+/* Phase one of an account deletion, the argument of prepare_tx. */
+struct prepare {
+	struct tx tx;
+	const char *gid;
+	int64_t user_id;
+	char uid[24];
+	bool refused;		/* PREPARE TRANSACTION itself failed */
+};
+
 /*
  * Delete every tweet of user_id, a batch at a time, and put a delete
  * event for each in the outbox: a prepared transaction cannot NOTIFY.
  */
-static enum store_result
+static enum tweet_store_result
 deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
     int64_t user_id)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	const char *del[1] = {uid}, *put[2] = {CHANNEL_TWEET, NULL};
 	PGresult *r;
 	json_t *payloads;
@@ -545,162 +584,147 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
 			return res;
 		PQclear(r);
 	} while (rows == DELETION_BATCH);
-	return STORE_OK;
+	return TWEET_STORE_OK;
 }
 
-enum store_result
+/*
+ * Ends with PREPARE TRANSACTION, not a commit: the work stays undecided,
+ * its locks held, until COMMIT or ROLLBACK PREPARED (finish_prepared).
+ */
+static int
+prepare_tx(PGconn *conn, void *arg)
+{
+	struct prepare *d = arg;
+	struct tweet_store *s = d->tx.s;
+	const char *p[2] = {d->uid, CHANNEL_TWEET};
+
+	d->tx.r = TWEET_STORE_OK;
+	if (run_count(s, conn, "lock_user", 1, p, &d->tx.r) < 0)
+		return -1;
+	/* Already deleted and committed: nothing left to prepare. */
+	if (run_count(s, conn, "tombstone", 1, p, &d->tx.r) != 0)
+		return -1;
+	if (run_count(s, conn, "deletion_tombstone", 1, p, &d->tx.r) < 0 ||
+	    (d->tx.r = deletion_tweets(s, conn, d->uid, d->user_id)) !=
+	    TWEET_STORE_OK ||
+	    run_count(s, conn, "deletion_keys", 1, p, &d->tx.r) < 0)
+		return -1;
+	if (gid_command(s, conn, "PREPARE TRANSACTION", d->gid) != 0) {
+		/* The transaction is gone either way. */
+		d->refused = true;
+		d->tx.r = failure(conn, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+enum tweet_store_result
 tweet_store_prepare_deletion(struct tweet_store *s, const char *gid,
     int64_t user_id)
 {
-	enum store_result res;
-	char uid[24];
-	const char *p[1] = {uid};
-	PGconn *conn;
-	PGresult *r = NULL;
+	struct prepare d = {.gid = gid};
+	enum tweet_store_result res;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
 	/* A repeat of a prepare that got through. */
-	if ((res = is_prepared(s, conn, gid)) != STORE_NOT_FOUND)
+	if ((res = is_prepared(s, gid)) != TWEET_STORE_NOT_FOUND)
 		return res;
-	snprintf(uid, sizeof uid, "%" PRId64, user_id);
-	if (db_command(s->db, conn, "BEGIN") != 0)
-		return failure(conn, NULL);
-	res = STORE_OK;
-	if ((r = run(s, conn, "lock_user", 1, p, &res)) == NULL)
-		goto fail;
-	PQclear(r);
-	/* Already deleted and committed: nothing left to prepare. */
-	if ((r = run(s, conn, "tombstone", 1, p, &res)) == NULL)
-		goto fail;
-	if (PQntuples(r) > 0)
-		goto fail;
-	PQclear(r);
-	if ((r = run(s, conn, "deletion_tombstone", 1, p, &res)) == NULL)
-		goto fail;
-	PQclear(r);
-	r = NULL;
-	if ((res = deletion_tweets(s, conn, uid, user_id)) != STORE_OK)
-		goto fail;
-	if ((r = run(s, conn, "deletion_keys", 1, p, &res)) == NULL)
-		goto fail;
-	PQclear(r);
-	r = NULL;
-	if (gid_command(s, conn, "PREPARE TRANSACTION", gid) != 0) {
-		/* The transaction is gone either way. */
-		res = failure(conn, NULL);
-		if (res == STORE_ERROR && is_prepared(s, conn, gid) == STORE_OK)
-			res = STORE_OK;	/* a concurrent twin got there */
-		return res;
-	}
-	return STORE_OK;
-fail:
-	PQclear(r);
-	rollback(s, conn);
+	d.user_id = user_id;
+	snprintf(d.uid, sizeof d.uid, "%" PRId64, user_id);
+	res = run_tx(s, prepare_tx, &d.tx);
+	/* A concurrent twin got there. */
+	if (res == TWEET_STORE_ERROR && d.refused &&
+	    is_prepared(s, gid) == TWEET_STORE_OK)
+		res = TWEET_STORE_OK;
 	return res;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_finish_prepared(struct tweet_store *s, const char *gid,
     bool commit)
 {
-	enum store_result res;
+	enum tweet_store_result res;
 	PGconn *conn;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
-	if ((res = is_prepared(s, conn, gid)) != STORE_OK)
+	if ((res = is_prepared(s, gid)) != TWEET_STORE_OK)
 		return res;
+	if ((conn = db_conn(s->db)) == NULL)
+		return TWEET_STORE_UNAVAILABLE;
 	if (gid_command(s, conn, commit ? "COMMIT PREPARED" :
 	    "ROLLBACK PREPARED", gid) == 0)
-		return STORE_OK;
-	if ((res = failure(conn, NULL)) != STORE_ERROR)
+		return TWEET_STORE_OK;
+	if ((res = failure(conn, NULL)) != TWEET_STORE_ERROR)
 		return res;
 	/* Finished by someone else meanwhile (recovery and coordinator). */
-	return is_prepared(s, conn, gid) == STORE_NOT_FOUND ? STORE_NOT_FOUND :
-	    STORE_ERROR;
+	return is_prepared(s, gid) == TWEET_STORE_NOT_FOUND ?
+	    TWEET_STORE_NOT_FOUND : TWEET_STORE_ERROR;
 }
 
-/* One batch of the outbox; *more when a full batch went out. */
-static enum store_result
-flush_batch(struct tweet_store *s, PGconn *conn, bool *more)
-{
-	enum store_result res = STORE_OK;
-	const char *p[1];
-	PGresult *r = NULL, *d;
-	char *ids = NULL;
-	int64_t *idv = NULL;
-	int i, rows;
+/* One batch of the outbox, the argument of flush_tx. */
+struct flush {
+	struct tx tx;
+	int rows;		/* events published */
+};
 
-	*more = false;
-	if (db_command(s->db, conn, "BEGIN") != 0)
-		return failure(conn, NULL);
-	if ((r = run(s, conn, "outbox_take", 0, NULL, &res)) == NULL)
-		goto fail;
-	rows = PQntuples(r);
-	if (rows == 0)
-		goto fail;	/* nothing to do: just end the transaction */
-	idv = xcalloc((size_t)rows, sizeof *idv);
-	for (i = 0; i < rows; i++) {
+static int
+flush_tx(PGconn *conn, void *arg)
+{
+	struct flush *f = arg;
+	const char *p[1];
+	PGresult *r;
+	int64_t *idv;
+	int i, ret = -1;
+
+	f->tx.r = TWEET_STORE_OK;
+	f->rows = 0;
+	if ((r = run(f->tx.s, conn, "outbox_take", 0, NULL, &f->tx.r)) == NULL)
+		return -1;
+	if ((f->rows = PQntuples(r)) == 0) {
+		PQclear(r);
+		return -1;	/* nothing to do: just end the transaction */
+	}
+	idv = xcalloc((size_t)f->rows, sizeof *idv);
+	for (i = 0; i < f->rows; i++) {
 		idv[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-		if (bus_publish(db_bus_tx(conn), PQgetvalue(r, i, 1),
-		    PQgetvalue(r, i, 2)) != 0) {
-			res = failure(conn, NULL);
-			goto fail;
-		}
+		if (publish(conn, PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+		    &f->tx.r) != 0)
+			goto out;
 	}
-	ids = id_array(idv, (size_t)rows);
-	p[0] = ids;
-	if ((d = run(s, conn, "outbox_delete", 1, p, &res)) == NULL)
-		goto fail;
-	PQclear(d);
-	if (db_command(s->db, conn, "COMMIT") != 0) {
-		res = failure(conn, NULL);
-		goto out;
-	}
-	*more = rows == OUTBOX_BATCH;
-	goto out;
-fail:
-	rollback(s, conn);
+	p[0] = id_array(idv, (size_t)f->rows);
+	if (run_count(f->tx.s, conn, "outbox_delete", 1, p, &f->tx.r) >= 0)
+		ret = 0;
+	free((char *)p[0]);
 out:
 	PQclear(r);
-	free(ids);
 	free(idv);
-	return res;
+	return ret;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_flush_outbox(struct tweet_store *s)
 {
-	enum store_result res;
-	PGconn *conn;
-	bool more;
+	struct flush f;
+	enum tweet_store_result res;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
 	do {
-		res = flush_batch(s, conn, &more);
-	} while (res == STORE_OK && more);
+		res = run_tx(s, flush_tx, &f.tx);
+	} while (res == TWEET_STORE_OK && f.rows == OUTBOX_BATCH);
 	return res;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_stale_prepared(struct tweet_store *s, const char *prefix,
     int age_s, char ***gids, size_t *n)
 {
-	enum store_result res = STORE_OK;
+	enum tweet_store_result res = TWEET_STORE_OK;
 	char age[16];
 	const char *p[2] = {prefix, age};
-	PGconn *conn;
 	PGresult *r;
 	int i, rows;
 
 	*gids = NULL;
 	*n = 0;
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
 	snprintf(age, sizeof age, "%d", age_s);
-	if ((r = run(s, conn, "stale_prepared", 2, p, &res)) == NULL)
+	if ((r = run(s, NULL, "stale_prepared", 2, p, &res)) == NULL)
 		return res;
 	rows = PQntuples(r);
 	*gids = xcalloc(rows ? (size_t)rows : 1, sizeof **gids);
@@ -708,20 +732,14 @@ tweet_store_stale_prepared(struct tweet_store *s, const char *prefix,
 		(*gids)[i] = xstrdup(PQgetvalue(r, i, 0));
 	*n = (size_t)rows;
 	PQclear(r);
-	return STORE_OK;
+	return TWEET_STORE_OK;
 }
 
-enum store_result
+enum tweet_store_result
 tweet_store_purge_keys(struct tweet_store *s)
 {
-	enum store_result res = STORE_OK;
-	PGconn *conn;
-	PGresult *r;
+	enum tweet_store_result res = TWEET_STORE_OK;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return STORE_UNAVAILABLE;
-	if ((r = run(s, conn, "purge_keys", 0, NULL, &res)) == NULL)
-		return res;
-	PQclear(r);
-	return STORE_OK;
+	return run_count(s, NULL, "purge_keys", 0, NULL, &res) < 0 ? res :
+	    TWEET_STORE_OK;
 }

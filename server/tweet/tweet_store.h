@@ -13,23 +13,23 @@
 
 #include "model.h"
 
-enum store_result {
-	STORE_OK,
-	STORE_NOT_FOUND,	/* no such tweet / prepared transaction */
-	STORE_FORBIDDEN,	/* the tweet belongs to someone else */
-	STORE_DELETED,		/* the user's account was deleted */
-	STORE_REPLAY,		/* an idempotent repeat: the first answer */
-	STORE_BUSY,		/* the user's account is being deleted */
-	STORE_UNAVAILABLE,	/* the database cannot be reached */
-	STORE_ERROR,		/* anything else (logged) */
+enum tweet_store_result {
+	TWEET_STORE_OK,
+	TWEET_STORE_NOT_FOUND,	/* no such tweet / prepared transaction */
+	TWEET_STORE_FORBIDDEN,	/* the tweet belongs to someone else */
+	TWEET_STORE_DELETED,	/* the user's account was deleted */
+	TWEET_STORE_REPLAY,	/* an idempotent repeat: the first answer */
+	TWEET_STORE_BUSY,	/* the user's account is being deleted */
+	TWEET_STORE_UNAVAILABLE, /* the database cannot be reached */
+	TWEET_STORE_ERROR,	/* anything else (logged) */
 };
 
 /* A page of a timeline, newest first. */
-struct tweet_page {
+struct tweet_store_page {
 	struct tweet *items;
 	size_t n;
 };
-void tweet_page_release(struct tweet_page *);
+void tweet_store_page_release(struct tweet_store_page *);
 
 /* url borrowed only for the call. */
 struct tweet_store *tweet_store_new(const char *url);
@@ -39,32 +39,32 @@ bool tweet_store_healthy(struct tweet_store *);
 /*
  * Post a tweet; key (the Idempotency-Key, may be NULL) is claimed in the
  * same transaction. *response is the tweet's JSON text (caller frees): the
- * new one (STORE_OK) or the one of the first request (STORE_REPLAY).
- * STORE_DELETED when the user's account was deleted, STORE_BUSY while
- * its deletion is under way. content holds no NUL (validate_content).
+ * new one (OK) or the one of the first request (REPLAY). DELETED when the
+ * user's account was deleted, BUSY while its deletion is under way.
+ * content holds no NUL (validate_content).
  */
-enum store_result tweet_store_post(struct tweet_store *, int64_t user_id,
+enum tweet_store_result tweet_store_post(struct tweet_store *, int64_t user_id,
     const char *username, const char *content,
     const char *key, char **response);
 
 /* One tweet; release it with model_tweet_release. */
-enum store_result tweet_store_get(struct tweet_store *, int64_t id,
+enum tweet_store_result tweet_store_get(struct tweet_store *, int64_t id,
     struct tweet *out);
 
 /* Delete a tweet of user_id: OK, NOT_FOUND or FORBIDDEN. */
-enum store_result tweet_store_delete(struct tweet_store *, int64_t id,
+enum tweet_store_result tweet_store_delete(struct tweet_store *, int64_t id,
     int64_t user_id);
 
 /*
  * A page of the tweets of the authors uids[0..n-1], newest first: older
  * than before, or the ones immediately newer than after (0 for none).
  */
-enum store_result tweet_store_timeline(struct tweet_store *,
+enum tweet_store_result tweet_store_timeline(struct tweet_store *,
     const int64_t *uids, size_t n, int64_t before, int64_t after,
-    int limit, struct tweet_page *out);
+    int limit, struct tweet_store_page *out);
 
-/* STORE_DELETED when user_id has a tombstone, else STORE_OK. */
-enum store_result tweet_store_user_deleted(struct tweet_store *,
+/* TWEET_STORE_DELETED when user_id has a tombstone, else TWEET_STORE_OK. */
+enum tweet_store_result tweet_store_user_deleted(struct tweet_store *,
     int64_t user_id);
 
 /*
@@ -73,24 +73,24 @@ enum store_result tweet_store_user_deleted(struct tweet_store *,
  * when gid is already prepared or the deletion is already committed.
  * gid must be a validated identifier (deletion.c).
  */
-enum store_result tweet_store_prepare_deletion(struct tweet_store *,
+enum tweet_store_result tweet_store_prepare_deletion(struct tweet_store *,
     const char *gid, int64_t user_id);
 /*
  * COMMIT PREPARED (commit) or ROLLBACK PREPARED gid. NOT_FOUND when gid
  * is not prepared (the caller decides whether that means done).
  */
-enum store_result tweet_store_finish_prepared(struct tweet_store *,
+enum tweet_store_result tweet_store_finish_prepared(struct tweet_store *,
     const char *gid, bool commit);
 /* Publish and remove every outbox event. */
-enum store_result tweet_store_flush_outbox(struct tweet_store *);
+enum tweet_store_result tweet_store_flush_outbox(struct tweet_store *);
 /*
  * The gids of this database's prepared transactions starting with prefix,
  * prepared more than age_s seconds ago. *gids (each and the array) belongs
  * to the caller.
  */
-enum store_result tweet_store_stale_prepared(struct tweet_store *,
+enum tweet_store_result tweet_store_stale_prepared(struct tweet_store *,
     const char *prefix, int age_s, char ***gids, size_t *n);
 /* Forget idempotency keys older than 24 hours. */
-enum store_result tweet_store_purge_keys(struct tweet_store *);
+enum tweet_store_result tweet_store_purge_keys(struct tweet_store *);
 
 #endif

@@ -406,7 +406,8 @@ edge(struct http_request *req, struct http_response *resp,
 		break;
 	case USER_STORE_LIMIT:
 		http_reply_error(resp, 409, "conflict",
-		    "a user follows at most %d others", USER_FOLLOWINGS_MAX);
+		    "a user follows at most %d others",
+		    USER_STORE_FOLLOWINGS_MAX);
 		break;
 	default:
 		reply_store_failure(resp, r);

@@ -5,7 +5,7 @@
  * Follower and following counts are kept in the users row, in the same
  * transaction as the edge. Rows are locked in id order so that two
  * crossing follows cannot deadlock; a deadlock or serialization failure
- * anyway (a deletion racing a follow) is retried.
+ * anyway (a deletion racing a follow) is retried (db_tx).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,7 +21,6 @@
 #include "user_store.h"
 #include "xmalloc.h"
 
-#define TX_ATTEMPTS 3
 #define PENDING_MAX "100"
 
 struct user_store {
@@ -126,14 +125,18 @@ static const struct db_statement user_store_statements[] = {
 	{ NULL, NULL },
 };
 
-/* An open transaction on this thread's connection. */
+struct tx;
+typedef enum user_store_result tx_fn(struct tx *, void *arg);
+
+/* An open transaction (db_tx) on this thread's connection. */
 struct tx {
 	struct user_store *s;
 	PGconn *conn;
 	const char *sqlstate;	/* of the last failed statement */
+	tx_fn *fn;
+	void *arg;
+	enum user_store_result r;	/* what fn returned */
 };
-
-typedef enum user_store_result tx_fn(struct tx *, void *arg);
 
 struct user_store *
 user_store_new(const char *database_url)
@@ -171,12 +174,17 @@ value_i64(const PGresult *res, int row, int col)
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
-/* The result of a failed statement: lost connection or anything else. */
+/*
+ * The result of a failed statement: a lost connection, a unique key taken
+ * (a name; a deletion's gid already decided) or anything else.
+ */
 static enum user_store_result
 failure(const char *sqlstate)
 {
 	if (sqlstate != NULL && strcmp(sqlstate, DB_CONNECTION_LOST) == 0)
 		return USER_STORE_UNAVAILABLE;
+	if (sqlstate != NULL && strcmp(sqlstate, DB_UNIQUE_VIOLATION) == 0)
+		return USER_STORE_CONFLICT;
 	return USER_STORE_ERROR;
 }
 
@@ -217,45 +225,33 @@ tx_exec(struct tx *tx, const char *stmt, int n, const char *const *params)
 	return db_exec(tx->s->db, tx->conn, stmt, n, params, &tx->sqlstate);
 }
 
-static bool
-retryable(const char *sqlstate)
+/* One run of tx->fn for db_tx: commit when it returns OK. */
+static int
+tx_run(PGconn *conn, void *arg)
 {
-	return sqlstate != NULL && (strcmp(sqlstate, "40P01") == 0 ||
-	    strcmp(sqlstate, "40001") == 0);
+	struct tx *tx = arg;
+
+	tx->conn = conn;
+	tx->sqlstate = NULL;
+	tx->r = tx->fn(tx, tx->arg);
+	return tx->r == USER_STORE_OK ? 0 : -1;
 }
 
-/*
- * Run fn in a transaction: commit when it returns OK, else roll back.
- * Deadlocks and serialization failures are retried.
- */
+/* Run fn in a transaction (db_tx): commit when it returns OK. */
 static enum user_store_result
 run_tx(struct user_store *s, tx_fn *fn, void *arg)
 {
-	enum user_store_result r = USER_STORE_ERROR;
-	struct tx tx = { .s = s };
-	int attempt;
+	struct tx tx = { .s = s, .fn = fn, .arg = arg };
 
-	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
-		tx.sqlstate = NULL;
-		if ((tx.conn = db_conn(s->db)) == NULL)
-			return USER_STORE_UNAVAILABLE;
-		if (db_command(s->db, tx.conn, "BEGIN") == -1) {
-			/* A connection found dead is remade by db_conn. */
-			r = USER_STORE_UNAVAILABLE;
-			continue;
-		}
-		r = fn(&tx, arg);
-		if (r == USER_STORE_OK) {
-			if (db_command(s->db, tx.conn, "COMMIT") == -1)
-				return USER_STORE_UNAVAILABLE;
-			return USER_STORE_OK;
-		}
-		(void)db_command(s->db, tx.conn, "ROLLBACK");
-		if (!retryable(tx.sqlstate))
-			break;
-		log_info("transaction retried after sqlstate %s", tx.sqlstate);
+	switch (db_tx(s->db, tx_run, &tx)) {
+	case DB_TX_COMMITTED:
+	case DB_TX_ROLLED_BACK:
+		return tx.r;
+	case DB_TX_UNAVAILABLE:
+		return USER_STORE_UNAVAILABLE;
+	default:
+		return USER_STORE_ERROR;
 	}
-	return r;
 }
 
 enum user_store_result
@@ -263,19 +259,11 @@ user_store_create(struct user_store *s, const char *username,
     const char *hash, struct user *out)
 {
 	const char *params[] = { username, hash };
-	const char *sqlstate = NULL;
+	enum user_store_result r;
 	PGresult *res;
-	PGconn *conn;
 
-	if ((conn = db_conn(s->db)) == NULL)
-		return USER_STORE_UNAVAILABLE;
-	res = db_exec(s->db, conn, "user_create", 2, params, &sqlstate);
-	if (res == NULL) {
-		if (sqlstate != NULL &&
-		    strcmp(sqlstate, DB_UNIQUE_VIOLATION) == 0)
-			return USER_STORE_CONFLICT;
-		return failure(sqlstate);
-	}
+	if ((r = run(s, "user_create", 2, params, &res)) != USER_STORE_OK)
+		return r;
 	user_from_row(res, 0, out);
 	PQclear(res);
 	return USER_STORE_OK;
@@ -490,7 +478,7 @@ edge_tx(struct tx *tx, void *arg)
 	PQclear(res);
 	if (!e->changed)
 		return USER_STORE_OK;
-	if (e->add && followings >= USER_FOLLOWINGS_MAX) {
+	if (e->add && followings >= USER_STORE_FOLLOWINGS_MAX) {
 		e->changed = false;
 		return USER_STORE_LIMIT;	/* rolled back */
 	}
@@ -653,12 +641,8 @@ delete_tx(struct tx *tx, void *arg)
 		PQclear(res);
 	}
 	/* The decision: a gid already decided (an abort) fails here. */
-	if ((res = tx_exec(tx, "decision_commit", 2, log)) == NULL) {
-		if (tx->sqlstate != NULL &&
-		    strcmp(tx->sqlstate, DB_UNIQUE_VIOLATION) == 0)
-			return USER_STORE_CONFLICT;
+	if ((res = tx_exec(tx, "decision_commit", 2, log)) == NULL)
 		return failure(tx->sqlstate);
-	}
 	PQclear(res);
 
 	payload = events_encode(&(struct event){ .type = EVENT_USER_DELETED,

@@ -24,7 +24,7 @@ enum user_store_result {
 };
 
 /* API.md: a user follows at most 5,000 others. */
-#define USER_FOLLOWINGS_MAX 5000
+#define USER_STORE_FOLLOWINGS_MAX 5000
 
 enum user_store_list { USER_STORE_FOLLOWINGS, USER_STORE_FOLLOWERS };
 
@@ -88,7 +88,7 @@ enum user_store_result user_store_exists(struct user_store *, int64_t id);
  * Add (or remove) the edge follower -> followee; *changed says whether an
  * edge was added (removed). NO_ACTOR when the follower is gone, NOT_FOUND
  * when the followee is, LIMIT when a new edge would make the follower
- * follow more than USER_FOLLOWINGS_MAX (counted under the follower's row
+ * follow more than USER_STORE_FOLLOWINGS_MAX (counted under the follower's row
  * lock, so concurrent follows cannot pass it; following again someone
  * already followed is still OK).
  */

@@ -198,6 +198,140 @@ exec_and_begin_survive_a_lost_connection(void **state)
 	db_free(db);
 }
 
+static void
+a_transaction_lost_to_a_reset_leaves_the_database_up(void **state)
+{
+	struct db *db;
+	PGconn *c;
+	PGresult *r;
+	const char *st;
+	char *sql;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	db = db_new(url, stmts);
+	c = db_conn(db);
+	assert_non_null(c);
+	assert_int_equal(db_command(db, c, "BEGIN"), 0);
+	sql = xasprintf("SELECT pg_terminate_backend(pid) FROM "
+	    "pg_stat_activity WHERE datname = 'test_db_bus_%d' AND "
+	    "application_name = 'chirp'", getpid());
+	admin_exec(sql);
+	free(sql);
+	usleep(100 * 1000);
+	/* The transaction is gone, the connection is back at once. */
+	assert_null(db_exec(db, c, "count", 0, NULL, &st));
+	assert_string_equal(st, DB_CONNECTION_LOST);
+	assert_true(db_healthy(db));
+	r = db_exec(db, c, "count", 0, NULL, &st);
+	assert_non_null(r);
+	PQclear(r);
+	assert_true(db_healthy(db));
+	db_free(db);
+}
+
+/* What a transaction of tx_fn does, attempt by attempt. */
+struct tx_plan {
+	struct db *db;
+	const char *fail[4];	/* SQLSTATE raised at attempt i, or NULL */
+	const char *name;	/* inserted, then committed */
+	const char *gid;	/* prepared instead of committed, when set */
+	int attempts;
+};
+
+static int
+tx_fn(PGconn *conn, void *arg)
+{
+	struct tx_plan *p = arg;
+	const char *v[1], *st;
+	PGresult *r;
+	char *sql;
+	int ret;
+
+	v[0] = p->name;
+	if ((r = db_exec(p->db, conn, "put", 1, v, &st)) == NULL)
+		return -1;
+	PQclear(r);
+	if ((v[0] = p->fail[p->attempts++]) != NULL) {
+		assert_null(db_exec(p->db, conn, "raise", 1, v, &st));
+		return -1;
+	}
+	if (p->gid == NULL)
+		return 0;
+	sql = xasprintf("PREPARE TRANSACTION '%s'", p->gid);
+	ret = db_command(p->db, conn, sql);
+	free(sql);
+	return ret;
+}
+
+static const char *
+count_things(struct db *db)
+{
+	static char n[16];
+	const char *st;
+	PGresult *r = db_exec(db, db_conn(db), "count", 0, NULL, &st);
+
+	assert_non_null(r);
+	snprintf(n, sizeof(n), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n;
+}
+
+static void
+tx_commits_rolls_back_and_retries_conflicts_only(void **state)
+{
+	static const struct db_statement tx_stmts[] = {
+		{ "put", "INSERT INTO things (name) VALUES ($1) RETURNING id" },
+		{ "count", "SELECT count(*) FROM things" },
+		{ "raise", "SELECT raise_state($1)" },
+		{ NULL, NULL },
+	};
+	struct tx_plan p;
+	struct db *db;
+	PGconn *c;
+
+	(void)state;
+	if (url == NULL)
+		skip();
+	c = PQconnectdb(url);
+	PQclear(PQexec(c, "CREATE FUNCTION raise_state(s text) RETURNS void "
+	    "LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'raised %', s "
+	    "USING ERRCODE = s; END$$"));
+	PQclear(PQexec(c, "DELETE FROM things"));
+	db = db_new(url, tx_stmts);
+
+	/* A serialization failure, then a deadlock: the third run commits. */
+	p = (struct tx_plan){ .db = db, .fail = { "40001", "40P01" },
+	    .name = "one" };
+	assert_int_equal(db_tx(db, tx_fn, &p), DB_TX_COMMITTED);
+	assert_int_equal(p.attempts, 3);
+	assert_string_equal(count_things(db), "1");
+
+	/* Conflicts every time: given up after DB_TX_ATTEMPTS, nothing kept. */
+	p = (struct tx_plan){ .db = db, .fail = { "40001", "40001", "40P01",
+	    "40P01" }, .name = "two" };
+	assert_int_equal(db_tx(db, tx_fn, &p), DB_TX_ROLLED_BACK);
+	assert_int_equal(p.attempts, DB_TX_ATTEMPTS);
+	assert_string_equal(count_things(db), "1");
+
+	/* Any other failure is not run again. */
+	p = (struct tx_plan){ .db = db, .fail = { "23514" }, .name = "two" };
+	assert_int_equal(db_tx(db, tx_fn, &p), DB_TX_ROLLED_BACK);
+	assert_int_equal(p.attempts, 1);
+	assert_string_equal(count_things(db), "1");
+
+	/* fn may end it with PREPARE TRANSACTION: then it is left prepared. */
+	p = (struct tx_plan){ .db = db, .name = "three", .gid = "t-db-tx" };
+	assert_int_equal(db_tx(db, tx_fn, &p), DB_TX_COMMITTED);
+	assert_string_equal(count_things(db), "1");
+	assert_int_equal(db_command(db, db_conn(db),
+	    "COMMIT PREPARED 't-db-tx'"), 0);
+	assert_string_equal(count_things(db), "2");
+	db_free(db);
+	PQfinish(c);
+}
+
 struct seen {
 	int n;
 	char last[256];
@@ -411,6 +545,10 @@ main(void)
 		cmocka_unit_test(migrations_apply_in_order_once),
 		cmocka_unit_test(
 		  exec_and_begin_survive_a_lost_connection),
+		cmocka_unit_test(
+		  a_transaction_lost_to_a_reset_leaves_the_database_up),
+		cmocka_unit_test(
+		  tx_commits_rolls_back_and_retries_conflicts_only),
 		cmocka_unit_test(
 		  bus_delivers_committed_events_only_and_sync_is_a_barrier),
 		cmocka_unit_test(
