@@ -125,6 +125,35 @@ raise_fd_limit(void)
 	return rl.rlim_cur == RLIM_INFINITY ? 1048576 : (long)rl.rlim_cur;
 }
 
+/* "http://host:port[/...]" -> host, port; false when not such a URL. */
+static bool
+parse_url(const char *url, char *host, size_t hostlen, int *port)
+{
+	const char *p, *colon, *end;
+	long v;
+	char *e;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return false;
+	p = url + 7;
+	end = p + strcspn(p, "/?");
+	colon = memchr(p, ':', (size_t)(end - p));
+	if (colon == NULL) {
+		*port = 80;
+		colon = end;
+	} else {
+		v = strtol(colon + 1, &e, 10);
+		if (e != end || v < 1 || v > 65535)
+			return false;
+		*port = (int)v;
+	}
+	if (colon == p || (size_t)(colon - p) + 1 > hostlen)
+		return false;
+	memcpy(host, p, (size_t)(colon - p));
+	host[colon - p] = '\0';
+	return true;
+}
+
 /*
  * A host name into its numeric address, in place, once at start. The lws
  * 4.1 here has no asynchronous resolver (LWS_WITH_SYS_ASYNC_DNS is off),
@@ -181,7 +210,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	else
 		gw->max_connections = (int)(fd_limit > FD_MARGIN * 2 ?
 		    fd_limit - FD_MARGIN : fd_limit / 2);
-	if (!gateway_parse_url(config_str(c, "discovery_url"),
+	if (!parse_url(config_str(c, "discovery_url"),
 	    gw->discovery_host, sizeof(gw->discovery_host),
 	    &gw->discovery_port)) {
 		log_warnx("discovery_url '%s' is not an http://host:port URL",

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "ops.h"
+#include "pool.h"
 #include "ws.h"
 #include "xmalloc.h"
 
@@ -47,8 +48,8 @@ static void
 ops_status(struct http_req *hr, const char *arg)
 {
 	struct gateway *gw = hr->gw;
-	bool users = gateway_service_up(gw, SERVICE_USER);
-	bool tweets = gateway_service_up(gw, SERVICE_TWEET);
+	bool users = pool_service_up(gw, SERVICE_USER);
+	bool tweets = pool_service_up(gw, SERVICE_TWEET);
 	bool ok = users && tweets;
 	json_t *j;
 	char *s;

@@ -13,6 +13,7 @@
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
+#include "pool.h"
 #include "proxy.h"
 #include "timeutil.h"
 #include "upstream.h"
@@ -134,7 +135,7 @@ proxy_done(const struct upstream_result *r, void *arg)
 	int64_t uid;
 
 	if (proxy_counts_for_breaker(hr, r))
-		gateway_instance_result(gw, inst, !failed);
+		pool_instance_result(gw, inst, !failed);
 	proxy_login_outcome(hr, r);
 	if (r->error == UPSTREAM_INVALID) {
 		/* http.c checks every byte first; this is the last guard */
@@ -196,7 +197,7 @@ proxy_attempt(struct proxy *p)
 	struct upstream_request req;
 	struct instance *inst;
 
-	inst = gateway_pick(gw, hr->route->service, p->tried, p->ntried);
+	inst = pool_pick(gw, hr->route->service, p->tried, p->ntried);
 	if (inst == NULL) {
 		proxy_finish_failure(p);
 		return;

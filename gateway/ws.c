@@ -26,6 +26,7 @@
 #include "http_proto.h"
 #include "log.h"
 #include "metrics.h"
+#include "pool.h"
 #include "model.h"
 #include "svcauth.h"
 #include "upstream.h"
@@ -254,7 +255,7 @@ ws_pick(struct ws_conn *c, enum service s)
 
 	if (c->attempts >= WS_ATTEMPTS)
 		return NULL;
-	inst = gateway_pick(c->gw, s, c->tried, (size_t)c->attempts);
+	inst = pool_pick(c->gw, s, c->tried, (size_t)c->attempts);
 	if (inst != NULL)
 		c->tried[c->attempts++] = inst;
 	return inst;
@@ -267,7 +268,7 @@ ws_retry(struct ws_conn *c, const struct upstream_result *r,
 {
 	struct instance *inst = c->tried[c->attempts - 1];
 
-	gateway_instance_result(c->gw, inst, false);
+	pool_instance_result(c->gw, inst, false);
 	log_warnx("live feed of user %lld: %s instance %s failed (%d)",
 	    (long long)c->user_id, routes_service_name(inst->service),
 	    inst->label, r->status);
@@ -338,7 +339,7 @@ followings_done(const struct upstream_result *r, void *arg)
 		ws_retry(c, r, ws_load_followings);
 		return;
 	}
-	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	pool_instance_result(c->gw, c->tried[c->attempts - 1], true);
 	feed_conn_set_followings(c->gw->feed, c->fc, ids, n);
 	free(ids);
 	c->attempts = 0;
@@ -434,7 +435,7 @@ replay_done(const struct upstream_result *r, void *arg)
 		ws_retry(c, r, ws_replay_page);
 		return;
 	}
-	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	pool_instance_result(c->gw, c->tried[c->attempts - 1], true);
 	c->attempts = 0;
 	n = json_array_size(arr);
 	if (n == 0) {
@@ -582,7 +583,7 @@ reload_done(const struct upstream_result *r, void *arg)
 static bool
 ws_reload_start(struct ws_conn *c)
 {
-	struct instance *inst = gateway_pick(c->gw, SERVICE_USER, NULL, 0);
+	struct instance *inst = pool_pick(c->gw, SERVICE_USER, NULL, 0);
 
 	if (inst == NULL)
 		return false;
