@@ -729,12 +729,13 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		*con_cls = hc;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    "Content-Length");
-		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+		if (cl != NULL && strtoull(cl, NULL, 10) > REQUEST_BODY_MAX)
 			hc->too_large = 1;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (!hc->too_large && hc->len + *upload_size <= HTTP_MAX_BODY) {
+		if (!hc->too_large &&
+		    hc->len + *upload_size <= REQUEST_BODY_MAX) {
 			hc->body = xrealloc(hc->body, hc->len + *upload_size +
 			    1);
 			memcpy(hc->body + hc->len, upload, *upload_size);
@@ -779,7 +780,7 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	} else if (hc->too_large) {
 		req.route = NULL;
 		http_reply_error(&res, 413, "payload_too_large",
-		    "request body is over %d bytes", HTTP_MAX_BODY);
+		    "request body is over %d bytes", REQUEST_BODY_MAX);
 	} else if (bad_target) {
 		/* "/users/1%00" must not be read as "/users/1" */
 		http_reply_error(&res, 400, "bad_request",

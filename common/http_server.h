@@ -16,7 +16,6 @@
 #include "svcauth.h"
 #include "token.h"
 
-#define HTTP_MAX_BODY (64 * 1024)
 #define HTTP_MAX_PARAMS 4
 
 struct http_request {

@@ -616,14 +616,14 @@ http_on_body(struct http_req *hr, const void *in, size_t len)
 {
 	if (len == 0)
 		return 0;	/* lws passes NULL for an empty body */
-	if (hr->too_large || hr->len + len > HTTP_BODY_MAX) {
+	if (hr->too_large || hr->len + len > REQUEST_BODY_MAX) {
 		hr->too_large = true;	/* keep reading, keep nothing */
 		return 0;
 	}
 	if (hr->len + len + 1 > hr->cap) {
 		hr->cap = (hr->len + len + 1) * 2;
-		if (hr->cap > HTTP_BODY_MAX + 1)
-			hr->cap = HTTP_BODY_MAX + 1;
+		if (hr->cap > REQUEST_BODY_MAX + 1)
+			hr->cap = REQUEST_BODY_MAX + 1;
 		hr->body = xrealloc(hr->body, hr->cap);
 	}
 	memcpy(hr->body + hr->len, in, len);

@@ -15,7 +15,6 @@
 #include "token.h"
 #include "validate.h"
 
-#define HTTP_BODY_MAX (64 * 1024)
 #define HTTP_MAX_EXTRA 8
 #define HTTP_CTYPE_MAX 255
 #define HTTP_AUTH_MAX 4096
