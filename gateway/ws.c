@@ -22,8 +22,8 @@
 #include "auth.h"
 #include "feed.h"
 #include "gateway.h"
-#include "http.h"
-#include "http_proto.h"
+#include "front.h"
+#include "front_proto.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
@@ -199,25 +199,25 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 		return 0;	/* h2c: lws carries on as HTTP/2 */
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 ||
 	    strcmp(uri, "/ws") != 0) {
-		http_refuse_now(wsi, 404, "not_found", "no such path", NULL,
+		front_refuse_now(wsi, 404, "not_found", "no such path", NULL,
 		    NULL);
 		return 1;
 	}
 	if (!ws_token(wsi, token, sizeof(token)) ||
 	    !auth_token(gw, token, &claims)) {
-		http_refuse_now(wsi, 401, "unauthorized",
+		front_refuse_now(wsi, 401, "unauthorized",
 		    "a valid access token is required", "WWW-Authenticate",
 		    "Bearer");
 		return 1;
 	}
 	if ((n = ws_since(wsi, &since)) < 0) {
-		http_refuse_now(wsi, 400, "bad_request",
+		front_refuse_now(wsi, 400, "bad_request",
 		    "since must be a tweet id", NULL, NULL);
 		return 1;
 	}
 	if (gw->stopping ||
 	    (int)feed_conn_count(gw->feed) >= gw->max_connections) {
-		http_refuse_now(wsi, 503, "unavailable",
+		front_refuse_now(wsi, 503, "unavailable",
 		    "the gateway is at its connection limit; retry later",
 		    "Retry-After", "5");
 		return 1;
@@ -799,10 +799,10 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	(void)len;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		/* http.c checks the input and the rate limit first */
-		return http_confirm_upgrade(gw, wsi, in);
+		/* front.c checks the input and the rate limit first */
+		return front_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_CLOSED_HTTP:	/* closed before any request */
-		http_conn_closed(gw, wsi);
+		front_conn_closed(gw, wsi);
 		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		ws_established(gw, wsi, c);
