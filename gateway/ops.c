@@ -93,7 +93,7 @@ ops_metrics(struct front_req *hr, const char *arg)
 
 /* The whole file, at most FILE_MAX bytes; NULL when unreadable. */
 static char *
-read_file(const char *path, size_t *len)
+ops_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -140,7 +140,7 @@ ops_file(struct front_req *hr, const char *arg)
 		return;
 	}
 	path = name[0] ? xasprintf("%s/%s", base, name) : xstrdup(base);
-	body = read_file(path, &len);
+	body = ops_read_file(path, &len);
 	if (body == NULL) {
 		log_warnx("cannot read '%s'", path);
 		front_respond_error(hr, 404, "not_found",
