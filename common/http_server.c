@@ -21,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
+#include "path_match.h"
 #include "rand.h"
 #include "timeutil.h"
 #include "validate.h"
@@ -318,47 +319,29 @@ http_service_auth(struct http_server *srv, struct http_request *req,
 	return true;
 }
 
-/* Does path match pattern? Fill req->params with the {name} segments. */
-bool
+/*
+ * Does path match pattern? When req is not NULL its params point at the
+ * {name} segments, copied into scratch (no match when they do not fit).
+ */
+static bool
 http_match(const char *pattern, const char *path, struct http_request *req,
     char *scratch, size_t scratch_len)
 {
-	const char *p = pattern, *s = path;
-	size_t o = 0, seglen;
-	int n = 0;
+	struct path_match m;
+	size_t o = 0;
+	int i;
 
-	while (*p != '\0' && *s != '\0') {
-		if (*p != '/' || *s != '/')
-			return false;
-		p++;
-		s++;
-		seglen = strcspn(s, "/");
-		if (*p == '{') {
-			if (seglen == 0 || n == HTTP_MAX_PARAMS ||
-			    o + seglen + 1 > scratch_len)
-				return false;
-			memcpy(scratch + o, s, seglen);
-			scratch[o + seglen] = '\0';
-			if (req != NULL)
-				req->params[n] = scratch + o;
-			n++;
-			o += seglen + 1;
-			p += strcspn(p, "}");
-			if (*p == '}')
-				p++;
-		} else {
-			size_t plen = strcspn(p, "/");
-
-			if (plen != seglen || strncmp(p, s, plen) != 0)
-				return false;
-			p += plen;
-		}
-		s += seglen;
-	}
-	if (*p != '\0' || *s != '\0')
+	if (!path_match(pattern, path, &m))
 		return false;
+	for (i = 0; i < m.nparams; i++) {
+		if (!path_match_copy(&m, i, scratch + o, scratch_len - o))
+			return false;
+		if (req != NULL)
+			req->params[i] = scratch + o;
+		o += m.param[i].len + 1;
+	}
 	if (req != NULL)
-		req->nparams = n;
+		req->nparams = m.nparams;
 	return true;
 }
 
@@ -729,12 +712,13 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		*con_cls = hc;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    "Content-Length");
-		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+		if (cl != NULL && strtoull(cl, NULL, 10) > REQUEST_BODY_MAX)
 			hc->too_large = 1;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (!hc->too_large && hc->len + *upload_size <= HTTP_MAX_BODY) {
+		if (!hc->too_large &&
+		    hc->len + *upload_size <= REQUEST_BODY_MAX) {
 			hc->body = xrealloc(hc->body, hc->len + *upload_size +
 			    1);
 			memcpy(hc->body + hc->len, upload, *upload_size);
@@ -779,7 +763,7 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	} else if (hc->too_large) {
 		req.route = NULL;
 		http_reply_error(&res, 413, "payload_too_large",
-		    "request body is over %d bytes", HTTP_MAX_BODY);
+		    "request body is over %d bytes", REQUEST_BODY_MAX);
 	} else if (bad_target) {
 		/* "/users/1%00" must not be read as "/users/1" */
 		http_reply_error(&res, 400, "bad_request",

@@ -13,17 +13,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "path_match.h"
 #include "svcauth.h"
 #include "token.h"
-
-#define HTTP_MAX_BODY (64 * 1024)
-#define HTTP_MAX_PARAMS 4
 
 struct http_request {
 	const char *method;
 	const char *path;
 	const char *route;	/* the matched pattern, for metrics */
-	const char *params[HTTP_MAX_PARAMS];	/* {name} segments, in order */
+	const char *params[PATH_MATCH_MAX];	/* {name} segments, in order */
 	int nparams;
 	const char *body;	/* NUL-terminated; body_len bytes */
 	size_t body_len;
@@ -137,13 +135,6 @@ bool http_path_id(struct http_request *, struct http_response *, int index,
 
 /* The standard error code of a status ("not_found" for 404...). */
 const char *http_error_code(int status);
-
-/*
- * Does path match pattern ("/users/{userId}")? When req is not NULL its
- * params point at the {name} segments, copied into scratch.
- */
-bool http_match(const char *pattern, const char *path,
-    struct http_request *req, char *scratch, size_t scratch_len);
 
 /* A response outside a server, for tests and fuzzing of handlers' helpers. */
 struct http_response *http_response_new(void);

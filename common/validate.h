@@ -13,6 +13,9 @@
 #define TWEET_MAX_CHARS 280
 #define IDEMPOTENCY_KEY_MAX 64
 #define REQUEST_ID_MAX 128
+/* The bytes of a request body at most, at the gateway and at every
+ * service (API.md: 413 payload_too_large past it). */
+#define REQUEST_BODY_MAX (64 * 1024)
 
 /*
  * Decode one code point from s (len > 0 bytes left): its length in bytes,

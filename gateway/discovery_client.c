@@ -32,7 +32,7 @@ static const struct {
 
 /* One list of the answer into the pool; false when malformed. */
 static bool
-discovery_apply(struct gateway *gw, json_t *arr, enum service s)
+discovery_client_apply(struct gateway *gw, json_t *arr, enum service s)
 {
 	const char *hosts[POOL_MAX];
 	int ports[POOL_MAX];
@@ -60,7 +60,7 @@ discovery_apply(struct gateway *gw, json_t *arr, enum service s)
 }
 
 static void
-discovery_done(const struct upstream_result *r, void *arg)
+discovery_client_done(const struct upstream_result *r, void *arg)
 {
 	struct discovery_client *d = arg;
 	json_t *root = NULL;
@@ -74,7 +74,7 @@ discovery_done(const struct upstream_result *r, void *arg)
 		ok = true;
 		for (i = 0; i < sizeof(discovery_lists) /
 		    sizeof(discovery_lists[0]); i++)
-			if (!discovery_apply(d->gw, json_object_get(root,
+			if (!discovery_client_apply(d->gw, json_object_get(root,
 			    discovery_lists[i].key),
 			    discovery_lists[i].service))
 				ok = false;
@@ -90,7 +90,7 @@ discovery_done(const struct upstream_result *r, void *arg)
 }
 
 static void
-discovery_refresh(struct discovery_client *d)
+discovery_client_refresh(struct discovery_client *d)
 {
 	struct upstream_request req;
 
@@ -102,19 +102,19 @@ discovery_refresh(struct discovery_client *d)
 	req.timeout_ms = d->gw->upstream_timeout_ms;
 	d->pending = true;
 	upstream_start(d->gw, d->gw->discovery_host, d->gw->discovery_port,
-	    &req, discovery_done, d);
+	    &req, discovery_client_done, d);
 }
 
 static void
-discovery_tick(lws_sorted_usec_list_t *sul)
+discovery_client_tick(lws_sorted_usec_list_t *sul)
 {
 	struct discovery_client *d = lws_container_of(sul,
 	    struct discovery_client, timer);
 
 	if (d->ticks++ % REFRESH_TICKS == 0)
-		discovery_refresh(d);
+		discovery_client_refresh(d);
 	pool_probe(d->gw);
-	lws_sul_schedule(d->gw->ctx, 0, &d->timer, discovery_tick,
+	lws_sul_schedule(d->gw->ctx, 0, &d->timer, discovery_client_tick,
 	    TICK_MS * LWS_US_PER_MS);
 }
 
@@ -124,7 +124,7 @@ discovery_client_start(struct gateway *gw)
 	struct discovery_client *d = xcalloc(1, sizeof(*d));
 
 	d->gw = gw;
-	lws_sul_schedule(gw->ctx, 0, &d->timer, discovery_tick, 1);
+	lws_sul_schedule(gw->ctx, 0, &d->timer, discovery_client_tick, 1);
 	return d;
 }
 

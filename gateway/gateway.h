@@ -24,7 +24,7 @@ struct config;
 #define POOL_MAX 64
 
 /*
- * One upstream instance as discovery listed it. A caller of gateway_pick
+ * One upstream instance as discovery listed it. A caller of pool_pick
  * may keep the pointer while a request it started on the instance is
  * under way (upstream_in_use()); an instance that discovery stopped
  * listing is freed only when none is, so that pointer stays valid.
@@ -92,18 +92,5 @@ struct gateway {
 
 /* The gateway of an lws context. */
 struct gateway *gateway_of(struct lws_context *);
-
-/* "http://host:port[/...]" -> host, port; false when not such a URL. */
-bool gateway_parse_url(const char *url, char *host, size_t hostlen,
-    int *port);
-
-/* A usable instance of service by round robin, skipping the n instances
- * in skip; NULL when none is healthy. */
-struct instance *gateway_pick(struct gateway *, enum service,
-    struct instance *const *skip, size_t n);
-/* True when service has at least one listed, closed instance. */
-bool gateway_service_up(struct gateway *, enum service);
-/* Record the outcome of a request on inst (breaker, metrics). */
-void gateway_instance_result(struct gateway *, struct instance *, bool ok);
 
 #endif

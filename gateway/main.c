@@ -23,8 +23,8 @@
 #include "discovery_client.h"
 #include "events.h"
 #include "feed.h"
+#include "front_proto.h"
 #include "gateway.h"
-#include "http_proto.h"
 #include "listener.h"
 #include "listener_proto.h"
 #include "log.h"
@@ -125,6 +125,35 @@ raise_fd_limit(void)
 	return rl.rlim_cur == RLIM_INFINITY ? 1048576 : (long)rl.rlim_cur;
 }
 
+/* "http://host:port[/...]" -> host, port; false when not such a URL. */
+static bool
+parse_url(const char *url, char *host, size_t hostlen, int *port)
+{
+	const char *p, *colon, *end;
+	long v;
+	char *e;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return false;
+	p = url + 7;
+	end = p + strcspn(p, "/?");
+	colon = memchr(p, ':', (size_t)(end - p));
+	if (colon == NULL) {
+		*port = 80;
+		colon = end;
+	} else {
+		v = strtol(colon + 1, &e, 10);
+		if (e != end || v < 1 || v > 65535)
+			return false;
+		*port = (int)v;
+	}
+	if (colon == p || (size_t)(colon - p) + 1 > hostlen)
+		return false;
+	memcpy(host, p, (size_t)(colon - p));
+	host[colon - p] = '\0';
+	return true;
+}
+
 /*
  * A host name into its numeric address, in place, once at start. The lws
  * 4.1 here has no asynchronous resolver (LWS_WITH_SYS_ASYNC_DNS is off),
@@ -181,7 +210,7 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	else
 		gw->max_connections = (int)(fd_limit > FD_MARGIN * 2 ?
 		    fd_limit - FD_MARGIN : fd_limit / 2);
-	if (!gateway_parse_url(config_str(c, "discovery_url"),
+	if (!parse_url(config_str(c, "discovery_url"),
 	    gw->discovery_host, sizeof(gw->discovery_host),
 	    &gw->discovery_port)) {
 		log_warnx("discovery_url '%s' is not an http://host:port URL",
@@ -205,7 +234,7 @@ gateway_context(struct gateway *gw)
 		NULL, &pvo_default, FEED_PROTOCOL, ""
 	};
 	static struct lws_protocols protocols[] = {
-		{ "http", http_callback, 0, 0, 0, NULL, 0 },
+		{ "http", front_callback, 0, 0, 0, NULL, 0 },
 		{ FEED_PROTOCOL, ws_callback, 0, 512, 0, NULL, 0 },
 		{ UPSTREAM_PROTOCOL, upstream_callback, 0, 0, 0, NULL, 0 },
 		{ LISTENER_PROTOCOL, listener_callback, 0, 0, 0, NULL, 0 },
@@ -213,7 +242,7 @@ gateway_context(struct gateway *gw)
 	};
 	struct lws_context_creation_info info;
 
-	protocols[0].per_session_data_size = http_sess_size();
+	protocols[0].per_session_data_size = front_sess_size();
 	protocols[1].per_session_data_size = ws_sess_size();
 	memset(&info, 0, sizeof(info));
 	info.port = (int)config_int(gw->cfg, "port");
@@ -226,16 +255,16 @@ gateway_context(struct gateway *gw)
 	 * HTTP/1.1 only; HTTP/2 (h2c) is not served. With prior knowledge
 	 * the option LWS_SERVER_OPTION_H2_PRIOR_KNOWLEDGE stays off, so lws
 	 * drops the connection; "Upgrade: h2c" is declined and the request
-	 * answered in HTTP/1.1 (http_confirm_upgrade(); curl --http2 carries
+	 * answered in HTTP/1.1 (front_confirm_upgrade(); curl --http2 carries
 	 * on in HTTP/1.1), and should a request still come on an HTTP/2
-	 * stream it gets 400 (http_req_new()). Why: on an HTTP/2 stream lws
+	 * stream it gets 400 (front_req_new()). Why: on an HTTP/2 stream lws
 	 * 4.1 keeps no custom header (lws_hdr_custom_copy() refuses h2
 	 * streams), so Idempotency-Key and X-Request-Id would be silently
 	 * lost and a retried POST could post twice; header values come out
 	 * of HPACK with CR and LF unchecked by lws; and HTTP/2 adds attack
 	 * surface (stream floods, rapid reset) for no gain to a JSON API
 	 * whose clients keep HTTP/1.1 connections alive. One protocol,
-	 * checked once in http.c.
+	 * checked once in front.c.
 	 */
 	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.timeout_secs = 30;

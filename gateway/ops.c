@@ -7,23 +7,24 @@
 #include "config.h"
 #include "conns.h"
 #include "feed.h"
+#include "front.h"
 #include "gateway.h"
-#include "http.h"
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
 #include "ops.h"
+#include "pool.h"
 #include "ws.h"
 #include "xmalloc.h"
 
 #define FILE_MAX (16 * 1024 * 1024)
 
-typedef void ops_handler(struct http_req *, const char *arg);
+typedef void ops_handler(struct front_req *, const char *arg);
 
-static void ops_status(struct http_req *, const char *);
-static void ops_metrics(struct http_req *, const char *);
-static void ops_file(struct http_req *, const char *);
-static void ops_ws(struct http_req *, const char *);
+static void ops_status(struct front_req *, const char *);
+static void ops_metrics(struct front_req *, const char *);
+static void ops_file(struct front_req *, const char *);
+static void ops_ws(struct front_req *, const char *);
 
 static const struct {
 	const char *path;
@@ -44,11 +45,11 @@ static const struct {
 };
 
 static void
-ops_status(struct http_req *hr, const char *arg)
+ops_status(struct front_req *hr, const char *arg)
 {
 	struct gateway *gw = hr->gw;
-	bool users = gateway_service_up(gw, SERVICE_USER);
-	bool tweets = gateway_service_up(gw, SERVICE_TWEET);
+	bool users = pool_service_up(gw, SERVICE_USER);
+	bool tweets = pool_service_up(gw, SERVICE_TWEET);
 	bool ok = users && tweets;
 	json_t *j;
 	char *s;
@@ -64,12 +65,12 @@ ops_status(struct http_req *hr, const char *arg)
 	json_decref(j);
 	if (s == NULL)
 		fatalx("out of memory");
-	http_respond(hr, ok ? 200 : 503, NULL, s, strlen(s));
+	front_respond(hr, ok ? 200 : 503, NULL, s, strlen(s));
 	free(s);
 }
 
 static void
-ops_metrics(struct http_req *hr, const char *arg)
+ops_metrics(struct front_req *hr, const char *arg)
 {
 	struct gateway *gw = hr->gw;
 	char *s;
@@ -85,14 +86,14 @@ ops_metrics(struct http_req *hr, const char *arg)
 	    (double)gw->max_connections);
 	ws_metrics_flush(gw);
 	s = metrics_render();
-	http_respond(hr, 200, "text/plain; version=0.0.4; charset=utf-8", s,
+	front_respond(hr, 200, "text/plain; version=0.0.4; charset=utf-8", s,
 	    strlen(s));
 	free(s);
 }
 
 /* The whole file, at most FILE_MAX bytes; NULL when unreadable. */
 static char *
-read_file(const char *path, size_t *len)
+ops_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -123,7 +124,7 @@ read_file(const char *path, size_t *len)
 }
 
 static void
-ops_file(struct http_req *hr, const char *arg)
+ops_file(struct front_req *hr, const char *arg)
 {
 	char setting[32], name[64], type[64], *path, *body;
 	const char *base;
@@ -135,33 +136,33 @@ ops_file(struct http_req *hr, const char *arg)
 	}
 	base = config_str(hr->gw->cfg, setting);
 	if (base == NULL) {
-		http_respond_error(hr, 404, "not_found", "not configured");
+		front_respond_error(hr, 404, "not_found", "not configured");
 		return;
 	}
 	path = name[0] ? xasprintf("%s/%s", base, name) : xstrdup(base);
-	body = read_file(path, &len);
+	body = ops_read_file(path, &len);
 	if (body == NULL) {
 		log_warnx("cannot read '%s'", path);
-		http_respond_error(hr, 404, "not_found",
+		front_respond_error(hr, 404, "not_found",
 		    "this document is not installed");
 	} else {
-		http_add_header(hr, "Cache-Control", "public, max-age=300");
-		http_respond(hr, 200, type, body, len);
+		front_add_header(hr, "Cache-Control", "public, max-age=300");
+		front_respond(hr, 200, type, body, len);
 	}
 	free(body);
 	free(path);
 }
 
 static void
-ops_ws(struct http_req *hr, const char *arg)
+ops_ws(struct front_req *hr, const char *arg)
 {
 	(void)arg;
-	http_respond_error(hr, 400, "bad_request",
+	front_respond_error(hr, 400, "bad_request",
 	    "this path takes a WebSocket upgrade");
 }
 
 enum ops_result
-ops_match(struct http_req *hr)
+ops_match(struct front_req *hr)
 {
 	size_t i;
 
@@ -170,8 +171,8 @@ ops_match(struct http_req *hr)
 			continue;
 		hr->metric_route = ops_table[i].path;
 		if (strcmp(hr->method, "GET") != 0) {
-			http_add_header(hr, "Allow", "GET");
-			http_respond_error(hr, 405, "method_not_allowed",
+			front_add_header(hr, "Allow", "GET");
+			front_respond_error(hr, 405, "method_not_allowed",
 			    "this path takes only GET");
 		} else {
 			ops_table[i].fn(hr, ops_table[i].arg);

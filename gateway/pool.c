@@ -6,7 +6,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,40 +21,6 @@
 #define BREAKER_FAILURES 3
 #define BREAKER_COOLDOWN_MS 5000
 
-struct gateway *
-gateway_of(struct lws_context *ctx)
-{
-	return lws_context_user(ctx);
-}
-
-bool
-gateway_parse_url(const char *url, char *host, size_t hostlen, int *port)
-{
-	const char *p, *colon, *end;
-	long v;
-	char *e;
-
-	if (strncmp(url, "http://", 7) != 0)
-		return false;
-	p = url + 7;
-	end = p + strcspn(p, "/?");
-	colon = memchr(p, ':', (size_t)(end - p));
-	if (colon == NULL) {
-		*port = 80;
-		colon = end;
-	} else {
-		v = strtol(colon + 1, &e, 10);
-		if (e != end || v < 1 || v > 65535)
-			return false;
-		*port = (int)v;
-	}
-	if (colon == p || (size_t)(colon - p) + 1 > hostlen)
-		return false;
-	memcpy(host, p, (size_t)(colon - p));
-	host[colon - p] = '\0';
-	return true;
-}
-
 static void
 pool_gauge(struct instance *inst)
 {
@@ -68,13 +33,13 @@ pool_gauge(struct instance *inst)
 }
 
 static bool
-usable(struct instance *inst, int64_t now)
+pool_usable(struct instance *inst, int64_t now)
 {
 	return inst->listed && breaker_allow(&inst->breaker, now);
 }
 
 struct instance *
-gateway_pick(struct gateway *gw, enum service s, struct instance *const *skip,
+pool_pick(struct gateway *gw, enum service s, struct instance *const *skip,
     size_t nskip)
 {
 	struct pool *p = &gw->pools[s];
@@ -89,7 +54,7 @@ gateway_pick(struct gateway *gw, enum service s, struct instance *const *skip,
 
 		k = (p->next + i) % p->n;
 		inst = p->inst[k];
-		if (!usable(inst, now))
+		if (!pool_usable(inst, now))
 			continue;
 		for (j = 0; j < nskip; j++)
 			if (skip[j] == inst)
@@ -103,20 +68,20 @@ gateway_pick(struct gateway *gw, enum service s, struct instance *const *skip,
 }
 
 bool
-gateway_service_up(struct gateway *gw, enum service s)
+pool_service_up(struct gateway *gw, enum service s)
 {
 	struct pool *p = &gw->pools[s];
 	int64_t now = time_mono_ms();
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (usable(p->inst[i], now))
+		if (pool_usable(p->inst[i], now))
 			return true;
 	return false;
 }
 
 void
-gateway_instance_result(struct gateway *gw, struct instance *inst, bool ok)
+pool_instance_result(struct gateway *gw, struct instance *inst, bool ok)
 {
 	char labels[160];
 	int64_t now = time_mono_ms();
@@ -233,7 +198,7 @@ pool_update(struct gateway *gw, enum service s, const char *const *hosts,
 }
 
 static void
-probe_done(const struct upstream_result *r, void *arg)
+pool_probe_done(const struct upstream_result *r, void *arg)
 {
 	struct instance *inst = arg;
 
@@ -269,7 +234,7 @@ pool_probe(struct gateway *gw)
 			inst->probing = true;
 			pool_gauge(inst);
 			upstream_start(gw, inst->host, inst->port, &req,
-			    probe_done, inst);
+			    pool_probe_done, inst);
 		}
 }
 

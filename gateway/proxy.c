@@ -8,11 +8,12 @@
 
 #include "backoff.h"
 #include "cache.h"
+#include "front.h"
 #include "gateway.h"
-#include "http.h"
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
+#include "pool.h"
 #include "proxy.h"
 #include "timeutil.h"
 #include "upstream.h"
@@ -22,7 +23,7 @@
 #define PROXY_ATTEMPTS 3
 
 struct proxy {
-	struct http_req *hr;
+	struct front_req *hr;
 	struct instance *tried[PROXY_ATTEMPTS];
 	size_t ntried;
 	char *target;			/* path?query */
@@ -74,7 +75,7 @@ proxy_may_retry(const struct proxy *p, enum upstream_error err)
  * the breaker for every other route of the instance).
  */
 static bool
-proxy_counts_for_breaker(const struct http_req *hr,
+proxy_counts_for_breaker(const struct front_req *hr,
     const struct upstream_result *r)
 {
 	if (r->error == UPSTREAM_INVALID)
@@ -89,7 +90,7 @@ proxy_counts_for_breaker(const struct http_req *hr,
 
 /* A login's outcome feeds the per-address back-off of failed logins. */
 static void
-proxy_login_outcome(struct http_req *hr, const struct upstream_result *r)
+proxy_login_outcome(struct front_req *hr, const struct upstream_result *r)
 {
 	if (hr->route->kind != ROUTE_LOGIN || r->error != UPSTREAM_OK)
 		return;
@@ -103,17 +104,17 @@ proxy_login_outcome(struct http_req *hr, const struct upstream_result *r)
 static void
 proxy_finish_failure(struct proxy *p)
 {
-	struct http_req *hr = p->hr;
+	struct front_req *hr = p->hr;
 
 	if (p->last_status != 0) {
-		http_respond(hr, p->last_status, p->last_ctype, p->last_body,
+		front_respond(hr, p->last_status, p->last_ctype, p->last_body,
 		    p->last_len);
 	} else if (p->have_failure && p->last_error == UPSTREAM_TIMEOUT) {
-		http_respond_error(hr, 504, "timeout",
+		front_respond_error(hr, 504, "timeout",
 		    "the service did not answer in time");
 	} else {
-		http_add_header(hr, "Retry-After", "5");
-		http_respond_error(hr, 503, "unavailable",
+		front_add_header(hr, "Retry-After", "5");
+		front_respond_error(hr, 503, "unavailable",
 		    "no healthy instance of the service; retry later");
 	}
 	proxy_free(p);
@@ -123,7 +124,7 @@ static void
 proxy_done(const struct upstream_result *r, void *arg)
 {
 	struct proxy *p = arg;
-	struct http_req *hr = p->hr;
+	struct front_req *hr = p->hr;
 	struct gateway *gw = hr->gw;
 	struct instance *inst = p->tried[p->ntried - 1];
 	bool shed = r->error == UPSTREAM_OK && (r->status == 429 ||
@@ -134,11 +135,11 @@ proxy_done(const struct upstream_result *r, void *arg)
 	int64_t uid;
 
 	if (proxy_counts_for_breaker(hr, r))
-		gateway_instance_result(gw, inst, !failed);
+		pool_instance_result(gw, inst, !failed);
 	proxy_login_outcome(hr, r);
 	if (r->error == UPSTREAM_INVALID) {
-		/* http.c checks every byte first; this is the last guard */
-		http_respond_error(hr, 400, "bad_request",
+		/* front.c checks every byte first; this is the last guard */
+		front_respond_error(hr, 400, "bad_request",
 		    "the request holds a control character");
 		proxy_free(p);
 		return;
@@ -172,9 +173,9 @@ proxy_done(const struct upstream_result *r, void *arg)
 		return;
 	}
 	if (r->retry_after[0] != '\0')
-		http_add_header(hr, "Retry-After", r->retry_after);
+		front_add_header(hr, "Retry-After", r->retry_after);
 	if (p->cacheable) {
-		http_add_header(hr, "X-Cache", "MISS");
+		front_add_header(hr, "X-Cache", "MISS");
 		if (p->keyed && r->status == 200 &&
 		    hr->cache_epoch == gw->cache_epoch &&
 		    listener_connected(gw->user_bus) &&
@@ -183,7 +184,7 @@ proxy_done(const struct upstream_result *r, void *arg)
 			cache_put(gw->cache, p->target, uid, r->body, r->len,
 			    time_mono_ms());
 	}
-	http_respond(hr, r->status,
+	front_respond(hr, r->status,
 	    r->content_type[0] ? r->content_type : NULL, r->body, r->len);
 	proxy_free(p);
 }
@@ -191,12 +192,12 @@ proxy_done(const struct upstream_result *r, void *arg)
 static void
 proxy_attempt(struct proxy *p)
 {
-	struct http_req *hr = p->hr;
+	struct front_req *hr = p->hr;
 	struct gateway *gw = hr->gw;
 	struct upstream_request req;
 	struct instance *inst;
 
-	inst = gateway_pick(gw, hr->route->service, p->tried, p->ntried);
+	inst = pool_pick(gw, hr->route->service, p->tried, p->ntried);
 	if (inst == NULL) {
 		proxy_finish_failure(p);
 		return;
@@ -220,7 +221,7 @@ proxy_attempt(struct proxy *p)
  * cache key and what goes upstream, so that no argument order or extra
  * argument makes another entry. */
 static void
-proxy_upstream(struct http_req *hr, bool cacheable)
+proxy_upstream(struct front_req *hr, bool cacheable)
 {
 	struct proxy *p = xcalloc(1, sizeof(*p));
 
@@ -230,13 +231,13 @@ proxy_upstream(struct http_req *hr, bool cacheable)
 		p->target = cache_follow_key(hr->path, hr->query);
 	p->keyed = p->target != NULL;
 	if (p->target == NULL)
-		p->target = http_target(hr);
+		p->target = front_target(hr);
 	proxy_attempt(p);
 }
 
 /* A cached answer, if there is one now. */
 static bool
-proxy_cache_hit(struct http_req *hr)
+proxy_cache_hit(struct front_req *hr)
 {
 	struct gateway *gw = hr->gw;
 	char *key = cache_follow_key(hr->path, hr->query);
@@ -249,8 +250,8 @@ proxy_cache_hit(struct http_req *hr)
 	free(key);
 	if (body == NULL)
 		return false;
-	http_add_header(hr, "X-Cache", "HIT");
-	http_respond(hr, 200, NULL, body, len);
+	front_add_header(hr, "X-Cache", "HIT");
+	front_respond(hr, 200, NULL, body, len);
 	return true;
 }
 
@@ -261,7 +262,7 @@ proxy_sync_cb(void *arg, int ok)
 }
 
 void
-proxy_synced(struct http_req *hr, int ok)
+proxy_synced(struct front_req *hr, int ok)
 {
 	if (ok && proxy_cache_hit(hr))
 		return;
@@ -269,7 +270,7 @@ proxy_synced(struct http_req *hr, int ok)
 }
 
 void
-proxy_start(struct http_req *hr)
+proxy_start(struct front_req *hr)
 {
 	struct gateway *gw = hr->gw;
 	char *key;

@@ -8,11 +8,11 @@
 #ifndef CHIRP_GATEWAY_PROXY_H
 #define CHIRP_GATEWAY_PROXY_H
 
-struct http_req;
+struct front_req;
 
-/* Answer hr (it is HTTP_PENDING and routed). */
-void proxy_start(struct http_req *);
+/* Answer hr (it is FRONT_PENDING and routed). */
+void proxy_start(struct front_req *);
 /* The bus sync hr waited for is done (ok false: the bus is down). */
-void proxy_synced(struct http_req *, int ok);
+void proxy_synced(struct front_req *, int ok);
 
 #endif

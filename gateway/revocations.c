@@ -9,6 +9,7 @@
 
 #include "gateway.h"
 #include "log.h"
+#include "pool.h"
 #include "revocations.h"
 #include "revoke.h"
 #include "svcauth.h"
@@ -85,7 +86,7 @@ revocations_load(struct revocations *rs)
 		rs->again = true;
 		return;
 	}
-	if ((inst = gateway_pick(rs->gw, SERVICE_USER, NULL, 0)) == NULL) {
+	if ((inst = pool_pick(rs->gw, SERVICE_USER, NULL, 0)) == NULL) {
 		revocations_retry_later(rs);
 		return;
 	}

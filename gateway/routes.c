@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "path_match.h"
 #include "routes.h"
 
 static const struct route route_table[] = {
@@ -45,30 +46,11 @@ static const struct route route_table[] = {
  * segments (higher is more specific).
  */
 static int
-route_score(const char *pattern, const char *path)
+routes_score(const char *pattern, const char *path)
 {
-	const char *p = pattern, *q = path;
-	int literal = 0;
+	struct path_match m;
 
-	while (*p == '/' && *q == '/') {
-		size_t pl, ql;
-
-		p++;
-		q++;
-		pl = strcspn(p, "/");
-		ql = strcspn(q, "/");
-		if (pl == 4 && strncmp(p, "{id}", 4) == 0) {
-			if (ql == 0)
-				return -1;
-		} else if (pl != ql || strncmp(p, q, pl) != 0) {
-			return -1;
-		} else {
-			literal++;
-		}
-		p += pl;
-		q += ql;
-	}
-	return *p == '\0' && *q == '\0' ? literal : -1;
+	return path_match(pattern, path, &m) ? m.literal : -1;
 }
 
 enum route_match
@@ -79,7 +61,7 @@ routes_match(const char *method, const char *path, const struct route **out,
 	size_t i, used = 0;
 
 	for (i = 0; i < NROUTES; i++) {
-		s = route_score(route_table[i].pattern, path);
+		s = routes_score(route_table[i].pattern, path);
 		if (s > best)
 			best = s;
 	}
@@ -88,7 +70,7 @@ routes_match(const char *method, const char *path, const struct route **out,
 	if (allow_len > 0)
 		allow[0] = '\0';
 	for (i = 0; i < NROUTES; i++) {
-		if (route_score(route_table[i].pattern, path) != best)
+		if (routes_score(route_table[i].pattern, path) != best)
 			continue;
 		if (strcmp(route_table[i].method, method) == 0) {
 			*out = &route_table[i];
@@ -113,24 +95,8 @@ bool
 routes_path_id(const struct route *r, const char *path, char *out,
     size_t outlen)
 {
-	const char *p = r->pattern, *q = path;
+	struct path_match m;
 
-	while (*p == '/' && *q == '/') {
-		size_t pl, ql;
-
-		p++;
-		q++;
-		pl = strcspn(p, "/");
-		ql = strcspn(q, "/");
-		if (pl == 4 && strncmp(p, "{id}", 4) == 0) {
-			if (ql + 1 > outlen)
-				return false;
-			memcpy(out, q, ql);
-			out[ql] = '\0';
-			return true;
-		}
-		p += pl;
-		q += ql;
-	}
-	return false;
+	return path_match(r->pattern, path, &m) &&
+	    path_match_copy(&m, 0, out, outlen);
 }

@@ -1,6 +1,6 @@
 /*
  * routes.h: the public REST surface of API.md and the service that owns
- * each route, in one const table. Matching is by path segments; "{id}"
+ * each route, in one const table. Matching is common/path_match's: "{id}"
  * matches any one segment (the owning service validates it). A path that
  * matches some route with literal segments prefers the most literal one,
  * so "GET /users/register" is a wrong method (405), not a user id.
@@ -47,7 +47,8 @@ enum route_match routes_match(const char *method, const char *path,
 const char *routes_service_name(enum service);
 
 /* The id in the path segment that "{id}" matched first, copied into out
- * (size outlen); false when the pattern has none. */
+ * (size outlen); false when the pattern has none or path does not match
+ * r. */
 bool routes_path_id(const struct route *, const char *path, char *out,
     size_t outlen);
 

@@ -22,10 +22,11 @@
 #include "auth.h"
 #include "feed.h"
 #include "gateway.h"
-#include "http.h"
-#include "http_proto.h"
+#include "front.h"
+#include "front_proto.h"
 #include "log.h"
 #include "metrics.h"
+#include "pool.h"
 #include "model.h"
 #include "svcauth.h"
 #include "upstream.h"
@@ -198,25 +199,25 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 		return 0;	/* h2c: lws carries on as HTTP/2 */
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 ||
 	    strcmp(uri, "/ws") != 0) {
-		http_refuse_now(wsi, 404, "not_found", "no such path", NULL,
+		front_refuse_now(wsi, 404, "not_found", "no such path", NULL,
 		    NULL);
 		return 1;
 	}
 	if (!ws_token(wsi, token, sizeof(token)) ||
 	    !auth_token(gw, token, &claims)) {
-		http_refuse_now(wsi, 401, "unauthorized",
+		front_refuse_now(wsi, 401, "unauthorized",
 		    "a valid access token is required", "WWW-Authenticate",
 		    "Bearer");
 		return 1;
 	}
 	if ((n = ws_since(wsi, &since)) < 0) {
-		http_refuse_now(wsi, 400, "bad_request",
+		front_refuse_now(wsi, 400, "bad_request",
 		    "since must be a tweet id", NULL, NULL);
 		return 1;
 	}
 	if (gw->stopping ||
 	    (int)feed_conn_count(gw->feed) >= gw->max_connections) {
-		http_refuse_now(wsi, 503, "unavailable",
+		front_refuse_now(wsi, 503, "unavailable",
 		    "the gateway is at its connection limit; retry later",
 		    "Retry-After", "5");
 		return 1;
@@ -254,7 +255,7 @@ ws_pick(struct ws_conn *c, enum service s)
 
 	if (c->attempts >= WS_ATTEMPTS)
 		return NULL;
-	inst = gateway_pick(c->gw, s, c->tried, (size_t)c->attempts);
+	inst = pool_pick(c->gw, s, c->tried, (size_t)c->attempts);
 	if (inst != NULL)
 		c->tried[c->attempts++] = inst;
 	return inst;
@@ -267,7 +268,7 @@ ws_retry(struct ws_conn *c, const struct upstream_result *r,
 {
 	struct instance *inst = c->tried[c->attempts - 1];
 
-	gateway_instance_result(c->gw, inst, false);
+	pool_instance_result(c->gw, inst, false);
 	log_warnx("live feed of user %lld: %s instance %s failed (%d)",
 	    (long long)c->user_id, routes_service_name(inst->service),
 	    inst->label, r->status);
@@ -338,7 +339,7 @@ followings_done(const struct upstream_result *r, void *arg)
 		ws_retry(c, r, ws_load_followings);
 		return;
 	}
-	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	pool_instance_result(c->gw, c->tried[c->attempts - 1], true);
 	feed_conn_set_followings(c->gw->feed, c->fc, ids, n);
 	free(ids);
 	c->attempts = 0;
@@ -434,7 +435,7 @@ replay_done(const struct upstream_result *r, void *arg)
 		ws_retry(c, r, ws_replay_page);
 		return;
 	}
-	gateway_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	pool_instance_result(c->gw, c->tried[c->attempts - 1], true);
 	c->attempts = 0;
 	n = json_array_size(arr);
 	if (n == 0) {
@@ -582,7 +583,7 @@ reload_done(const struct upstream_result *r, void *arg)
 static bool
 ws_reload_start(struct ws_conn *c)
 {
-	struct instance *inst = gateway_pick(c->gw, SERVICE_USER, NULL, 0);
+	struct instance *inst = pool_pick(c->gw, SERVICE_USER, NULL, 0);
 
 	if (inst == NULL)
 		return false;
@@ -798,10 +799,10 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	(void)len;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		/* http.c checks the input and the rate limit first */
-		return http_confirm_upgrade(gw, wsi, in);
+		/* front.c checks the input and the rate limit first */
+		return front_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_CLOSED_HTTP:	/* closed before any request */
-		http_conn_closed(gw, wsi);
+		front_conn_closed(gw, wsi);
 		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		ws_established(gw, wsi, c);

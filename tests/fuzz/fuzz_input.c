@@ -14,7 +14,8 @@
  *   answer       the clients' reading of answers: timelines, users,
  *                errors, shown by the CLI's output and the TUI's wrap
  *   body         a service's JSON request body (http_json_body)
- *   path         a service's and the gateway's routing of request paths
+ *   path         the routing of request paths (common/path_match), and
+ *                the gateway's route table on it
  *
  * Built one binary per target (-DFUZZ_TARGET=n) by tests/fuzz/run.sh,
  * whose corpus is then plain inputs; without FUZZ_TARGET the first byte
@@ -35,6 +36,7 @@
 #include "fuzz_input.h"
 #include "http_server.h"
 #include "model.h"
+#include "path_match.h"
 #include "text.h"
 #include "token.h"
 #include "validate.h"
@@ -224,21 +226,28 @@ fuzz_path(const char *s)
 		"/{a}/{b}/{c}/{d}", "/{a}/{b}/{c}/{d}/{e}",
 	};
 	static const char *const methods[] = { "GET", "POST", "DELETE" };
-	struct http_request req;
+	struct path_match m;
 	const struct route *r;
-	char scratch[1024], allow[64], id[32];
-	size_t i;
+	char allow[64], id[32];
+	size_t i, n = strlen(s);
 	int k;
 
 	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
-		memset(&req, 0, sizeof(req));
-		if (!http_match(patterns[i], s, &req, scratch,
-		    sizeof(scratch)))
+		if (!path_match(patterns[i], s, &m))
 			continue;
-		for (k = 0; k < req.nparams; k++)
-			if (req.params[k] == NULL ||
-			    strchr(req.params[k], '/') != NULL)
+		if (m.nparams < 0 || m.nparams > PATH_MATCH_MAX)
+			abort();
+		/* each parameter is one whole, non-empty segment of s */
+		for (k = 0; k < m.nparams; k++) {
+			if (m.param[k].len == 0 || m.param[k].at <= s ||
+			    m.param[k].at + m.param[k].len > s + n ||
+			    m.param[k].at[-1] != '/' ||
+			    memchr(m.param[k].at, '/', m.param[k].len) != NULL)
 				abort();
+			if (path_match_copy(&m, k, id, sizeof(id)) !=
+			    (m.param[k].len < sizeof(id)))
+				abort();
+		}
 	}
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (routes_match(methods[i], s, &r, allow, sizeof(allow)) ==

@@ -18,6 +18,7 @@
 #include "metrics.h"
 #include "svcauth.h"
 #include "token.h"
+#include "validate.h"
 
 static const unsigned char secret[] =
     "0123456789abcdef0123456789abcdef-test";
@@ -205,7 +206,7 @@ static void
 bodies_over_64k_are_413_and_bad_json_400(void **state)
 {
 	struct fixture *f = *state;
-	size_t n = HTTP_MAX_BODY;
+	size_t n = REQUEST_BODY_MAX;
 	char *big = malloc(n + 2);
 	long status;
 	json_t *j;

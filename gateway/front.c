@@ -1,8 +1,9 @@
 /*
- * http.c: the gateway's HTTP server side on libwebsockets: read a request
- * (headers, a body of at most 64 KiB), decide in API.md's order (404/405,
- * 401, 413, 429, 503) and hand it to the local handlers (ops.c) or the
- * proxy, then write the answer, headers and body in one write.
+ * front.c: the gateway's front end, the HTTP server side that faces the
+ * clients (upstream.c faces the services), on libwebsockets: read a
+ * request (headers, a body of at most 64 KiB), decide in API.md's order
+ * (404/405, 401, 413, 429, 503) and hand it to the local handlers (ops.c)
+ * or the proxy, then write the answer, headers and body in one write.
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -18,9 +19,9 @@
 #include "auth.h"
 #include "backoff.h"
 #include "conns.h"
+#include "front.h"
+#include "front_proto.h"
 #include "gateway.h"
-#include "http.h"
-#include "http_proto.h"
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
@@ -32,14 +33,14 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-struct http_sess {
-	struct http_req *req;
+struct front_sess {
+	struct front_req *req;
 };
 
 static const struct {
 	enum lws_token_indexes tok;
 	const char *name;
-} http_methods[] = {
+} front_methods[] = {
 	{ WSI_TOKEN_GET_URI, "GET" },
 	{ WSI_TOKEN_POST_URI, "POST" },
 	{ WSI_TOKEN_DELETE_URI, "DELETE" },
@@ -50,7 +51,7 @@ static const struct {
 };
 
 static void
-http_req_free(struct http_req *hr)
+front_req_free(struct front_req *hr)
 {
 	hr->gw->in_flight--;
 	free(hr->authorization);
@@ -60,9 +61,9 @@ http_req_free(struct http_req *hr)
 }
 
 void
-http_add_header(struct http_req *hr, const char *name, const char *value)
+front_add_header(struct front_req *hr, const char *name, const char *value)
 {
-	if (hr->nextra >= HTTP_MAX_EXTRA)
+	if (hr->nextra >= FRONT_MAX_EXTRA)
 		return;
 	snprintf(hr->extra_name[hr->nextra], sizeof(hr->extra_name[0]), "%s",
 	    name);
@@ -72,7 +73,7 @@ http_add_header(struct http_req *hr, const char *name, const char *value)
 }
 
 void
-http_respond(struct http_req *hr, int status, const char *ctype,
+front_respond(struct front_req *hr, int status, const char *ctype,
     const char *body, size_t len)
 {
 	hr->status = status;
@@ -83,16 +84,16 @@ http_respond(struct http_req *hr, int status, const char *ctype,
 	memcpy(hr->resp, body, len);
 	hr->resp[len] = '\0';
 	hr->resp_len = len;
-	hr->state = HTTP_READY;
+	hr->state = FRONT_READY;
 	if (hr->wsi == NULL) {
-		http_req_free(hr);	/* the client left */
+		front_req_free(hr);	/* the client left */
 		return;
 	}
 	lws_callback_on_writable(hr->wsi);
 }
 
 static char *
-error_body(const char *code, const char *message)
+front_error_body(const char *code, const char *message)
 {
 	json_t *j = model_error_json(code, message);
 	char *s = json_dumps(j, JSON_COMPACT);
@@ -104,19 +105,19 @@ error_body(const char *code, const char *message)
 }
 
 void
-http_respond_error(struct http_req *hr, int status, const char *code,
+front_respond_error(struct front_req *hr, int status, const char *code,
     const char *message)
 {
-	char *s = error_body(code, message);
+	char *s = front_error_body(code, message);
 
-	http_respond(hr, status, NULL, s, strlen(s));
+	front_respond(hr, status, NULL, s, strlen(s));
 	free(s);
 }
 
 /* lws hands the path over decoded: encode again every byte that is not
  * a path character of RFC 3986 (a space, '%', '?', '#', non-ASCII). */
 static char *
-http_path_encode(const char *path)
+front_path_encode(const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	static const char keep[] = "-._~!$&'()*+,;=:@/";
@@ -138,9 +139,9 @@ http_path_encode(const char *path)
 }
 
 char *
-http_target(const struct http_req *hr)
+front_target(const struct front_req *hr)
 {
-	char *path = http_path_encode(hr->path), *t;
+	char *path = front_path_encode(hr->path), *t;
 
 	if (hr->query[0] == '\0')
 		return path;
@@ -151,7 +152,7 @@ http_target(const struct http_req *hr)
 
 /* Status line, headers and body in one buffer and one write. */
 static int
-http_write(struct lws *wsi, int status, const char *ctype, const char *body,
+front_write(struct lws *wsi, int status, const char *ctype, const char *body,
     size_t len, const char (*names)[32], const char (*values)[128],
     int nextra, const char *request_id)
 {
@@ -205,12 +206,12 @@ out:
 }
 
 int
-http_refuse_now(struct lws *wsi, int status, const char *code,
+front_refuse_now(struct lws *wsi, int status, const char *code,
     const char *message, const char *extra_name, const char *extra_value)
 {
 	char names[1][32], values[1][128];
 	char rid[33];
-	char *s = error_body(code, message);
+	char *s = front_error_body(code, message);
 	int n = 0, ret;
 
 	if (extra_name != NULL) {
@@ -219,7 +220,7 @@ http_refuse_now(struct lws *wsi, int status, const char *code,
 		n = 1;
 	}
 	rand_hex(rid, 16);
-	ret = http_write(wsi, status, "application/json; charset=utf-8", s,
+	ret = front_write(wsi, status, "application/json; charset=utf-8", s,
 	    strlen(s), (const char (*)[32])names,
 	    (const char (*)[128])values, n, rid);
 	free(s);
@@ -228,9 +229,9 @@ http_refuse_now(struct lws *wsi, int status, const char *code,
 
 /* Write the queued answer; nonzero closes the connection. */
 static int
-http_send(struct http_sess *sess)
+front_send(struct front_sess *sess)
 {
-	struct http_req *hr = sess->req;
+	struct front_req *hr = sess->req;
 	struct lws *wsi = hr->wsi;
 	double secs;
 	int ret;
@@ -239,13 +240,13 @@ http_send(struct http_sess *sess)
 		char v[24];
 
 		snprintf(v, sizeof(v), "%d", hr->rl.limit);
-		http_add_header(hr, "X-RateLimit-Limit", v);
+		front_add_header(hr, "X-RateLimit-Limit", v);
 		snprintf(v, sizeof(v), "%d", hr->rl.remaining);
-		http_add_header(hr, "X-RateLimit-Remaining", v);
+		front_add_header(hr, "X-RateLimit-Remaining", v);
 		snprintf(v, sizeof(v), "%d", hr->rl.reset_s);
-		http_add_header(hr, "X-RateLimit-Reset", v);
+		front_add_header(hr, "X-RateLimit-Reset", v);
 	}
-	ret = http_write(wsi, hr->status, hr->resp_ctype, hr->resp,
+	ret = front_write(wsi, hr->status, hr->resp_ctype, hr->resp,
 	    hr->resp_len, (const char (*)[32])hr->extra_name,
 	    (const char (*)[128])hr->extra_value, hr->nextra, hr->request_id);
 	secs = (double)(time_now_us() - hr->start_us) / 1e6;
@@ -256,7 +257,7 @@ http_send(struct http_sess *sess)
 	    secs * 1e3);
 	log_set_request_id(NULL);
 	sess->req = NULL;
-	http_req_free(hr);
+	front_req_free(hr);
 	if (ret != 0)
 		return -1;
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
@@ -264,7 +265,7 @@ http_send(struct http_sess *sess)
 
 /* Strip the optional white space around a header value, in place. */
 static void
-http_trim(char *s)
+front_trim(char *s)
 {
 	char *p;
 	size_t n;
@@ -280,7 +281,7 @@ http_trim(char *s)
 /* lws's copy of a value stops at a NUL in it: a value shorter than lws
  * says it is held a NUL, so make it fail the control-byte check. */
 static char *
-http_nul_marked(char *v, size_t n)
+front_nul_marked(char *v, size_t n)
 {
 	if (strlen(v) != n) {
 		v[0] = '\x01';
@@ -295,7 +296,7 @@ http_nul_marked(char *v, size_t n)
  * (not of HTTP/2 streams); the gateway does not speak HTTP/2 (main.c).
  */
 static char *
-http_custom_dup(struct lws *wsi, const char *name)
+front_custom_dup(struct lws *wsi, const char *name)
 {
 	int n = lws_hdr_custom_length(wsi, name, (int)strlen(name));
 	char *v;
@@ -306,12 +307,12 @@ http_custom_dup(struct lws *wsi, const char *name)
 	if (lws_hdr_custom_copy(wsi, v, n + 1, name, (int)strlen(name)) < 0)
 		v[0] = '\0';
 	v[n] = '\0';
-	return http_nul_marked(v, (size_t)n);
+	return front_nul_marked(v, (size_t)n);
 }
 
 /* A known header into a new string, or NULL when the request has none. */
 static char *
-http_hdr_dup(struct lws *wsi, enum lws_token_indexes tok)
+front_hdr_dup(struct lws *wsi, enum lws_token_indexes tok)
 {
 	int n = lws_hdr_total_length(wsi, tok);
 	char *v;
@@ -322,12 +323,12 @@ http_hdr_dup(struct lws *wsi, enum lws_token_indexes tok)
 	if (lws_hdr_copy(wsi, v, n + 1, tok) < 0)
 		v[0] = '\0';
 	v[n] = '\0';
-	return http_nul_marked(v, (size_t)n);
+	return front_nul_marked(v, (size_t)n);
 }
 
 /* Is header value v (NULL: absent) clean and at most max bytes? */
 static bool
-http_value_ok(const char *v, size_t max)
+front_value_ok(const char *v, size_t max)
 {
 	return v == NULL ||
 	    (strlen(v) <= max && validate_header_value(v, strlen(v)));
@@ -337,15 +338,15 @@ http_value_ok(const char *v, size_t max)
  * CR or LF ("%0d%0a") ends its request line there, the rest of the line
  * becoming headers: such a request line has no HTTP version left. */
 static bool
-http_uri_whole(struct lws *wsi, const char *uri)
+front_uri_whole(struct lws *wsi, const char *uri)
 {
 	size_t i;
 	int n;
 
 	char version[16];
 
-	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
-		if ((n = lws_hdr_total_length(wsi, http_methods[i].tok)) > 0 &&
+	for (i = 0; i < sizeof(front_methods) / sizeof(front_methods[0]); i++)
+		if ((n = lws_hdr_total_length(wsi, front_methods[i].tok)) > 0 &&
 		    (size_t)n != strlen(uri))
 			return false;
 	/* and the version is one we speak, alone after the target */
@@ -363,7 +364,7 @@ http_uri_whole(struct lws *wsi, const char *uri)
  * clean, else the reason for a 400.
  */
 static const char *
-http_input_error(struct lws *wsi, const char *uri)
+front_input_error(struct lws *wsi, const char *uri)
 {
 	static const enum lws_token_indexes toks[] = {
 		WSI_TOKEN_HTTP_AUTHORIZATION, WSI_TOKEN_HTTP_CONTENT_TYPE,
@@ -377,10 +378,10 @@ http_input_error(struct lws *wsi, const char *uri)
 	char *v;
 	int idx, n;
 
-	if (uri == NULL || strlen(uri) >= sizeof(((struct http_req *)0)->path))
+	if (uri == NULL || strlen(uri) >= sizeof(((struct front_req *)0)->path))
 		return "the path is too long";
 	if (!validate_header_value(uri, strlen(uri)) ||
-	    !http_uri_whole(wsi, uri))
+	    !front_uri_whole(wsi, uri))
 		return "the path holds a control character";
 	for (idx = 0; ; idx++) {
 		n = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, idx);
@@ -394,24 +395,24 @@ http_input_error(struct lws *wsi, const char *uri)
 			return "the query holds a control character";
 	}
 	for (i = 0; why == NULL && i < sizeof(toks) / sizeof(toks[0]); i++) {
-		v = http_hdr_dup(wsi, toks[i]);
-		if (!http_value_ok(v, toks[i] == WSI_TOKEN_HTTP_CONTENT_TYPE ?
-		    HTTP_CTYPE_MAX : HTTP_AUTH_MAX))
+		v = front_hdr_dup(wsi, toks[i]);
+		if (!front_value_ok(v, toks[i] == WSI_TOKEN_HTTP_CONTENT_TYPE ?
+		    FRONT_CTYPE_MAX : FRONT_AUTH_MAX))
 			why = "a header value is too long or holds a control "
 			    "character";
 		free(v);
 	}
 	for (i = 0; why == NULL && i < sizeof(customs) / sizeof(customs[0]);
 	    i++) {
-		v = http_custom_dup(wsi, customs[i]);
-		if (!http_value_ok(v, HTTP_AUTH_MAX))
+		v = front_custom_dup(wsi, customs[i]);
+		if (!front_value_ok(v, FRONT_AUTH_MAX))
 			why = "a header value is too long or holds a control "
 			    "character";
 		free(v);
 	}
-	if (why == NULL && (v = http_custom_dup(wsi, "idempotency-key:")) !=
+	if (why == NULL && (v = front_custom_dup(wsi, "idempotency-key:")) !=
 	    NULL) {
-		http_trim(v);
+		front_trim(v);
 		if (!validate_idempotency_key(v))
 			why = "Idempotency-Key must be 1 to 64 printable ASCII "
 			    "characters";
@@ -423,7 +424,7 @@ http_input_error(struct lws *wsi, const char *uri)
 /* Re-encode lws's decoded query arguments (checked by the caller);
  * false when they do not fit. */
 static bool
-http_query(struct lws *wsi, char *out, size_t outlen)
+front_query(struct lws *wsi, char *out, size_t outlen)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char frag[1024];
@@ -469,10 +470,10 @@ http_query(struct lws *wsi, char *out, size_t outlen)
 
 /* A new request from its headers: the method ("" when we do not know
  * it), and the input, checked once here (hr->bad_input). */
-static struct http_req *
-http_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
+static struct front_req *
+front_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 {
-	struct http_req *hr;
+	struct front_req *hr;
 	char *v;
 	size_t i;
 
@@ -484,10 +485,10 @@ http_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 	gw->in_flight++;
 	rand_hex(hr->request_id, 16);
 	lws_get_peer_simple(wsi, hr->peer, sizeof(hr->peer));
-	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
-		if (lws_hdr_total_length(wsi, http_methods[i].tok) > 0) {
+	for (i = 0; i < sizeof(front_methods) / sizeof(front_methods[0]); i++)
+		if (lws_hdr_total_length(wsi, front_methods[i].tok) > 0) {
 			snprintf(hr->method, sizeof(hr->method), "%s",
-			    http_methods[i].name);
+			    front_methods[i].name);
 			break;
 		}
 	if (lws_get_network_wsi(wsi) != wsi) {
@@ -495,25 +496,25 @@ http_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 		hr->bad_input = "HTTP/2 is not served here; use HTTP/1.1";
 		return hr;
 	}
-	if ((hr->bad_input = http_input_error(wsi, uri)) != NULL)
+	if ((hr->bad_input = front_input_error(wsi, uri)) != NULL)
 		return hr;
 	snprintf(hr->path, sizeof(hr->path), "%s", uri);
-	if (!http_query(wsi, hr->query, sizeof(hr->query))) {
+	if (!front_query(wsi, hr->query, sizeof(hr->query))) {
 		hr->bad_input = "the query is too long";
 		return hr;
 	}
-	hr->authorization = http_hdr_dup(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
-	if ((v = http_hdr_dup(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE)) != NULL)
+	hr->authorization = front_hdr_dup(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+	if ((v = front_hdr_dup(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE)) != NULL)
 		snprintf(hr->content_type, sizeof(hr->content_type), "%s", v);
 	free(v);
-	if ((v = http_custom_dup(wsi, "idempotency-key:")) != NULL) {
-		http_trim(v);
+	if ((v = front_custom_dup(wsi, "idempotency-key:")) != NULL) {
+		front_trim(v);
 		snprintf(hr->idempotency_key, sizeof(hr->idempotency_key),
 		    "%s", v);
 	}
 	free(v);
-	if ((v = http_custom_dup(wsi, "x-request-id:")) != NULL) {
-		http_trim(v);
+	if ((v = front_custom_dup(wsi, "x-request-id:")) != NULL) {
+		front_trim(v);
 		if (validate_request_id(v))	/* else the new one */
 			snprintf(hr->request_id, sizeof(hr->request_id), "%s",
 			    v);
@@ -524,23 +525,23 @@ http_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 
 /* Every check of API.md's order, then the owner of the route. */
 static void
-http_dispatch(struct http_req *hr)
+front_dispatch(struct front_req *hr)
 {
 	struct gateway *gw = hr->gw;
 	const struct route *route;
 	char allow[64], key[96], v[16];
 	int wait;
 
-	hr->state = HTTP_PENDING;
+	hr->state = FRONT_PENDING;
 	log_set_request_id(hr->request_id);
 	if (hr->bad_input != NULL) {
-		http_respond_error(hr, 400, "bad_request", hr->bad_input);
+		front_respond_error(hr, 400, "bad_request", hr->bad_input);
 		goto out;
 	}
 	if (hr->method[0] == '\0') {
 		hr->metric_route = "other";
-		http_add_header(hr, "Allow", "GET, POST, DELETE");
-		http_respond_error(hr, 405, "method_not_allowed",
+		front_add_header(hr, "Allow", "GET, POST, DELETE");
+		front_respond_error(hr, 405, "method_not_allowed",
 		    "this method is not supported");
 		goto out;
 	}
@@ -553,11 +554,11 @@ http_dispatch(struct http_req *hr)
 	switch (routes_match(hr->method, hr->path, &route, allow,
 	    sizeof(allow))) {
 	case ROUTE_NOT_FOUND:
-		http_respond_error(hr, 404, "not_found", "no such path");
+		front_respond_error(hr, 404, "not_found", "no such path");
 		goto out;
 	case ROUTE_BAD_METHOD:
-		http_add_header(hr, "Allow", allow);
-		http_respond_error(hr, 405, "method_not_allowed",
+		front_add_header(hr, "Allow", allow);
+		front_respond_error(hr, 405, "method_not_allowed",
 		    "this path does not take this method");
 		goto out;
 	case ROUTE_FOUND:
@@ -567,13 +568,13 @@ http_dispatch(struct http_req *hr)
 	hr->metric_route = route->pattern;
 	hr->has_user = auth_bearer(gw, hr->authorization, &hr->claims);
 	if (route->auth && !hr->has_user) {
-		http_add_header(hr, "WWW-Authenticate", "Bearer");
-		http_respond_error(hr, 401, "unauthorized",
+		front_add_header(hr, "WWW-Authenticate", "Bearer");
+		front_respond_error(hr, 401, "unauthorized",
 		    "a valid access token is required");
 		goto out;
 	}
 	if (hr->too_large) {
-		http_respond_error(hr, 413, "payload_too_large",
+		front_respond_error(hr, 413, "payload_too_large",
 		    "the request body is over 64 KiB");
 		goto out;
 	}
@@ -587,22 +588,22 @@ http_dispatch(struct http_req *hr)
 	hr->limited = true;
 	if (!ratelimit_take(gw->ratelimit, key, time_mono_ms(), &hr->rl)) {
 		snprintf(v, sizeof(v), "%d", hr->rl.reset_s);
-		http_add_header(hr, "Retry-After", v);
-		http_respond_error(hr, 429, "rate_limited",
+		front_add_header(hr, "Retry-After", v);
+		front_respond_error(hr, 429, "rate_limited",
 		    "too many requests; retry later");
 		goto out;
 	}
 	if (route->kind == ROUTE_LOGIN && (wait = backoff_wait(
 	    gw->login_backoff, hr->peer, time_mono_ms())) > 0) {
 		snprintf(v, sizeof(v), "%d", wait);
-		http_add_header(hr, "Retry-After", v);
-		http_respond_error(hr, 429, "rate_limited",
+		front_add_header(hr, "Retry-After", v);
+		front_respond_error(hr, 429, "rate_limited",
 		    "too many failed logins from this address; retry later");
 		goto out;
 	}
 	if (gw->in_flight > gw->max_in_flight) {
-		http_add_header(hr, "Retry-After", "1");
-		http_respond_error(hr, 503, "unavailable",
+		front_add_header(hr, "Retry-After", "1");
+		front_respond_error(hr, 503, "unavailable",
 		    "the gateway is overloaded; retry later");
 		goto out;
 	}
@@ -612,18 +613,18 @@ out:
 }
 
 static int
-http_on_body(struct http_req *hr, const void *in, size_t len)
+front_on_body(struct front_req *hr, const void *in, size_t len)
 {
 	if (len == 0)
 		return 0;	/* lws passes NULL for an empty body */
-	if (hr->too_large || hr->len + len > HTTP_BODY_MAX) {
+	if (hr->too_large || hr->len + len > REQUEST_BODY_MAX) {
 		hr->too_large = true;	/* keep reading, keep nothing */
 		return 0;
 	}
 	if (hr->len + len + 1 > hr->cap) {
 		hr->cap = (hr->len + len + 1) * 2;
-		if (hr->cap > HTTP_BODY_MAX + 1)
-			hr->cap = HTTP_BODY_MAX + 1;
+		if (hr->cap > REQUEST_BODY_MAX + 1)
+			hr->cap = REQUEST_BODY_MAX + 1;
 		hr->body = xrealloc(hr->body, hr->cap);
 	}
 	memcpy(hr->body + hr->len, in, len);
@@ -634,7 +635,7 @@ http_on_body(struct http_req *hr, const void *in, size_t len)
 
 /* A body follows the headers (Content-Length > 0 or chunked). */
 static bool
-http_has_body(struct lws *wsi)
+front_has_body(struct lws *wsi)
 {
 	char v[32];
 
@@ -656,10 +657,10 @@ http_has_body(struct lws *wsi)
  * looks at it.
  */
 int
-http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
+front_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
 {
 	struct ratelimit_result rl;
-	char uri[sizeof(((struct http_req *)0)->path)], peer[64], key[96];
+	char uri[sizeof(((struct front_req *)0)->path)], peer[64], key[96];
 	char v[16];
 	const char *why;
 	int ret;
@@ -671,16 +672,16 @@ http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0)
 		why = "the path is too long";
 	else
-		why = http_input_error(wsi, uri);
+		why = front_input_error(wsi, uri);
 	if (why != NULL) {
-		http_refuse_now(wsi, 400, "bad_request", why, NULL, NULL);
+		front_refuse_now(wsi, 400, "bad_request", why, NULL, NULL);
 		return 1;
 	}
 	lws_get_peer_simple(wsi, peer, sizeof(peer));
 	snprintf(key, sizeof(key), "a:%s", peer);
 	if (!ratelimit_take(gw->ratelimit, key, time_mono_ms(), &rl)) {
 		snprintf(v, sizeof(v), "%d", rl.reset_s);
-		http_refuse_now(wsi, 429, "rate_limited",
+		front_refuse_now(wsi, 429, "rate_limited",
 		    "too many requests; retry later", "Retry-After", v);
 		return 1;
 	}
@@ -691,7 +692,7 @@ http_confirm_upgrade(struct gateway *gw, struct lws *wsi, char *proto)
 }
 
 void
-http_conn_closed(struct gateway *gw, struct lws *wsi)
+front_conn_closed(struct gateway *gw, struct lws *wsi)
 {
 	if (gw != NULL && gw->conns != NULL)
 		conns_release(gw->conns, (int)lws_get_socket_fd(wsi));
@@ -699,7 +700,7 @@ http_conn_closed(struct gateway *gw, struct lws *wsi)
 
 /* A new client socket, before any byte is read: within the caps? */
 static int
-http_accept(struct gateway *gw, int fd)
+front_accept(struct gateway *gw, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -720,47 +721,47 @@ http_accept(struct gateway *gw, int fd)
 }
 
 int
-http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct gateway *gw = gateway_of(lws_get_context(wsi));
-	struct http_sess *sess = user;
+	struct front_sess *sess = user;
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-		return http_accept(gw, (int)(lws_intptr_t)in);
+		return front_accept(gw, (int)(lws_intptr_t)in);
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:	/* not the default */
-		return http_confirm_upgrade(gw, wsi, in);
+		return front_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_HTTP:
 		if (sess->req != NULL)	/* should not happen */
 			return -1;
-		sess->req = http_req_new(gw, wsi, in);
-		if (http_has_body(wsi))
+		sess->req = front_req_new(gw, wsi, in);
+		if (front_has_body(wsi))
 			return 0;	/* wait for the body */
-		http_dispatch(sess->req);
+		front_dispatch(sess->req);
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY:
 		if (sess->req != NULL)
-			return http_on_body(sess->req, in, len);
+			return front_on_body(sess->req, in, len);
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (sess->req != NULL && sess->req->state == HTTP_READING)
-			http_dispatch(sess->req);
+		if (sess->req != NULL && sess->req->state == FRONT_READING)
+			front_dispatch(sess->req);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		if (sess->req != NULL && sess->req->state == HTTP_READY)
-			return http_send(sess);
+		if (sess->req != NULL && sess->req->state == FRONT_READY)
+			return front_send(sess);
 		return 0;
 	case LWS_CALLBACK_WSI_DESTROY:
 		ws_upgrade_forget(wsi);	/* an upgrade that failed after its check */
 		break;
 	case LWS_CALLBACK_CLOSED_HTTP:
-		http_conn_closed(gw, wsi);
+		front_conn_closed(gw, wsi);
 		if (sess->req != NULL) {
-			if (sess->req->state == HTTP_PENDING)
+			if (sess->req->state == FRONT_PENDING)
 				sess->req->wsi = NULL;	/* freed on answer */
 			else
-				http_req_free(sess->req);
+				front_req_free(sess->req);
 			sess->req = NULL;
 		}
 		return 0;
@@ -771,7 +772,7 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 size_t
-http_sess_size(void)
+front_sess_size(void)
 {
-	return sizeof(struct http_sess);
+	return sizeof(struct front_sess);
 }
