@@ -159,8 +159,6 @@ void tui_poll(struct tui *);
 void tui_put(int y, int x, int width, const char *text, unsigned attr);
 /* Text with attributes of a colour pair when the terminal has colours. */
 unsigned tui_attr(const struct tui *, int pair, unsigned fallback);
-/* "3m", "5h", "Nov 24" for a time in ms since the epoch. */
-void tui_when(int64_t ms, char *out, size_t size);
 
 /* Parse {"tweets":[...]} into an array; caller frees with tui_tweets_free. */
 size_t tui_tweets_parse(const json_t *answer, struct tweet **out);
