@@ -15,8 +15,6 @@
 #include "credentials.h"
 #include "output.h"
 
-#define CHIRP_DEFAULT_SERVER "http://localhost:8030"
-
 /* The exit statuses of API.md. */
 enum chirp_exit {
 	CHIRP_EXIT_OK = 0,
