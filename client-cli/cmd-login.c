@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "model.h"
 #include "prompt.h"
 #include "xmalloc.h"
 
@@ -23,7 +24,7 @@ cmd_login_as(struct chirp *c, const char *username, const char *password,
 	struct credentials cred;
 	struct api_error err;
 	json_t *req, *res = NULL;
-	const char *uid, *name, *token, *exp;
+	const char *name, *token, *exp;
 	char *dir;
 	int ret = CHIRP_EXIT_FAILED;
 
@@ -47,12 +48,11 @@ cmd_login_as(struct chirp *c, const char *username, const char *password,
 			ret = cmd_api_failure(c, &err);
 		goto out;
 	}
-	uid = json_string_value(json_object_get(res, "userId"));
 	name = json_string_value(json_object_get(res, "username"));
 	token = json_string_value(json_object_get(res, "accessToken"));
 	exp = json_string_value(json_object_get(res, "expiresAt"));
-	if (uid == NULL || name == NULL || token == NULL ||
-	    !cmd_parse_id(uid, &cred.user_id) ||
+	if (!model_get_id(res, "userId", &cred.user_id) || name == NULL ||
+	    token == NULL ||
 	    strlen(name) >= sizeof(cred.username)) {
 		fprintf(stderr, "chirp: '%s' answered the login without a "
 		    "user or token\n", c->server);

@@ -97,9 +97,6 @@ int cmd_usage_error(const struct cmd_entry *, const char *fmt, ...)
 int cmd_getopt(const struct cmd_entry *, int argc, char **argv,
     const char *shortopts, const struct option *longopts);
 
-/* A positive decimal integer (an id or a count); 0 when not one. */
-int cmd_parse_id(const char *, int64_t *out);
-
 /* "chirp: MESSAGE" on stderr and the exit status that fits the failure. */
 int cmd_api_failure(const struct chirp *, const struct api_error *);
 

@@ -88,25 +88,6 @@ help_is_seen_before_double_dash_only(void **state)
 }
 
 static void
-ids_are_positive_decimals(void **state)
-{
-	int64_t v;
-
-	(void)state;
-	assert_true(cmd_parse_id("1", &v));
-	assert_int_equal(v, 1);
-	assert_true(cmd_parse_id("9223372036854775807", &v));
-	assert_int_equal(v, INT64_MAX);
-	assert_false(cmd_parse_id("9223372036854775808", &v));
-	assert_false(cmd_parse_id("0", &v));
-	assert_false(cmd_parse_id("012", &v));
-	assert_false(cmd_parse_id("-1", &v));
-	assert_false(cmd_parse_id("12a", &v));
-	assert_false(cmd_parse_id("", &v));
-	assert_false(cmd_parse_id(NULL, &v));
-}
-
-static void
 unknown_command_option_is_refused(void **state)
 {
 	static const struct option opts[] = {
@@ -174,7 +155,6 @@ main(void)
 		cmocka_unit_test(bad_global_options_are_usage_errors),
 		cmocka_unit_test(table_has_every_command_of_the_api),
 		cmocka_unit_test(help_is_seen_before_double_dash_only),
-		cmocka_unit_test(ids_are_positive_decimals),
 		cmocka_unit_test(unknown_command_option_is_refused),
 		cmocka_unit_test(stdin_text_loses_only_trailing_newlines),
 		cmocka_unit_test(password_line_is_stripped),
