@@ -29,7 +29,6 @@ static void tui_key_help(struct view *, struct tui *);
 static void tui_key_home(struct view *, struct tui *);
 static void tui_key_own(struct view *, struct tui *);
 static void tui_key_find(struct view *, struct tui *);
-static void tui_key_back(struct view *, struct tui *);
 static void tui_key_redraw(struct view *, struct tui *);
 
 /* Keys of every view that does not take text. */
@@ -60,6 +59,8 @@ view_free(struct view *v)
 		return;
 	if (v->type->free != NULL)
 		v->type->free(v);
+	else
+		free(v->data);
 	free(v);
 }
 
@@ -183,7 +184,7 @@ tui_key_find(struct view *v, struct tui *tui)
 	view_find_open(tui);
 }
 
-static void
+void
 tui_key_back(struct view *v, struct tui *tui)
 {
 	(void)v;
@@ -239,6 +240,15 @@ tui_key(struct tui *tui, int key)
 		b->fn(v, tui);
 	else if (v->type->key != NULL)
 		v->type->key(v, tui, key);
+}
+
+void
+tui_put_selected(int y)
+{
+	attron(A_REVERSE);
+	mvhline(y, 0, ' ', COLS);
+	attroff(A_REVERSE);
+	tui_put(y, 0, 1, ">", A_REVERSE | A_BOLD);
 }
 
 unsigned

@@ -154,17 +154,10 @@ view_compose_draw(struct view *v, struct tui *tui)
 	    tui_attr(tui, TUI_COLOR_DIM, A_DIM));
 }
 
-static void
-view_compose_free(struct view *v)
-{
-	free(v->data);
-}
-
 const struct view_type view_compose_type = {
 	.name = "compose",
 	.keys = view_compose_keys,
 	.text_input = true,
-	.free = view_compose_free,
 	.draw = view_compose_draw,
 	.key = view_compose_key,
 };

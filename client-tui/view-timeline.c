@@ -421,12 +421,8 @@ view_timeline_draw(struct view *v, struct tui *tui)
 		bool sel = i == tl->selected;
 
 		time_format_age(now, t->created_ms, when, sizeof when);
-		if (sel) {
-			attron(A_REVERSE);
-			mvhline(y, 0, ' ', COLS);
-			attroff(A_REVERSE);
-			tui_put(y, 0, 1, ">", A_REVERSE | A_BOLD);
-		}
+		if (sel)
+			tui_put_selected(y);
 		snprintf(head, sizeof head, "@%s", t->username);
 		tui_put(y, 2, COLS - 2, head, sel ? A_REVERSE | A_BOLD :
 		    name_attr);
