@@ -86,30 +86,35 @@ out:
 	return ret;
 }
 
+int
+cmd_login_args(const struct cmd_entry *e, int argc, char **argv, int twice,
+    const char **user, char *password, size_t size)
+{
+	int from_stdin, ret;
+
+	if ((ret = cmd_getopt_flag(e, argc, argv, "password-stdin", 0,
+	    &from_stdin)) != CHIRP_EXIT_OK)
+		return ret;
+	if (argc - optind != 1)
+		return cmd_usage_error(e, "%s needs one user name", e->name);
+	*user = argv[optind];
+	if (prompt_password(from_stdin, twice, password, size) == -1)
+		return CHIRP_EXIT_FAILED;
+	return CHIRP_EXIT_OK;
+}
+
 static int
 cmd_login_exec(struct chirp *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "password-stdin", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char password[PROMPT_MAX];
-	int opt, from_stdin = 0, ret;
+	const char *user;
 	json_t *res = NULL;
+	int ret;
 
-	optind = 0;
-	while ((opt = cmd_getopt(&cmd_login_entry, argc, argv, "", opts)) !=
-	    -1) {
-		if (opt != 'P')
-			return CHIRP_EXIT_USAGE;
-		from_stdin = 1;
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(&cmd_login_entry,
-		    "login needs one user name");
-	if (prompt_password(from_stdin, 0, password, sizeof(password)) == -1)
-		return CHIRP_EXIT_FAILED;
-	ret = cmd_login_as(c, argv[optind], password, &res);
+	if ((ret = cmd_login_args(&cmd_login_entry, argc, argv, 0, &user,
+	    password, sizeof(password))) != CHIRP_EXIT_OK)
+		return ret;
+	ret = cmd_login_as(c, user, password, &res);
 	explicit_bzero(password, sizeof(password));
 	if (ret != CHIRP_EXIT_OK)
 		return ret;

@@ -144,6 +144,27 @@ cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
 }
 
 int
+cmd_getopt_flag(const struct cmd_entry *e, int argc, char **argv,
+    const char *name, int c, int *set)
+{
+	const struct option opts[] = {
+		{ name, no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char shortopts[2] = { (char)c, '\0' };
+	int opt;
+
+	*set = 0;
+	optind = 0;
+	while ((opt = cmd_getopt(e, argc, argv, shortopts, opts)) != -1) {
+		if (opt != 'f' && (c == 0 || opt != c))
+			return CHIRP_EXIT_USAGE;
+		*set = 1;
+	}
+	return CHIRP_EXIT_OK;
+}
+
+int
 cmd_api_failure(const struct chirp *c, const struct api_error *err)
 {
 	switch (err->status) {
