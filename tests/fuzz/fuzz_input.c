@@ -62,7 +62,6 @@ fuzz_utf8(const char *s, size_t n)
 	if (validate_content(s, n) == CONTENT_OK &&
 	    (count < 1 || count > TWEET_MAX_CHARS))
 		abort();
-	(void)validate_utf8_width(s, n);
 	/* What text_sanitize gives is UTF-8 with no control but newline. */
 	clean = text_sanitize(s, TEXT_KEEP_NEWLINE);
 	len = strlen(clean);

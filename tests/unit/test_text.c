@@ -228,6 +228,11 @@ wide_characters_count_two_columns(void **state)
 	assert_int_equal(text_width("\xf0\x9f\x98\x80"), 2);	/* emoji */
 	assert_int_equal(text_width("caf\xc3\xa9"), 4);	/* accent */
 	assert_int_equal(text_width("e\xcc\x81"), 1);	/* combining */
+	/* Hangul, fullwidth forms, the ideographic space: 2 columns */
+	assert_int_equal(text_width("\xed\x95\x9c\xef\xbc\xa1\xe3\x80\x80"),
+	    6);
+	assert_int_equal(text_width("\xe2\x80\x8d"), 0);	/* ZWJ */
+	assert_int_equal(text_width("\xe2\x82\xac\xd0\x96"), 2);	/* € Ж */
 	assert_int_equal(text_width("a\nb"), 3);
 	assert_int_equal(text_width(NULL), 0);
 	/* an odd width never splits a wide character */
