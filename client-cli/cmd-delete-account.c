@@ -23,24 +23,16 @@ const struct cmd_entry cmd_delete_account_entry = {
 static int
 cmd_delete_account_exec(struct chirp *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct api_error err;
 	struct credentials stored;
 	json_t *res = NULL;
 	char answer[PROMPT_MAX], *path, *question;
-	int opt, yes = 0, ret;
+	int yes, ret;
 	enum api_status st;
 
-	optind = 0;
-	while ((opt = cmd_getopt(&cmd_delete_account_entry, argc, argv, "y",
-	    opts)) != -1) {
-		if (opt != 'y')
-			return CHIRP_EXIT_USAGE;
-		yes = 1;
-	}
+	if ((ret = cmd_getopt_flag(&cmd_delete_account_entry, argc, argv,
+	    "yes", 'y', &yes)) != CHIRP_EXIT_OK)
+		return ret;
 	if (optind != argc)
 		return cmd_usage_error(&cmd_delete_account_entry,
 		    "delete-account takes no arguments");

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 static int cmd_delete_exec(struct chirp *, int, char **);
@@ -23,7 +24,7 @@ cmd_delete_exec(struct chirp *c, int argc, char **argv)
 	if (argc != 2)
 		return cmd_usage_error(&cmd_delete_entry,
 		    "delete needs one tweet id");
-	if (!cmd_parse_id(argv[1], &id))
+	if (!validate_id(argv[1], &id))
 		return cmd_usage_error(&cmd_delete_entry,
 		    "'%s' is not a tweet id", argv[1]);
 	if (cmd_need_login(c) == -1)

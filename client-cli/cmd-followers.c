@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "http_client.h"
 #include "text.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 #define CMD_FOLLOWERS_PAGE 1000
@@ -50,7 +51,7 @@ cmd_followers_exec(struct chirp *c, int argc, char **argv)
 	while ((opt = cmd_getopt(e, argc, argv, "n:", opts)) != -1) {
 		if (opt != 'n')
 			return CHIRP_EXIT_USAGE;
-		if (!cmd_parse_id(optarg, &limit))
+		if (!validate_id(optarg, &limit))
 			return cmd_usage_error(e, "--limit needs a positive "
 			    "number, not '%s'", optarg);
 	}

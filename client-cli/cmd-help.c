@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client_settings.h"
 #include "cmd.h"
 
 static int cmd_help_exec(struct chirp *, int, char **);
@@ -42,7 +43,7 @@ cmd_help_exec(struct chirp *c, int argc, char **argv)
 	printf("\n"
 	    "--server URL   the server (else CHIRP_SERVER, else the stored "
 	    "login's,\n"
-	    "               else " CHIRP_DEFAULT_SERVER ")\n"
+	    "               else " CLIENT_SETTINGS_DEFAULT_SERVER ")\n"
 	    "--json         print what the server answered, as JSON\n\n"
 	    "CHIRP_TOKEN sets a token; the login is stored in "
 	    "$XDG_CONFIG_HOME/chirp/.\n"

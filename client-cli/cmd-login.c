@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "model.h"
 #include "prompt.h"
 #include "xmalloc.h"
 
@@ -23,7 +24,7 @@ cmd_login_as(struct chirp *c, const char *username, const char *password,
 	struct credentials cred;
 	struct api_error err;
 	json_t *req, *res = NULL;
-	const char *uid, *name, *token, *exp;
+	const char *name, *token, *exp;
 	char *dir;
 	int ret = CHIRP_EXIT_FAILED;
 
@@ -47,12 +48,11 @@ cmd_login_as(struct chirp *c, const char *username, const char *password,
 			ret = cmd_api_failure(c, &err);
 		goto out;
 	}
-	uid = json_string_value(json_object_get(res, "userId"));
 	name = json_string_value(json_object_get(res, "username"));
 	token = json_string_value(json_object_get(res, "accessToken"));
 	exp = json_string_value(json_object_get(res, "expiresAt"));
-	if (uid == NULL || name == NULL || token == NULL ||
-	    !cmd_parse_id(uid, &cred.user_id) ||
+	if (!model_get_id(res, "userId", &cred.user_id) || name == NULL ||
+	    token == NULL ||
 	    strlen(name) >= sizeof(cred.username)) {
 		fprintf(stderr, "chirp: '%s' answered the login without a "
 		    "user or token\n", c->server);
@@ -86,30 +86,35 @@ out:
 	return ret;
 }
 
+int
+cmd_login_args(const struct cmd_entry *e, int argc, char **argv, int twice,
+    const char **user, char *password, size_t size)
+{
+	int from_stdin, ret;
+
+	if ((ret = cmd_getopt_flag(e, argc, argv, "password-stdin", 0,
+	    &from_stdin)) != CHIRP_EXIT_OK)
+		return ret;
+	if (argc - optind != 1)
+		return cmd_usage_error(e, "%s needs one user name", e->name);
+	*user = argv[optind];
+	if (prompt_password(from_stdin, twice, password, size) == -1)
+		return CHIRP_EXIT_FAILED;
+	return CHIRP_EXIT_OK;
+}
+
 static int
 cmd_login_exec(struct chirp *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "password-stdin", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char password[PROMPT_MAX];
-	int opt, from_stdin = 0, ret;
+	const char *user;
 	json_t *res = NULL;
+	int ret;
 
-	optind = 0;
-	while ((opt = cmd_getopt(&cmd_login_entry, argc, argv, "", opts)) !=
-	    -1) {
-		if (opt != 'P')
-			return CHIRP_EXIT_USAGE;
-		from_stdin = 1;
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(&cmd_login_entry,
-		    "login needs one user name");
-	if (prompt_password(from_stdin, 0, password, sizeof(password)) == -1)
-		return CHIRP_EXIT_FAILED;
-	ret = cmd_login_as(c, argv[optind], password, &res);
+	if ((ret = cmd_login_args(&cmd_login_entry, argc, argv, 0, &user,
+	    password, sizeof(password))) != CHIRP_EXIT_OK)
+		return ret;
+	ret = cmd_login_as(c, user, password, &res);
 	explicit_bzero(password, sizeof(password));
 	if (ret != CHIRP_EXIT_OK)
 		return ret;

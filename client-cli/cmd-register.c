@@ -20,29 +20,15 @@ const struct cmd_entry cmd_register_entry = {
 static int
 cmd_register_exec(struct chirp *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "password-stdin", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char password[PROMPT_MAX];
 	struct api_error err;
 	json_t *req = NULL, *res = NULL;
 	const char *user;
-	int opt, from_stdin = 0, ret;
+	int ret;
 
-	optind = 0;
-	while ((opt = cmd_getopt(&cmd_register_entry, argc, argv, "",
-	    opts)) != -1) {
-		if (opt != 'P')
-			return CHIRP_EXIT_USAGE;
-		from_stdin = 1;
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(&cmd_register_entry,
-		    "register needs one user name");
-	user = argv[optind];
-	if (prompt_password(from_stdin, 1, password, sizeof(password)) == -1)
-		return CHIRP_EXIT_FAILED;
+	if ((ret = cmd_login_args(&cmd_register_entry, argc, argv, 1, &user,
+	    password, sizeof(password))) != CHIRP_EXIT_OK)
+		return ret;
 	req = json_pack("{s:s, s:s}", "username", user, "password", password);
 	if (req == NULL) {
 		fprintf(stderr, "chirp: the user name or password is not "

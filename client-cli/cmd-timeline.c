@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 static int cmd_timeline_exec(struct chirp *, int, char **);
@@ -38,13 +39,13 @@ cmd_timeline_exec(struct chirp *c, int argc, char **argv)
 	    opts)) != -1) {
 		switch (opt) {
 		case 'n':
-			if (!cmd_parse_id(optarg, &limit))
+			if (!validate_id(optarg, &limit))
 				return cmd_usage_error(&cmd_timeline_entry,
 				    "--limit needs a positive number, not "
 				    "'%s'", optarg);
 			break;
 		case 'b':
-			if (!cmd_parse_id(optarg, &b))
+			if (!validate_id(optarg, &b))
 				return cmd_usage_error(&cmd_timeline_entry,
 				    "'%s' is not a tweet id", optarg);
 			before = optarg;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "xmalloc.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -143,22 +144,24 @@ cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
 }
 
 int
-cmd_parse_id(const char *s, int64_t *out)
+cmd_getopt_flag(const struct cmd_entry *e, int argc, char **argv,
+    const char *name, int c, int *set)
 {
-	int64_t v = 0;
-	const char *p;
+	const struct option opts[] = {
+		{ name, no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char shortopts[2] = { (char)c, '\0' };
+	int opt;
 
-	if (s == NULL || s[0] == '\0' || s[0] == '0' || strlen(s) > 19)
-		return 0;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		if (v > (INT64_MAX - (*p - '0')) / 10)
-			return 0;
-		v = v * 10 + (*p - '0');
+	*set = 0;
+	optind = 0;
+	while ((opt = cmd_getopt(e, argc, argv, shortopts, opts)) != -1) {
+		if (opt != 'f' && (c == 0 || opt != c))
+			return CHIRP_EXIT_USAGE;
+		*set = 1;
 	}
-	*out = v;
-	return 1;
+	return CHIRP_EXIT_OK;
 }
 
 int
@@ -216,8 +219,7 @@ cmd_resolve_user(struct chirp *c, const char *username, int64_t *id,
 		*user = NULL;
 	if (api_user_by_name(c->api, username, &u, &err) != API_OK)
 		return cmd_api_failure(c, &err);
-	if (!cmd_parse_id(json_string_value(json_object_get(u, "userId")),
-	    id)) {
+	if (!model_get_id(u, "userId", id)) {
 		fprintf(stderr, "chirp: '%s' answered a user without an "
 		    "id\n", c->server);
 		ret = CHIRP_EXIT_FAILED;

@@ -15,8 +15,6 @@
 #include "credentials.h"
 #include "output.h"
 
-#define CHIRP_DEFAULT_SERVER "http://localhost:8030"
-
 /* The exit statuses of API.md. */
 enum chirp_exit {
 	CHIRP_EXIT_OK = 0,
@@ -99,8 +97,13 @@ int cmd_usage_error(const struct cmd_entry *, const char *fmt, ...)
 int cmd_getopt(const struct cmd_entry *, int argc, char **argv,
     const char *shortopts, const struct option *longopts);
 
-/* A positive decimal integer (an id or a count); 0 when not one. */
-int cmd_parse_id(const char *, int64_t *out);
+/*
+ * The options of a command whose one option is the flag --name (or -c
+ * too when c is not 0): *set is 1 when it is given, and the arguments
+ * start at optind. 0, or CHIRP_EXIT_USAGE after a message.
+ */
+int cmd_getopt_flag(const struct cmd_entry *, int argc, char **argv,
+    const char *name, int c, int *set);
 
 /* "chirp: MESSAGE" on stderr and the exit status that fits the failure. */
 int cmd_api_failure(const struct chirp *, const struct api_error *);
@@ -119,6 +122,14 @@ int cmd_resolve_user(struct chirp *, const char *username, int64_t *id,
  */
 int cmd_login_as(struct chirp *, const char *username, const char *password,
     json_t **answer);
+
+/*
+ * The arguments "[--password-stdin] USER" of login and register: the user
+ * name into *user (argv's), the password (asked twice when twice) into
+ * password. 0 or an exit status after a message.
+ */
+int cmd_login_args(const struct cmd_entry *, int argc, char **argv,
+    int twice, const char **user, char *password, size_t size);
 
 /* The string member key of obj, or "" (never NULL). */
 const char *cmd_str(json_t *obj, const char *key);

@@ -4,79 +4,37 @@
  *
  *   chirp [--server URL] [--json] COMMAND [ARGS]
  *
- * The server: --server, else CHIRP_SERVER, else the stored login's, else
- * http://localhost:8030. The token: CHIRP_TOKEN, else the stored login
- * when it is for that server.
+ * The server and the login are chosen as chirp-tui chooses them
+ * (common/client_settings.h).
  */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "client_settings.h"
 #include "cmd.h"
-#include "xmalloc.h"
 
 #ifndef CHIRP_VERSION
 #define CHIRP_VERSION "0.1.0"
 #endif
 
-/* Drop a trailing '/' so that stored and given servers compare equal. */
-static char *
-main_server(const char *s)
-{
-	size_t len = strlen(s);
-
-	while (len > 0 && s[len - 1] == '/')
-		len--;
-	return xstrndup(s, len);
-}
-
 /* Choose the server and the login; 0 or an exit status. */
 static int
 main_session(struct chirp *c, const struct cmd_global *g)
 {
-	struct credentials stored;
-	const char *env_server = getenv("CHIRP_SERVER");
-	const char *env_token = getenv("CHIRP_TOKEN");
-	int have = credentials_load(&stored) == 0;
+	struct client_settings set;
 
-	if (g->server != NULL)
-		c->server = main_server(g->server);
-	else if (env_server != NULL && env_server[0] != '\0')
-		c->server = main_server(env_server);
-	else if (have && stored.server[0] != '\0')
-		c->server = main_server(stored.server);
-	else
-		c->server = xstrdup(CHIRP_DEFAULT_SERVER);
-	if (strncmp(c->server, "http://", 7) != 0 &&
-	    strncmp(c->server, "https://", 8) != 0) {
+	if (client_settings_load(&set, g->server) == -1) {
 		fprintf(stderr, "chirp: '%s' is not an http:// or https:// "
-		    "URL\n", c->server);
-		if (have)
-			credentials_release(&stored);
+		    "URL\n", set.server);
+		client_settings_release(&set);
 		return CHIRP_EXIT_USAGE;
 	}
-
-	if (env_token != NULL && env_token[0] != '\0') {
-		c->from_env = 1;
-		if (credentials_from_token(c->server, env_token, &c->cred) ==
-		    -1) {
-			/* an opaque token: usable, but whose it is unknown */
-			memset(&c->cred, 0, sizeof(c->cred));
-			c->cred.server = xstrdup(c->server);
-			c->cred.token = xstrdup(env_token);
-		}
-	} else if (have) {
-		char *s = main_server(stored.server);
-
-		if (strcmp(s, c->server) == 0) {
-			c->cred = stored;
-			have = 0;
-		}
-		free(s);
-	}
-	if (have)
-		credentials_release(&stored);
+	/* the context takes over what set owns */
+	c->server = set.server;
+	c->cred = set.cred;
+	c->from_env = set.from_env;
 	c->api = api_new(c->server, c->cred.token);
 	return CHIRP_EXIT_OK;
 }

@@ -17,29 +17,18 @@
 struct output {
 	int color;
 	int width;		/* columns */
-	int64_t now_ms;		/* "now" for relative times */
+	int64_t now_ms;		/* "now" for ages (time_format_age) */
 };
 
 /* Colour and width for fp: a terminal's own width, else 80. */
 void output_init(struct output *, FILE *fp);
 
-/* RFC 3339 ("2026-11-24T02:06:00.123Z", any offset) to ms; -1 if bad. */
-int64_t output_parse_time(const char *);
-
-/* "now", "42s", "3m", "5h", "2d", then "Nov 24" or "Nov 24 2025". */
-void output_relative_time(int64_t now_ms, int64_t then_ms, char *buf,
-    size_t size);
-
 /*
- * text wrapped to width columns (display width of UTF-8), each line
- * prefixed by indent (counted in the width). A newline in text starts a
- * line; tabs become a space; other controls, bidi controls and bad
- * UTF-8 become U+FFFD (text_next in common/text.h).
+ * text wrapped to width columns by text_wrap (common/text.h), each line
+ * but an empty one prefixed by indent (counted in the width; at least 10
+ * columns are left for the text).
  */
 void output_wrap(FILE *, const char *text, int width, const char *indent);
-
-/* text cleaned as output_wrap does, on one line (newlines as spaces). */
-void output_clean(FILE *, const char *text);
 
 /* A tweet as a block: "alice  3m  id 123" then its text, indented. */
 void output_tweet(const struct output *, FILE *, json_t *tweet);

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client_settings.h"
 #include "log.h"
 #include "rand.h"
 #include "timeutil.h"
 #include "tui.h"
 #include "xmalloc.h"
 
-#define TUI_DEFAULT_SERVER "http://localhost:8030"
 #define TUI_TICK_MS 250
 
 static volatile sig_atomic_t tui_sig_quit;
@@ -120,7 +120,7 @@ tui_usage(FILE *f)
 	    "A full-screen chirp client. The server comes from --server, else\n"
 	    "CHIRP_SERVER, else the stored login, else %s.\n"
 	    "CHIRP_TOKEN, when set, is used instead of the stored login.\n"
-	    "Press ? inside for the keys.\n", TUI_DEFAULT_SERVER);
+	    "Press ? inside for the keys.\n", CLIENT_SETTINGS_DEFAULT_SERVER);
 }
 
 /* The colour pairs, when the terminal has colours. */
@@ -158,6 +158,7 @@ main(int argc, char **argv)
 {
 	struct tui tui;
 	SCREEN *scr;
+	struct client_settings set;
 	const char *server = NULL, *env;
 	int i, ret = 0;
 	int64_t last_tick = 0;
@@ -191,33 +192,22 @@ main(int argc, char **argv)
 	rand_init();
 
 	memset(&tui, 0, sizeof tui);
-	have_cred = credentials_load(&tui.cred) == 0;
-	if (server == NULL && (env = getenv("CHIRP_SERVER")) != NULL &&
-	    env[0] != '\0')
-		server = env;
-	if (server == NULL && have_cred && tui.cred.server != NULL)
-		server = tui.cred.server;
-	if (server == NULL)
-		server = TUI_DEFAULT_SERVER;
-	tui.api = api_new(server, NULL);
-	tui.server = xstrdup(api_server(tui.api));
-	/* a login kept for another server is not ours to use */
-	if (have_cred && (tui.cred.token == NULL || tui.cred.server == NULL ||
-	    strcmp(tui.cred.server, tui.server) != 0)) {
-		credentials_release(&tui.cred);
-		memset(&tui.cred, 0, sizeof tui.cred);
-		have_cred = false;
+	if (client_settings_load(&set, server) == -1) {
+		fprintf(stderr, "chirp-tui: '%s' is not an http:// or https:// "
+		    "URL\n", set.server);
+		client_settings_release(&set);
+		return 2;
 	}
-	/* CHIRP_TOKEN, as for chirp, stands for the stored login */
-	if ((env = getenv("CHIRP_TOKEN")) != NULL && env[0] != '\0') {
-		credentials_release(&tui.cred);
-		have_cred = credentials_from_token(tui.server, env,
-		    &tui.cred) == 0;
-		if (!have_cred) {
-			memset(&tui.cred, 0, sizeof tui.cred);
-			bad_token = true;
-		}
+	/* the views need the token's user: one we cannot read is refused */
+	if (set.opaque) {
+		credentials_release(&set.cred);
+		bad_token = true;
 	}
+	/* the context takes over what set owns */
+	tui.server = set.server;
+	tui.cred = set.cred;
+	have_cred = tui.cred.token != NULL;
+	tui.api = api_new(tui.server, NULL);
 	tui.watch_stdin = tui_stdin_ready;
 	tui.running = true;
 

@@ -8,12 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "follow.h"
+#include "text.h"
 #include "timeutil.h"
 #include "tui.h"
-#include "wrap.h"
 #include "xmalloc.h"
 
 const struct view_type *const view_table[] = {
@@ -30,7 +29,6 @@ static void tui_key_help(struct view *, struct tui *);
 static void tui_key_home(struct view *, struct tui *);
 static void tui_key_own(struct view *, struct tui *);
 static void tui_key_find(struct view *, struct tui *);
-static void tui_key_back(struct view *, struct tui *);
 static void tui_key_redraw(struct view *, struct tui *);
 
 /* Keys of every view that does not take text. */
@@ -61,6 +59,8 @@ view_free(struct view *v)
 		return;
 	if (v->type->free != NULL)
 		v->type->free(v);
+	else
+		free(v->data);
 	free(v);
 }
 
@@ -184,7 +184,7 @@ tui_key_find(struct view *v, struct tui *tui)
 	view_find_open(tui);
 }
 
-static void
+void
 tui_key_back(struct view *v, struct tui *tui)
 {
 	(void)v;
@@ -242,6 +242,15 @@ tui_key(struct tui *tui, int key)
 		v->type->key(v, tui, key);
 }
 
+void
+tui_put_selected(int y)
+{
+	attron(A_REVERSE);
+	mvhline(y, 0, ' ', COLS);
+	attroff(A_REVERSE);
+	tui_put(y, 0, 1, ">", A_REVERSE | A_BOLD);
+}
+
 unsigned
 tui_attr(const struct tui *tui, int pair, unsigned fallback)
 {
@@ -259,31 +268,11 @@ tui_put(int y, int x, int width, const char *text, unsigned attr)
 		return;
 	if (x + width > COLS)
 		width = COLS - x;
-	s = wrap_fit(text, width);
+	s = text_fit(text, width);
 	attron((int)attr);
 	mvaddstr(y, x, s);
 	attroff((int)attr);
 	free(s);
-}
-
-void
-tui_when(int64_t ms, char *out, size_t size)
-{
-	int64_t age = (time_now_ms() - ms) / 1000;
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (age < 0)
-		age = 0;
-	if (age < 60)
-		snprintf(out, size, "%llds", (long long)age);
-	else if (age < 3600)
-		snprintf(out, size, "%lldm", (long long)(age / 60));
-	else if (age < 86400)
-		snprintf(out, size, "%lldh", (long long)(age / 3600));
-	else if (localtime_r(&t, &tm) == NULL ||
-	    strftime(out, size, "%b %d", &tm) == 0)
-		snprintf(out, size, "?");
 }
 
 /* The live state for the right of the status line. */
@@ -336,7 +325,7 @@ tui_draw_status(struct tui *tui)
 	attron((int)bar);
 	mvhline(y, 0, ' ', COLS);
 	attroff((int)bar);
-	sw = wrap_width(state) + 2;
+	sw = text_width(state) + 2;
 	if (tui->confirm.active)
 		snprintf(left, sizeof left, " %s", tui->confirm.question);
 	else if (tui->message[0] != '\0')
@@ -374,7 +363,7 @@ tui_draw(struct tui *tui)
 		attron((int)bar);
 		mvhline(0, 0, ' ', COLS);
 		attroff((int)bar);
-		rw = v->title_right[0] != '\0' ? wrap_width(v->title_right) + 2 :
+		rw = v->title_right[0] != '\0' ? text_width(v->title_right) + 2 :
 		    0;
 		tui_put(0, 0, COLS - rw, v->title, bar | A_BOLD);
 		if (rw > 0)

@@ -38,7 +38,7 @@ struct view_type {
 	const char *name;	/* for the help screen */
 	const struct tui_binding *keys;	/* ends with a zero line */
 	bool text_input;	/* keys are text: no global keys */
-	void (*free)(struct view *);
+	void (*free)(struct view *);	/* NULL: free(view->data) */
 	/* rows 1..LINES-2 are the view's; the title goes in view->title */
 	void (*draw)(struct view *, struct tui *);
 	/* a key not in keys (text, for input views); may be NULL */
@@ -121,6 +121,9 @@ void tui_pop_to_home(struct tui *);
 struct view *tui_top(struct tui *);
 struct view *tui_view_new(const struct view_type *, void *data);
 
+/* A key's action for any table: close the top view (tui_pop). */
+void tui_key_back(struct view *, struct tui *);
+
 /* A message on the status line until the next key; printf-like. */
 void tui_message(struct tui *, const char *, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -157,10 +160,10 @@ void tui_poll(struct tui *);
 
 /* Drawing: text cut to width columns at (y, x), with attributes. */
 void tui_put(int y, int x, int width, const char *text, unsigned attr);
+/* Row y as the selected one: reversed across the screen, ">" at its left. */
+void tui_put_selected(int y);
 /* Text with attributes of a colour pair when the terminal has colours. */
 unsigned tui_attr(const struct tui *, int pair, unsigned fallback);
-/* "3m", "5h", "Nov 24" for a time in ms since the epoch. */
-void tui_when(int64_t ms, char *out, size_t size);
 
 /* Parse {"tweets":[...]} into an array; caller frees with tui_tweets_free. */
 size_t tui_tweets_parse(const json_t *answer, struct tweet **out);

@@ -12,9 +12,9 @@
 
 #include "field.h"
 #include "rand.h"
+#include "text.h"
 #include "tui.h"
 #include "validate.h"
-#include "wrap.h"
 #include "xmalloc.h"
 
 struct view_compose {
@@ -124,7 +124,7 @@ static void
 view_compose_draw(struct view *v, struct tui *tui)
 {
 	struct view_compose *vc = v->data;
-	struct wrap_lines w;
+	struct text_lines w;
 	long n = validate_utf8_count(vc->text.text, vc->text.len);
 	long left = TWEET_MAX_CHARS - (n < 0 ? 0 : n);
 	int width = COLS - 4 > 8 ? COLS - 4 : 8, y = 2, last = LINES - 4;
@@ -138,14 +138,14 @@ view_compose_draw(struct view *v, struct tui *tui)
 	{
 		char *shown = xasprintf("%s_", vc->text.text);
 
-		wrap_text(shown, width, &w);
+		text_wrap(shown, width, &w);
 		free(shown);
 	}
 	if ((int)w.n > last - y + 1)
 		first = w.n - (size_t)(last - y + 1);
 	for (i = first; i < w.n && y <= last; i++, y++)
 		tui_put(y, 2, width, w.line[i], 0);
-	wrap_release(&w);
+	text_lines_release(&w);
 	snprintf(buf, sizeof buf, "%ld characters left", left);
 	tui_put(LINES - 3, 2, COLS - 4, buf, left < 0 ?
 	    tui_attr(tui, TUI_COLOR_ERROR, A_BOLD) | A_BOLD :
@@ -154,17 +154,10 @@ view_compose_draw(struct view *v, struct tui *tui)
 	    tui_attr(tui, TUI_COLOR_DIM, A_DIM));
 }
 
-static void
-view_compose_free(struct view *v)
-{
-	free(v->data);
-}
-
 const struct view_type view_compose_type = {
 	.name = "compose",
 	.keys = view_compose_keys,
 	.text_input = true,
-	.free = view_compose_free,
 	.draw = view_compose_draw,
 	.key = view_compose_key,
 };

@@ -49,13 +49,6 @@ view_find_go(struct view *v, struct tui *tui)
 }
 
 static void
-view_find_cancel(struct view *v, struct tui *tui)
-{
-	(void)v;
-	tui_pop(tui);
-}
-
-static void
 view_find_backspace(struct view *v, struct tui *tui)
 {
 	struct view_find *vf = v->data;
@@ -68,7 +61,7 @@ static const struct tui_binding view_find_keys[] = {
 	{ '\r', "Enter", "open the user's timeline", view_find_go },
 	{ '\n', NULL, NULL, view_find_go },
 	{ TUI_KEY_FN | KEY_ENTER, NULL, NULL, view_find_go },
-	{ TUI_KEY_ESC, "Esc", "cancel", view_find_cancel },
+	{ TUI_KEY_ESC, "Esc", "cancel", tui_key_back },
 	{ TUI_KEY_FN | KEY_BACKSPACE, "Backspace", "delete a character",
 	    view_find_backspace },
 	{ 127, NULL, NULL, view_find_backspace },
@@ -102,17 +95,10 @@ view_find_draw(struct view *v, struct tui *tui)
 	    tui_attr(tui, TUI_COLOR_DIM, A_DIM));
 }
 
-static void
-view_find_free(struct view *v)
-{
-	free(v->data);
-}
-
 const struct view_type view_find_type = {
 	.name = "find a user",
 	.keys = view_find_keys,
 	.text_input = true,
-	.free = view_find_free,
 	.draw = view_find_draw,
 	.key = view_find_key,
 };

@@ -55,13 +55,6 @@ view_help_page_up(struct view *v, struct tui *tui)
 		view_help_up(v, tui);
 }
 
-static void
-view_help_close(struct view *v, struct tui *tui)
-{
-	(void)v;
-	tui_pop(tui);
-}
-
 static const struct tui_binding view_help_keys[] = {
 	{ 'j', "j, down", "scroll down", view_help_down },
 	{ TUI_KEY_FN | KEY_DOWN, NULL, NULL, view_help_down },
@@ -71,9 +64,9 @@ static const struct tui_binding view_help_keys[] = {
 	    view_help_page_down },
 	{ ' ', NULL, NULL, view_help_page_down },
 	{ TUI_KEY_FN | KEY_PPAGE, "PgUp", "a screen up", view_help_page_up },
-	{ 'q', "q, ?, Esc", "close the help", view_help_close },
-	{ '?', NULL, NULL, view_help_close },
-	{ TUI_KEY_ESC, NULL, NULL, view_help_close },
+	{ 'q', "q, ?, Esc", "close the help", tui_key_back },
+	{ '?', NULL, NULL, tui_key_back },
+	{ TUI_KEY_ESC, NULL, NULL, tui_key_back },
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -134,16 +127,9 @@ view_help_draw(struct view *v, struct tui *tui)
 	vh->lines = line;
 }
 
-static void
-view_help_free(struct view *v)
-{
-	free(v->data);
-}
-
 const struct view_type view_help_type = {
 	.name = "help",
 	.keys = view_help_keys,
-	.free = view_help_free,
 	.draw = view_help_draw,
 };
 

@@ -126,13 +126,6 @@ view_login_mode(struct view *v, struct tui *tui)
 }
 
 static void
-view_login_cancel(struct view *v, struct tui *tui)
-{
-	(void)v;
-	tui_pop(tui);
-}
-
-static void
 view_login_backspace(struct view *v, struct tui *tui)
 {
 	struct view_login *vl = v->data;
@@ -164,7 +157,7 @@ static const struct tui_binding view_login_keys[] = {
 	    view_login_backspace },
 	{ 127, NULL, NULL, view_login_backspace },
 	{ 8, NULL, NULL, view_login_backspace },
-	{ TUI_KEY_ESC, "Esc", "quit", view_login_cancel },
+	{ TUI_KEY_ESC, "Esc", "quit", tui_key_back },
 	{ 0, NULL, NULL, NULL },
 };
 

@@ -10,9 +10,10 @@
 #include <string.h>
 
 #include "follow.h"
+#include "text.h"
 #include "timeline.h"
+#include "timeutil.h"
 #include "tui.h"
-#include "wrap.h"
 #include "xmalloc.h"
 
 struct view_timeline {
@@ -39,12 +40,12 @@ view_timeline_text_width(void)
 static int
 view_timeline_height(const struct tweet *t, int width)
 {
-	struct wrap_lines w;
+	struct text_lines w;
 	int h;
 
-	wrap_text(t->content, width, &w);
+	text_wrap(t->content, width, &w);
 	h = (int)w.n + 2;
-	wrap_release(&w);
+	text_lines_release(&w);
 	return h;
 }
 
@@ -252,7 +253,7 @@ view_timeline_delete(struct view *v, struct tui *tui)
 		tui_error(tui, "you can only delete your own tweets");
 		return;
 	}
-	text = wrap_fit(t->content, 40);
+	text = text_fit(t->content, 40);
 	snprintf(q, sizeof q, "delete \"%s\"? (y/n)", text);
 	free(text);
 	tui_ask(tui, q, t->id, view_timeline_delete_yes);
@@ -387,10 +388,11 @@ view_timeline_draw(struct view *v, struct tui *tui)
 	int width = view_timeline_text_width(), y = 1, last = LINES - 2;
 	unsigned name_attr = tui_attr(tui, TUI_COLOR_NAME, 0) | A_BOLD;
 	unsigned dim = tui_attr(tui, TUI_COLOR_DIM, A_DIM);
-	struct wrap_lines w;
+	struct text_lines w;
 	char when[32], head[96];
 	size_t i, k;
 	int fully = 0, x;
+	int64_t now = time_now_ms();
 
 	if (vt->home)
 		snprintf(v->title, sizeof v->title, " chirp: home");
@@ -418,25 +420,21 @@ view_timeline_draw(struct view *v, struct tui *tui)
 		const struct tweet *t = &tl->items[i];
 		bool sel = i == tl->selected;
 
-		tui_when(t->created_ms, when, sizeof when);
-		if (sel) {
-			attron(A_REVERSE);
-			mvhline(y, 0, ' ', COLS);
-			attroff(A_REVERSE);
-			tui_put(y, 0, 1, ">", A_REVERSE | A_BOLD);
-		}
+		time_format_age(now, t->created_ms, when, sizeof when);
+		if (sel)
+			tui_put_selected(y);
 		snprintf(head, sizeof head, "@%s", t->username);
 		tui_put(y, 2, COLS - 2, head, sel ? A_REVERSE | A_BOLD :
 		    name_attr);
-		x = 2 + wrap_width(head) + 2;
+		x = 2 + text_width(head) + 2;
 		tui_put(y, x, COLS - x, when, sel ? A_REVERSE : dim);
 		y++;
-		wrap_text(t->content, width, &w);
+		text_wrap(t->content, width, &w);
 		for (k = 0; k < w.n && y <= last; k++, y++)
 			tui_put(y, 2, width, w.line[k], 0);
 		if (k == w.n && y <= last + 1)
 			fully++;
-		wrap_release(&w);
+		text_lines_release(&w);
 		y++;
 	}
 	vt->page = fully > 0 ? fully : 1;

@@ -231,12 +231,8 @@ view_users_draw(struct view *v, struct tui *tui)
 
 		snprintf(line, sizeof line, "@%s%s", vu->items[i].username,
 		    mark);
-		if (sel) {
-			attron(A_REVERSE);
-			mvhline(y, 0, ' ', COLS);
-			attroff(A_REVERSE);
-			tui_put(y, 0, 1, ">", A_REVERSE | A_BOLD);
-		}
+		if (sel)
+			tui_put_selected(y);
 		tui_put(y, 2, COLS - 2, line, sel ? A_REVERSE | A_BOLD :
 		    tui_attr(tui, TUI_COLOR_NAME, 0));
 	}

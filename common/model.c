@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 #include "model.h"
@@ -100,72 +99,6 @@ model_get_id(const json_t *obj, const char *key, int64_t *out)
 	return true;
 }
 
-/* n decimal digits at s; -1 when one is not a digit. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/*
- * "YYYY-MM-DDTHH:MM:SS[.fff...]Z", as time_format_rfc3339 writes it, to
- * milliseconds since the epoch; false when not that shape.
- */
-static bool
-parse_rfc3339(const char *s, int64_t *ms)
-{
-	struct tm tm;
-	int year, mon, day, hour, min, sec, frac = 0, i;
-	size_t len = strlen(s);
-	time_t secs;
-
-	if (len < 20 || s[4] != '-' || s[7] != '-' ||
-	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
-		return false;
-	year = digits(s, 4);
-	mon = digits(s + 5, 2);
-	day = digits(s + 8, 2);
-	hour = digits(s + 11, 2);
-	min = digits(s + 14, 2);
-	sec = digits(s + 17, 2);
-	if (year < 0 || mon < 1 || mon > 12 || day < 1 || day > 31 ||
-	    hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 ||
-	    sec > 60)
-		return false;
-	s += 19;
-	if (*s == '.') {
-		s++;
-		for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
-			if (i < 3)
-				frac = frac * 10 + (s[i] - '0');
-		if (i == 0)
-			return false;
-		for (; i < 3; i++)
-			frac *= 10;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if ((*s != 'Z' && *s != 'z') || s[1] != '\0')
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = hour;
-	tm.tm_min = min;
-	tm.tm_sec = sec;
-	secs = timegm(&tm);
-	*ms = (int64_t)secs * 1000 + frac;
-	return true;
-}
-
 bool
 model_tweet_parse(const json_t *o, struct tweet *t)
 {
@@ -190,7 +123,7 @@ model_tweet_parse(const json_t *o, struct tweet *t)
 	len = json_string_length(content);
 	if (strlen(json_string_value(content)) != len)
 		goto bad;	/* a NUL inside: not one of ours */
-	if (!parse_rfc3339(json_string_value(ts), &t->created_ms))
+	if (!time_parse_rfc3339(json_string_value(ts), &t->created_ms))
 		goto bad;
 	t->content = xstrndup(json_string_value(content), len);
 	return true;

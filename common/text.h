@@ -7,6 +7,10 @@
  * writes such text goes through text_next (one character at a time, for
  * wrapping by width) or the helpers built on it. JSON output (--json) is
  * not for a terminal and stays as the server wrote it.
+ *
+ * Widths are display columns in the process's locale (wcwidth), so
+ * accents, CJK and emoji wrap where the terminal would; the clients set
+ * their locale first (chirp a UTF-8 one whatever LANG says).
  */
 #ifndef CHIRP_TEXT_H
 #define CHIRP_TEXT_H
@@ -35,6 +39,14 @@ struct text_char {
 	size_t len;		/* strlen(bytes) */
 	uint32_t cp;		/* the code point of bytes */
 	enum text_kind kind;
+	int width;		/* columns; set by text_next_cell only */
+};
+
+/* Lines of wrapped text. */
+struct text_lines {
+	char **line;		/* owned, each NUL-terminated, made safe */
+	size_t n;
+	size_t cap;
 };
 
 /*
@@ -51,6 +63,36 @@ bool text_is_unsafe(uint32_t cp);
  * anything unsafe or not well-formed UTF-8 is U+FFFD.
  */
 size_t text_next(const char *s, size_t len, struct text_char *c);
+
+/*
+ * text_next, and the columns the character takes on a terminal in this
+ * locale in c->width: 0 for a newline, 1 for a space or U+FFFD. A
+ * character the locale cannot measure (wcwidth -1: unassigned, or a
+ * locale that is not UTF-8) becomes U+FFFD, so that what is measured is
+ * what is drawn.
+ */
+size_t text_next_cell(const char *s, size_t len, struct text_char *c);
+
+/* Columns of s made safe (NULL is 0); a newline counts as a space. */
+int text_width(const char *s);
+
+/*
+ * The longest prefix of s (NULL is "") that fits width columns, made safe,
+ * newlines as spaces; never splits a character. The caller frees.
+ */
+char *text_fit(const char *s, int width);
+
+/*
+ * Split s (NULL is "") into lines of at most width columns (at least 2),
+ * made safe. Lines break at spaces; the spaces at a break are dropped,
+ * those leading a paragraph are kept; a word longer than a line is cut
+ * where the columns run out, never inside a character. A newline starts
+ * a line (an empty line for an empty paragraph); newlines at the very end
+ * are not lines; empty text is one empty line. Release with
+ * text_lines_release.
+ */
+void text_wrap(const char *s, int width, struct text_lines *out);
+void text_lines_release(struct text_lines *);
 
 /* A safe copy of s (NULL gives ""); the caller frees. */
 char *text_sanitize(const char *s, unsigned flags);

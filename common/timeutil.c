@@ -1,5 +1,6 @@
 /* timeutil.c: clocks and RFC 3339 timestamps. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "timeutil.h"
@@ -53,4 +54,108 @@ time_format_rfc3339(int64_t ms, char out[TIME_RFC3339_LEN])
 	len = strftime(out, TIME_RFC3339_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(out + len, TIME_RFC3339_LEN - len, ".%03uZ",
 	    (unsigned)frac % 1000u);
+}
+
+/* n decimal digits at s; -1 when one is not a digit. */
+static int
+time_digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* "Z", "+HH:MM" or "-HH:MM" at s, the end of the string: ms east of UTC. */
+static bool
+time_parse_offset(const char *s, int64_t *off)
+{
+	int oh, om;
+
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0') {
+		*off = 0;
+		return true;
+	}
+	if ((*s != '+' && *s != '-') || (oh = time_digits(s + 1, 2)) < 0 ||
+	    oh > 23 || s[3] != ':' || (om = time_digits(s + 4, 2)) < 0 ||
+	    om > 59 || s[6] != '\0')
+		return false;
+	*off = ((int64_t)oh * 60 + om) * 60000 * (*s == '-' ? -1 : 1);
+	return true;
+}
+
+bool
+time_parse_rfc3339(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	int year, mon, day, hour, min, sec, frac = 0, i;
+	int64_t off;
+
+	if (s == NULL || strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+		return false;
+	year = time_digits(s, 4);
+	mon = time_digits(s + 5, 2);
+	day = time_digits(s + 8, 2);
+	hour = time_digits(s + 11, 2);
+	min = time_digits(s + 14, 2);
+	sec = time_digits(s + 17, 2);
+	if (year < 0 || mon < 1 || mon > 12 || day < 1 || day > 31 ||
+	    hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 ||
+	    sec > 60)
+		return false;
+	s += 19;
+	if (*s == '.') {
+		s++;
+		for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+			if (i < 3)
+				frac = frac * 10 + (s[i] - '0');
+		if (i == 0)
+			return false;
+		for (; i < 3; i++)
+			frac *= 10;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (!time_parse_offset(s, &off))
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	*ms = (int64_t)timegm(&tm) * 1000 + frac - off;
+	return true;
+}
+
+void
+time_format_age(int64_t now_ms, int64_t then_ms, char *out, size_t size)
+{
+	int64_t s = (now_ms - then_ms) / 1000;
+	time_t then = (time_t)(then_ms / 1000), now = (time_t)(now_ms / 1000);
+	struct tm tthen, tnow;
+
+	if (s < 0)
+		s = 0;
+	if (s < 5)
+		snprintf(out, size, "now");
+	else if (s < 60)
+		snprintf(out, size, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(out, size, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(out, size, "%lldh", (long long)(s / 3600));
+	else if (s < 7 * 86400)
+		snprintf(out, size, "%lldd", (long long)(s / 86400));
+	else if (gmtime_r(&then, &tthen) == NULL ||
+	    gmtime_r(&now, &tnow) == NULL ||
+	    strftime(out, size, tthen.tm_year == tnow.tm_year ? "%b %d" :
+	    "%b %d %Y", &tthen) == 0)
+		snprintf(out, size, "?");
 }

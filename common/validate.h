@@ -27,8 +27,6 @@ size_t validate_utf8_next(const char *s, size_t len, uint32_t *cp);
 bool validate_utf8(const char *, size_t);
 /* Code points in well-formed UTF-8; -1 when not well formed. */
 long validate_utf8_count(const char *, size_t);
-/* Terminal columns of well-formed UTF-8 (wcwidth; control chars 0). */
-long validate_utf8_width(const char *, size_t);
 
 /* 3 to 32 of A-Z a-z 0-9 _ . */
 bool validate_username(const char *, size_t);

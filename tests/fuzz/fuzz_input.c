@@ -12,7 +12,7 @@
  *   upstream     the gateway's reading of upstream answers
  *   feed         the clients' reading of live-feed frames (feed_client)
  *   answer       the clients' reading of answers: timelines, users,
- *                errors, shown by the CLI's output and the TUI's wrap
+ *                errors, shown by the CLI's output and text_wrap
  *   body         a service's JSON request body (http_json_body)
  *   path         the routing of request paths (common/path_match), and
  *                the gateway's route table on it
@@ -41,7 +41,6 @@
 #include "token.h"
 #include "validate.h"
 #include "../../client-cli/output.h"
-#include "../../client-tui/wrap.h"
 #include "../../gateway/routes.h"
 #include "../../gateway/upstream_parse.h"
 
@@ -65,7 +64,6 @@ fuzz_utf8(const char *s, size_t n)
 	if (validate_content(s, n) == CONTENT_OK &&
 	    (count < 1 || count > TWEET_MAX_CHARS))
 		abort();
-	(void)validate_utf8_width(s, n);
 	/* What text_sanitize gives is UTF-8 with no control but newline. */
 	clean = text_sanitize(s, TEXT_KEEP_NEWLINE);
 	len = strlen(clean);
@@ -164,7 +162,7 @@ fuzz_answer(const char *s, size_t n)
 	static FILE *sink;
 	struct output o = { 1, 40, 0 };
 	json_t *j = json_loadb(s, n, JSON_DECODE_ANY, NULL), *tweets, *t;
-	struct wrap_lines w;
+	struct text_lines w;
 	struct tweet tw;
 	char code[32], msg[512], *fit;
 	size_t i;
@@ -178,9 +176,9 @@ fuzz_answer(const char *s, size_t n)
 		output_tweet(&o, sink, t);
 		output_tweet_line(&o, sink, t);
 		if (model_tweet_parse(t, &tw)) {
-			wrap_text(tw.content, 10, &w);
-			wrap_release(&w);
-			fit = wrap_fit(tw.username, 7);
+			text_wrap(tw.content, 10, &w);
+			text_lines_release(&w);
+			fit = text_fit(tw.username, 7);
 			free(fit);
 			model_tweet_release(&tw);
 		}

@@ -22,7 +22,7 @@ SAN="address,undefined"
 mkdir -p "$OUT/obj"
 
 # The parsers and what they need, once, with the fuzzer's coverage.
-SRC="$(ls common/*.c) client-cli/output.c client-tui/wrap.c gateway/routes.c
+SRC="$(ls common/*.c) client-cli/output.c gateway/routes.c
     gateway/upstream_parse.c"
 OBJS=""
 for f in $SRC; do

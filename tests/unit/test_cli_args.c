@@ -88,25 +88,6 @@ help_is_seen_before_double_dash_only(void **state)
 }
 
 static void
-ids_are_positive_decimals(void **state)
-{
-	int64_t v;
-
-	(void)state;
-	assert_true(cmd_parse_id("1", &v));
-	assert_int_equal(v, 1);
-	assert_true(cmd_parse_id("9223372036854775807", &v));
-	assert_int_equal(v, INT64_MAX);
-	assert_false(cmd_parse_id("9223372036854775808", &v));
-	assert_false(cmd_parse_id("0", &v));
-	assert_false(cmd_parse_id("012", &v));
-	assert_false(cmd_parse_id("-1", &v));
-	assert_false(cmd_parse_id("12a", &v));
-	assert_false(cmd_parse_id("", &v));
-	assert_false(cmd_parse_id(NULL, &v));
-}
-
-static void
 unknown_command_option_is_refused(void **state)
 {
 	static const struct option opts[] = {
@@ -166,6 +147,35 @@ password_line_is_stripped(void **state)
 	fclose(fp);
 }
 
+static void
+one_flag_commands_take_it_long_or_short(void **state)
+{
+	char *a[] = { S("delete-account"), S("--yes"), NULL };
+	char *b[] = { S("delete-account"), S("-y"), S("extra"), NULL };
+	char *c[] = { S("delete-account"), NULL };
+	char *d[] = { S("delete-account"), S("--no"), NULL };
+	char *e[] = { S("login"), S("-y"), S("bob"), NULL };
+	int set = -1;
+
+	(void)state;
+	assert_int_equal(cmd_getopt_flag(&cmd_delete_account_entry, ARGC(a),
+	    a, "yes", 'y', &set), CHIRP_EXIT_OK);
+	assert_int_equal(set, 1);
+	assert_int_equal(optind, 2);
+	assert_int_equal(cmd_getopt_flag(&cmd_delete_account_entry, ARGC(b),
+	    b, "yes", 'y', &set), CHIRP_EXIT_OK);
+	assert_int_equal(set, 1);
+	assert_string_equal(b[optind], "extra");
+	assert_int_equal(cmd_getopt_flag(&cmd_delete_account_entry, ARGC(c),
+	    c, "yes", 'y', &set), CHIRP_EXIT_OK);
+	assert_int_equal(set, 0);
+	assert_int_equal(cmd_getopt_flag(&cmd_delete_account_entry, ARGC(d),
+	    d, "yes", 'y', &set), CHIRP_EXIT_USAGE);
+	/* without a short form, no letter is the flag */
+	assert_int_equal(cmd_getopt_flag(&cmd_login_entry, ARGC(e), e,
+	    "password-stdin", 0, &set), CHIRP_EXIT_USAGE);
+}
+
 int
 main(void)
 {
@@ -174,8 +184,8 @@ main(void)
 		cmocka_unit_test(bad_global_options_are_usage_errors),
 		cmocka_unit_test(table_has_every_command_of_the_api),
 		cmocka_unit_test(help_is_seen_before_double_dash_only),
-		cmocka_unit_test(ids_are_positive_decimals),
 		cmocka_unit_test(unknown_command_option_is_refused),
+		cmocka_unit_test(one_flag_commands_take_it_long_or_short),
 		cmocka_unit_test(stdin_text_loses_only_trailing_newlines),
 		cmocka_unit_test(password_line_is_stripped),
 	};

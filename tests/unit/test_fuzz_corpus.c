@@ -17,7 +17,6 @@
 #include <cmocka.h>
 
 #include "../../client-cli/output.h"
-#include "../../client-tui/wrap.h"
 #include "../../gateway/routes.h"
 #include "../../gateway/upstream_parse.h"
 #include "../fuzz/fuzz_input.c"

@@ -1,10 +1,15 @@
-/* test_log_time.c: log lines, RFC 3339 timestamps and random hex ids. */
+/*
+ * test_log_time.c: log lines, RFC 3339 timestamps (written and read),
+ * ages for people and random hex ids.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -106,6 +111,91 @@ random_hex_is_hex_and_differs(void **state)
 	assert_string_not_equal(a, b);
 }
 
+static void
+rfc3339_parses_with_millis_and_offsets(void **state)
+{
+	int64_t ms = 42;
+
+	(void)state;
+	assert_true(time_parse_rfc3339("1970-01-01T00:00:01.234Z", &ms));
+	assert_int_equal(ms, 1234);
+	assert_true(time_parse_rfc3339("1970-01-01T00:00:01Z", &ms));
+	assert_int_equal(ms, 1000);
+	assert_true(time_parse_rfc3339("1970-01-01T01:00:00.000+01:00", &ms));
+	assert_int_equal(ms, 0);
+	assert_true(time_parse_rfc3339("1969-12-31T23:30:00-00:30", &ms));
+	assert_int_equal(ms, 0);
+	assert_true(time_parse_rfc3339("2026-11-24T02:06:00.123456z", &ms));
+	assert_int_equal(ms, 1795485960123LL);
+	ms = 42;
+	assert_false(time_parse_rfc3339("yesterday", &ms));
+	assert_false(time_parse_rfc3339("2026-11-24T02:06:00.123", &ms));
+	assert_false(time_parse_rfc3339("2026-11-24 02:06:00.123Z", &ms));
+	assert_false(time_parse_rfc3339("2026-11-24T02:06:00.Z", &ms));
+	assert_false(time_parse_rfc3339("2026-13-24T02:06:00Z", &ms));
+	assert_false(time_parse_rfc3339("2026-11-24T02:06:00+1:00", &ms));
+	assert_false(time_parse_rfc3339("2026-11-24T02:06:00+01:60", &ms));
+	assert_false(time_parse_rfc3339("2026-11-24T02:06:00+01:00x", &ms));
+	assert_false(time_parse_rfc3339("2026-11-24T02:06:00Zx", &ms));
+	assert_false(time_parse_rfc3339(NULL, &ms));
+	assert_int_equal(ms, 42);
+}
+
+static void
+written_timestamps_read_back(void **state)
+{
+	char buf[TIME_RFC3339_LEN];
+	int64_t ms;
+
+	(void)state;
+	time_format_rfc3339(1795485960123LL, buf);
+	assert_true(time_parse_rfc3339(buf, &ms));
+	assert_int_equal(ms, 1795485960123LL);
+}
+
+static void
+ages_are_short(void **state)
+{
+	int64_t now = 1795000000000LL;
+	char b[32];
+
+	(void)state;
+	time_format_age(now, now - 1000, b, sizeof(b));
+	assert_string_equal(b, "now");
+	time_format_age(now, now - 42000, b, sizeof(b));
+	assert_string_equal(b, "42s");
+	time_format_age(now, now - 3 * 60000 - 5000, b, sizeof(b));
+	assert_string_equal(b, "3m");
+	time_format_age(now, now - 5 * 3600000LL, b, sizeof(b));
+	assert_string_equal(b, "5h");
+	time_format_age(now, now - 2 * 86400000LL, b, sizeof(b));
+	assert_string_equal(b, "2d");
+	/* a clock a little behind the server's is "now", not negative */
+	time_format_age(now, now + 3000, b, sizeof(b));
+	assert_string_equal(b, "now");
+}
+
+static void
+old_ages_are_utc_dates(void **state)
+{
+	int64_t now, then, last_year;
+	char b[32];
+
+	(void)state;
+	/* nine hours east of UTC, where local dates would differ */
+	setenv("TZ", "UTC-9", 1);
+	tzset();
+	assert_true(time_parse_rfc3339("2026-11-24T02:06:00.000Z", &now));
+	/* 23:30 UTC: the next day east of Greenwich, the date is UTC's */
+	assert_true(time_parse_rfc3339("2026-10-01T23:30:00.000Z", &then));
+	assert_true(time_parse_rfc3339("2025-10-01T00:00:00.000Z",
+	    &last_year));
+	time_format_age(now, then, b, sizeof(b));
+	assert_string_equal(b, "Oct 01");
+	time_format_age(now, last_year, b, sizeof(b));
+	assert_string_equal(b, "Oct 01 2025");
+}
+
 int
 main(void)
 {
@@ -113,6 +203,10 @@ main(void)
 		cmocka_unit_test(control_characters_cannot_forge_a_line),
 		cmocka_unit_test(levels_filter),
 		cmocka_unit_test(timestamps_are_rfc3339_utc_with_milliseconds),
+		cmocka_unit_test(rfc3339_parses_with_millis_and_offsets),
+		cmocka_unit_test(written_timestamps_read_back),
+		cmocka_unit_test(ages_are_short),
+		cmocka_unit_test(old_ages_are_utc_dates),
 		cmocka_unit_test(random_hex_is_hex_and_differs),
 	};
 

@@ -111,37 +111,6 @@ utf8_count_counts_code_points(void **state)
 }
 
 static void
-utf8_width_follows_terminal_columns(void **state)
-{
-	(void)state;
-	assert_int_equal(validate_utf8_width(S("hello")), 5);
-	assert_int_equal(validate_utf8_width(S("")), 0);
-	/* CJK, Hangul, fullwidth forms: 2 columns each */
-	assert_int_equal(validate_utf8_width(S("\xe6\x97\xa5\xe6\x9c\xac")),
-	    4);
-	assert_int_equal(validate_utf8_width(S("\xed\x95\x9c")), 2);	/* 한 */
-	assert_int_equal(validate_utf8_width(S("\xef\xbc\xa1")), 2);	/* Ａ */
-	assert_int_equal(validate_utf8_width(S("\xe3\x80\x80")), 2);	/* U+3000 */
-	/* precomposed é is 1; e + combining acute is 1 too */
-	assert_int_equal(validate_utf8_width(S("caf\xc3\xa9")), 4);
-	assert_int_equal(validate_utf8_width(S("cafe\xcc\x81")), 4);
-	/* emoji: 2 columns; variation selector and ZWJ: 0 */
-	assert_int_equal(validate_utf8_width(S("\xf0\x9f\x98\x80")), 2);
-	assert_int_equal(validate_utf8_width(S("\xf0\x9f\x9a\x80")), 2);
-	assert_int_equal(validate_utf8_width(S("\xf0\x9f\xa4\x94")), 2);
-	assert_int_equal(validate_utf8_width(S("\xe2\x9c\x85")), 2);	/* ✅ */
-	assert_int_equal(validate_utf8_width(S("\xef\xb8\x8f")), 0);	/* VS16 */
-	assert_int_equal(validate_utf8_width(S("\xe2\x80\x8d")), 0);	/* ZWJ */
-	/* control characters take no column */
-	assert_int_equal(validate_utf8_width(S("a\tb\n\x1b")), 2);
-	assert_int_equal(validate_utf8_width(S("\xc2\x9b")), 0);	/* C1 CSI */
-	/* narrow symbols stay 1 */
-	assert_int_equal(validate_utf8_width(S("\xe2\x82\xac")), 1);	/* € */
-	assert_int_equal(validate_utf8_width(S("\xd0\x96")), 1);	/* Ж */
-	assert_int_equal(validate_utf8_width(S("\xc3\xa9\xff")), -1);
-}
-
-static void
 username_allows_letters_digits_underscore_dot(void **state)
 {
 	(void)state;
@@ -429,7 +398,6 @@ main(void)
 		cmocka_unit_test(utf8_refuses_surrogates_and_beyond_unicode),
 		cmocka_unit_test(utf8_refuses_truncated_and_stray_bytes),
 		cmocka_unit_test(utf8_count_counts_code_points),
-		cmocka_unit_test(utf8_width_follows_terminal_columns),
 		cmocka_unit_test(username_allows_letters_digits_underscore_dot),
 		cmocka_unit_test(username_length_is_3_to_32),
 		cmocka_unit_test(password_length_is_8_to_256_bytes),
