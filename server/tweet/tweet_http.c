@@ -59,10 +59,7 @@ authenticate(struct tweetd *td, struct http_request *req,
 	if (!http_auth(req, resp, td->secret, td->secret_len, claims))
 		return false;
 	if (!revocations_token_valid(td, claims)) {
-		http_reply_header(resp, "WWW-Authenticate",
-		    "Bearer error=\"invalid_token\"");
-		http_reply_error(resp, 401, "unauthorized",
-		    "the token was revoked");
+		http_reply_invalid_token(resp, "the token was revoked");
 		return false;
 	}
 	return true;
@@ -77,16 +74,10 @@ act_as(struct tweetd *td, struct http_request *req,
     struct http_response *resp, int64_t *id)
 {
 	struct token_claims claims;
-	char mine[24];
 
-	if (!authenticate(td, req, resp, &claims))
+	if (!authenticate(td, req, resp, &claims) ||
+	    !http_path_is_user(req, resp, &claims))
 		return false;
-	snprintf(mine, sizeof mine, "%" PRId64, claims.user_id);
-	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
-		http_reply_error(resp, 403, "forbidden",
-		    "the token is for another user");
-		return false;
-	}
 	*id = claims.user_id;
 	return true;
 }
