@@ -134,22 +134,6 @@ validate_utf8(const char *s, size_t len)
 	return validate_utf8_count(s, len) >= 0;
 }
 
-long
-validate_utf8_count(const char *s, size_t len)
-{
-	size_t off = 0, n;
-	long count = 0;
-	uint32_t cp;
-
-	while (off < len) {
-		if ((n = validate_utf8_next(s + off, len - off, &cp)) == 0)
-			return -1;
-		off += n;
-		count++;
-	}
-	return count;
-}
-
 /* Columns of one code point, as wcwidth() in a UTF-8 locale (controls 0). */
 static int
 cp_width(uint32_t cp)
@@ -163,20 +147,34 @@ cp_width(uint32_t cp)
 	return 1;
 }
 
-long
-validate_utf8_width(const char *s, size_t len)
+/* Code points (or, when width, terminal columns) of s; -1 when s is
+ * not UTF-8. */
+static long
+validate_utf8_measure(const char *s, size_t len, bool width)
 {
 	size_t off = 0, n;
-	long width = 0;
+	long sum = 0;
 	uint32_t cp;
 
 	while (off < len) {
 		if ((n = validate_utf8_next(s + off, len - off, &cp)) == 0)
 			return -1;
 		off += n;
-		width += cp_width(cp);
+		sum += width ? cp_width(cp) : 1;
 	}
-	return width;
+	return sum;
+}
+
+long
+validate_utf8_count(const char *s, size_t len)
+{
+	return validate_utf8_measure(s, len, false);
+}
+
+long
+validate_utf8_width(const char *s, size_t len)
+{
+	return validate_utf8_measure(s, len, true);
 }
 
 bool
