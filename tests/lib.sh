@@ -219,10 +219,10 @@ login() {
 	http POST "$1/users/login" "{\"username\":\"$2\",\"password\":\"${3:-password123}\"}"
 	jb .accessToken
 }
-# users URL NAME...: register and log in each NAME; sets the upper-cased
+# accounts URL NAME...: register and log in each NAME; sets the upper-cased
 # NAME to its id and T plus that name's first letter to its token
 # (alice: ALICE and TA), so the names must start with different letters.
-users() {
+accounts() {
 	local url=$1 n u; shift
 	for n in "$@"; do
 		u=$(tr a-z A-Z <<<"$n")

@@ -7,7 +7,7 @@
 
 start_system
 G=$GATEWAY
-users "$G" alice bob carol dave
+accounts "$G" alice bob carol dave
 follow "$G" "$ALICE" "$TA" "$BOB"
 expect_status "alice follows bob" 200
 follow "$G" "$CAROL" "$TC" "$DAVE"

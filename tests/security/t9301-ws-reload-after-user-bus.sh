@@ -8,7 +8,7 @@
 
 start_system
 G=$GATEWAY
-users "$G" alice bob carol
+accounts "$G" alice bob carol
 follow "$G" "$ALICE" "$TA" "$CAROL"
 expect_status "alice follows carol" 200
 

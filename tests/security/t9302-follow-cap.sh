@@ -9,7 +9,7 @@
 
 start_system
 G=$GATEWAY
-users "$G" alice bob carol dave
+accounts "$G" alice bob carol dave
 
 # 4,999 others followed, written straight into the database (fast)
 sql "$USERDB" "INSERT INTO users (username, password_hash)

@@ -9,7 +9,7 @@
 
 start_system --cache_max_bytes 4000
 G=$GATEWAY
-users "$G" alice bob
+accounts "$G" alice bob
 follow "$G" "$ALICE" "$TA" "$BOB"
 expect_status "alice follows bob" 200
 

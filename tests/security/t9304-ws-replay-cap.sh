@@ -8,7 +8,7 @@
 
 start_system --replay_max 5
 G=$GATEWAY
-users "$G" alice
+accounts "$G" alice
 FIRST=$(post "$G" "$ALICE" "$TA" "first")
 for i in $(seq 1 12); do post "$G" "$ALICE" "$TA" "n $i" >/dev/null; done
 

@@ -7,7 +7,7 @@
 
 start_system
 G=$GATEWAY
-users "$G" alice
+accounts "$G" alice
 # a token for alice that expires in 3 s, signed like the user service's
 short=$(old_token "$ALICE" alice 3)
 

@@ -9,7 +9,7 @@
 
 start_system
 G=$GATEWAY
-users "$G" alice bob
+accounts "$G" alice bob
 
 # half_upgrade TOKEN: an upgrade with a good token but no Sec-WebSocket-Key,
 # refused by the handshake after the token check; prints the status line.

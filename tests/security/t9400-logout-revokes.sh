@@ -8,7 +8,7 @@
 
 start_system
 G=$GATEWAY
-users "$G" alice bob
+accounts "$G" alice bob
 TA2=$(login "$G" alice)
 
 http POST "$USERD/users/logout"

@@ -7,7 +7,7 @@
 
 start_system
 G=$GATEWAY
-users "$G" alice bob carol
+accounts "$G" alice bob carol
 
 # A deleted account: every token is dead.
 http DELETE "$G/users/$BOB" "" "$(auth "$TB")"
