@@ -4,6 +4,8 @@
  * connection is reset in place, so callers' pointers stay valid, and its
  * statements are prepared again.
  */
+#include <sys/queue.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -27,7 +29,7 @@
 struct db_link {
 	PGconn *conn;
 	struct db *db;
-	struct db_link *next;
+	LIST_ENTRY(db_link) entry;	/* db->links */
 	const char *conflict;	/* 40001 or 40P01 since db_tx's BEGIN */
 };
 
@@ -36,7 +38,7 @@ struct db {
 	const struct db_statement *stmts;
 	pthread_key_t key;
 	pthread_mutex_t lock;
-	struct db_link *links;		/* every thread's connection */
+	LIST_HEAD(, db_link) links;	/* every thread's connection */
 	atomic_bool healthy;
 };
 
@@ -97,15 +99,11 @@ db_prepare_all(struct db *db, PGconn *conn)
 static void
 db_thread_exit(void *arg)
 {
-	struct db_link *link = arg, **pp;
+	struct db_link *link = arg;
 	struct db *db = link->db;
 
 	pthread_mutex_lock(&db->lock);
-	for (pp = &db->links; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == link) {
-			*pp = link->next;
-			break;
-		}
+	LIST_REMOVE(link, entry);
 	pthread_mutex_unlock(&db->lock);
 	PQfinish(link->conn);
 	free(link);
@@ -121,6 +119,7 @@ db_new(const char *url, const struct db_statement *stmts)
 	if (pthread_key_create(&db->key, db_thread_exit) != 0)
 		fatalx("pthread_key_create");
 	pthread_mutex_init(&db->lock, NULL);
+	LIST_INIT(&db->links);
 	atomic_init(&db->healthy, true);
 	return db;
 }
@@ -128,14 +127,14 @@ db_new(const char *url, const struct db_statement *stmts)
 void
 db_free(struct db *db)
 {
-	struct db_link *link, *next;
+	struct db_link *link;
 
 	if (db == NULL)
 		return;
 	pthread_setspecific(db->key, NULL);
 	pthread_key_delete(db->key);
-	for (link = db->links; link != NULL; link = next) {
-		next = link->next;
+	while ((link = LIST_FIRST(&db->links)) != NULL) {
+		LIST_REMOVE(link, entry);
 		PQfinish(link->conn);
 		free(link);
 	}
@@ -180,8 +179,7 @@ db_conn(struct db *db)
 	link->db = db;
 	link->conn = db_open(db->url);
 	pthread_mutex_lock(&db->lock);
-	link->next = db->links;
-	db->links = link;
+	LIST_INSERT_HEAD(&db->links, link, entry);
 	pthread_mutex_unlock(&db->lock);
 	pthread_setspecific(db->key, link);
 	ok = PQstatus(link->conn) == CONNECTION_OK &&

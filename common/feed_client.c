@@ -11,6 +11,8 @@
  */
 #include "feed_client.h"
 
+#include <sys/queue.h>
+
 #include <inttypes.h>
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -32,7 +34,7 @@ struct feed_watch {
 	int fd;			/* the caller's */
 	void (*fn)(int, void *);
 	void *arg;
-	struct feed_watch *next;
+	SLIST_ENTRY(feed_watch) entry;	/* fc->watches */
 };
 
 struct feed_client {
@@ -67,7 +69,7 @@ struct feed_client {
 	void (*on_event)(json_t *, const char *, void *);
 	void (*on_state)(enum feed_state, int, void *);
 	void *arg;
-	struct feed_watch *watches;
+	SLIST_HEAD(, feed_watch) watches;
 };
 
 static void feed_client_connect(lws_sorted_usec_list_t *);
@@ -329,6 +331,7 @@ feed_client_new(const struct feed_client_config *cfg)
 	const char *prot, *path;
 	char *p;
 
+	SLIST_INIT(&fc->watches);
 	fc->url = xstrdup(cfg->server);
 	/* strip trailing slashes so "http://h:1/" gives the path "ws" */
 	for (p = fc->url + strlen(fc->url); p > fc->url && p[-1] == '/'; p--)
@@ -383,7 +386,7 @@ fail:
 void
 feed_client_free(struct feed_client *fc)
 {
-	struct feed_watch *w, *next;
+	struct feed_watch *w;
 
 	if (fc == NULL)
 		return;
@@ -391,8 +394,8 @@ feed_client_free(struct feed_client *fc)
 	lws_sul_cancel(&fc->retry_sul);
 	lws_sul_cancel(&fc->wake_sul);
 	lws_context_destroy(fc->ctx);
-	for (w = fc->watches; w != NULL; w = next) {
-		next = w->next;
+	while ((w = SLIST_FIRST(&fc->watches)) != NULL) {
+		SLIST_REMOVE_HEAD(&fc->watches, entry);
 		free(w);
 	}
 	if (fc->auth != NULL) {
@@ -457,8 +460,7 @@ feed_client_watch_fd(struct feed_client *fc, int fd,
 		return -1;
 	}
 	lws_set_opaque_user_data(wsi, w);
-	w->next = fc->watches;
-	fc->watches = w;
+	SLIST_INSERT_HEAD(&fc->watches, w, entry);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <sys/queue.h>
 
+#include <inttypes.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -242,10 +243,31 @@ http_auth(struct http_request *req, struct http_response *res,
 	}
 	r = token_verify(secret, secret_len, h + 7, time_now_ms() / 1000, out);
 	if (r != TOKEN_OK) {
-		http_reply_header(res, "WWW-Authenticate",
-		    "Bearer error=\"invalid_token\"");
-		http_reply_error(res, 401, "unauthorized", "%s",
-		    r == TOKEN_EXPIRED ? "token expired" : "invalid token");
+		http_reply_invalid_token(res, r == TOKEN_EXPIRED ?
+		    "token expired" : "invalid token");
+		return false;
+	}
+	return true;
+}
+
+void
+http_reply_invalid_token(struct http_response *res, const char *message)
+{
+	http_reply_header(res, "WWW-Authenticate",
+	    "Bearer error=\"invalid_token\"");
+	http_reply_error(res, 401, "unauthorized", "%s", message);
+}
+
+bool
+http_path_is_user(struct http_request *req, struct http_response *res,
+    const struct token_claims *claims)
+{
+	char mine[24];
+
+	snprintf(mine, sizeof(mine), "%" PRId64, claims->user_id);
+	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
+		http_reply_error(res, 403, "forbidden",
+		    "the token is for another user");
 		return false;
 	}
 	return true;

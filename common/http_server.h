@@ -100,6 +100,18 @@ void http_reply_raw(struct http_response *, int status,
 bool http_auth(struct http_request *, struct http_response *,
     const unsigned char *secret, size_t secret_len,
     struct token_claims *out);
+/*
+ * Answer 401 unauthorized with WWW-Authenticate: Bearer
+ * error="invalid_token": the token is well formed but not good (expired,
+ * forged, revoked). message says which.
+ */
+void http_reply_invalid_token(struct http_response *, const char *message);
+/*
+ * The check of a route "as userId": is path parameter 0 the user of these
+ * (verified) claims? Answers 403 forbidden and returns false when not.
+ */
+bool http_path_is_user(struct http_request *, struct http_response *,
+    const struct token_claims *);
 
 /*
  * The body as a JSON object; on failure answers 400 invalid_json (or

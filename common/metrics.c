@@ -111,21 +111,29 @@ metrics_observe_request(const char *route, const char *method, int status,
 	pthread_mutex_unlock(&metrics_lock);
 }
 
+/* The index of the named series (labels NULL: none), or nnamed; lock held. */
+static size_t
+metrics_named_find(const char *name, const char *labels)
+{
+	size_t i;
+
+	for (i = 0; i < nnamed; i++)
+		if (strcmp(named[i].name, name) == 0 &&
+		    strcmp(named[i].labels, labels != NULL ? labels : "") == 0)
+			break;
+	return i;
+}
+
 static void
 metrics_named(const char *name, const char *labels, double v, int gauge)
 {
 	size_t i;
 
-	if (labels == NULL)
-		labels = "";
 	pthread_mutex_lock(&metrics_lock);
-	for (i = 0; i < nnamed; i++)
-		if (strcmp(named[i].name, name) == 0 &&
-		    strcmp(named[i].labels, labels) == 0)
-			break;
+	i = metrics_named_find(name, labels);
 	if (i == nnamed && nnamed < METRICS_MAX_SERIES) {
 		named[i].name = name;
-		named[i].labels = xstrdup(labels);
+		named[i].labels = xstrdup(labels != NULL ? labels : "");
 		named[i].gauge = gauge;
 		nnamed++;
 	}
@@ -143,18 +151,13 @@ metrics_gauge_remove(const char *name, const char *labels)
 {
 	size_t i;
 
-	if (labels == NULL)
-		labels = "";
 	pthread_mutex_lock(&metrics_lock);
-	for (i = 0; i < nnamed; i++)
-		if (strcmp(named[i].name, name) == 0 &&
-		    strcmp(named[i].labels, labels) == 0) {
-			free(named[i].labels);
-			memmove(&named[i], &named[i + 1],
-			    (nnamed - i - 1) * sizeof(named[0]));
-			nnamed--;
-			break;
-		}
+	if ((i = metrics_named_find(name, labels)) < nnamed) {
+		free(named[i].labels);
+		memmove(&named[i], &named[i + 1],
+		    (nnamed - i - 1) * sizeof(named[0]));
+		nnamed--;
+	}
 	pthread_mutex_unlock(&metrics_lock);
 }
 

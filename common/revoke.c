@@ -1,5 +1,5 @@
 /*
- * revoke.c: the revoked-token table (revoke.h). A hash of user ids to
+ * revoke.c: the revoked-token table (revoke.h). A hash map of user ids to
  * entries, each also on a list ordered by last change, oldest first, so
  * that the entry dropped when the table is full is the oldest one.
  */
@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "events.h"
+#include "hmap.h"
 #include "log.h"
 #include "model.h"
 #include "revoke.h"
@@ -24,63 +25,57 @@ struct revoke_entry {
 	int64_t user_id;
 	int64_t min_gen;
 	int64_t at;		/* last change, seconds */
-	LIST_ENTRY(revoke_entry) bucket;
+	struct hmap_node node;	/* rv->users */
 	TAILQ_ENTRY(revoke_entry) age;
 };
 
-LIST_HEAD(revoke_bucket, revoke_entry);
-TAILQ_HEAD(revoke_ages, revoke_entry);
-
 struct revoke {
 	pthread_mutex_t lock;
-	struct revoke_bucket *buckets;
-	size_t nbuckets;	/* a power of two */
-	struct revoke_ages ages;
-	size_t count, max;
+	struct hmap users;
+	TAILQ_HEAD(, revoke_entry) ages;
+	size_t max;
 	int64_t floor;		/* tokens issued at or before: refused */
 	bool loaded;
 	bool warned;		/* the full table was logged */
 };
 
-static size_t
-revoke_bucket_of(const struct revoke *rv, int64_t user_id)
+static bool
+revoke_eq(const struct hmap_node *n, const void *key)
 {
-	uint64_t h = (uint64_t)user_id * 0x9e3779b97f4a7c15ULL;
-
-	return (size_t)(h >> 32) & (rv->nbuckets - 1);
+	return HMAP_ENTRY(n, struct revoke_entry, node)->user_id ==
+	    *(const int64_t *)key;
 }
 
 struct revoke *
 revoke_new(size_t max)
 {
 	struct revoke *rv = xcalloc(1, sizeof(*rv));
-	size_t i;
 
 	rv->max = max > 0 ? max : 1;
-	rv->nbuckets = 64;
-	while (rv->nbuckets < rv->max && rv->nbuckets < (1u << 20))
-		rv->nbuckets <<= 1;
-	rv->buckets = xcalloc(rv->nbuckets, sizeof(*rv->buckets));
-	for (i = 0; i < rv->nbuckets; i++)
-		LIST_INIT(&rv->buckets[i]);
+	hmap_init(&rv->users);
 	TAILQ_INIT(&rv->ages);
 	rv->floor = INT64_MIN;
 	pthread_mutex_init(&rv->lock, NULL);
 	return rv;
 }
 
+/* Forget e; lock held (or the table is being freed). */
+static void
+revoke_drop(struct revoke *rv, struct revoke_entry *e)
+{
+	hmap_remove(&rv->users, &e->node);
+	TAILQ_REMOVE(&rv->ages, e, age);
+	free(e);
+}
+
 void
 revoke_free(struct revoke *rv)
 {
-	struct revoke_entry *e;
-
 	if (rv == NULL)
 		return;
-	while ((e = TAILQ_FIRST(&rv->ages)) != NULL) {
-		TAILQ_REMOVE(&rv->ages, e, age);
-		free(e);
-	}
-	free(rv->buckets);
+	while (!TAILQ_EMPTY(&rv->ages))
+		revoke_drop(rv, TAILQ_FIRST(&rv->ages));
+	hmap_release(&rv->users);
 	pthread_mutex_destroy(&rv->lock);
 	free(rv);
 }
@@ -89,12 +84,10 @@ revoke_free(struct revoke *rv)
 static struct revoke_entry *
 revoke_find_locked(struct revoke *rv, int64_t user_id)
 {
-	struct revoke_entry *e;
+	struct hmap_node *n;
 
-	LIST_FOREACH(e, &rv->buckets[revoke_bucket_of(rv, user_id)], bucket)
-		if (e->user_id == user_id)
-			return e;
-	return NULL;
+	n = hmap_find(&rv->users, hmap_hash_id(user_id), revoke_eq, &user_id);
+	return n != NULL ? HMAP_ENTRY(n, struct revoke_entry, node) : NULL;
 }
 
 /* Raise user_id's min_gen to at least min_gen; lock held. */
@@ -109,16 +102,13 @@ revoke_set_locked(struct revoke *rv, int64_t user_id, int64_t min_gen,
 			return;
 		TAILQ_REMOVE(&rv->ages, e, age);
 	} else {
-		if (rv->count >= rv->max) {
+		if (hmap_count(&rv->users) >= rv->max) {
 			/* Full: drop the oldest, refuse what it covered. */
 			struct revoke_entry *old = TAILQ_FIRST(&rv->ages);
 
 			if (old->at > rv->floor)
 				rv->floor = old->at;
-			TAILQ_REMOVE(&rv->ages, old, age);
-			LIST_REMOVE(old, bucket);
-			free(old);
-			rv->count--;
+			revoke_drop(rv, old);
 			if (!rv->warned)
 				log_warnx("revocations: table full (%zu); "
 				    "tokens issued up to %lld are refused",
@@ -127,9 +117,7 @@ revoke_set_locked(struct revoke *rv, int64_t user_id, int64_t min_gen,
 		}
 		e = xcalloc(1, sizeof(*e));
 		e->user_id = user_id;
-		LIST_INSERT_HEAD(&rv->buckets[revoke_bucket_of(rv, user_id)], e,
-		    bucket);
-		rv->count++;
+		hmap_insert(&rv->users, &e->node, hmap_hash_id(user_id));
 	}
 	e->min_gen = min_gen;
 	e->at = now;
@@ -261,7 +249,7 @@ revoke_count(struct revoke *rv)
 	size_t n;
 
 	pthread_mutex_lock(&rv->lock);
-	n = rv->count;
+	n = hmap_count(&rv->users);
 	pthread_mutex_unlock(&rv->lock);
 	return n;
 }

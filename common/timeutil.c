@@ -5,13 +5,20 @@
 
 #include "timeutil.h"
 
-int64_t
-time_now_us(void)
+/* Nanoseconds on clock (int64_t lasts until the year 2262). */
+static int64_t
+time_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+time_now_us(void)
+{
+	return time_ns(CLOCK_REALTIME) / 1000;
 }
 
 int64_t
@@ -23,19 +30,13 @@ time_now_ms(void)
 int64_t
 time_mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return time_ns(CLOCK_MONOTONIC) / 1000000;
 }
 
 double
 time_mono(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)time_ns(CLOCK_MONOTONIC) / 1e9;
 }
 
 void

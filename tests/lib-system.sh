@@ -31,12 +31,21 @@ stop_ws() {
 
 # has NAME TEXT: the ws-client NAME received TEXT.
 has() { grep -qF -- "$2" "$T/$1.ws"; }
+# lacks NAME TEXT: it did not.
+lacks() { ! has "$@"; }
 # ready NAME: the ws-client NAME's feed is live.
 ready() { has "$1" '{"type":"ready"}'; }
 # tweet_ids NAME: the ids of the tweets NAME received, comma-separated.
 tweet_ids() { grep '"type":"tweet"' "$T/$1.ws" | jq -r .tweet.tweetId | paste -sd, -; }
 # ws_conns URL N: the gateway at URL holds N live connections.
 ws_conns() { curl -s "$1/metrics" | grep -Eq "^chirp_gateway_connections\\{.*websocket\"\\} $2\$"; }
+
+# cut_bus DBURL: end the gateway's bus connection to that database; prints
+# how many connections were ended.
+cut_bus() {
+	sql "$1" "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	    WHERE application_name = 'chirp-gateway-bus' AND datname = current_database()"
+}
 
 start_discoveryd() {
 	local name=$1 port=$2; shift 2

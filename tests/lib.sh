@@ -66,6 +66,15 @@ expect_status() {
 	fi
 	ok "$1"
 }
+# refuses DESC STATUS CODE METHOD URL [BODY [HEADER...]]: the call is
+# answered STATUS with error CODE ("": any body). One row of a table of
+# refusals.
+refuses() {
+	local d=$1 s=$2 c=$3; shift 3
+	http "$@"
+	if [ -n "$c" ]; then expect_status "$d" "$s" "$c"
+	else expect_status "$d" "$s"; fi
+}
 
 # --- http ----------------------------------------------------------------
 
@@ -116,6 +125,11 @@ admin() { psql -X -q -A -t -h "$CHIRP_PGDIR/run" -p "$CHIRP_PGPORT" -U postgres 
 tweets_of() { sql "$TWEETDB" "SELECT count(*) FROM tweets WHERE user_id = $1"; }
 # prepared: how many PREPAREd transactions $TWEETDB holds.
 prepared() { sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()"; }
+none_prepared() { test "$(prepared)" = 0; }
+# commit_flag USERID: "t" or "f", whether the user's deletion decided
+# commit in $USERDB is done ("" when there is no such decision).
+commit_flag() { sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $1 AND decision = 'commit'"; }
+commit_done() { test "$(commit_flag "$1")" = t; }
 
 # start_proc NAME CMD...: run in the background, log to $T/NAME.log.
 start_proc() {
@@ -150,6 +164,10 @@ wait_http() {
 	done
 	echo "no answer from $1" >&2; return 1
 }
+
+# down URL: nothing answers URL/status (a crashed process, or a zombie
+# that bash has not reaped yet: either way not serving).
+down() { ! curl -s -o /dev/null --max-time 1 "$1/status"; }
 
 # start_userd NAME PORT DBURL [FLAGS...]: a user service.
 start_userd() {
@@ -201,6 +219,33 @@ login() {
 	http POST "$1/users/login" "{\"username\":\"$2\",\"password\":\"${3:-password123}\"}"
 	jb .accessToken
 }
+# accounts URL NAME...: register and log in each NAME; sets the upper-cased
+# NAME to its id and T plus that name's first letter to its token
+# (alice: ALICE and TA), so the names must start with different letters.
+accounts() {
+	local url=$1 n u; shift
+	for n in "$@"; do
+		u=$(tr a-z A-Z <<<"$n")
+		printf -v "$u" %s "$(register "$url" "$n")"
+		printf -v "T${u:0:1}" %s "$(login "$url" "$n")"
+	done
+}
+# old_token USERID NAME TTL: an access token signed with $T/secret as
+# chirp-userd signs, but without "gen" (as made before generations
+# existed), valid for TTL seconds.
+old_token() {
+	/usr/bin/python3 - "$T/secret" "$@" <<'PY'
+import base64, hashlib, hmac, json, sys, time
+secret = open(sys.argv[1], "rb").read().strip()
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+now = int(time.time())
+h = b64(b'{"alg":"HS256","typ":"JWT"}')
+p = b64(json.dumps({"sub": sys.argv[2], "name": sys.argv[3], "iat": now,
+    "exp": now + int(sys.argv[4])}, separators=(",", ":")).encode())
+sig = hmac.new(secret, (h + "." + p).encode(), hashlib.sha256).digest()
+print(h + "." + p + "." + b64(sig))
+PY
+}
 # follow URL USERID TOKEN TARGET: USERID follows TARGET.
 follow() { http POST "$1/users/$2/follow" "{\"followUserId\":\"$4\"}" "$(auth "$3")"; }
 # unfollow URL USERID TOKEN TARGET: USERID unfollows TARGET.
@@ -212,6 +257,8 @@ post() {
 	    "$(auth "$3")"
 	jb .tweetId
 }
+# post_refused URL USERID TOKEN: a post with TOKEN is answered 401.
+post_refused() { post "$1" "$2" "$3" x >/dev/null; [ "$HTTP_STATUS" = 401 ]; }
 
 # bus_listen DBURL CHANNEL: listen on a bus channel (psql as a coprocess);
 # bus_mark NAME then prints every event payload committed since the last mark.

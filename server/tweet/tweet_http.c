@@ -59,10 +59,7 @@ authenticate(struct tweetd *td, struct http_request *req,
 	if (!http_auth(req, resp, td->secret, td->secret_len, claims))
 		return false;
 	if (!revocations_token_valid(td, claims)) {
-		http_reply_header(resp, "WWW-Authenticate",
-		    "Bearer error=\"invalid_token\"");
-		http_reply_error(resp, 401, "unauthorized",
-		    "the token was revoked");
+		http_reply_invalid_token(resp, "the token was revoked");
 		return false;
 	}
 	return true;
@@ -77,16 +74,10 @@ act_as(struct tweetd *td, struct http_request *req,
     struct http_response *resp, int64_t *id)
 {
 	struct token_claims claims;
-	char mine[24];
 
-	if (!authenticate(td, req, resp, &claims))
+	if (!authenticate(td, req, resp, &claims) ||
+	    !http_path_is_user(req, resp, &claims))
 		return false;
-	snprintf(mine, sizeof mine, "%" PRId64, claims.user_id);
-	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
-		http_reply_error(resp, 403, "forbidden",
-		    "the token is for another user");
-		return false;
-	}
 	*id = claims.user_id;
 	return true;
 }
@@ -381,41 +372,44 @@ path_gid(struct http_request *req, struct http_response *resp)
 	return true;
 }
 
-void
-tweet_http_deletion_commit(struct http_request *req,
-    struct http_response *resp, void *ctx)
+/*
+ * Phase two of a deletion, or its undo. The coordinator counts only an
+ * explicit state as done: "committed" or "aborted", or "absent" for a
+ * commit of what was never prepared (an abort of nothing is "aborted").
+ */
+static void
+deletion_finish(struct http_request *req, struct http_response *resp,
+    struct tweetd *td, bool commit)
 {
-	struct tweetd *td = ctx;
+	const char *state = commit ? "committed" : "aborted";
+	const char *message = state;
 	enum tweet_store_result r;
 
 	if (!path_gid(req, resp))
 		return;
-	r = deletion_commit(td->store, req->params[0]);
-	/* The coordinator counts only an explicit state as done. */
-	if (r == TWEET_STORE_OK)
-		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
-		    "message", "committed", "state", "committed")));
-	else if (r == TWEET_STORE_NOT_FOUND)
-		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
-		    "message", "no such deletion was prepared or committed",
-		    "state", "absent")));
-	else
+	r = commit ? deletion_commit(td->store, req->params[0]) :
+	    deletion_abort(td->store, req->params[0]);
+	if (r == TWEET_STORE_NOT_FOUND) {
+		state = "absent";
+		message = "no such deletion was prepared or committed";
+	} else if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
+		return;
+	}
+	http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
+	    "message", message, "state", state)));
+}
+
+void
+tweet_http_deletion_commit(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	deletion_finish(req, resp, ctx, true);
 }
 
 void
 tweet_http_deletion_abort(struct http_request *req,
     struct http_response *resp, void *ctx)
 {
-	struct tweetd *td = ctx;
-	enum tweet_store_result r;
-
-	if (!path_gid(req, resp))
-		return;
-	r = deletion_abort(td->store, req->params[0]);
-	if (r == TWEET_STORE_OK)
-		http_reply_json(resp, 200, model_must(json_pack("{s:s, s:s}",
-		    "message", "aborted", "state", "aborted")));
-	else
-		reply_store_failure(resp, r);
+	deletion_finish(req, resp, ctx, false);
 }

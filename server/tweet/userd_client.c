@@ -3,6 +3,8 @@
  * http_client is not for two threads at once, so each call borrows one
  * from a free list and gives it back.
  */
+#include <sys/queue.h>
+
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,14 +22,14 @@
 
 struct pooled {
 	struct http_client *client;
-	struct pooled *next;
+	SLIST_ENTRY(pooled) entry;	/* u->free */
 };
 
 struct userd_client {
 	char *base_url;
 	const struct svcauth *svcauth;
 	pthread_mutex_t lock;
-	struct pooled *free;	/* idle connections */
+	SLIST_HEAD(, pooled) free;	/* idle connections */
 };
 
 struct userd_client *
@@ -38,18 +40,19 @@ userd_client_new(const char *base_url, const struct svcauth *svcauth)
 	u->svcauth = svcauth;
 	u->base_url = xstrdup(base_url);
 	pthread_mutex_init(&u->lock, NULL);
+	SLIST_INIT(&u->free);
 	return u;
 }
 
 void
 userd_client_free(struct userd_client *u)
 {
-	struct pooled *p, *next;
+	struct pooled *p;
 
 	if (u == NULL)
 		return;
-	for (p = u->free; p != NULL; p = next) {
-		next = p->next;
+	while ((p = SLIST_FIRST(&u->free)) != NULL) {
+		SLIST_REMOVE_HEAD(&u->free, entry);
 		http_client_free(p->client);
 		free(p);
 	}
@@ -64,8 +67,8 @@ borrow(struct userd_client *u)
 	struct pooled *p;
 
 	pthread_mutex_lock(&u->lock);
-	if ((p = u->free) != NULL)
-		u->free = p->next;
+	if ((p = SLIST_FIRST(&u->free)) != NULL)
+		SLIST_REMOVE_HEAD(&u->free, entry);
 	pthread_mutex_unlock(&u->lock);
 	if (p == NULL) {
 		p = xcalloc(1, sizeof *p);
@@ -79,8 +82,7 @@ static void
 give_back(struct userd_client *u, struct pooled *p)
 {
 	pthread_mutex_lock(&u->lock);
-	p->next = u->free;
-	u->free = p;
+	SLIST_INSERT_HEAD(&u->free, p, entry);
 	pthread_mutex_unlock(&u->lock);
 }
 

@@ -1,6 +1,6 @@
 /*
  * login_throttle.c: the per-account failed-login table (login_throttle.h).
- * A hash of lower-cased usernames; entries are also on a list ordered by
+ * A hash map of lower-cased usernames; entries are also on a list ordered by
  * their last failure, so that the oldest goes first when the table is full.
  */
 #include <sys/queue.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "login_throttle.h"
 #include "xmalloc.h"
 
@@ -21,19 +22,15 @@ struct throttle_entry {
 	int failures;
 	int64_t last_ms;	/* last failure */
 	int64_t until_ms;	/* refused before this */
-	LIST_ENTRY(throttle_entry) bucket;
+	struct hmap_node node;	/* t->keys */
 	TAILQ_ENTRY(throttle_entry) age;
 };
 
-LIST_HEAD(throttle_bucket, throttle_entry);
-TAILQ_HEAD(throttle_ages, throttle_entry);
-
 struct login_throttle {
 	pthread_mutex_t lock;
-	struct throttle_bucket *buckets;
-	size_t nbuckets;	/* a power of two */
-	struct throttle_ages ages;	/* least recently failed first */
-	size_t count, max;
+	struct hmap keys;
+	TAILQ_HEAD(, throttle_entry) ages;	/* least recently failed first */
+	size_t max;
 	int failures;
 	int64_t base_ms, cap_ms;
 };
@@ -49,50 +46,45 @@ login_throttle_key(const char *username, char key[KEY_MAX + 1])
 	key[i] = '\0';
 }
 
-/* FNV-1a of the key. */
-static size_t
-login_throttle_bucket_of(const struct login_throttle *t, const char *key)
+static bool
+login_throttle_eq(const struct hmap_node *n, const void *key)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *key != '\0'; key++)
-		h = (h ^ (unsigned char)*key) * 0x100000001b3ULL;
-	return (size_t)h & (t->nbuckets - 1);
+	return strcmp(HMAP_ENTRY(n, struct throttle_entry, node)->key,
+	    key) == 0;
 }
 
 struct login_throttle *
 login_throttle_new(size_t max, int failures, int64_t base_s, int64_t cap_s)
 {
 	struct login_throttle *t = xcalloc(1, sizeof(*t));
-	size_t i;
 
 	t->max = max > 0 ? max : 1;
 	t->failures = failures > 0 ? failures : 1;
 	t->base_ms = (base_s > 0 ? base_s : 1) * 1000;
 	t->cap_ms = cap_s * 1000 > t->base_ms ? cap_s * 1000 : t->base_ms;
-	t->nbuckets = 64;
-	while (t->nbuckets < t->max && t->nbuckets < (1u << 20))
-		t->nbuckets <<= 1;
-	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
-	for (i = 0; i < t->nbuckets; i++)
-		LIST_INIT(&t->buckets[i]);
+	hmap_init(&t->keys);
 	TAILQ_INIT(&t->ages);
 	pthread_mutex_init(&t->lock, NULL);
 	return t;
 }
 
+/* Forget e; lock held (or the table is being freed). */
+static void
+login_throttle_drop(struct login_throttle *t, struct throttle_entry *e)
+{
+	hmap_remove(&t->keys, &e->node);
+	TAILQ_REMOVE(&t->ages, e, age);
+	free(e);
+}
+
 void
 login_throttle_free(struct login_throttle *t)
 {
-	struct throttle_entry *e;
-
 	if (t == NULL)
 		return;
-	while ((e = TAILQ_FIRST(&t->ages)) != NULL) {
-		TAILQ_REMOVE(&t->ages, e, age);
-		free(e);
-	}
-	free(t->buckets);
+	while (!TAILQ_EMPTY(&t->ages))
+		login_throttle_drop(t, TAILQ_FIRST(&t->ages));
+	hmap_release(&t->keys);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
@@ -101,22 +93,10 @@ login_throttle_free(struct login_throttle *t)
 static struct throttle_entry *
 login_throttle_find(struct login_throttle *t, const char *key)
 {
-	struct throttle_entry *e;
+	struct hmap_node *n;
 
-	LIST_FOREACH(e, &t->buckets[login_throttle_bucket_of(t, key)], bucket)
-		if (strcmp(e->key, key) == 0)
-			return e;
-	return NULL;
-}
-
-/* Forget e; lock held. */
-static void
-login_throttle_drop(struct login_throttle *t, struct throttle_entry *e)
-{
-	LIST_REMOVE(e, bucket);
-	TAILQ_REMOVE(&t->ages, e, age);
-	free(e);
-	t->count--;
+	n = hmap_find(&t->keys, hmap_hash_str(key), login_throttle_eq, key);
+	return n != NULL ? HMAP_ENTRY(n, struct throttle_entry, node) : NULL;
 }
 
 int64_t
@@ -147,13 +127,11 @@ login_throttle_failed(struct login_throttle *t, const char *username,
 	login_throttle_key(username, key);
 	pthread_mutex_lock(&t->lock);
 	if ((e = login_throttle_find(t, key)) == NULL) {
-		if (t->count >= t->max)
+		if (hmap_count(&t->keys) >= t->max)
 			login_throttle_drop(t, TAILQ_FIRST(&t->ages));
 		e = xcalloc(1, sizeof(*e));
 		memcpy(e->key, key, sizeof(key));
-		LIST_INSERT_HEAD(&t->buckets[login_throttle_bucket_of(t, key)],
-		    e, bucket);
-		t->count++;
+		hmap_insert(&t->keys, &e->node, hmap_hash_str(key));
 	} else {
 		TAILQ_REMOVE(&t->ages, e, age);
 		if (now_ms >= e->until_ms &&
@@ -195,7 +173,7 @@ login_throttle_count(struct login_throttle *t)
 	size_t n;
 
 	pthread_mutex_lock(&t->lock);
-	n = t->count;
+	n = hmap_count(&t->keys);
 	pthread_mutex_unlock(&t->lock);
 	return n;
 }

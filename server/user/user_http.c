@@ -66,9 +66,7 @@ authenticate(struct userd *ud, struct http_request *req,
 		return false;
 	}
 	if (claims->gen < gen) {
-		http_reply_header(resp, "WWW-Authenticate",
-		    "Bearer error=\"invalid_token\"");
-		http_reply_error(resp, 401, "unauthorized",
+		http_reply_invalid_token(resp,
 		    "the token was revoked (logged out)");
 		return false;
 	}
@@ -84,16 +82,10 @@ act_as(struct userd *ud, struct http_request *req,
     struct http_response *resp, int64_t *id)
 {
 	struct token_claims claims;
-	char mine[24];
 
-	if (!authenticate(ud, req, resp, &claims))
+	if (!authenticate(ud, req, resp, &claims) ||
+	    !http_path_is_user(req, resp, &claims))
 		return false;
-	snprintf(mine, sizeof(mine), "%" PRId64, claims.user_id);
-	if (req->nparams < 1 || strcmp(req->params[0], mine) != 0) {
-		http_reply_error(resp, 403, "forbidden",
-		    "the token is for another user");
-		return false;
-	}
 	*id = claims.user_id;
 	return true;
 }

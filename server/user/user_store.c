@@ -316,8 +316,12 @@ user_store_credentials(struct user_store *s, const char *username,
 	return get_one(s, "user_credentials", username, out, hash, gen);
 }
 
-enum user_store_result
-user_store_token_gen(struct user_store *s, int64_t id, int64_t *gen)
+/*
+ * Run stmt with the one parameter id: NOT_FOUND when it returns no row,
+ * else OK with the first row's first column in *value (when not NULL).
+ */
+static enum user_store_result
+run_id(struct user_store *s, const char *stmt, int64_t id, int64_t *value)
 {
 	enum user_store_result r;
 	const char *param;
@@ -326,14 +330,20 @@ user_store_token_gen(struct user_store *s, int64_t id, int64_t *gen)
 
 	id_text(id, idt);
 	param = idt;
-	if ((r = run(s, "user_token_gen", 1, &param, &res)) != USER_STORE_OK)
+	if ((r = run(s, stmt, 1, &param, &res)) != USER_STORE_OK)
 		return r;
 	if (PQntuples(res) == 0)
 		r = USER_STORE_NOT_FOUND;
-	else
-		*gen = value_i64(res, 0, 0);
+	else if (value != NULL)
+		*value = value_i64(res, 0, 0);
 	PQclear(res);
 	return r;
+}
+
+enum user_store_result
+user_store_token_gen(struct user_store *s, int64_t id, int64_t *gen)
+{
+	return run_id(s, "user_token_gen", id, gen);
 }
 
 /* The argument of logout_tx. */
@@ -413,19 +423,7 @@ user_store_revocations(struct user_store *s, int64_t window, size_t max,
 enum user_store_result
 user_store_exists(struct user_store *s, int64_t id)
 {
-	enum user_store_result r;
-	const char *param;
-	PGresult *res;
-	char idt[24];
-
-	id_text(id, idt);
-	param = idt;
-	if ((r = run(s, "user_exists", 1, &param, &res)) != USER_STORE_OK)
-		return r;
-	if (PQntuples(res) == 0)
-		r = USER_STORE_NOT_FOUND;
-	PQclear(res);
-	return r;
+	return run_id(s, "user_exists", id, NULL);
 }
 
 /* A follow or unfollow, the argument of edge_tx. */

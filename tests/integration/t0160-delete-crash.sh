@@ -13,11 +13,6 @@ TWEETD_FLAGS="--recovery_age 2 --recovery_period 1"
 start_core --crash_point after_prepare
 
 # Recovery runs on timers: the checks below wait up to 120 s for it.
-none_prepared() { test "$(prepared)" = 0; }
-# commit_done USERID: the user's deletion is decided commit and done.
-commit_done() {
-	test "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $1 AND decision = 'commit'")" = t
-}
 
 A=$(register "$USERD" alice); B=$(register "$USERD" bob)
 TA=$(login "$USERD" alice); TB=$(login "$USERD" bob)
@@ -28,8 +23,7 @@ expect_eq "alice has 3 tweets" "$(tweets_of "$A")" 3
 # --- crash after prepare ---------------------------------------------------
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 check "the crash drops the request" test "$HTTP_STATUS" = 000 -o "$HTTP_STATUS" -ge 500
-check "userd died at after_prepare" wait_until 10 sh -c \
-    "! curl -s -o /dev/null --max-time 1 $USERD/status"
+check "userd died at after_prepare" wait_until 10 down "$USERD"
 stop_proc userd
 expect_eq "tweetd holds the prepared deletion" "$(prepared)" 1
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
@@ -50,13 +44,11 @@ start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
     --crash_point after_decision
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 check "the crash drops the request" test "$HTTP_STATUS" = 000 -o "$HTTP_STATUS" -ge 500
-check "userd died at after_decision" wait_until 10 sh -c \
-    "! curl -s -o /dev/null --max-time 1 $USERD/status"
+check "userd died at after_decision" wait_until 10 down "$USERD"
 stop_proc userd
 expect_eq "the user row is gone with the decision" \
     "$(sql "$USERDB" "SELECT count(*) FROM users WHERE id = $A")" 0
-expect_eq "the decision is commit, not done" \
-    "$(sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'")" f
+expect_eq "the decision is commit, not done" "$(commit_flag "$A")" f
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
 check "recovery commits the tweet side" wait_until 120 none_prepared
 expect_eq "the tweets are gone" "$(tweets_of "$A")" 0
@@ -75,8 +67,7 @@ stop_proc userd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
     --crash_point after_decision
 http DELETE "$USERD/users/$B" "" "$(auth "$TB")"
-check "userd died at after_decision again" wait_until 10 sh -c \
-    "! curl -s -o /dev/null --max-time 1 $USERD/status"
+check "userd died at after_decision again" wait_until 10 down "$USERD"
 stop_proc userd
 stop_proc tweetd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"

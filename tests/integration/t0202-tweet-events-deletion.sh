@@ -65,6 +65,7 @@ expect_status "prepare again: 200" 200
 expect_eq "prepare again makes no second transaction" "$(prepared)" 1
 http POST "$TWEETD/internal/deletions/$GID/commit" "" "$(svc_hdr userd tweetd)"
 expect_status "commit: 200" 200
+expect_eq "... and says committed" "$(jb .state)/$(jb .message)" committed/committed
 http GET "$TWEETD/tweets/$D1"
 expect_status "committed: the tweets are gone" 404 not_found
 http GET "$TWEETD/tweets/userTimeline/$D"
@@ -86,13 +87,15 @@ http POST "$TWEETD/internal/deletions" "{\"gid\":\"$GID2\",\"userId\":\"$G\"}" "
 expect_status "prepare gus: 200" 200
 http POST "$TWEETD/internal/deletions/$GID2/abort" "" "$(svc_hdr userd tweetd)"
 expect_status "abort: 200" 200
+expect_eq "... and says aborted" "$(jb .state)/$(jb .message)" aborted/aborted
 http GET "$TWEETD/tweets/$G1"
 expect_status "aborted: the tweets are still there" 200
 http POST "$TWEETD/internal/deletions/$GID2/abort" "" "$(svc_hdr userd tweetd)"
 expect_status "abort again: 200" 200
 http POST "$TWEETD/internal/deletions/$GID2/commit" "" "$(svc_hdr userd tweetd)"
 expect_status "commit of an aborted deletion: 200" 200
-expect_eq "... that says no such deletion is there" "$(jb .state)" absent
+expect_eq "... that says no such deletion is there" "$(jb .state)/$(jb .message)" \
+    "absent/no such deletion was prepared or committed"
 http POST "$TWEETD/tweets" "{\"userId\":\"$G\",\"content\":\"still here\"}" "$(auth "$TG")"
 expect_status "after an abort the user posts as before" 201
 expect_eq "no prepared transaction is left" "$(prepared)" 0

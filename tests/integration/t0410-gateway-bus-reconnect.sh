@@ -7,19 +7,11 @@
 
 start_system
 G=$GATEWAY
-ALICE=$(register "$G" alice); TA=$(login "$G" alice)
-BOB=$(register "$G" bob); TB=$(login "$G" bob)
+accounts "$G" alice bob carol dave
 follow "$G" "$ALICE" "$TA" "$BOB"
 expect_status "alice follows bob" 200
-CAROL=$(register "$G" carol); TC=$(login "$G" carol)
-DAVE=$(register "$G" dave); TD=$(login "$G" dave)
 follow "$G" "$CAROL" "$TC" "$DAVE"
 expect_status "carol follows dave" 200
-
-cut_bus() {
-	sql "$1" "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-	    WHERE application_name = 'chirp-gateway-bus' AND datname = current_database()"
-}
 
 watch alice "$GATEWAY_WS/ws" --header "$(auth "$TA")" --timeout 60
 check "alice is live" wait_until 10 ready alice
@@ -42,7 +34,7 @@ expect_eq "each once, in order" "$(tweet_ids alice)" "$T1,$T2,$T3,$T4"
 check "a connection sent nothing before the loss also gets what it missed" \
     wait_until 10 has carol "\"tweetId\":\"$D1\""
 expect_eq "once, and nothing else" \
-    "$(grep '"type":"tweet"' "$T/carol.ws" | jq -r .tweet.tweetId | paste -sd, -)" "$D1"
+    "$(tweet_ids carol)" "$D1"
 
 # the user bus: the cache must not serve a list it may have missed events for
 http GET "$G/users/$ALICE/followings"

@@ -74,8 +74,8 @@ expect_eq "a 404 from a wrong instance does not abort the deletion" "$(prepared)
 stop_proc tweetd
 start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB" \
     --recovery_age 1 --recovery_period 1
-check "the real coordinator's answer (abort) ends it" wait_until 15 \
-    sh -c "[ \"\$(psql -X -A -t -q -d '$TWEETDB' -c 'SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()')\" = 0 ]"
+check "the real coordinator's answer (abort) ends it" \
+    wait_until 15 none_prepared
 http GET "$TWEETD/tweets/$A1"
 expect_status "aborted: ada's tweet is still there" 200
 
@@ -84,21 +84,18 @@ stop_proc userd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD" \
     --crash_point after_decision
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
-# dead, or a zombie that bash has not reaped yet: either way not serving
-check "userd died after its decision" wait_until 10 sh -c \
-    "! curl -s -o /dev/null --max-time 1 $USERD/status"
+check "userd died after its decision" wait_until 10 down "$USERD"
 stop_proc userd
-done_flag() { sql "$USERDB" "SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'"; }
-expect_eq "the commit is decided, not done" "$(done_flag)" f
+expect_eq "the commit is decided, not done" "$(commit_flag "$A")" f
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$FAKE"
 check "userd tried to finish the commit" wait_until 15 \
     grep -q "deletion chirp_del_${A}_.*: commit not confirmed" "$T/userd.log"
-expect_eq "a 404 from a wrong instance does not mark the commit done" "$(done_flag)" f
+expect_eq "a 404 from a wrong instance does not mark the commit done" "$(commit_flag "$A")" f
 expect_eq "tweetd still holds the prepared commit" "$(prepared)" 1
 stop_proc userd
 start_userd userd "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
-check "the real tweetd's answer marks it done" wait_until 15 \
-    sh -c "[ \"\$(psql -X -A -t -q -d '$USERDB' -c \"SELECT done FROM deletion_log WHERE user_id = $A AND decision = 'commit'\")\" = t ]"
+check "the real tweetd's answer marks it done" \
+    wait_until 15 commit_done "$A"
 expect_eq "and nothing is left prepared" "$(prepared)" 0
 http GET "$TWEETD/tweets/$A1"
 expect_status "committed: ada's tweet is gone" 404 not_found

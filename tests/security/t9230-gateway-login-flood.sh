@@ -20,7 +20,7 @@ B=$(register "$G" bob)
 TB=$(login "$G" bob)
 follow "$G" "$B" "$TB" "$A"
 TA=$(login "$G" alice)
-http POST "$G/tweets" "{\"userId\":\"$A\",\"content\":\"still here\"}" "$(auth "$TA")"
+post "$G" "$A" "$TA" "still here" >/dev/null
 
 /usr/bin/python3 - "$GATEWAY_PORT" "$A" "$B" "$TB" >"$T/flood.out" 2>&1 <<'PY'
 import http.client, json, random, sys, threading, time

@@ -9,9 +9,8 @@
 
 start_system --cache_max_bytes 4000
 G=$GATEWAY
-ALICE=$(register "$G" alice); TA=$(login "$G" alice)
-BOB=$(register "$G" bob)
-http POST "$G/users/$ALICE/follow" "{\"followUserId\":\"$BOB\"}" "$(auth "$TA")"
+accounts "$G" alice bob
+follow "$G" "$ALICE" "$TA" "$BOB"
 expect_status "alice follows bob" 200
 
 http GET "$G/users/$ALICE/followings?limit=10&x=1"

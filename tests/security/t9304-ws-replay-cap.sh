@@ -8,24 +8,20 @@
 
 start_system --replay_max 5
 G=$GATEWAY
-ALICE=$(register "$G" alice); TA=$(login "$G" alice)
-post() {
-	http POST "$G/tweets" "{\"userId\":\"$ALICE\",\"content\":\"$1\"}" "$(auth "$TA")"
-	jb .tweetId
-}
-FIRST=$(post "first")
-for i in $(seq 1 12); do post "n $i" >/dev/null; done
+accounts "$G" alice
+FIRST=$(post "$G" "$ALICE" "$TA" "first")
+for i in $(seq 1 12); do post "$G" "$ALICE" "$TA" "n $i" >/dev/null; done
 
 watch far "$GATEWAY_WS/ws?since=$FIRST" --header "$(auth "$TA")" --timeout 30
 check "the capped replay ends with ready" \
-    wait_until 10 grep -qF '{"type":"ready"}' "$T/far.ws"
+    wait_until 10 ready far
 expect_eq "it sends replay_max entries, not all 12" \
     "$(grep -c '"type":"tweet"' "$T/far.ws")" 5
 expect_eq "then reset and ready" \
     "$(grep -v '"type":"tweet"' "$T/far.ws" | paste -sd, -)" \
     '{"type":"reset"},{"type":"ready"}'
-LIVE=$(post "live")
-check "and goes live" wait_until 10 grep -qF "\"tweetId\":\"$LIVE\"" "$T/far.ws"
+LIVE=$(post "$G" "$ALICE" "$TA" "live")
+check "and goes live" wait_until 10 has far "\"tweetId\":\"$LIVE\""
 stop_ws far
 
 # under the cap: whole, no reset
@@ -33,7 +29,7 @@ http GET "$G/tweets/userTimeline/$ALICE?limit=4"
 SINCE=$(jb '.tweets[-1].tweetId')
 watch near "$GATEWAY_WS/ws?since=$SINCE" --header "$(auth "$TA")" --timeout 30
 check "a short replay ends with ready" \
-    wait_until 10 grep -qF '{"type":"ready"}' "$T/near.ws"
+    wait_until 10 ready near
 expect_eq "it sends the 3 newer entries" \
     "$(grep -c '"type":"tweet"' "$T/near.ws")" 3
 check "and no reset" sh -c "! grep -qF reset '$T/near.ws'"

@@ -9,8 +9,7 @@
 
 start_system
 G=$GATEWAY
-ALICE=$(register "$G" alice); TA=$(login "$G" alice)
-BOB=$(register "$G" bob); TB=$(login "$G" bob)
+accounts "$G" alice bob
 
 # half_upgrade TOKEN: an upgrade with a good token but no Sec-WebSocket-Key,
 # refused by the handshake after the token check; prints the status line.
@@ -33,10 +32,6 @@ except socket.timeout:
 print(data.split(b"\r\n", 1)[0].decode(errors="replace") or "closed")
 PY
 }
-post() {
-	http POST "$G/tweets" "{\"userId\":\"$1\",\"content\":\"$3\"}" "$(auth "$2")"
-	jb .tweetId
-}
 
 for i in 1 2 3; do
 	out=$(half_upgrade "$TA")
@@ -45,12 +40,12 @@ for i in 1 2 3; do
 done
 watch bob "$GATEWAY_WS/ws" --header "$(auth "$TB")" --timeout 30
 check "bob, upgrading after alice's failed ones, is live" \
-    wait_until 10 grep -qF '{"type":"ready"}' "$T/bob.ws"
-A1=$(post "$ALICE" "$TA" "alice's")
-B1=$(post "$BOB" "$TB" "bob's")
+    wait_until 10 ready bob
+A1=$(post "$G" "$ALICE" "$TA" "alice's")
+B1=$(post "$G" "$BOB" "$TB" "bob's")
 check "bob's connection is bob's: it gets his tweet" \
-    wait_until 10 grep -qF "\"tweetId\":\"$B1\"" "$T/bob.ws"
-check "and not alice's" sh -c "! grep -qF '\"tweetId\":\"$A1\"' '$T/bob.ws'"
+    wait_until 10 has bob "\"tweetId\":\"$B1\""
+check "and not alice's" lacks bob "\"tweetId\":\"$A1\""
 stop_ws bob
 
 # and the other way round
@@ -58,12 +53,12 @@ for i in 1 2 3; do half_upgrade "$TB" >/dev/null; done
 out=$(ws_client "$GATEWAY_WS/ws" --timeout 5)
 expect_eq "no token after bob's failed upgrades: still 401" "$out" "status 401"
 watch alice "$GATEWAY_WS/ws" --header "$(auth "$TA")" --timeout 30
-check "alice is live" wait_until 10 grep -qF '{"type":"ready"}' "$T/alice.ws"
-A2=$(post "$ALICE" "$TA" "alice again")
-B2=$(post "$BOB" "$TB" "bob again")
+check "alice is live" wait_until 10 ready alice
+A2=$(post "$G" "$ALICE" "$TA" "alice again")
+B2=$(post "$G" "$BOB" "$TB" "bob again")
 check "alice's connection is alice's" \
-    wait_until 10 grep -qF "\"tweetId\":\"$A2\"" "$T/alice.ws"
-check "and not bob's" sh -c "! grep -qF '\"tweetId\":\"$B2\"' '$T/alice.ws'"
+    wait_until 10 has alice "\"tweetId\":\"$A2\""
+check "and not bob's" lacks alice "\"tweetId\":\"$B2\""
 stop_ws alice
 
 finish

@@ -15,14 +15,14 @@ A=$(register "$G" alice)
 printf 'password123\n' | cli login alice --password-stdin >/dev/null 2>&1
 check "the CLI logged in" test -s "$CFG/chirp/token"
 TOKEN=$(jq -r .accessToken "$CFG/chirp/token")
-http POST "$G/tweets" "{\"userId\":\"$A\",\"content\":\"hi\"}" "$(auth "$TOKEN")"
+post "$G" "$A" "$TOKEN" "hi" >/dev/null
 expect_status "the stored token works" 201
 
 cli logout >"$T/out" 2>"$T/err"
 expect_eq "logout exits 0" "$?" 0
 check "logout removes the token file" test ! -e "$CFG/chirp/token"
 check "no warning when the server answered" test ! -s "$T/err"
-http POST "$G/tweets" "{\"userId\":\"$A\",\"content\":\"again\"}" "$(auth "$TOKEN")"
+post "$G" "$A" "$TOKEN" "again" >/dev/null
 expect_status "the token is dead on the server after chirp logout" 401 unauthorized
 
 # a server that cannot be reached

@@ -13,8 +13,7 @@ A=$(register "$GATEWAY" alice)
 for u in bob carol dave erin; do
 	id=$(register "$GATEWAY" "$u")
 	tok=$(login "$GATEWAY" "$u")
-	http POST "$GATEWAY/users/$id/follow" "{\"followUserId\":\"$A\"}" \
-	    "$(auth "$tok")"
+	follow "$GATEWAY" "$id" "$tok" "$A"
 done
 
 http GET "$GATEWAY/users/$A/followers?limit=2"
