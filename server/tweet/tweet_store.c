@@ -19,8 +19,6 @@
 #include "tweet_store.h"
 #include "xmalloc.h"
 
-/* Events published per outbox transaction. */
-#define OUTBOX_BATCH 500
 /* Tweets deleted per statement of a deletion (the LIMIT of
  * deletion_tweets). */
 #define DELETION_BATCH 1000
@@ -84,7 +82,7 @@ static const struct db_statement statements[] = {
 	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) RETURNING id) "
 	    "SELECT id FROM d ORDER BY id"},
 	{"outbox_put",
-	    "INSERT INTO outbox (channel, payload) SELECT $1, p "
+	    "INSERT INTO outbox (channel, author, payload) SELECT $1, $3, p "
 	    "FROM json_array_elements_text($2::json) WITH ORDINALITY "
 	    "AS a(p, n) ORDER BY n"},
 	{"deletion_keys", "DELETE FROM idempotency_keys WHERE user_id = $1"},
@@ -96,10 +94,8 @@ static const struct db_statement statements[] = {
 	    "WHERE database = current_database() AND starts_with(gid, $1) "
 	    "AND prepared < now() - make_interval(secs => $2::int) "
 	    "ORDER BY prepared"},
-	{"outbox_take",
-	    "SELECT id, channel, payload FROM outbox ORDER BY id "
-	    "LIMIT 500 FOR UPDATE SKIP LOCKED"},
-	{"outbox_delete", "DELETE FROM outbox WHERE id = ANY($1::bigint[])"},
+	/* The publisher (publisher.h) moves the outbox: wake it. */
+	{"outbox_wake", "SELECT pg_notify($1 || '_wake', '')"},
 	{"purge_keys",
 	    "DELETE FROM idempotency_keys "
 	    "WHERE created_at < now() - interval '24 hours'"},
@@ -511,7 +507,7 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
     int64_t user_id)
 {
 	enum store_result res = STORE_OK;
-	const char *del[1] = {uid}, *put[2] = {CHANNEL_TWEET, NULL};
+	const char *del[1] = {uid}, *put[3] = {CHANNEL_TWEET, NULL, uid};
 	PGresult *r;
 	json_t *payloads;
 	char *event, *list;
@@ -539,7 +535,7 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
 			fatalx("out of memory");
 		json_decref(payloads);
 		put[1] = list;
-		r = run(s, conn, "outbox_put", 2, put, &res);
+		r = run(s, conn, "outbox_put", 3, put, &res);
 		free(list);
 		if (r == NULL)
 			return res;
@@ -621,67 +617,20 @@ tweet_store_finish_prepared(struct tweet_store *s, const char *gid,
 	    STORE_ERROR;
 }
 
-/* One batch of the outbox; *more when a full batch went out. */
-static enum store_result
-flush_batch(struct tweet_store *s, PGconn *conn, bool *more)
-{
-	enum store_result res = STORE_OK;
-	const char *p[1];
-	PGresult *r = NULL, *d;
-	char *ids = NULL;
-	int64_t *idv = NULL;
-	int i, rows;
-
-	*more = false;
-	if (db_command(s->db, conn, "BEGIN") != 0)
-		return failure(conn, NULL);
-	if ((r = run(s, conn, "outbox_take", 0, NULL, &res)) == NULL)
-		goto fail;
-	rows = PQntuples(r);
-	if (rows == 0)
-		goto fail;	/* nothing to do: just end the transaction */
-	idv = xcalloc((size_t)rows, sizeof *idv);
-	for (i = 0; i < rows; i++) {
-		idv[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-		if (bus_publish(db_bus_tx(conn), PQgetvalue(r, i, 1),
-		    PQgetvalue(r, i, 2)) != 0) {
-			res = failure(conn, NULL);
-			goto fail;
-		}
-	}
-	ids = id_array(idv, (size_t)rows);
-	p[0] = ids;
-	if ((d = run(s, conn, "outbox_delete", 1, p, &res)) == NULL)
-		goto fail;
-	PQclear(d);
-	if (db_command(s->db, conn, "COMMIT") != 0) {
-		res = failure(conn, NULL);
-		goto out;
-	}
-	*more = rows == OUTBOX_BATCH;
-	goto out;
-fail:
-	rollback(s, conn);
-out:
-	PQclear(r);
-	free(ids);
-	free(idv);
-	return res;
-}
-
 enum store_result
 tweet_store_flush_outbox(struct tweet_store *s)
 {
-	enum store_result res;
+	enum store_result res = STORE_OK;
+	const char *p[1] = {CHANNEL_TWEET};
 	PGconn *conn;
-	bool more;
+	PGresult *r;
 
 	if ((conn = db_conn(s->db)) == NULL)
 		return STORE_UNAVAILABLE;
-	do {
-		res = flush_batch(s, conn, &more);
-	} while (res == STORE_OK && more);
-	return res;
+	if ((r = run(s, conn, "outbox_wake", 1, p, &res)) == NULL)
+		return res;
+	PQclear(r);
+	return STORE_OK;
 }
 
 enum store_result

@@ -81,7 +81,7 @@ enum store_result tweet_store_prepare_deletion(struct tweet_store *,
  */
 enum store_result tweet_store_finish_prepared(struct tweet_store *,
     const char *gid, bool commit);
-/* Publish and remove every outbox event. */
+/* Wake the publisher for what the outbox holds (publisher.h). */
 enum store_result tweet_store_flush_outbox(struct tweet_store *);
 /*
  * The gids of this database's prepared transactions starting with prefix,
