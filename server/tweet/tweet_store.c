@@ -674,3 +674,10 @@ tweet_store_purge_keys(struct tweet_store *s)
 	PQclear(r);
 	return STORE_OK;
 }
+
+enum eventlog_result
+tweet_store_events(struct tweet_store *s, int64_t after, int limit,
+    const int64_t *authors, size_t n, json_t **out)
+{
+	return eventlog_page(db_conn(s->db), after, limit, authors, n, out);
+}
