@@ -1,7 +1,11 @@
 /*
- * bus.c: the event bus on PostgreSQL LISTEN/NOTIFY. A publisher notifies
- * inside its own transaction; a subscriber owns one connection, guarded by
- * a mutex so that a background thread and bus_sync() can share it.
+ * bus.c: the event bus on PostgreSQL LISTEN/NOTIFY. A change writes its
+ * event to the outbox of its database in its own transaction, with an
+ * unsigned wake-up; the publisher (publisher.h) moves it to the event log
+ * and notifies it, sealed and numbered, in the transaction of the move.
+ * A subscriber owns one connection, guarded by a mutex so that a
+ * background thread and bus_sync() can share it; it hands on each seq of
+ * a channel once.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,14 +17,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "bus.h"
+#include "events.h"
 #include "log.h"
 #include "metrics.h"
 #include "svcauth.h"
 #include "timeutil.h"
 #include "xmalloc.h"
+
+/* How long a sync waits for the events its barrier promised. */
+#define BUS_SYNC_WAIT_MS 5000
 
 /* The process's keys (bus_auth_set), set once at start. */
 static const struct svcauth *bus_svcauth;
@@ -28,6 +37,15 @@ static const struct svcauth *bus_svcauth;
 struct bus {
 	char *url;
 	char **channels;
+	size_t nchannels;
+	/*
+	 * Per channel: the newest seq handed on on this connection (a seq at
+	 * or below it is a double and dropped); the newest in the log when
+	 * the connection began to listen; what the read-your-writes barrier
+	 * waits for (pending, non-blocking use).
+	 */
+	int64_t *last, *floor, *target;
+	char *position_sql, *barrier_sql;	/* per connection */
 	PGconn *conn;
 	pthread_mutex_t lock;
 	/* background thread */
@@ -46,6 +64,9 @@ struct bus {
 	struct bus_wait_list {
 		struct bus_waiter *head, **tail;
 	} sent, next;	/* the round trip under way; the next one */
+	/* round trips answered, waiting for their events (target) */
+	struct bus_wait_list pending;
+	bool sync_failed;	/* the round trip under way failed */
 	char err[256];		/* why the last connection ended */
 };
 
@@ -54,6 +75,8 @@ struct bus_waiter {
 	void *arg;
 	struct bus_waiter *next;
 };
+
+static void bus_wait_list_run(struct bus_wait_list *, int);
 
 void
 bus_auth_set(const struct svcauth *a)
@@ -83,6 +106,34 @@ int
 bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
 {
 	PGconn *conn = (PGconn *)tx;	/* what db_bus_tx made of it */
+	const char *v[3] = { channel, NULL, payload };
+	char author[24];
+	PGresult *res;
+	int64_t a;
+	int ret = 0;
+
+	/* The author feeds the per-user replay (GET /internal/feed). */
+	if ((a = events_author(payload)) >= 0) {
+		snprintf(author, sizeof(author), "%lld", (long long)a);
+		v[1] = author;
+	}
+	res = PQexecParams(conn, "WITH o AS (INSERT INTO outbox "
+	    "(channel, author, payload) VALUES ($1, $2, $3) RETURNING 1) "
+	    "SELECT pg_notify($1 || '_wake', '') FROM o", 3, NULL, v, NULL,
+	    NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_warnx("bus: cannot publish on %s: %s", channel,
+		    PQresultErrorMessage(res));
+		ret = -1;
+	}
+	PQclear(res);
+	return ret;
+}
+
+int
+bus_relay(struct bus_tx *tx, const char *channel, const char *payload)
+{
+	PGconn *conn = (PGconn *)tx;
 	const char *v[2] = { channel, NULL };
 	PGresult *res;
 	char *sealed;
@@ -117,6 +168,10 @@ bus_new(const char *url, const char *const *channels)
 	while (channels[n] != NULL)
 		n++;
 	b->url = xstrdup(url);
+	b->nchannels = n;
+	b->last = xcalloc(n + 1, sizeof(int64_t));
+	b->floor = xcalloc(n + 1, sizeof(int64_t));
+	b->target = xcalloc(n + 1, sizeof(int64_t));
 	b->channels = xcalloc(n + 1, sizeof(char *));
 	for (i = 0; i < n; i++)
 		b->channels[i] = xstrdup(channels[i]);
@@ -124,6 +179,7 @@ bus_new(const char *url, const char *const *channels)
 	b->wake[0] = b->wake[1] = -1;
 	b->sent.tail = &b->sent.head;
 	b->next.tail = &b->next.head;
+	b->pending.tail = &b->pending.head;
 	return b;
 }
 
@@ -139,31 +195,130 @@ bus_free(struct bus *b)
 	for (i = 0; b->channels[i] != NULL; i++)
 		free(b->channels[i]);
 	free(b->channels);
+	free(b->last);
+	free(b->floor);
+	free(b->target);
+	free(b->position_sql);
+	free(b->barrier_sql);
 	free(b->url);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
 
-/* "LISTEN a; LISTEN b" for the channels; NULL on failure. */
+/*
+ * "LISTEN a; LISTEN b" for the channels, then the query of their
+ * positions in the log; NULL on failure. Also makes the query of the
+ * read-your-writes barrier and forgets the seqs of the last connection.
+ */
 static char *
 bus_listen_sql(struct bus *b)
 {
-	char *sql = xstrdup(""), *ident, *more;
+	char *sql = xstrdup(""), *ident, *lit, *more;
+	char *pos = xstrdup("SELECT "), *bar = xstrdup("SELECT ");
 	size_t i;
 
 	for (i = 0; b->channels[i] != NULL; i++) {
 		ident = PQescapeIdentifier(b->conn, b->channels[i],
 		    strlen(b->channels[i]));
-		if (ident == NULL) {
+		lit = PQescapeLiteral(b->conn, b->channels[i],
+		    strlen(b->channels[i]));
+		if (ident == NULL || lit == NULL) {
+			PQfreemem(ident);
+			PQfreemem(lit);
 			free(sql);
+			free(pos);
+			free(bar);
 			return NULL;
 		}
 		more = xasprintf("%sLISTEN %s;", sql, ident);
-		PQfreemem(ident);
 		free(sql);
 		sql = more;
+		more = xasprintf("%s%sbus_position(%s)", pos, i ? ", " : "",
+		    lit);
+		free(pos);
+		pos = more;
+		more = xasprintf("%s%sbus_barrier(%s)", bar, i ? ", " : "",
+		    lit);
+		free(bar);
+		bar = more;
+		PQfreemem(ident);
+		PQfreemem(lit);
+		b->last[i] = b->floor[i] = b->target[i] = 0;
 	}
-	return sql;
+	free(b->position_sql);
+	free(b->barrier_sql);
+	b->position_sql = pos;
+	b->barrier_sql = bar;
+	more = xasprintf("%s%s", sql, pos);
+	free(sql);
+	return more;
+}
+
+/* Read the seqs of a position or barrier answer into v. */
+static bool
+bus_read_seqs(struct bus *b, const PGresult *res, int64_t *v)
+{
+	size_t i;
+
+	if (PQntuples(res) != 1 || (size_t)PQnfields(res) != b->nchannels)
+		return false;
+	for (i = 0; i < b->nchannels; i++)
+		v[i] = strtoll(PQgetvalue(res, 0, (int)i), NULL, 10);
+	return true;
+}
+
+/* True when every event up to the barrier's seqs has been handed on. */
+static bool
+bus_reached(const struct bus *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nchannels; i++)
+		if (b->last[i] < b->target[i] && b->floor[i] < b->target[i])
+			return false;
+	return true;
+}
+
+/*
+ * The seq of a payload, 0 when it has none. Only the publisher's events
+ * carry one, an integer member of the top-level object.
+ */
+static int64_t
+bus_seq(const char *payload)
+{
+	json_t *o, *v;
+	int64_t seq = 0;
+
+	if (strstr(payload, "\"seq\"") == NULL)
+		return 0;
+	o = json_loads(payload, 0, NULL);
+	v = json_object_get(o, "seq");
+	if (json_is_integer(v) && json_integer_value(v) > 0)
+		seq = (int64_t)json_integer_value(v);
+	json_decref(o);
+	return seq;
+}
+
+/*
+ * False when the event of channel with this payload was handed on
+ * already (a double of a seq); else note its seq.
+ */
+static bool
+bus_fresh(struct bus *b, const char *channel, const char *payload)
+{
+	int64_t seq = bus_seq(payload);
+	size_t i;
+
+	if (seq == 0)
+		return true;
+	for (i = 0; i < b->nchannels; i++) {
+		if (strcmp(b->channels[i], channel) != 0)
+			continue;
+		if (seq <= b->last[i])
+			return false;
+		b->last[i] = seq;
+	}
+	return true;
 }
 
 /* Connect and LISTEN, with the lock held. */
@@ -182,9 +337,11 @@ bus_connect_locked(struct bus *b)
 	if (PQstatus(b->conn) != CONNECTION_OK ||
 	    (sql = bus_listen_sql(b)) == NULL)
 		goto fail;
+	/* PQexec answers the last statement: the positions. */
 	res = PQexec(b->conn, sql);
 	free(sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	if (PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    !bus_read_seqs(b, res, b->floor)) {
 		PQclear(res);
 		goto fail;
 	}
@@ -233,10 +390,13 @@ bus_drain(struct bus *b, bus_handler *fn, void *arg)
 
 	while ((n = PQnotifies(b->conn)) != NULL) {
 		payload = bus_open(n->relname, n->extra);
-		if (fn != NULL && payload != NULL)
+		if (fn != NULL && payload != NULL &&
+		    bus_fresh(b, n->relname, payload))
 			fn(n->relname, payload, arg);
 		PQfreemem(n);
 	}
+	if (b->pending.head != NULL && bus_reached(b))
+		bus_wait_list_run(&b->pending, 1);
 }
 
 static int
@@ -270,20 +430,24 @@ bus_dispatch(struct bus *b, bus_handler *fn, void *arg)
 int
 bus_sync(struct bus *b, bus_handler *fn, void *arg)
 {
+	struct pollfd pfd;
 	PGresult *res;
+	int64_t deadline;
 	int ret = -1;
 
 	pthread_mutex_lock(&b->lock);
 	if (b->conn == NULL)
 		goto out;
 	/*
-	 * A committing transaction signals every listener before its client
-	 * hears COMMIT; the listener's backend then sends the notification
-	 * before this query's ReadyForQuery. So after the round trip every
-	 * event committed before the call is in libpq's queue.
+	 * The barrier waits until every outbox row committed before the call
+	 * is in the log and says the newest seq of each channel; those
+	 * events were notified by the transaction that logged them, so wait
+	 * until they are here.
 	 */
-	res = PQexec(b->conn, "SELECT 1");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+	res = PQexec(b->conn, b->barrier_sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    !bus_read_seqs(b, res, b->target)) {
+		log_warnx("bus: no barrier: %s", PQerrorMessage(b->conn));
 		PQclear(res);
 		if (PQstatus(b->conn) != CONNECTION_OK) {
 			atomic_store(&b->connected, 0);
@@ -293,7 +457,27 @@ bus_sync(struct bus *b, bus_handler *fn, void *arg)
 		goto out;
 	}
 	PQclear(res);
-	bus_drain(b, fn ? fn : b->fn, fn ? arg : b->arg);
+	if (fn == NULL) {
+		fn = b->fn;
+		arg = b->arg;
+	}
+	deadline = time_now_ms() + BUS_SYNC_WAIT_MS;
+	for (;;) {
+		bus_drain(b, fn, arg);
+		if (bus_reached(b))
+			break;
+		if (time_now_ms() >= deadline)
+			goto out;
+		pfd.fd = PQsocket(b->conn);
+		pfd.events = POLLIN;
+		(void)poll(&pfd, 1, 10);
+		if (PQconsumeInput(b->conn) == 0) {
+			atomic_store(&b->connected, 0);
+			PQfinish(b->conn);
+			b->conn = NULL;
+			goto out;
+		}
+	}
 	ret = 0;
 out:
 	pthread_mutex_unlock(&b->lock);
@@ -422,6 +606,7 @@ bus_close(struct bus *b)
 	atomic_store(&b->connected, 0);
 	bus_wait_list_run(&b->sent, 0);
 	bus_wait_list_run(&b->next, 0);
+	bus_wait_list_run(&b->pending, 0);
 }
 
 int
@@ -504,7 +689,7 @@ bus_next_sync(struct bus *b)
 		b->sent.tail = &b->sent.head;
 	b->next.head = NULL;
 	b->next.tail = &b->next.head;
-	return bus_send(b, "SELECT 1");
+	return bus_send(b, b->barrier_sql);
 }
 
 /* A query ended: the LISTEN (now ready) or a round trip. */
@@ -517,8 +702,17 @@ bus_query_done(struct bus *b)
 		atomic_store(&b->connected, 1);
 		if (b->on_reconnect != NULL)
 			b->on_reconnect(b->arg);
-	} else {
+	} else if (b->sync_failed) {
+		b->sync_failed = false;
+		bus_wait_list_run(&b->sent, 0);
+	} else if (bus_reached(b)) {
 		bus_wait_list_run(&b->sent, 1);
+	} else if (b->sent.head != NULL) {
+		/* answered when the events arrive (bus_drain) */
+		*b->pending.tail = b->sent.head;
+		b->pending.tail = b->sent.tail;
+		b->sent.head = NULL;
+		b->sent.tail = &b->sent.head;
 	}
 	return b->conn == NULL || bus_next_sync(b);
 }
@@ -543,8 +737,21 @@ bus_read(struct bus *b)
 				return false;
 			continue;
 		}
-		busy = PQresultStatus(res) != PGRES_COMMAND_OK &&
-		    PQresultStatus(res) != PGRES_TUPLES_OK;
+		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+			/* the positions at LISTEN, or a barrier's seqs */
+			busy = !bus_read_seqs(b, res, b->state == BUS_READY ?
+			    b->target : b->floor);
+		} else if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			busy = false;
+		} else if (b->state == BUS_READY) {
+			/* a barrier that timed out: those waiters fail */
+			log_warnx("bus: no barrier: %s",
+			    PQresultErrorMessage(res));
+			b->sync_failed = true;
+			busy = false;
+		} else {
+			busy = true;
+		}
 		PQclear(res);
 		if (busy)
 			return false;	/* a failed query */

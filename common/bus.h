@@ -1,10 +1,10 @@
 /*
  * bus.h: the event bus. The embedded default is PostgreSQL itself: an event
- * is published inside the transaction of the change it announces, so it
- * exists only for a committed change; subscribers LISTEN. Only bus.c knows
- * that: a larger deployment can put NATS or Kafka behind this same
- * interface (its bus_publish would write the event to an outbox table in
- * the same transaction, and a relay would send it on).
+ * is written to the outbox of its database inside the transaction of the
+ * change it announces, so it exists only for a committed change; the
+ * publisher (publisher.h) moves it to the database's event log, where it
+ * gets its seq, and sends it on with bus_relay; subscribers LISTEN. Only
+ * bus.c knows the transport.
  *
  * Channels and payloads are in events.h.
  */
@@ -37,8 +37,18 @@ const char *bus_open(const char *channel, const char *sealed);
  * they announce. A store gets its handle from db_bus_tx (db.h).
  */
 struct bus_tx;
-/* Seal payload and publish it inside the transaction tx. 0 or -1. */
+/*
+ * Publish payload inside the transaction tx: a row of the outbox (its
+ * author from events_author) and a wake-up of the publisher, sent on
+ * "<channel>_wake" with nothing in it. 0 or -1.
+ */
 int bus_publish(struct bus_tx *tx, const char *channel, const char *payload);
+/*
+ * The publisher's side: send payload (an event with its "seq"), sealed
+ * with the service secret, inside the transaction tx that moves it into
+ * the log. 0 or -1.
+ */
+int bus_relay(struct bus_tx *tx, const char *channel, const char *payload);
 
 struct bus;
 typedef void bus_handler(const char *channel, const char *payload,
@@ -59,8 +69,15 @@ int bus_fd(const struct bus *);
  */
 int bus_dispatch(struct bus *, bus_handler *fn, void *arg);
 /*
- * A round trip to the bus: every event committed before the call has been
- * handed to fn when it returns (read-your-writes). 0 or -1.
+ * A barrier: every event committed before the call has been handed to fn
+ * when it returns (read-your-writes). It waits for the publisher to log
+ * them (bus_barrier in the database), then for their notifications; -1
+ * when that takes more than 5 s, or on a lost connection.
+ *
+ * Every subscriber hands on each seq of a channel once: an event whose
+ * "seq" is not above the last one of its channel on this connection is a
+ * double, dropped. The database must have the event log (its
+ * bus_position and bus_barrier functions).
  */
 int bus_sync(struct bus *, bus_handler *fn, void *arg);
 

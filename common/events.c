@@ -54,6 +54,9 @@ events_encode(const struct event *ev)
 		    model_id_json(ev->user_id));
 		break;
 	}
+	if (j != NULL && ev->seq > 0 &&
+	    json_object_set_new(j, "seq", json_integer(ev->seq)) != 0)
+		fatalx("out of memory");
 	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL)
 		fatalx("out of memory");
 	json_decref(j);
@@ -77,11 +80,17 @@ int
 events_decode(const char *payload, struct event *ev)
 {
 	json_t *o = json_loads(payload, JSON_REJECT_DUPLICATES, NULL), *gen;
+	json_t *seq;
 	bool ok = false;
 
 	memset(ev, 0, sizeof(*ev));
 	if (!json_is_object(o))
 		goto out;
+	if ((seq = json_object_get(o, "seq")) != NULL) {
+		if (!json_is_integer(seq) || json_integer_value(seq) < 1)
+			goto out;
+		ev->seq = (int64_t)json_integer_value(seq);
+	}
 	switch ((ev->type = events_type(o))) {
 	case EVENT_FOLLOW:
 	case EVENT_UNFOLLOW:
@@ -115,6 +124,19 @@ out:
 		memset(ev, 0, sizeof(*ev));
 	}
 	return ok ? 0 : -1;
+}
+
+int64_t
+events_author(const char *payload)
+{
+	struct event ev;
+	int64_t author;
+
+	if (events_decode(payload, &ev) != 0)
+		return -1;
+	author = ev.user_id;
+	events_release(&ev);
+	return author;
 }
 
 void

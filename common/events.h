@@ -13,7 +13,9 @@
  *   {"type":"tweet","tweet":{tweet as in API.md}}
  *   {"type":"delete","tweetId":"9","userId":"1"}
  *
- * Ids are decimal strings, as everywhere in the API.
+ * Ids are decimal strings, as everywhere in the API. An event sent by the
+ * publisher (publisher.h) also carries "seq", its position in the event
+ * log of its database (a JSON integer >= 1).
  *
  * On the wire each payload is sealed by bus_publish with the service
  * secret (svcauth.h: "v1.<time>.<mac>.<json>"); subscribers (bus.h) hand
@@ -45,21 +47,29 @@ struct event {
 	int64_t tweet_id;	/* tweet, delete */
 	int64_t gen;		/* revoke: >= 0 */
 	struct tweet tweet;	/* tweet; decoded: owned (events_release) */
+	int64_t seq;		/* position in the event log; 0: none */
 };
 
 /*
  * The payload of ev as above; the caller frees it. For a tweet event only
- * ev->tweet is read (its ids are the event's).
+ * ev->tweet is read (its ids are the event's). "seq" only when seq > 0.
  */
 char *events_encode(const struct event *);
 /*
  * Read a payload into *ev: 0, or -1 when it is not JSON, not an object,
  * of no known type, or a member of its type is missing or malformed (ids
- * as validate_id, gen an integer >= 0, a tweet as model_tweet_parse);
- * then *ev is zeroed. Members of no use are ignored.
+ * as validate_id, gen an integer >= 0, a tweet as model_tweet_parse,
+ * seq, when present, an integer >= 1); then *ev is zeroed. Members of no
+ * use are ignored.
  */
 int events_decode(const char *payload, struct event *ev);
 /* Free what events_decode allocated in ev (NULL or zeroed is fine). */
 void events_release(struct event *);
+/*
+ * The author of the event in payload, for the event log: the user of
+ * every type (the follower for follow and unfollow). -1 when payload is
+ * no event.
+ */
+int64_t events_author(const char *payload);
 
 #endif

@@ -47,6 +47,16 @@ static size_t nhists;
 static struct named_series named[METRICS_MAX_SERIES];
 static size_t nnamed;
 
+/* Histograms other than the request latency: few, by name. */
+#define METRICS_MAX_HISTOGRAMS 8
+static struct {
+	const char *name;
+	unsigned long long counts[NBUCKETS + 1];
+	double sum;
+	unsigned long long total;
+} nhist[METRICS_MAX_HISTOGRAMS];
+static size_t nnhist;
+
 void
 metrics_init(const char *service)
 {
@@ -198,6 +208,27 @@ mbuf_printf(struct mbuf *b, const char *fmt, ...)
 	}
 }
 
+void
+metrics_histogram_observe(const char *name, double seconds)
+{
+	size_t i, b;
+
+	pthread_mutex_lock(&metrics_lock);
+	for (i = 0; i < nnhist; i++)
+		if (strcmp(nhist[i].name, name) == 0)
+			break;
+	if (i == nnhist && nnhist < METRICS_MAX_HISTOGRAMS)
+		nhist[nnhist++].name = name;
+	if (i < nnhist) {
+		for (b = 0; b < NBUCKETS && seconds > buckets[b]; b++)
+			;
+		nhist[i].counts[b]++;
+		nhist[i].sum += seconds;
+		nhist[i].total++;
+	}
+	pthread_mutex_unlock(&metrics_lock);
+}
+
 char *
 metrics_render(void)
 {
@@ -244,6 +275,25 @@ metrics_render(void)
 		    "\"%s\",route=\"%s\",method=\"%s\"} %llu\n",
 		    metrics_service, hists[i].route, hists[i].method,
 		    hists[i].total);
+	}
+	for (i = 0; i < nnhist; i++) {
+		mbuf_printf(&b, "# TYPE %s histogram\n", nhist[i].name);
+		cum = 0;
+		for (k = 0; k <= NBUCKETS; k++) {
+			cum += nhist[i].counts[k];
+			if (k < NBUCKETS)
+				mbuf_printf(&b, "%s_bucket{service=\"%s\","
+				    "le=\"%g\"} %llu\n", nhist[i].name,
+				    metrics_service, buckets[k], cum);
+			else
+				mbuf_printf(&b, "%s_bucket{service=\"%s\","
+				    "le=\"+Inf\"} %llu\n", nhist[i].name,
+				    metrics_service, cum);
+		}
+		mbuf_printf(&b, "%s_sum{service=\"%s\"} %.6f\n",
+		    nhist[i].name, metrics_service, nhist[i].sum);
+		mbuf_printf(&b, "%s_count{service=\"%s\"} %llu\n",
+		    nhist[i].name, metrics_service, nhist[i].total);
 	}
 	for (i = 0; i < nnamed; i++) {
 		if (last == NULL || strcmp(last, named[i].name) != 0) {

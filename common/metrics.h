@@ -18,6 +18,9 @@ void metrics_counter_add(const char *name, const char *labels, double v);
 void metrics_gauge_set(const char *name, const char *labels, double v);
 /* Forget a series (a gauge of something that is gone). */
 void metrics_gauge_remove(const char *name, const char *labels);
+/* One observation of the histogram name (seconds; the buckets of the
+ * request latency). A literal name, no labels; a few per process. */
+void metrics_histogram_observe(const char *name, double seconds);
 /* The text exposition format; caller frees. */
 char *metrics_render(void);
 

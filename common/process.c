@@ -98,6 +98,17 @@ process_migrate(struct process *p, const char *url)
 }
 
 void
+process_publish(struct process *p, const char *url, const char *channel)
+{
+	const char *const chans[] = { channel, NULL };
+
+	p->pub = publisher_start(url, chans,
+	    config_int(p->cfg, "event_retention"));
+	if (p->pub == NULL)
+		fatalx("cannot start the event publisher");
+}
+
+void
 process_serve(struct process *p, struct http_server_config *hc)
 {
 	hc->service = p->name;
@@ -124,6 +135,8 @@ process_wait(struct process *p)
 	log_info("signal %d: stopping", sig);
 	registrar_stop(p->reg);
 	http_server_stop(p->http);
+	publisher_stop(p->pub);
+	p->pub = NULL;
 }
 
 void

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "publisher.h"
 #include "svcauth.h"
 
 struct http_server_config;
@@ -49,7 +50,8 @@ struct http_server_config;
 	CONFIG_STR_ROW("discovery_url", "", \
 	    "chirp-discoveryd to register with; empty: none"), \
 	CONFIG_STR_ROW("advertise_host", "127.0.0.1", \
-	    "host name given to discovery")
+	    "host name given to discovery"), \
+	PUBLISHER_CONFIG_ROWS
 
 struct process {
 	const char *name;	/* "user": metrics, /status, discovery */
@@ -62,6 +64,7 @@ struct process {
 	sigset_t sigs;		/* SIGINT, SIGTERM: for process_wait() */
 	struct http_server *http;
 	struct registrar *reg;
+	struct publisher *pub;	/* process_publish */
 };
 
 /*
@@ -81,6 +84,12 @@ const char *process_required(const struct process *, const char *name);
  */
 bool process_migrate(struct process *, const char *url);
 /*
+ * Start the publisher of the events of the database at url, which
+ * carries channel (publisher.h), with the process's event_retention.
+ * Fatal when it cannot start; process_wait stops it.
+ */
+void process_publish(struct process *, const char *url, const char *channel);
+/*
  * Start the HTTP server of hc, whose bind, port, threads, service,
  * svcauth and, when NULL, audience come from the process; then register
  * with discovery_url, when set. Fatal when it cannot listen.
@@ -88,7 +97,8 @@ bool process_migrate(struct process *, const char *url);
 void process_serve(struct process *, struct http_server_config *hc);
 /*
  * Wait for SIGINT or SIGTERM, then take no more work: leave discovery,
- * stop the HTTP server. The caller then stops its own parts.
+ * stop the HTTP server and the publisher. The caller then stops its own
+ * parts.
  */
 void process_wait(struct process *);
 /* Free what process_init() made; last. */

@@ -88,8 +88,12 @@ SQL
 	# Each service's role owns its own database and may not even
 	# connect to the other's (PUBLIC's default CONNECT and TEMPORARY are
 	# revoked); the bus role may connect and LISTEN, and nothing else:
-	# no table, no schema, no temporary table. (Any role that connects
-	# can NOTIFY: events are sealed with the service secret for that.)
+	# no table, no temporary table. (Any role that connects can NOTIFY:
+	# events are sealed with the service secret for that.) The event log
+	# migrations (sql/*/..._event_log.sql) then let it use the schema for
+	# two functions only, bus_position and bus_barrier (its read-your-
+	# writes barrier); the service roles own everything else they need
+	# (outbox, event_log, published) as the owners of their databases.
 	psql -d postgres -c "ALTER ROLE chirp_bus NOSUPERUSER NOCREATEDB
 	    NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 	for db in chirp_user chirp_tweet; do

@@ -261,22 +261,28 @@ post() {
 post_refused() { post "$1" "$2" "$3" x >/dev/null; [ "$HTTP_STATUS" = 401 ]; }
 
 # bus_listen DBURL CHANNEL: listen on a bus channel (psql as a coprocess);
-# bus_mark NAME then prints every event payload committed since the last mark.
+# bus_mark NAME then prints every event payload committed since the last mark
+# (and published: see the barrier in bus_mark).
 bus_listen() {
 	coproc LSN { psql -X -q -A -t -d "$1" 2>&1; }
+	BUS_CHANNEL=$2
 	echo "LISTEN $2;" >&"${LSN[1]}"
 	bus_mark start >/dev/null
 }
 bus_mark() {
 	local line
-	# psql prints a notification after the result of the query that
-	# read it: the second query flushes what came before the first.
-	echo "SELECT 'mark-$1'; SELECT 'end-$1';" >&"${LSN[1]}"
+	# The barrier waits until the publisher has sent every event
+	# committed so far. psql prints a notification after the result of
+	# the query that read it: the last query flushes what came before.
+	echo "SELECT bus_barrier('$BUS_CHANNEL'); SELECT 'mark-$1';" \
+	    "SELECT 'end-$1';" >&"${LSN[1]}"
 	while IFS= read -r -t 20 line <&"${LSN[0]}"; do
 		[ "$line" = "end-$1" ] && return 0
 		case $line in
 		*'Asynchronous notification'*)
-			sed -e 's/^[^{]*//' -e 's/}[^}]*$/}/' <<<"$line" ;;
+			# without the publisher's "seq" unless BUS_SEQ=1
+			sed -e 's/^[^{]*//' -e 's/}[^}]*$/}/' \
+			    -e "${BUS_SEQ:+#}"'s/,"seq":[0-9]*}$/}/' <<<"$line" ;;
 		esac
 	done
 }

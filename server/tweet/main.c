@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "deletion.h"
+#include "events.h"
 #include "followings.h"
 #include "http_server.h"
 #include "log.h"
@@ -67,6 +68,7 @@ main(int argc, char **argv)
 	if (!process_migrate(&proc, url))
 		goto stopped;
 	td.store = tweet_store_new(url);
+	process_publish(&proc, url, CHANNEL_TWEET);
 	td.userd = userd_client_new(td.user_url, td.svcauth);
 	td.followings = followings_new(td.userd, bus_url,
 	    (size_t)config_int(proc.cfg, "followings_cache_max"));

@@ -10,6 +10,13 @@
  *
  * commit and abort answer 200 {"message","state"}: "committed",
  * "aborted", or "absent" (nothing prepared and never committed).
+ *
+ * For the gateway's service credential, the event log (common/eventlog.h):
+ *
+ *   GET /internal/events?after=<seq>&limit=<1..1000>   every event
+ *   GET /internal/feed/{userId}?after=<seq>&limit=      the user's and
+ *       those of whom the user follows now; "reset":true when after is
+ *       too old or was never issued
  */
 #include "routes.h"
 #include "tweet_http.h"
@@ -27,6 +34,9 @@ const struct http_route routes_table[] = {
 	    tweet_http_deletion_commit, "userd"},
 	{"POST", "/internal/deletions/{gid}/abort", tweet_http_deletion_abort,
 	    "userd"},
+	{"GET", "/internal/events", tweet_http_internal_events, "gateway"},
+	{"GET", "/internal/feed/{userId}", tweet_http_internal_feed,
+	    "gateway"},
 };
 
 const size_t routes_count = sizeof routes_table / sizeof routes_table[0];

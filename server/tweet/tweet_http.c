@@ -413,3 +413,55 @@ tweet_http_deletion_abort(struct http_request *req,
 {
 	deletion_finish(req, resp, ctx, false);
 }
+
+void
+tweet_http_internal_events(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct tweetd *td = ctx;
+	enum eventlog_result r;
+	json_t *page;
+	int64_t after;
+	int limit;
+
+	if (!eventlog_query(req, resp, &after, &limit))
+		return;
+	r = tweet_store_events(td->store, after, limit, NULL, 0, &page);
+	eventlog_reply(resp, r, page, "tweet");
+}
+
+void
+tweet_http_internal_feed(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct tweetd *td = ctx;
+	enum eventlog_result r;
+	enum userd_result u;
+	json_t *page;
+	int64_t id, after, *ids = NULL;
+	size_t n = 0, i;
+	int limit;
+
+	if (!http_path_id(req, resp, 0, "user", &id) ||
+	    !eventlog_query(req, resp, &after, &limit))
+		return;
+	/* Whom the user follows now: the same cache as the home timeline. */
+	u = followings_get(td->followings, id, &ids, &n);
+	if (u == USERD_NOT_FOUND) {
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    id);
+		return;
+	}
+	if (u != USERD_OK) {
+		reply_userd_unavailable(resp);
+		return;
+	}
+	/* The followings array has room for one more: the user. */
+	for (i = 0; i < n && ids[i] != id; i++)
+		;
+	if (i == n)
+		ids[n++] = id;
+	r = tweet_store_events(td->store, after, limit, ids, n, &page);
+	free(ids);
+	eventlog_reply(resp, r, page, "tweet");
+}

@@ -12,5 +12,7 @@ http_handler tweet_http_user_timeline;
 http_handler tweet_http_deletion_prepare;
 http_handler tweet_http_deletion_commit;
 http_handler tweet_http_deletion_abort;
+http_handler tweet_http_internal_events;
+http_handler tweet_http_internal_feed;
 
 #endif

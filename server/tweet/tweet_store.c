@@ -19,8 +19,6 @@
 #include "tweet_store.h"
 #include "xmalloc.h"
 
-/* Events published per outbox transaction. */
-#define OUTBOX_BATCH 500
 /* Tweets deleted per statement of a deletion (the LIMIT of
  * deletion_tweets). */
 #define DELETION_BATCH 1000
@@ -84,7 +82,7 @@ static const struct db_statement statements[] = {
 	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) RETURNING id) "
 	    "SELECT id FROM d ORDER BY id"},
 	{"outbox_put",
-	    "INSERT INTO outbox (channel, payload) SELECT $1, p "
+	    "INSERT INTO outbox (channel, author, payload) SELECT $1, $3, p "
 	    "FROM json_array_elements_text($2::json) WITH ORDINALITY "
 	    "AS a(p, n) ORDER BY n"},
 	{"deletion_keys", "DELETE FROM idempotency_keys WHERE user_id = $1"},
@@ -96,10 +94,8 @@ static const struct db_statement statements[] = {
 	    "WHERE database = current_database() AND starts_with(gid, $1) "
 	    "AND prepared < now() - make_interval(secs => $2::int) "
 	    "ORDER BY prepared"},
-	{"outbox_take",
-	    "SELECT id, channel, payload FROM outbox ORDER BY id "
-	    "LIMIT 500 FOR UPDATE SKIP LOCKED"},
-	{"outbox_delete", "DELETE FROM outbox WHERE id = ANY($1::bigint[])"},
+	/* The publisher (publisher.h) moves the outbox: wake it. */
+	{"outbox_wake", "SELECT pg_notify($1 || '_wake', '')"},
 	{"purge_keys",
 	    "DELETE FROM idempotency_keys "
 	    "WHERE created_at < now() - interval '24 hours'"},
@@ -550,7 +546,7 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
     int64_t user_id)
 {
 	enum tweet_store_result res = TWEET_STORE_OK;
-	const char *del[1] = {uid}, *put[2] = {CHANNEL_TWEET, NULL};
+	const char *del[1] = {uid}, *put[3] = {CHANNEL_TWEET, NULL, uid};
 	PGresult *r;
 	json_t *payloads;
 	char *event, *list;
@@ -578,7 +574,7 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
 			fatalx("out of memory");
 		json_decref(payloads);
 		put[1] = list;
-		r = run(s, conn, "outbox_put", 2, put, &res);
+		r = run(s, conn, "outbox_put", 3, put, &res);
 		free(list);
 		if (r == NULL)
 			return res;
@@ -659,56 +655,20 @@ tweet_store_finish_prepared(struct tweet_store *s, const char *gid,
 	    TWEET_STORE_NOT_FOUND : TWEET_STORE_ERROR;
 }
 
-/* One batch of the outbox, the argument of flush_tx. */
-struct flush {
-	struct tx tx;
-	int rows;		/* events published */
-};
-
-static int
-flush_tx(PGconn *conn, void *arg)
-{
-	struct flush *f = arg;
-	const char *p[1];
-	PGresult *r;
-	int64_t *idv;
-	int i, ret = -1;
-
-	f->tx.r = TWEET_STORE_OK;
-	f->rows = 0;
-	if ((r = run(f->tx.s, conn, "outbox_take", 0, NULL, &f->tx.r)) == NULL)
-		return -1;
-	if ((f->rows = PQntuples(r)) == 0) {
-		PQclear(r);
-		return -1;	/* nothing to do: just end the transaction */
-	}
-	idv = xcalloc((size_t)f->rows, sizeof *idv);
-	for (i = 0; i < f->rows; i++) {
-		idv[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-		if (publish(conn, PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
-		    &f->tx.r) != 0)
-			goto out;
-	}
-	p[0] = id_array(idv, (size_t)f->rows);
-	if (run_count(f->tx.s, conn, "outbox_delete", 1, p, &f->tx.r) >= 0)
-		ret = 0;
-	free((char *)p[0]);
-out:
-	PQclear(r);
-	free(idv);
-	return ret;
-}
-
 enum tweet_store_result
 tweet_store_flush_outbox(struct tweet_store *s)
 {
-	struct flush f;
-	enum tweet_store_result res;
+	enum tweet_store_result res = TWEET_STORE_OK;
+	const char *p[1] = {CHANNEL_TWEET};
+	PGconn *conn;
+	PGresult *r;
 
-	do {
-		res = run_tx(s, flush_tx, &f.tx);
-	} while (res == TWEET_STORE_OK && f.rows == OUTBOX_BATCH);
-	return res;
+	if ((conn = db_conn(s->db)) == NULL)
+		return TWEET_STORE_UNAVAILABLE;
+	if ((r = run(s, conn, "outbox_wake", 1, p, &res)) == NULL)
+		return res;
+	PQclear(r);
+	return TWEET_STORE_OK;
 }
 
 enum tweet_store_result
@@ -742,4 +702,11 @@ tweet_store_purge_keys(struct tweet_store *s)
 
 	return run_count(s, NULL, "purge_keys", 0, NULL, &res) < 0 ? res :
 	    TWEET_STORE_OK;
+}
+
+enum eventlog_result
+tweet_store_events(struct tweet_store *s, int64_t after, int limit,
+    const int64_t *authors, size_t n, json_t **out)
+{
+	return eventlog_page(db_conn(s->db), after, limit, authors, n, out);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "eventlog.h"
 #include "model.h"
 
 enum tweet_store_result {
@@ -81,7 +82,7 @@ enum tweet_store_result tweet_store_prepare_deletion(struct tweet_store *,
  */
 enum tweet_store_result tweet_store_finish_prepared(struct tweet_store *,
     const char *gid, bool commit);
-/* Publish and remove every outbox event. */
+/* Wake the publisher for what the outbox holds (publisher.h). */
 enum tweet_store_result tweet_store_flush_outbox(struct tweet_store *);
 /*
  * The gids of this database's prepared transactions starting with prefix,
@@ -92,5 +93,13 @@ enum tweet_store_result tweet_store_stale_prepared(struct tweet_store *,
     const char *prefix, int age_s, char ***gids, size_t *n);
 /* Forget idempotency keys older than 24 hours. */
 enum tweet_store_result tweet_store_purge_keys(struct tweet_store *);
+
+/*
+ * A page of the tweet database's event log after seq after, at most
+ * limit events, of every author or, when authors is not NULL, only of
+ * those n as a feed (common/eventlog.h), into *out.
+ */
+enum eventlog_result tweet_store_events(struct tweet_store *, int64_t after,
+    int limit, const int64_t *authors, size_t n, json_t **out);
 
 #endif

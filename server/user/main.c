@@ -9,6 +9,7 @@
 #include "config.h"
 #include "cursor.h"
 #include "deletion.h"
+#include "events.h"
 #include "http_server.h"
 #include "log.h"
 #include "login_throttle.h"
@@ -86,6 +87,7 @@ main(int argc, char **argv)
 	if (!process_migrate(&proc, url))
 		goto stopped;
 	ud.store = user_store_new(url);
+	process_publish(&proc, url, CHANNEL_USER);
 	ud.deletion = deletion_start(&ud);
 	ud.throttle = login_throttle_new(USERD_LOGIN_THROTTLE_MAX,
 	    USERD_LOGIN_FAILURES, USERD_LOGIN_LOCK_BASE, USERD_LOGIN_LOCK_CAP);

@@ -31,6 +31,9 @@
  *       {"userId":"2","deleted":true}...],"floor"?}: the token
  *       generations changed and the accounts deleted within token_ttl,
  *       newest first (common/revoke.h); "floor" when the list was cut.
+ *   GET /internal/events?after=<seq>&limit=<1..1000>
+ *       200 {"events":[{"seq":N,"event":{...}}...],"first","last"}: the
+ *       user database's event log after seq (common/eventlog.h).
  */
 #include "routes.h"
 #include "user_http.h"
@@ -51,6 +54,8 @@ const struct http_route routes_table[] = {
 	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion,
 	  "tweetd" },
 	{ "GET", "/internal/revocations", user_http_internal_revocations,
+	  "gateway tweetd" },
+	{ "GET", "/internal/events", user_http_internal_events,
 	  "gateway tweetd" },
 };
 

@@ -646,3 +646,19 @@ user_http_internal_revocations(struct http_request *req,
 	free(list);
 	http_reply_json(resp, 200, out);
 }
+
+void
+user_http_internal_events(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct userd *ud = ctx;
+	enum eventlog_result r;
+	json_t *page;
+	int64_t after;
+	int limit;
+
+	if (!eventlog_query(req, resp, &after, &limit))
+		return;
+	r = user_store_events(ud->store, after, limit, &page);
+	eventlog_reply(resp, r, page, "user");
+}

@@ -729,3 +729,10 @@ user_store_prune(struct user_store *s)
 	PQclear(res);
 	return USER_STORE_OK;
 }
+
+enum eventlog_result
+user_store_events(struct user_store *s, int64_t after, int limit,
+    json_t **out)
+{
+	return eventlog_page(db_conn(s->db), after, limit, NULL, 0, out);
+}

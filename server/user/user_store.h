@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "eventlog.h"
 #include "model.h"
 #include "password.h"
 
@@ -133,5 +134,12 @@ enum user_store_result user_store_mark_done(struct user_store *,
  * abort: a gid with no decision is answered abort anyway).
  */
 enum user_store_result user_store_prune(struct user_store *);
+
+/*
+ * A page of the user database's event log after seq after, at most limit
+ * events (common/eventlog.h), into *out.
+ */
+enum eventlog_result user_store_events(struct user_store *, int64_t after,
+    int limit, json_t **out);
 
 #endif

@@ -24,6 +24,7 @@ round_trip(const struct event *ev, const char *want)
 	assert_int_equal(back.target_id, ev->target_id);
 	assert_int_equal(back.tweet_id, ev->tweet_id);
 	assert_int_equal(back.gen, ev->gen);
+	assert_int_equal(back.seq, ev->seq);
 	if (ev->type == EVENT_TWEET) {
 		assert_int_equal(back.tweet.id, ev->tweet.id);
 		assert_int_equal(back.tweet.user_id, ev->tweet.user_id);
@@ -122,12 +123,35 @@ malformed_events_are_refused(void **state)
 	assert_int_equal(ev.user_id, 4);
 }
 
+/* The publisher's "seq": encoded when set, checked when read. */
+static void
+seq_round_trips_and_is_checked(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	round_trip(&(struct event){ .type = EVENT_DELETE, .user_id = 1,
+	    .tweet_id = 9, .seq = 42 },
+	    "{\"type\":\"delete\",\"tweetId\":\"9\",\"userId\":\"1\","
+	    "\"seq\":42}");
+	assert_int_equal(events_decode("{\"type\":\"user_deleted\","
+	    "\"userId\":\"1\",\"seq\":0}", &ev), -1);
+	assert_int_equal(events_decode("{\"type\":\"user_deleted\","
+	    "\"userId\":\"1\",\"seq\":\"3\"}", &ev), -1);
+	assert_int_equal(events_decode("{\"type\":\"user_deleted\","
+	    "\"userId\":\"1\",\"seq\":1.5}", &ev), -1);
+	assert_int_equal(events_author("{\"type\":\"follow\","
+	    "\"userId\":\"4\",\"targetId\":\"5\"}"), 4);
+	assert_int_equal(events_author("{\"n\":1}"), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_type_round_trips),
 		cmocka_unit_test(malformed_events_are_refused),
+		cmocka_unit_test(seq_round_trips_and_is_checked),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);

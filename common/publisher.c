@@ -1,0 +1,421 @@
+/*
+ * publisher.c: the outbox-to-event-log publisher (publisher.h). One
+ * thread and one connection of its own: the advisory lock, the LISTEN for
+ * wake-ups and the moves all live on that session, so losing it loses the
+ * lock and rolls back a move under way.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "bus.h"
+#include "events.h"
+#include "log.h"
+#include "metrics.h"
+#include "publisher.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define PUBLISHER_BATCH 500		/* events per move */
+#define PUBLISHER_IDLE_MS 100		/* between looks without a wake-up */
+#define PUBLISHER_RETRY_MS 1000		/* between tries of the lock */
+#define PUBLISHER_RETENTION_MS 60000	/* between retention passes */
+
+#define LEADER_METRIC "chirp_publisher_leader"
+#define PUBLISHED_METRIC "chirp_events_published_total"
+#define LAG_METRIC "chirp_publish_lag_seconds"
+
+struct publisher {
+	char *url;
+	char **channels;
+	int64_t retention_s;
+	pthread_t thread;
+	atomic_bool stop;
+	int wake[2];		/* interrupts the thread's poll */
+	PGconn *conn;
+	bool leader;
+	int64_t retention_due;	/* time_mono_ms of the next pass */
+};
+
+/*
+ * The committed outbox rows whose transactions are all older than every
+ * transaction still running: none can commit before them any more, so
+ * their order by xid, id is the order they became visible in.
+ */
+static const char publisher_take_sql[] =
+    "SELECT id, channel, author, payload, created_at, "
+    "extract(epoch FROM clock_timestamp() - created_at) "
+    "FROM outbox WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) "
+    "ORDER BY xid, id LIMIT 500 FOR UPDATE";
+
+static void
+publisher_set_leader(struct publisher *p, bool leader)
+{
+	if (p->leader != leader)
+		log_info("publisher: %s", leader ? "publishing the events of "
+		    "this database" : "no longer publishing");
+	p->leader = leader;
+	metrics_gauge_set(LEADER_METRIC, NULL, leader ? 1 : 0);
+}
+
+static void
+publisher_drop(struct publisher *p)
+{
+	if (p->conn != NULL) {
+		log_warnx("publisher: connection lost: %s",
+		    PQerrorMessage(p->conn));
+		PQfinish(p->conn);
+	}
+	p->conn = NULL;
+	publisher_set_leader(p, false);
+}
+
+/* Run sql; true when it succeeded (tuples or command). */
+static bool
+publisher_exec(struct publisher *p, const char *sql, int n,
+    const char *const *v, PGresult **out)
+{
+	PGresult *res = PQexecParams(p->conn, sql, n, NULL, v, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+	bool ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+
+	if (!ok)
+		log_warnx("publisher: %s", PQresultErrorMessage(res));
+	if (ok && out != NULL)
+		*out = res;
+	else
+		PQclear(res);
+	return ok;
+}
+
+/* Connect and LISTEN for the wake-ups; false on failure. */
+static bool
+publisher_connect(struct publisher *p)
+{
+	const char *keys[] = { "dbname", "connect_timeout", "application_name",
+		NULL };
+	const char *vals[] = { p->url, "3", "chirp-publisher", NULL };
+	char *ident, *wake;
+	size_t i;
+
+	p->conn = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		goto fail;
+	for (i = 0; p->channels[i] != NULL; i++) {
+		wake = xasprintf("%s_wake", p->channels[i]);
+		ident = PQescapeIdentifier(p->conn, wake, strlen(wake));
+		free(wake);
+		if (ident == NULL)
+			goto fail;
+		wake = xasprintf("LISTEN %s", ident);
+		PQfreemem(ident);
+		if (!publisher_exec(p, wake, 0, NULL, NULL)) {
+			free(wake);
+			goto fail;
+		}
+		free(wake);
+	}
+	return true;
+fail:
+	log_warnx("publisher: cannot connect: %s", PQerrorMessage(p->conn));
+	PQfinish(p->conn);
+	p->conn = NULL;
+	return false;
+}
+
+/* Try to become the publisher; false when the connection failed. */
+static bool
+publisher_try_lock(struct publisher *p)
+{
+	char cls[16], key[16];
+	const char *v[2] = { cls, key };
+	PGresult *res;
+
+	snprintf(cls, sizeof(cls), "%d", PUBLISHER_LOCK_CLASS);
+	snprintf(key, sizeof(key), "%d", PUBLISHER_LOCK_KEY);
+	if (!publisher_exec(p, "SELECT pg_try_advisory_lock($1::int, $2::int)",
+	    2, v, &res))
+		return false;
+	publisher_set_leader(p, strcmp(PQgetvalue(res, 0, 0), "t") == 0);
+	PQclear(res);
+	return true;
+}
+
+/*
+ * payload with "seq": seq; NULL when payload is not a JSON object (then
+ * it is dropped, not logged: no subscriber could read it).
+ */
+static char *
+publisher_number(const char *payload, int64_t seq)
+{
+	json_t *o = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+	char *s = NULL;
+
+	if (json_is_object(o) && json_object_set_new(o, "seq",
+	    json_integer(seq)) == 0)
+		s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+/*
+ * Move one batch from the outbox into the log and send it on, in one
+ * transaction. The number moved, or -1 when the transaction failed.
+ */
+static int
+publisher_move(struct publisher *p)
+{
+	PGresult *take = NULL, *res = NULL;
+	json_t *rows = json_array(), *ids = json_array(), *row, *pub =
+	    json_object();
+	const char *v[1], *author, *channel;
+	char *payload, *text = NULL;
+	int64_t seq, a, t0;
+	double *lag = NULL;
+	int i, n, moved = 0, ret = -1;
+
+	if (!publisher_exec(p, "BEGIN", 0, NULL, NULL))
+		goto out;
+	if (!publisher_exec(p, publisher_take_sql, 0, NULL, &take))
+		goto rollback;
+	if ((n = PQntuples(take)) == 0) {
+		ret = 0;
+		goto rollback;	/* nothing: just end the transaction */
+	}
+	t0 = time_now_ms();
+	/* The newest seq: only the lock holder writes the log, and its
+	 * primary key refuses a second writer's numbers. */
+	if (!publisher_exec(p, "SELECT coalesce(max(seq), 0) FROM event_log",
+	    0, NULL, &res))
+		goto rollback;
+	seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	res = NULL;
+	lag = xcalloc((size_t)n, sizeof(*lag));
+	for (i = 0; i < n; i++) {
+		json_array_append_new(ids, json_integer(strtoll(
+		    PQgetvalue(take, i, 0), NULL, 10)));
+		channel = PQgetvalue(take, i, 1);
+		if ((payload = publisher_number(PQgetvalue(take, i, 3),
+		    seq + 1)) == NULL) {
+			log_warnx("publisher: dropped an outbox row on %s that "
+			    "is no JSON object", channel);
+			continue;
+		}
+		seq++;
+		/* Rows written by hand may lack the author: the event has it. */
+		author = PQgetisnull(take, i, 2) ? NULL : PQgetvalue(take, i, 2);
+		a = author != NULL ? strtoll(author, NULL, 10) :
+		    events_author(payload);
+		row = json_pack("{s:I, s:s, s:o, s:s, s:s}", "seq",
+		    (json_int_t)seq, "channel", channel, "author",
+		    a >= 0 ? json_integer(a) : json_null(), "payload", payload,
+		    "created_at", PQgetvalue(take, i, 4));
+		if (row == NULL)
+			fatalx("out of memory");
+		json_array_append_new(rows, row);
+		json_object_set_new(pub, channel, json_integer(seq));
+		if (bus_relay((struct bus_tx *)p->conn, channel, payload) != 0) {
+			free(payload);
+			goto rollback;
+		}
+		free(payload);
+		lag[moved++] = strtod(PQgetvalue(take, i, 5), NULL);
+	}
+	if ((text = json_dumps(rows, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	v[0] = text;
+	if (!publisher_exec(p, "INSERT INTO event_log (seq, channel, author, "
+	    "payload, created_at) SELECT seq, channel, author, payload, "
+	    "created_at FROM json_populate_recordset(NULL::event_log, $1)",
+	    1, v, NULL))
+		goto rollback;
+	free(text);
+	if ((text = json_dumps(pub, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	v[0] = text;
+	/* The last seq of each channel, for a transport that needs it. */
+	if (!publisher_exec(p, "INSERT INTO published (channel, seq) "
+	    "SELECT key, value::bigint FROM json_each_text($1) "
+	    "ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq", 1, v,
+	    NULL))
+		goto rollback;
+	free(text);
+	if ((text = json_dumps(ids, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	v[0] = text;
+	if (!publisher_exec(p, "DELETE FROM outbox WHERE id IN (SELECT "
+	    "value::bigint FROM json_array_elements_text($1))", 1, v, NULL))
+		goto rollback;
+	if (!publisher_exec(p, "COMMIT", 0, NULL, NULL))
+		goto out;
+	t0 = time_now_ms() - t0;
+	for (i = 0; i < moved; i++)
+		metrics_histogram_observe(LAG_METRIC, lag[i] +
+		    (double)t0 / 1000);
+	metrics_counter_add(PUBLISHED_METRIC, NULL, moved);
+	ret = n;
+	goto out;
+rollback:
+	(void)publisher_exec(p, "ROLLBACK", 0, NULL, NULL);
+out:
+	PQclear(take);
+	free(text);
+	free(lag);
+	json_decref(rows);
+	json_decref(ids);
+	json_decref(pub);
+	return ret;
+}
+
+/* Delete what is older than the retention, the newest row excepted. */
+static bool
+publisher_retain(struct publisher *p)
+{
+	char secs[24];
+	const char *v[1] = { secs };
+
+	snprintf(secs, sizeof(secs), "%" PRId64, p->retention_s);
+	return publisher_exec(p, "DELETE FROM event_log WHERE created_at < "
+	    "now() - make_interval(secs => $1::bigint) AND "
+	    "seq < (SELECT max(seq) FROM event_log)", 1, v, NULL);
+}
+
+/*
+ * Wait up to ms for a wake-up or the stop; wake-ups are consumed. False
+ * when the connection is lost.
+ */
+static bool
+publisher_wait(struct publisher *p, int ms)
+{
+	struct pollfd pfd[2];
+	PGnotify *n;
+	char buf[16];
+
+	pfd[0].fd = p->wake[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = p->conn != NULL ? PQsocket(p->conn) : -1;
+	pfd[1].events = POLLIN;
+	if (poll(pfd, p->conn != NULL ? 2 : 1, ms) < 0 && errno != EINTR)
+		return false;
+	if (pfd[0].revents & POLLIN)
+		(void)!read(p->wake[0], buf, sizeof(buf));
+	if (p->conn == NULL)
+		return true;
+	if (PQconsumeInput(p->conn) == 0)
+		return false;
+	while ((n = PQnotifies(p->conn)) != NULL)
+		PQfreemem(n);
+	return PQstatus(p->conn) == CONNECTION_OK;
+}
+
+static void *
+publisher_main(void *arg)
+{
+	struct publisher *p = arg;
+	int moved;
+
+	while (!atomic_load(&p->stop)) {
+		if (p->conn == NULL && !publisher_connect(p)) {
+			(void)publisher_wait(p, PUBLISHER_RETRY_MS);
+			continue;
+		}
+		if (!p->leader) {
+			if (!publisher_try_lock(p)) {
+				publisher_drop(p);
+				continue;
+			}
+			if (!p->leader) {
+				if (!publisher_wait(p, PUBLISHER_RETRY_MS))
+					publisher_drop(p);
+				continue;
+			}
+			p->retention_due = time_mono_ms();
+		}
+		do {
+			moved = publisher_move(p);
+		} while (moved == PUBLISHER_BATCH && !atomic_load(&p->stop));
+		if (moved < 0 && PQstatus(p->conn) != CONNECTION_OK) {
+			publisher_drop(p);
+			continue;
+		}
+		if (time_mono_ms() >= p->retention_due) {
+			if (!publisher_retain(p) &&
+			    PQstatus(p->conn) != CONNECTION_OK) {
+				publisher_drop(p);
+				continue;
+			}
+			p->retention_due = time_mono_ms() +
+			    PUBLISHER_RETENTION_MS;
+		}
+		/* A failed move (not the connection) is tried again soon. */
+		if (!publisher_wait(p, PUBLISHER_IDLE_MS))
+			publisher_drop(p);
+	}
+	if (p->conn != NULL)
+		PQfinish(p->conn);
+	p->conn = NULL;
+	return NULL;
+}
+
+struct publisher *
+publisher_start(const char *url, const char *const *channels,
+    int64_t retention_s)
+{
+	struct publisher *p = xcalloc(1, sizeof(*p));
+	size_t n = 0, i;
+
+	while (channels[n] != NULL)
+		n++;
+	p->url = xstrdup(url);
+	p->channels = xcalloc(n + 1, sizeof(char *));
+	for (i = 0; i < n; i++)
+		p->channels[i] = xstrdup(channels[i]);
+	p->retention_s = retention_s;
+	metrics_gauge_set(LEADER_METRIC, NULL, 0);
+	metrics_counter_add(PUBLISHED_METRIC, NULL, 0);
+	if (pipe(p->wake) != 0)
+		goto fail;
+	if (pthread_create(&p->thread, NULL, publisher_main, p) != 0) {
+		close(p->wake[0]);
+		close(p->wake[1]);
+		goto fail;
+	}
+	return p;
+fail:
+	for (i = 0; i < n; i++)
+		free(p->channels[i]);
+	free(p->channels);
+	free(p->url);
+	free(p);
+	return NULL;
+}
+
+void
+publisher_stop(struct publisher *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	atomic_store(&p->stop, true);
+	(void)!write(p->wake[1], "x", 1);
+	pthread_join(p->thread, NULL);
+	close(p->wake[0]);
+	close(p->wake[1]);
+	for (i = 0; p->channels[i] != NULL; i++)
+		free(p->channels[i]);
+	free(p->channels);
+	free(p->url);
+	free(p);
+}
