@@ -165,7 +165,8 @@ logsync_page_apply(struct logsync *ls, const struct upstream_result *r,
 		json_decref(root);
 		return 1;
 	}
-	if (json_is_integer(first) && json_integer_value(first) > ls->last + 1) {
+	if (json_is_integer(first) &&
+	    json_integer_value(first) > ls->last + 1) {
 		log_warnx("%s: events %" PRId64 " to %" PRId64 " are no longer "
 		    "in the log", ls->name, ls->last + 1,
 		    (int64_t)json_integer_value(first) - 1);
@@ -272,8 +273,8 @@ logsync_event(struct logsync *ls, const char *payload)
 			ls->last = ev.seq;
 			ls->apply(ls->gw, &ev);
 		} else if (ev.seq > ls->last + 1) {
-			log_info("%s: events %" PRId64 " to %" PRId64 " missed: "
-			    "catching up", ls->name, ls->last + 1,
+			log_info("%s: events %" PRId64 " to %" PRId64
+			    " missed: catching up", ls->name, ls->last + 1,
 			    ev.seq - 1);
 			logsync_catch_up(ls);
 		}

@@ -633,7 +633,7 @@ ws_replay_page(struct ws_conn *c)
 	free(auth);
 }
 
-/* --- replay from the tweet log (cursor=) ----------------------------------- */
+/* --- replay from the tweet log (cursor=) -------------------------------- */
 
 /* The log replay is done: go live from the position reached (the newest
  * seq the log had, when the last page said so). */
