@@ -452,8 +452,9 @@ conn_push(struct feed *f, struct feed_conn *c, struct feed_msg *m,
 }
 
 size_t
-feed_publish(struct feed *f, int64_t author, int64_t tweet_id, bool is_tweet,
-    const char *frame, size_t len, feed_wake_fn *wake, void *arg)
+feed_publish(struct feed *f, int64_t author, int64_t tweet_id, int64_t seq,
+    bool is_tweet, const char *frame, size_t len, feed_wake_fn *wake,
+    void *arg)
 {
 	struct feed_msg *m = xmalloc(sizeof(*m) + len + 1);
 	struct connvec *v;
@@ -463,6 +464,7 @@ feed_publish(struct feed *f, int64_t author, int64_t tweet_id, bool is_tweet,
 	m->refs = 1;		/* ours, until the end of this call */
 	m->author = author;
 	m->id = tweet_id;
+	m->seq = seq;
 	m->is_tweet = is_tweet;
 	m->len = len;
 	memcpy(m->data, frame, len);

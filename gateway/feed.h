@@ -24,6 +24,7 @@ struct feed_msg {
 	int refs;
 	int64_t author;
 	int64_t id;		/* the tweet id */
+	int64_t seq;		/* its position in the tweet log; 0: none */
 	bool is_tweet;		/* false: a delete */
 	size_t len;
 	char data[];		/* the JSON frame, NUL-terminated */
@@ -81,7 +82,7 @@ typedef void feed_wake_fn(void *owner, void *arg);
  * connections got it.
  */
 size_t feed_publish(struct feed *, int64_t author, int64_t tweet_id,
-    bool is_tweet, const char *frame, size_t len, feed_wake_fn *wake,
+    int64_t seq, bool is_tweet, const char *frame, size_t len, feed_wake_fn *wake,
     void *arg);
 
 /* follower now (un)follows target: from now on for its connections (a

@@ -60,7 +60,7 @@ struct gateway {
 	int login_free_failures;
 	int login_backoff_max_s;
 	int ws_queue_max;
-	int replay_max;		/* entries a since= replay sends at most */
+	int replay_max;		/* entries a replay sends at most */
 	int ping_interval_s;
 	int ws_sndbuf;		/* 0: the system's */
 	int64_t cache_ttl_ms;
@@ -78,6 +78,8 @@ struct gateway {
 	struct feed *feed;
 	struct listener *user_bus;
 	struct listener *tweet_bus;
+	struct logsync *user_log;	/* the user bus in log order */
+	struct logsync *tweet_log;	/* the tweet bus in log order */
 	struct discovery_client *discovery;
 	struct ws_state *ws;
 	struct revoke *revoke;		/* revoked tokens (common/revoke.h) */

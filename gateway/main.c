@@ -28,6 +28,7 @@
 #include "listener.h"
 #include "listener_proto.h"
 #include "log.h"
+#include "logsync.h"
 #include "pool.h"
 #include "ratelimit.h"
 #include "revocations.h"
@@ -315,6 +316,10 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	revocations_start(&gw);
+	gw.user_log = logsync_new(&gw, "user log", SERVICE_USER,
+	    bus_events_user_apply, bus_events_user_lost);
+	gw.tweet_log = logsync_new(&gw, "tweet log", SERVICE_TWEET,
+	    bus_events_tweet_apply, bus_events_tweet_lost);
 	if ((url = config_str(gw.cfg, "user_bus_url")) != NULL && *url) {
 		gw.user_bus = listener_new(&gw, "user bus", url, CHANNEL_USER,
 		    bus_events_user, bus_events_user_connected, &gw);
@@ -344,6 +349,8 @@ main(int argc, char **argv)
 	gw.stopping = true;
 	listener_stop(gw.user_bus);
 	listener_stop(gw.tweet_bus);
+	logsync_stop(gw.user_log);
+	logsync_stop(gw.tweet_log);
 	discovery_client_stop(gw.discovery);
 	ws_stop(&gw);
 	revocations_stop(&gw);
@@ -356,6 +363,8 @@ out:
 	}
 	listener_free(gw.user_bus);
 	listener_free(gw.tweet_bus);
+	logsync_free(gw.user_log);
+	logsync_free(gw.tweet_log);
 	discovery_client_free(gw.discovery);
 	ws_free(&gw);
 	revocations_free(&gw);

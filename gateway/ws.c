@@ -3,12 +3,21 @@
  * protocol callbacks. A connection: upgrade checked (401/400/503 before
  * it; the claims ride on that connection's own wsi to ESTABLISHED) ->
  * followings loaded from chirp-userd while events are buffered -> with
- * since=, replay from the home timeline, oldest first, page by page, at
- * most replay_max entries -> {"type":"ready"} -> the buffered then live
- * events, skipping what the replay already sent. Pings from one cheap
- * timer; one more walks the connections every few seconds to close those
- * whose token expired. After a user-bus reconnect every connection
- * reloads its followings, a few at a time.
+ * cursor=, replay from the tweet log (tweetd's /internal/feed), in seq
+ * order, page by page; with since=, from the home timeline, oldest first;
+ * either at most replay_max entries -> {"type":"ready"} -> the buffered
+ * then live events, skipping what the replay already sent.
+ *
+ * Every tweet and delete frame carries its cursor, "t<seq>" (the tweet
+ * log's position); each connection keeps its position, the seq of the
+ * last frame it was sent (at first the log's position when it was
+ * opened, or the cursor it resumes from), and skips queued events at or
+ * below it, so nothing goes twice and, the queue taking every event from
+ * the moment the connection exists, nothing is skipped.
+ *
+ * Pings from one cheap timer; one more walks the connections every few
+ * seconds to close those whose token expired. After the user log is lost
+ * every connection reloads its followings, a few at a time.
  */
 #include <jansson.h>
 #include <libwebsockets.h>
@@ -20,11 +29,14 @@
 #include <time.h>
 
 #include "auth.h"
+#include "bus_events.h"
+#include "events.h"
 #include "feed.h"
 #include "gateway.h"
 #include "front.h"
 #include "front_proto.h"
 #include "log.h"
+#include "logsync.h"
 #include "metrics.h"
 #include "pool.h"
 #include "model.h"
@@ -40,6 +52,8 @@
 #define FOLLOWINGS_MAX 5000	/* API.md: a user follows at most 5,000 */
 #define RELOADS_MAX 16		/* follow-list reloads under way at once */
 #define TICK_S 5		/* expiry checks and reload retries */
+#define CURSOR_LEN_MAX 128	/* API.md: 1 to 128 of A-Z a-z 0-9 _ - */
+#define CURSOR_NEVER (-1)	/* a well-formed cursor never issued */
 
 enum ws_phase {
 	WS_LOADING,		/* followings under way */
@@ -57,16 +71,22 @@ struct ws_conn {
 	char *token;
 	bool has_since;
 	int64_t since;
+	bool has_cursor;
+	int64_t cursor;		/* its seq, or CURSOR_NEVER */
 	enum ws_phase phase;
-	bool catch_up;		/* the replay is a catch-up: no ready */
-	bool reset_due;		/* the replay hit replay_max: say so */
+	bool reset_due;		/* the replay cannot resume: say so */
 	size_t replayed;	/* entries this replay has fetched */
 	bool ready_due;
 	bool ping_due;
+	bool wait_pos;		/* ready to go on once pos is known */
 	int close_code;		/* nonzero: close with it when writable */
 	const char *close_why;
-	int64_t last_sent;	/* highest tweet id sent */
-	int64_t floor;		/* the replay sent everything up to it */
+	int64_t pos;		/* the seq reached (-1: not known yet) */
+	int64_t after;		/* a log replay's next page is after it */
+	int64_t replay_last;	/* the log's newest seq, as last answered */
+	bool replay_final;	/* a log replay's last page is being sent */
+	size_t page_limit;	/* the limit of its page under way */
+	int64_t floor;		/* a since= replay sent everything up to it */
 	size_t filter_left;	/* queued before the replay ended */
 	struct upstream *up;
 	struct upstream *reload;	/* a follow-list reload under way */
@@ -74,7 +94,8 @@ struct ws_conn {
 	int attempts;
 	struct instance *tried[WS_ATTEMPTS];
 	char **frames;		/* a replay page, oldest first */
-	int64_t *frame_ids;
+	int64_t *frame_ids;	/* since=: their tweet ids */
+	int64_t *frame_seqs;	/* cursor=: their seqs */
 	size_t nframes, frame_pos;
 };
 
@@ -87,6 +108,8 @@ struct ws_upgrade {
 	char token[TOKEN_MAX];
 	bool has_since;
 	int64_t since;
+	bool has_cursor;
+	int64_t cursor;
 };
 
 struct ws_state {
@@ -100,11 +123,11 @@ struct ws_state {
 	bool reload_retry;	/* some failed: sweep again on the tick */
 	uint64_t sent, sent_flushed;
 	uint64_t drops_flushed;
-	int64_t newest_tweet;	/* the newest tweet id seen on the bus */
 };
 
 static void ws_load_followings(struct ws_conn *);
 static void ws_replay_page(struct ws_conn *);
+static void ws_log_page(struct ws_conn *);
 static void ws_reload_pump(struct ws_state *);
 
 static void
@@ -156,11 +179,13 @@ ws_token(struct lws *wsi, char *out, size_t outlen)
 	return out[0] != '\0';
 }
 
-/* since= : 0 absent, 1 good (*since), -1 malformed. */
+/* The value of the query argument name ("since="): 0 absent, 1 copied
+ * into out, -1 longer than outlen allows. */
 static int
-ws_since(struct lws *wsi, int64_t *since)
+ws_arg(struct lws *wsi, const char *name, char *out, size_t outlen)
 {
 	char buf[TOKEN_MAX + 64];	/* other arguments hold the token */
+	size_t nl = strlen(name);
 	int idx, n;
 
 	for (idx = 0; ; idx++) {
@@ -168,9 +193,58 @@ ws_since(struct lws *wsi, int64_t *since)
 		    WSI_TOKEN_HTTP_URI_ARGS, idx);
 		if (n < 0)
 			return 0;
-		if (strncmp(buf, "since=", 6) == 0)
-			return validate_id(buf + 6, since) ? 1 : -1;
+		if (strncmp(buf, name, nl) != 0)
+			continue;
+		if (strlen(buf + nl) >= outlen)
+			return -1;
+		memcpy(out, buf + nl, strlen(buf + nl) + 1);
+		return 1;
 	}
+}
+
+/* since= : 0 absent, 1 good (*since), -1 malformed. */
+static int
+ws_since(struct lws *wsi, int64_t *since)
+{
+	char v[32];
+	int n = ws_arg(wsi, "since=", v, sizeof(v));
+
+	if (n <= 0)
+		return n;
+	return validate_id(v, since) ? 1 : -1;
+}
+
+/*
+ * cursor= : 0 absent, 1 good, -1 malformed (not 1 to CURSOR_LEN_MAX of
+ * A-Z a-z 0-9 _ -). A good one is "t<seq>" (a later part after a "-" is
+ * another log's, none yet) in *seq, or CURSOR_NEVER for any other: no
+ * gateway issued it, so it resumes nothing.
+ */
+static int
+ws_cursor(struct lws *wsi, int64_t *seq)
+{
+	char v[CURSOR_LEN_MAX + 1], *end;
+	size_t i, len;
+	int n = ws_arg(wsi, "cursor=", v, sizeof(v));
+
+	if (n <= 0)
+		return n;
+	if ((len = strlen(v)) == 0)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (!((v[i] >= 'A' && v[i] <= 'Z') ||
+		    (v[i] >= 'a' && v[i] <= 'z') ||
+		    (v[i] >= '0' && v[i] <= '9') || v[i] == '_' ||
+		    v[i] == '-'))
+			return -1;
+	*seq = CURSOR_NEVER;
+	if ((end = strchr(v, '-')) != NULL)
+		*end = '\0';
+	if (v[0] == 't' && strcmp(v + 1, "0") == 0)
+		*seq = 0;
+	else if (v[0] == 't' && !validate_id(v + 1, seq))
+		*seq = CURSOR_NEVER;
+	return 1;
 }
 
 void
@@ -191,8 +265,8 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 	char uri[64], token[TOKEN_MAX];
 	struct token_claims claims;
 	struct ws_upgrade *up;
-	int64_t since = 0;
-	int n;
+	int64_t since = 0, cursor = 0;
+	int n, nc;
 
 	ws_upgrade_forget(wsi);	/* nothing from an earlier request counts */
 	if (strcasecmp(proto, "websocket") != 0)
@@ -215,6 +289,16 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 		    "since must be a tweet id", NULL, NULL);
 		return 1;
 	}
+	if ((nc = ws_cursor(wsi, &cursor)) < 0) {
+		front_refuse_now(wsi, 400, "bad_request",
+		    "cursor must be 1 to 128 of A-Z a-z 0-9 _ -", NULL, NULL);
+		return 1;
+	}
+	if (nc == 1 && n == 1) {
+		front_refuse_now(wsi, 400, "bad_request",
+		    "cursor and since cannot go together", NULL, NULL);
+		return 1;
+	}
 	if (gw->stopping ||
 	    (int)feed_conn_count(gw->feed) >= gw->max_connections) {
 		front_refuse_now(wsi, 503, "unavailable",
@@ -229,6 +313,8 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 	explicit_bzero(token, sizeof(token));
 	up->has_since = n == 1;
 	up->since = since;
+	up->has_cursor = nc == 1;
+	up->cursor = cursor;
 	lws_set_opaque_user_data(wsi, up);
 	return 0;
 }
@@ -242,8 +328,10 @@ ws_frames_clear(struct ws_conn *c)
 		free(c->frames[i]);
 	free(c->frames);
 	free(c->frame_ids);
+	free(c->frame_seqs);
 	c->frames = NULL;
 	c->frame_ids = NULL;
+	c->frame_seqs = NULL;
 	c->nframes = c->frame_pos = 0;
 }
 
@@ -321,6 +409,52 @@ ws_followings_parse(struct ws_conn *c, const struct upstream_result *r,
 	return 1;
 }
 
+/* The followings are known: replay, or go live. Without a cursor the
+ * position the connection starts from must be known first. */
+static void
+ws_begin(struct ws_conn *c)
+{
+	if (c->has_cursor) {
+		c->phase = WS_REPLAY;
+		/* never issued: a seq past any, for tweetd's reset */
+		c->after = c->cursor == CURSOR_NEVER ? INT64_MAX : c->cursor;
+		c->pos = c->cursor;
+		ws_log_page(c);
+		return;
+	}
+	if (c->pos < 0) {
+		c->wait_pos = true;
+		return;
+	}
+	if (c->has_since) {
+		c->phase = WS_REPLAY;
+		c->floor = c->since;
+		ws_replay_page(c);
+	} else {
+		c->phase = WS_LIVE;
+		c->ready_due = true;
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+void
+ws_position_known(struct gateway *gw)
+{
+	struct ws_conn *c;
+
+	if (gw->ws == NULL)
+		return;
+	LIST_FOREACH(c, &gw->ws->conns, entry) {
+		if (c->has_cursor || c->pos >= 0 || c->close_code != 0)
+			continue;
+		c->pos = logsync_last(gw->tweet_log);
+		if (c->wait_pos) {
+			c->wait_pos = false;
+			ws_begin(c);
+		}
+	}
+}
+
 static void
 followings_done(const struct upstream_result *r, void *arg)
 {
@@ -348,15 +482,7 @@ followings_done(const struct upstream_result *r, void *arg)
 		    "queue full");
 		return;
 	}
-	if (c->has_since) {
-		c->phase = WS_REPLAY;
-		c->floor = c->since;
-		ws_replay_page(c);
-	} else {
-		c->phase = WS_LIVE;
-		c->ready_due = true;
-		lws_callback_on_writable(c->wsi);
-	}
+	ws_begin(c);
 }
 
 /* GET /internal/followings/{id} of c's user at inst (the one place that
@@ -405,10 +531,8 @@ ws_replay_end(struct ws_conn *c, bool truncated)
 {
 	c->phase = WS_LIVE;
 	c->filter_left = feed_conn_queued(c->fc);
-	if (!c->catch_up || truncated)
-		c->ready_due = true;
+	c->ready_due = true;
 	c->reset_due = truncated;
-	c->catch_up = false;
 	c->replayed = 0;
 	lws_callback_on_writable(c->wsi);
 }
@@ -418,9 +542,11 @@ replay_done(const struct upstream_result *r, void *arg)
 {
 	struct ws_conn *c = arg;
 	json_t *root = NULL, *arr, *e;
+	char cur[24];
 	size_t i, n;
 
 	c->up = NULL;
+	snprintf(cur, sizeof(cur), "t%lld", (long long)c->pos);
 	if (r->error == UPSTREAM_OK && r->status == 200)
 		root = json_loadb(r->body, r->len, 0, NULL);
 	arr = json_object_get(root, "tweets");
@@ -454,7 +580,9 @@ replay_done(const struct upstream_result *r, void *arg)
 		e = json_array_get(arr, i);
 		if (!model_get_id(e, "tweetId", &id))
 			continue;
-		frame = json_pack("{s:s, s:O}", "type", "tweet", "tweet", e);
+		/* not in the log: the position the connection started at */
+		frame = json_pack("{s:s, s:O, s:s}", "type", "tweet", "tweet",
+		    e, "cursor", cur);
 		s = frame != NULL ? json_dumps(frame, JSON_COMPACT) : NULL;
 		json_decref(frame);
 		if (s == NULL)
@@ -505,34 +633,155 @@ ws_replay_page(struct ws_conn *c)
 	free(auth);
 }
 
-void
-ws_tweet_seen(struct gateway *gw, int64_t tweet_id)
+/* --- replay from the tweet log (cursor=) -------------------------------- */
+
+/* The log replay is done: go live from the position reached (the newest
+ * seq the log had, when the last page said so). */
+static void
+ws_log_end(struct ws_conn *c, bool reset)
 {
-	if (gw->ws != NULL && tweet_id > gw->ws->newest_tweet)
-		gw->ws->newest_tweet = tweet_id;
+	if (reset || c->replay_last > c->pos)
+		c->pos = c->replay_last;
+	c->phase = WS_LIVE;
+	c->ready_due = true;
+	c->reset_due = reset;
+	c->replayed = 0;
+	lws_callback_on_writable(c->wsi);
+}
+
+/*
+ * One row of a feed page as the frame the live feed would have sent for
+ * it; false when it is not a tweet or delete event.
+ */
+static bool
+ws_log_frame(json_t *row, char **framep, int64_t *seqp)
+{
+	json_t *seqj = json_object_get(row, "seq");
+	struct event ev;
+	char *s;
+	bool ok = false;
+
+	if (!json_is_integer(seqj) || json_integer_value(seqj) < 1)
+		return false;
+	s = json_dumps(json_object_get(row, "event"), JSON_COMPACT);
+	if (s != NULL && events_decode(s, &ev) == 0) {
+		ev.seq = json_integer_value(seqj);
+		if ((*framep = bus_events_frame(&ev)) != NULL) {
+			*seqp = ev.seq;
+			ok = true;
+		}
+		events_release(&ev);
+	}
+	free(s);
+	return ok;
+}
+
+static void
+log_replay_done(const struct upstream_result *r, void *arg)
+{
+	struct ws_conn *c = arg;
+	json_t *root = NULL, *arr, *lastj, *row;
+	size_t i, n;
+	int64_t seq;
+
+	c->up = NULL;
+	if (r->error == UPSTREAM_OK && r->status == 200)
+		root = json_loadb(r->body, r->len, 0, NULL);
+	arr = json_object_get(root, "events");
+	lastj = json_object_get(root, "last");
+	if (!json_is_array(arr) || !json_is_integer(lastj) ||
+	    json_integer_value(lastj) < 0) {
+		json_decref(root);
+		if (r->error == UPSTREAM_OK && r->status != 502 &&
+		    r->status != 503 && r->status != 200) {
+			ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			    "cannot replay the feed");
+			return;
+		}
+		ws_retry(c, r, ws_log_page);
+		return;
+	}
+	pool_instance_result(c->gw, c->tried[c->attempts - 1], true);
+	c->attempts = 0;
+	c->replay_last = json_integer_value(lastj);
+	if (json_is_true(json_object_get(root, "reset"))) {
+		json_decref(root);
+		ws_log_end(c, true);
+		return;
+	}
+	n = json_array_size(arr);
+	c->replayed += n;
+	c->frames = xcalloc(n + 1, sizeof(*c->frames));
+	c->frame_seqs = xcalloc(n + 1, sizeof(*c->frame_seqs));
+	json_array_foreach(arr, i, row) {
+		char *frame;
+
+		if (!ws_log_frame(row, &frame, &seq) || seq <= c->after)
+			continue;
+		c->after = seq;
+		c->frames[c->nframes] = frame;
+		c->frame_seqs[c->nframes++] = seq;
+	}
+	json_decref(root);
+	/* a short page is the last: the log held nothing more up to last */
+	c->replay_final = n < c->page_limit || c->after >= c->replay_last;
+	if (c->nframes == 0) {
+		ws_frames_clear(c);
+		if (c->replay_final)
+			ws_log_end(c, false);
+		else
+			ws_log_page(c);	/* only rows of no use: on */
+		return;
+	}
+	lws_callback_on_writable(c->wsi);
+}
+
+/* GET the next page of the user's feed from the tweet log. */
+static void
+ws_log_page(struct ws_conn *c)
+{
+	struct upstream_request req;
+	struct instance *inst;
+	char path[128], *cred;
+	size_t max = (size_t)c->gw->replay_max, limit = REPLAY_PAGE;
+
+	if (c->replayed >= max) {	/* bounded work: the rest is a gap */
+		ws_log_end(c, true);
+		return;
+	}
+	if (max - c->replayed < limit)
+		limit = max - c->replayed;
+	c->page_limit = limit;
+	inst = ws_pick(c, SERVICE_TWEET);
+	if (inst == NULL) {
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "tweet service unavailable");
+		return;
+	}
+	snprintf(path, sizeof(path), "/internal/feed/%lld?after=%lld&limit=%zu",
+	    (long long)c->user_id, (long long)c->after, limit);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.path = path;
+	req.timeout_ms = c->gw->upstream_timeout_ms;
+	/* an internal route: tweetd wants the gateway's credential */
+	cred = svcauth_mint(c->gw->svcauth, "tweetd", (int64_t)time(NULL));
+	req.service_credential = cred;
+	c->up = upstream_start(c->gw, inst->host, inst->port, &req,
+	    log_replay_done, c);
+	free(cred);
 }
 
 void
-ws_catch_up(struct gateway *gw)
+ws_close_all(struct gateway *gw, const char *reason)
 {
 	struct ws_conn *c;
 
-	LIST_FOREACH(c, &gw->ws->conns, entry) {
-		int64_t from = c->last_sent > c->floor ? c->last_sent :
-		    c->floor;
-
-		if (from == 0)	/* sent nothing: all after the bus's last */
-			from = gw->ws->newest_tweet;
-
-		if (c->phase != WS_LIVE || c->close_code != 0 || from == 0)
-			continue;
-		c->phase = WS_REPLAY;
-		c->catch_up = true;
-		c->floor = from;
-		c->attempts = 0;
-		c->replayed = 0;
-		ws_replay_page(c);
-	}
+	if (gw->ws == NULL)
+		return;
+	LIST_FOREACH(c, &gw->ws->conns, entry)
+		ws_request_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    reason);
 }
 
 void
@@ -656,10 +905,11 @@ ws_send(struct ws_conn *c, const char *s, size_t len)
 static int
 ws_writable(struct ws_conn *c)
 {
-	static const char ready[] = "{\"type\":\"ready\"}";
 	static const char reset[] = "{\"type\":\"reset\"}";
 	const struct feed_msg *m;
 	unsigned char ping[LWS_PRE + 1];
+	char ready[64];
+	int len;
 
 	if (c->close_code != 0) {
 		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
@@ -688,14 +938,21 @@ ws_writable(struct ws_conn *c)
 		if (!ws_send(c, c->frames[c->frame_pos],
 		    strlen(c->frames[c->frame_pos])))
 			return -1;
-		if (c->frame_ids[c->frame_pos] > c->last_sent)
-			c->last_sent = c->frame_ids[c->frame_pos];
-		c->floor = c->frame_ids[c->frame_pos] > c->floor ?
-		    c->frame_ids[c->frame_pos] : c->floor;
+		if (c->frame_seqs != NULL)
+			c->pos = c->frame_seqs[c->frame_pos];
+		else if (c->frame_ids[c->frame_pos] > c->floor)
+			c->floor = c->frame_ids[c->frame_pos];
 		c->frame_pos++;
 		if (c->frame_pos == c->nframes) {
+			bool log = c->frame_seqs != NULL;
+
 			ws_frames_clear(c);
-			ws_replay_page(c);	/* the next page */
+			if (!log)
+				ws_replay_page(c);	/* the next page */
+			else if (c->replay_final)
+				ws_log_end(c, false);
+			else
+				ws_log_page(c);
 			return 0;
 		}
 	}
@@ -707,16 +964,20 @@ ws_writable(struct ws_conn *c)
 		c->reset_due = false;
 	}
 	if (c->ready_due) {
-		if (!ws_send(c, ready, sizeof(ready) - 1))
+		len = snprintf(ready, sizeof(ready),
+		    "{\"type\":\"ready\",\"cursor\":\"t%lld\"}",
+		    (long long)c->pos);
+		if (!ws_send(c, ready, (size_t)len))
 			return -1;
 		c->ready_due = false;
 	}
 	while ((m = feed_conn_peek(c->fc)) != NULL) {
-		bool skip = false;
+		/* at or below the position: sent already (or a replay's) */
+		bool skip = m->seq > 0 && m->seq <= c->pos;
 
 		if (c->filter_left > 0) {
 			c->filter_left--;
-			skip = m->is_tweet && m->id <= c->floor;
+			skip = skip || (m->is_tweet && m->id <= c->floor);
 		}
 		if (!skip) {
 			if (lws_send_pipe_choked(c->wsi)) {
@@ -725,9 +986,9 @@ ws_writable(struct ws_conn *c)
 			}
 			if (!ws_send(c, m->data, m->len))
 				return -1;
-			if (m->is_tweet && m->id > c->last_sent)
-				c->last_sent = m->id;
 		}
+		if (m->seq > c->pos)
+			c->pos = m->seq;
 		feed_conn_pop(c->fc);
 	}
 	return 0;
@@ -752,11 +1013,15 @@ ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
 		c->token = xstrdup(up->token);
 		c->has_since = up->has_since;
 		c->since = up->since;
+		c->has_cursor = up->has_cursor;
+		c->cursor = up->cursor;
 		ws_upgrade_forget(wsi);
 	}
 	if (gw->ws_sndbuf > 0)
 		setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF,
 		    &gw->ws_sndbuf, sizeof(gw->ws_sndbuf));
+	/* every event after this position reaches c's queue from now on */
+	c->pos = gw->tweet_bus == NULL ? 0 : logsync_last(gw->tweet_log);
 	c->fc = feed_conn_new(gw->feed, c->user_id, c);
 	LIST_INSERT_HEAD(&gw->ws->conns, c, entry);
 	if (c->close_code != 0) {

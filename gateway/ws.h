@@ -28,13 +28,12 @@ size_t ws_sweep_expired(struct gateway *, int64_t now);
 /* The user bus (re)connected: follow events may have been lost, so every
  * connection reloads its followings, a few at a time. */
 void ws_user_bus_connected(struct gateway *);
-/* A tweet came on the bus (the newest id seen is where connections that
- * were sent nothing yet catch up from). */
-void ws_tweet_seen(struct gateway *, int64_t tweet_id);
-/* The tweet bus came back: every live connection catches up through the
- * tweet service from the last id it sent, or, when it was sent none, from
- * the newest tweet the gateway had seen on the bus before the loss. */
-void ws_catch_up(struct gateway *);
+/* The tweet log's position is known (logsync.h): connections that were
+ * opened before start from it and go on. */
+void ws_position_known(struct gateway *);
+/* Close every connection (1011, reason a static string): events were
+ * lost for good; each resumes with its cursor. */
+void ws_close_all(struct gateway *, const char *reason);
 /* Add the frames sent since the last call to the metrics. */
 void ws_metrics_flush(struct gateway *);
 

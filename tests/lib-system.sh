@@ -34,7 +34,9 @@ has() { grep -qF -- "$2" "$T/$1.ws"; }
 # lacks NAME TEXT: it did not.
 lacks() { ! has "$@"; }
 # ready NAME: the ws-client NAME's feed is live.
-ready() { has "$1" '{"type":"ready"}'; }
+ready() { has "$1" '{"type":"ready",'; }
+# cursors NAME: the cursors NAME received, comma-separated.
+cursors() { grep -o '"cursor":"[^"]*"' "$T/$1.ws" | cut -d'"' -f4 | paste -sd, -; }
 # tweet_ids NAME: the ids of the tweets NAME received, comma-separated.
 tweet_ids() { grep '"type":"tweet"' "$T/$1.ws" | jq -r .tweet.tweetId | paste -sd, -; }
 # ws_conns URL N: the gateway at URL holds N live connections.

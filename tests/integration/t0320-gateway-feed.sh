@@ -53,8 +53,8 @@ check "the follow replays nothing older" sh -c "! grep -qF '\"tweetId\":\"$T1\"'
 # deletes
 http DELETE "$G/tweets/$T2" "" "$(auth "$TB")"
 expect_status "bob deletes a tweet" 200
-check "the follower gets the delete" wait_until 10 has alice "{\"type\":\"delete\",\"tweetId\":\"$T2\"}"
-check "the author gets the delete" wait_until 10 has bob "{\"type\":\"delete\",\"tweetId\":\"$T2\"}"
+check "the follower gets the delete" wait_until 10 has alice "{\"type\":\"delete\",\"tweetId\":\"$T2\","
+check "the author gets the delete" wait_until 10 has bob "{\"type\":\"delete\",\"tweetId\":\"$T2\","
 
 # unfollow on an open connection
 unfollow "$G" "$CAROL" "$TC" "$BOB"
@@ -75,7 +75,7 @@ want=$(jb '[.tweets[].tweetId] | reverse | join(",")')
 watch replay "$W/ws?since=$T1" --header "$(auth "$TA")" --timeout 60
 check "the replay ends with ready" wait_until 10 ready replay
 expect_eq "the replay is every newer entry, oldest first" "$(tweet_ids replay)" "$want"
-check "ready comes after the replayed entries" sh -c "tail -n 1 '$T/replay.ws' | grep -qF '{\"type\":\"ready\"}'"
+check "ready comes after the replayed entries" sh -c "tail -n 1 '$T/replay.ws' | grep -qF '{\"type\":\"ready\",'"
 T4=$(post "$G" "$BOB" "$TB" "live after replay")
 check "live entries follow the replay" wait_until 10 has replay "\"tweetId\":\"$T4\""
 expect_eq "nothing doubled" "$(tweet_ids replay)" "$want,$T4"

@@ -59,7 +59,7 @@ expect_eq "its text arrives byte for byte" \
 
 as alice delete "$A1" >/dev/null
 check "a delete reaches watch" wait_until 20 \
-    grep -q "{\"type\":\"delete\",\"tweetId\":\"$A1\"}" "$T/watch.json"
+    grep -q "{\"type\":\"delete\",\"tweetId\":\"$A1\"[,}]" "$T/watch.json"
 
 # the gateway goes away; a tweet is posted (straight to the tweet service)
 # while it is down; the gateway comes back on the same port

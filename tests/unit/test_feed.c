@@ -27,7 +27,7 @@ tweet(struct feed *f, int64_t author, int64_t id)
 	char frame[64];
 
 	snprintf(frame, sizeof frame, "{\"id\":%lld}", (long long)id);
-	return feed_publish(f, author, id, true, frame, strlen(frame), wake,
+	return feed_publish(f, author, id, id, true, frame, strlen(frame), wake,
 	    NULL);
 }
 
