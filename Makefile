@@ -31,7 +31,8 @@ ifdef TESTING
 TESTFLAGS = -DCHIRP_TESTING
 endif
 
-PKGS = libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw
+PKGS = libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw \
+	libnats
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
