@@ -110,8 +110,9 @@ benches: $(BENCHES)
 run: deps
 	@./deploy/run.sh
 
+# CHIRP_BUS=nats: make run also needs a NATS server (deploy/run.sh).
 deps:
-	@./deploy/deps.sh
+	@./deploy/deps.sh $(if $(filter nats,$(CHIRP_BUS)),nats)
 
 # The test build: sanitizers on, warnings are errors.
 test:
