@@ -31,7 +31,8 @@ ifdef TESTING
 TESTFLAGS = -DCHIRP_TESTING
 endif
 
-PKGS = libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw
+PKGS = libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw \
+	libnats
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -109,8 +110,9 @@ benches: $(BENCHES)
 run: deps
 	@./deploy/run.sh
 
+# CHIRP_BUS=nats: make run also needs a NATS server (deploy/run.sh).
 deps:
-	@./deploy/deps.sh
+	@./deploy/deps.sh $(if $(filter nats,$(CHIRP_BUS)),nats)
 
 # The test build: sanitizers on, warnings are errors.
 test:

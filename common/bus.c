@@ -1,11 +1,16 @@
 /*
- * bus.c: the event bus on PostgreSQL LISTEN/NOTIFY. A change writes its
- * event to the outbox of its database in its own transaction, with an
- * unsigned wake-up; the publisher (publisher.h) moves it to the event log
- * and notifies it, sealed and numbered, in the transaction of the move.
- * A subscriber owns one connection, guarded by a mutex so that a
- * background thread and bus_sync() can share it; it hands on each seq of
- * a channel once.
+ * bus.c: the event bus. A change writes its event to the outbox of its
+ * database in its own transaction, with an unsigned wake-up; the
+ * publisher (publisher.h) moves it to the event log and sends it on,
+ * sealed and numbered: by PostgreSQL NOTIFY in the transaction of the
+ * move, or to NATS JetStream after its commit (bus_nats.h).
+ *
+ * A subscriber owns one PostgreSQL connection to the owner's database,
+ * guarded by a mutex so that a background thread and bus_sync() can share
+ * it: it LISTENs (PostgreSQL transport) and asks the read-your-writes
+ * barrier (both transports). With NATS, an epoll descriptor watches that
+ * connection and the queue of NATS messages, so the caller polls one
+ * descriptor either way. It hands on each seq of a channel once.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,14 +18,17 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <libpq-fe.h>
 
 #include "bus.h"
+#include "bus_nats.h"
 #include "events.h"
 #include "log.h"
 #include "metrics.h"
@@ -30,12 +38,20 @@
 
 /* How long a sync waits for the events its barrier promised. */
 #define BUS_SYNC_WAIT_MS 5000
+/* A bus URL that starts so selects NATS (bus.h). */
+#define BUS_NATS_SCHEME "nats://"
 
 /* The process's keys (bus_auth_set), set once at start. */
 static const struct svcauth *bus_svcauth;
 
 struct bus {
-	char *url;
+	char *url;		/* the owner's database */
+	char *nats_url;		/* NULL: PostgreSQL NOTIFY */
+	struct bus_nats *nats;	/* its connection and subscriptions */
+	int efd;		/* NATS: epoll of the PostgreSQL socket and queue */
+	int efd_sock;		/* the PostgreSQL socket in efd, or -1 */
+	uint32_t efd_events;	/* what efd watches it for */
+	bool live;		/* subscribed: NATS messages are handed on */
 	char **channels;
 	size_t nchannels;
 	/*
@@ -159,6 +175,78 @@ bus_relay(struct bus_tx *tx, const char *channel, const char *payload)
 	return ret;
 }
 
+struct bus_out {
+	char *nats_url;
+	struct bus_nats *nats;	/* NULL until connected */
+};
+
+struct bus_out *
+bus_out_new(const char *url)
+{
+	struct bus_out *o;
+
+	if (url != NULL && *url != '\0' && strncmp(url, BUS_NATS_SCHEME,
+	    strlen(BUS_NATS_SCHEME)) != 0)
+		return NULL;
+	o = xcalloc(1, sizeof(*o));
+	if (url != NULL && *url != '\0')
+		o->nats_url = xstrdup(url);
+	return o;
+}
+
+void
+bus_out_free(struct bus_out *o)
+{
+	if (o == NULL)
+		return;
+	bus_nats_close(o->nats);
+	free(o->nats_url);
+	free(o);
+}
+
+bool
+bus_out_in_tx(const struct bus_out *o)
+{
+	return o->nats_url == NULL;
+}
+
+int
+bus_send(struct bus_out *o, const char *channel, int64_t seq,
+    const char *payload)
+{
+	char err[256];
+	char *sealed;
+	int ret;
+
+	if (o->nats_url == NULL)
+		return 0;	/* sent by bus_relay */
+	if (bus_svcauth == NULL) {
+		log_warnx("bus: cannot publish on %s: no service secret",
+		    channel);
+		return -1;
+	}
+	if (o->nats != NULL && bus_nats_lost(o->nats, err, sizeof(err))) {
+		log_warnx("bus: %s", err);
+		bus_nats_close(o->nats);
+		o->nats = NULL;
+	}
+	if (o->nats == NULL && (o->nats = bus_nats_open(o->nats_url,
+	    "chirp-publisher", NULL, err, sizeof(err))) == NULL) {
+		log_warnx("bus: %s", err);
+		return -1;
+	}
+	sealed = svcauth_seal(bus_svcauth, channel, payload,
+	    time_now_ms() / 1000);
+	if ((ret = bus_nats_send(o->nats, channel, seq, sealed, err,
+	    sizeof(err))) != 0) {
+		log_warnx("bus: on %s: %s", channel, err);
+		bus_nats_close(o->nats);
+		o->nats = NULL;
+	}
+	free(sealed);
+	return ret;
+}
+
 struct bus *
 bus_new(const char *url, const char *const *channels)
 {
@@ -167,6 +255,15 @@ bus_new(const char *url, const char *const *channels)
 
 	while (channels[n] != NULL)
 		n++;
+	b->efd = b->efd_sock = -1;
+	if (strncmp(url, BUS_NATS_SCHEME, strlen(BUS_NATS_SCHEME)) == 0) {
+		/* "nats://servers <database URL>" */
+		i = strcspn(url, " \t\n");
+		b->nats_url = xstrndup(url, i);
+		url += i;
+		url += strspn(url, " \t\n");
+		b->efd = epoll_create1(EPOLL_CLOEXEC);
+	}
 	b->url = xstrdup(url);
 	b->nchannels = n;
 	b->last = xcalloc(n + 1, sizeof(int64_t));
@@ -201,6 +298,9 @@ bus_free(struct bus *b)
 	free(b->position_sql);
 	free(b->barrier_sql);
 	free(b->url);
+	free(b->nats_url);
+	if (b->efd >= 0)
+		close(b->efd);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -230,9 +330,11 @@ bus_listen_sql(struct bus *b)
 			free(bar);
 			return NULL;
 		}
-		more = xasprintf("%sLISTEN %s;", sql, ident);
-		free(sql);
-		sql = more;
+		if (b->nats_url == NULL) {
+			more = xasprintf("%sLISTEN %s;", sql, ident);
+			free(sql);
+			sql = more;
+		}
 		more = xasprintf("%s%sbus_position(%s)", pos, i ? ", " : "",
 		    lit);
 		free(pos);
@@ -249,6 +351,7 @@ bus_listen_sql(struct bus *b)
 	free(b->barrier_sql);
 	b->position_sql = pos;
 	b->barrier_sql = bar;
+	b->live = true;
 	more = xasprintf("%s%s", sql, pos);
 	free(sql);
 	return more;
@@ -321,6 +424,92 @@ bus_fresh(struct bus *b, const char *channel, const char *payload)
 	return true;
 }
 
+/*
+ * NATS: make efd watch the PostgreSQL socket as it is now, for writing
+ * too while libpq wants to write (the caller polls efd for reading only).
+ */
+static void
+bus_arm(struct bus *b)
+{
+	struct epoll_event ev;
+	int sock = b->conn != NULL ? PQsocket(b->conn) : -1;
+
+	if (b->efd < 0)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | (b->want_write ? EPOLLOUT : 0);
+	ev.data.fd = sock;
+	if (sock != b->efd_sock && b->efd_sock >= 0)
+		(void)epoll_ctl(b->efd, EPOLL_CTL_DEL, b->efd_sock, NULL);
+	if (sock < 0) {
+		b->efd_sock = -1;
+		return;
+	}
+	if (sock == b->efd_sock && ev.events == b->efd_events)
+		return;
+	if (sock != b->efd_sock || (epoll_ctl(b->efd, EPOLL_CTL_MOD, sock,
+	    &ev) != 0 && errno == ENOENT))
+		(void)epoll_ctl(b->efd, EPOLL_CTL_ADD, sock, &ev);
+	b->efd_sock = sock;
+	b->efd_events = ev.events;
+}
+
+/* End the PostgreSQL connection (and the NATS one with it). */
+static void
+bus_finish(struct bus *b)
+{
+	if (b->efd_sock >= 0)
+		(void)epoll_ctl(b->efd, EPOLL_CTL_DEL, b->efd_sock, NULL);
+	b->efd_sock = -1;
+	if (b->nats != NULL) {
+		(void)epoll_ctl(b->efd, EPOLL_CTL_DEL,
+		    bus_nats_fd(b->nats), NULL);
+		bus_nats_close(b->nats);
+	}
+	b->nats = NULL;
+	b->live = false;
+	PQfinish(b->conn);
+	b->conn = NULL;
+}
+
+/*
+ * NATS: subscribe before the positions are read, so that every event
+ * logged after them comes through NATS. False (err says why) on failure.
+ */
+static bool
+bus_start_nats(struct bus *b)
+{
+	struct epoll_event ev;
+
+	if (b->nats_url == NULL)
+		return true;
+	if (b->efd < 0 || *b->url == '\0') {
+		snprintf(b->err, sizeof(b->err), "a NATS bus URL needs the "
+		    "URL of the owner's database after it");
+		return false;
+	}
+	if ((b->nats = bus_nats_open(b->nats_url, "chirp-bus",
+	    (const char *const *)b->channels, b->err, sizeof(b->err))) ==
+	    NULL)
+		return false;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.fd = bus_nats_fd(b->nats);
+	if (epoll_ctl(b->efd, EPOLL_CTL_ADD, ev.data.fd, &ev) != 0) {
+		snprintf(b->err, sizeof(b->err), "epoll: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* NATS: true when its connection is lost (b->err says why). */
+static bool
+bus_down_nats(struct bus *b)
+{
+	return b->nats != NULL && bus_nats_lost(b->nats, b->err,
+	    sizeof(b->err));
+}
+
 /* Connect and LISTEN, with the lock held. */
 static int
 bus_connect_locked(struct bus *b)
@@ -331,11 +520,16 @@ bus_connect_locked(struct bus *b)
 	PGresult *res;
 	char *sql;
 
-	if (b->conn != NULL)
-		PQfinish(b->conn);
+	bus_finish(b);
+	b->err[0] = '\0';
 	b->conn = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(b->conn) != CONNECTION_OK ||
-	    (sql = bus_listen_sql(b)) == NULL)
+	if (PQstatus(b->conn) != CONNECTION_OK)
+		goto fail;
+	if (!bus_start_nats(b)) {
+		log_warnx("bus: %s", b->err);
+		goto fail_quiet;
+	}
+	if ((sql = bus_listen_sql(b)) == NULL)
 		goto fail;
 	/* PQexec answers the last statement: the positions. */
 	res = PQexec(b->conn, sql);
@@ -348,13 +542,14 @@ bus_connect_locked(struct bus *b)
 	PQclear(res);
 	if (PQsetnonblocking(b->conn, 0) != 0)
 		goto fail;
+	bus_arm(b);
 	atomic_store(&b->connected, 1);
 	return 0;
 fail:
-	atomic_store(&b->connected, 0);
 	log_warnx("bus: cannot listen: %s", PQerrorMessage(b->conn));
-	PQfinish(b->conn);
-	b->conn = NULL;
+fail_quiet:
+	atomic_store(&b->connected, 0);
+	bus_finish(b);
 	return -1;
 }
 
@@ -372,7 +567,9 @@ bus_connect(struct bus *b)
 int
 bus_fd(const struct bus *b)
 {
-	return b->conn != NULL ? PQsocket(b->conn) : -1;
+	if (b->conn == NULL)
+		return -1;
+	return b->nats_url != NULL ? b->efd : PQsocket(b->conn);
 }
 
 int
@@ -386,6 +583,7 @@ static void
 bus_drain(struct bus *b, bus_handler *fn, void *arg)
 {
 	const char *payload;
+	char *channel, *data;
 	PGnotify *n;
 
 	while ((n = PQnotifies(b->conn)) != NULL) {
@@ -394,6 +592,16 @@ bus_drain(struct bus *b, bus_handler *fn, void *arg)
 		    bus_fresh(b, n->relname, payload))
 			fn(n->relname, payload, arg);
 		PQfreemem(n);
+	}
+	/* NATS messages, once the positions of the subscription are read */
+	while (b->nats != NULL && b->live &&
+	    bus_nats_next(b->nats, &channel, &data)) {
+		payload = bus_open(channel, data);
+		if (fn != NULL && payload != NULL &&
+		    bus_fresh(b, channel, payload))
+			fn(channel, payload, arg);
+		free(channel);
+		free(data);
 	}
 	if (b->pending.head != NULL && bus_reached(b))
 		bus_wait_list_run(&b->pending, 1);
@@ -405,11 +613,11 @@ bus_dispatch_locked(struct bus *b, bus_handler *fn, void *arg)
 	if (b->conn == NULL)
 		return -1;
 	if (PQconsumeInput(b->conn) == 0 ||
-	    PQstatus(b->conn) != CONNECTION_OK) {
-		log_warnx("bus: connection lost: %s", PQerrorMessage(b->conn));
+	    PQstatus(b->conn) != CONNECTION_OK || bus_down_nats(b)) {
+		log_warnx("bus: connection lost: %s", b->nats != NULL &&
+		    *b->err ? b->err : PQerrorMessage(b->conn));
 		atomic_store(&b->connected, 0);
-		PQfinish(b->conn);
-		b->conn = NULL;
+		bus_finish(b);
 		return -1;
 	}
 	bus_drain(b, fn, arg);
@@ -451,8 +659,7 @@ bus_sync(struct bus *b, bus_handler *fn, void *arg)
 		PQclear(res);
 		if (PQstatus(b->conn) != CONNECTION_OK) {
 			atomic_store(&b->connected, 0);
-			PQfinish(b->conn);
-			b->conn = NULL;
+			bus_finish(b);
 		}
 		goto out;
 	}
@@ -468,13 +675,12 @@ bus_sync(struct bus *b, bus_handler *fn, void *arg)
 			break;
 		if (time_now_ms() >= deadline)
 			goto out;
-		pfd.fd = PQsocket(b->conn);
+		pfd.fd = bus_fd(b);
 		pfd.events = POLLIN;
 		(void)poll(&pfd, 1, 10);
-		if (PQconsumeInput(b->conn) == 0) {
+		if (PQconsumeInput(b->conn) == 0 || bus_down_nats(b)) {
 			atomic_store(&b->connected, 0);
-			PQfinish(b->conn);
-			b->conn = NULL;
+			bus_finish(b);
 			goto out;
 		}
 	}
@@ -513,7 +719,7 @@ bus_thread_main(void *arg)
 				b->on_reconnect(b->arg);
 			continue;
 		}
-		fd = PQsocket(b->conn);
+		fd = bus_fd(b);
 		pthread_mutex_unlock(&b->lock);
 
 		pfd[0].fd = fd;
@@ -527,7 +733,7 @@ bus_thread_main(void *arg)
 		if (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) {
 			pthread_mutex_lock(&b->lock);
 			/* bus_sync may have replaced or dropped the conn. */
-			if (b->conn != NULL && PQsocket(b->conn) == fd)
+			if (b->conn != NULL && bus_fd(b) == fd)
 				(void)bus_dispatch_locked(b, b->fn, b->arg);
 			pthread_mutex_unlock(&b->lock);
 		}
@@ -590,17 +796,17 @@ bus_wait_list_run(struct bus_wait_list *w, int ok)
 const char *
 bus_error(const struct bus *b)
 {
-	return b->conn != NULL ? PQerrorMessage(b->conn) : b->err;
+	if (b->conn != NULL && (b->nats_url == NULL || *b->err == '\0'))
+		return PQerrorMessage(b->conn);
+	return b->err;
 }
 
 void
 bus_close(struct bus *b)
 {
-	if (b->conn != NULL) {
+	if (b->conn != NULL && (b->nats_url == NULL || *b->err == '\0'))
 		snprintf(b->err, sizeof(b->err), "%s", PQerrorMessage(b->conn));
-		PQfinish(b->conn);
-	}
-	b->conn = NULL;
+	bus_finish(b);
 	b->state = BUS_DOWN;
 	b->busy = b->want_write = false;
 	atomic_store(&b->connected, 0);
@@ -617,9 +823,15 @@ bus_start(struct bus *b, const char *app, bus_handler *fn,
 	const char *vals[] = { b->url, app, NULL };
 
 	bus_close(b);
+	b->err[0] = '\0';
 	b->fn = fn;
 	b->on_reconnect = on_connect;
 	b->arg = arg;
+	/* NATS first: it connects at once, without waiting (bus_nats.h) */
+	if (!bus_start_nats(b)) {
+		bus_close(b);
+		return -1;
+	}
 	b->conn = PQconnectStartParams(keys, vals, 1);
 	if (b->conn == NULL || PQstatus(b->conn) == CONNECTION_BAD) {
 		bus_close(b);
@@ -628,18 +840,20 @@ bus_start(struct bus *b, const char *app, bus_handler *fn,
 	/* As if PQconnectPoll had said PGRES_POLLING_WRITING. */
 	b->state = BUS_CONNECTING;
 	b->want_write = true;
+	bus_arm(b);
 	return 0;
 }
 
 bool
 bus_want_write(const struct bus *b)
 {
-	return b->conn != NULL && b->want_write;
+	/* NATS: efd is readable when the socket is writable (bus_arm) */
+	return b->conn != NULL && b->want_write && b->nats_url == NULL;
 }
 
 /* Send one query; false on failure. */
 static bool
-bus_send(struct bus *b, const char *sql)
+bus_query(struct bus *b, const char *sql)
 {
 	int flushed;
 
@@ -672,7 +886,7 @@ bus_poll_connect(struct bus *b)
 	if (PQsetnonblocking(b->conn, 1) != 0 ||
 	    (sql = bus_listen_sql(b)) == NULL)
 		return false;
-	ok = bus_send(b, sql);
+	ok = bus_query(b, sql);
 	free(sql);
 	b->state = BUS_LISTENING;
 	return ok;
@@ -689,7 +903,7 @@ bus_next_sync(struct bus *b)
 		b->sent.tail = &b->sent.head;
 	b->next.head = NULL;
 	b->next.tail = &b->next.head;
-	return bus_send(b, b->barrier_sql);
+	return bus_query(b, b->barrier_sql);
 }
 
 /* A query ended: the LISTEN (now ready) or a round trip. */
@@ -761,14 +975,13 @@ bus_read(struct bus *b)
 	return true;
 }
 
-int
-bus_step(struct bus *b, bool writable)
+/* One step of the PostgreSQL connection; false when it is lost. */
+static bool
+bus_step_pg(struct bus *b, bool writable)
 {
 	bool ok = true;
 	int flushed;
 
-	if (b->conn == NULL)
-		return -1;
 	if (b->state == BUS_CONNECTING) {
 		if (writable == b->want_write)
 			ok = bus_poll_connect(b);
@@ -779,6 +992,45 @@ bus_step(struct bus *b, bool writable)
 	} else {
 		ok = bus_read(b);
 	}
+	return ok;
+}
+
+/* NATS: what efd says is ready, then the NATS messages. */
+static bool
+bus_step_nats(struct bus *b)
+{
+	struct epoll_event ev[4];
+	bool rd = false, wr = false;
+	int i, n;
+
+	n = epoll_wait(b->efd, ev, 4, 0);
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.fd != b->efd_sock)
+			continue;
+		rd = (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0;
+		wr = (ev[i].events & EPOLLOUT) != 0;
+	}
+	if (wr && b->want_write && !bus_step_pg(b, true))
+		return false;
+	/* connecting and waiting to write: a read step would be wrong */
+	if (rd && b->conn != NULL && !(b->state == BUS_CONNECTING &&
+	    b->want_write) && !bus_step_pg(b, false))
+		return false;
+	if (b->conn == NULL || bus_down_nats(b))
+		return false;
+	bus_drain(b, b->fn, b->arg);
+	bus_arm(b);
+	return true;
+}
+
+int
+bus_step(struct bus *b, bool writable)
+{
+	bool ok;
+
+	if (b->conn == NULL)
+		return -1;
+	ok = b->nats_url != NULL ? bus_step_nats(b) : bus_step_pg(b, writable);
 	if (!ok) {
 		bus_close(b);
 		return -1;
@@ -800,5 +1052,7 @@ bus_sync_start(struct bus *b, bus_sync_fn *fn, void *waiter)
 	b->next.tail = &x->next;
 	if (!bus_next_sync(b))
 		bus_close(b);	/* x is answered, with ok 0 */
+	else
+		bus_arm(b);	/* NATS: to flush what is left */
 	return 0;
 }

@@ -12,6 +12,7 @@
 #define CHIRP_BUS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define BUS_REJECTED_METRIC "chirp_bus_events_rejected_total"
 
@@ -46,15 +47,41 @@ int bus_publish(struct bus_tx *tx, const char *channel, const char *payload);
 /*
  * The publisher's side: send payload (an event with its "seq"), sealed
  * with the service secret, inside the transaction tx that moves it into
- * the log. 0 or -1.
+ * the log (PostgreSQL transport). 0 or -1.
  */
 int bus_relay(struct bus_tx *tx, const char *channel, const char *payload);
+
+/*
+ * The publisher's transport, from the bus_url setting: empty for
+ * PostgreSQL NOTIFY (bus_relay, in the transaction of the move), or
+ * "nats://host:port" (servers comma-separated) for NATS JetStream
+ * (bus_send, after the commit of the move). NULL when url is neither.
+ */
+struct bus_out;
+struct bus_out *bus_out_new(const char *url);
+void bus_out_free(struct bus_out *);
+/* True when events go out in the transaction of the move (bus_relay). */
+bool bus_out_in_tx(const struct bus_out *);
+/*
+ * Send a logged event (payload with its seq), sealed, after the commit of
+ * its move: connects when needed and waits for the stream to store it. A
+ * repeat of the same channel and seq is dropped by the stream, so
+ * sending again after a failure or a crash doubles nothing. 0 or -1.
+ */
+int bus_send(struct bus_out *, const char *channel, int64_t seq,
+    const char *payload);
 
 struct bus;
 typedef void bus_handler(const char *channel, const char *payload,
     void *arg);
 
-/* A subscriber of channels (NULL-terminated, copied); not yet connected. */
+/*
+ * A subscriber of channels (NULL-terminated, copied); not yet connected.
+ * url is the owner's database (the bus role's), where the read-your-writes
+ * barrier is asked; for the PostgreSQL transport events come by LISTEN on
+ * it. "nats://host:port <database URL>" (the NATS servers, a space, the
+ * database) takes events from NATS JetStream instead.
+ */
 struct bus *bus_new(const char *url, const char *const *channels);
 void bus_free(struct bus *);
 

@@ -103,9 +103,11 @@ process_publish(struct process *p, const char *url, const char *channel)
 	const char *const chans[] = { channel, NULL };
 
 	p->pub = publisher_start(url, chans,
-	    config_int(p->cfg, "event_retention"));
+	    config_int(p->cfg, "event_retention"),
+	    config_str(p->cfg, "bus_url"));
 	if (p->pub == NULL)
-		fatalx("cannot start the event publisher");
+		fatalx("cannot start the event publisher (is bus_url empty "
+		    "or nats://host:port?)");
 }
 
 void

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -43,6 +44,9 @@ struct publisher {
 	atomic_bool stop;
 	int wake[2];		/* interrupts the thread's poll */
 	PGconn *conn;
+	struct bus_out *out;	/* the transport */
+	bool unsent;		/* after the commit: the log may hold more */
+	const char *crash;	/* test build: where to die */
 	bool leader;
 	int64_t retention_due;	/* time_mono_ms of the next pass */
 };
@@ -57,6 +61,20 @@ static const char publisher_take_sql[] =
     "extract(epoch FROM clock_timestamp() - created_at) "
     "FROM outbox WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) "
     "ORDER BY xid, id LIMIT 500 FOR UPDATE";
+
+/*
+ * Testing aid (test build only): the process dies as a crash would at the
+ * point named by CHIRP_PUBLISHER_CRASH ("after_commit": a move committed,
+ * nothing sent after it; "after_send": sent, not recorded as sent).
+ */
+static void
+publisher_crash_point(struct publisher *p, const char *point)
+{
+	if (p->crash != NULL && strcmp(p->crash, point) == 0) {
+		log_warnx("publisher: crash point %s: dying", point);
+		raise(SIGKILL);
+	}
+}
 
 static void
 publisher_set_leader(struct publisher *p, bool leader)
@@ -225,7 +243,8 @@ publisher_move(struct publisher *p)
 			fatalx("out of memory");
 		json_array_append_new(rows, row);
 		json_object_set_new(pub, channel, json_integer(seq));
-		if (bus_relay((struct bus_tx *)p->conn, channel, payload) != 0) {
+		if (bus_out_in_tx(p->out) &&
+		    bus_relay((struct bus_tx *)p->conn, channel, payload) != 0) {
 			free(payload);
 			goto rollback;
 		}
@@ -244,8 +263,13 @@ publisher_move(struct publisher *p)
 	if ((text = json_dumps(pub, JSON_COMPACT)) == NULL)
 		fatalx("out of memory");
 	v[0] = text;
-	/* The last seq of each channel, for a transport that needs it. */
-	if (!publisher_exec(p, "INSERT INTO published (channel, seq) "
+	/*
+	 * Sent in this transaction: the last seq of each channel, so that
+	 * a switch to a transport that sends after the commit starts there.
+	 * That one records it itself (publisher_send).
+	 */
+	if (bus_out_in_tx(p->out) && !publisher_exec(p,
+	    "INSERT INTO published (channel, seq) "
 	    "SELECT key, value::bigint FROM json_each_text($1) "
 	    "ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq", 1, v,
 	    NULL))
@@ -259,6 +283,8 @@ publisher_move(struct publisher *p)
 		goto rollback;
 	if (!publisher_exec(p, "COMMIT", 0, NULL, NULL))
 		goto out;
+	p->unsent = !bus_out_in_tx(p->out);
+	publisher_crash_point(p, "after_commit");
 	t0 = time_now_ms() - t0;
 	for (i = 0; i < moved; i++)
 		metrics_histogram_observe(LAG_METRIC, lag[i] +
@@ -276,6 +302,69 @@ out:
 	json_decref(ids);
 	json_decref(pub);
 	return ret;
+}
+
+/*
+ * A transport that sends after the commit (NATS): send each event of
+ * channel logged after the last one recorded as sent, in seq order, then
+ * record the last sent. A publisher killed in between leaves the record
+ * behind: the next one sends those again and the stream drops the
+ * repeats. The number sent, or -1 (the connection or the transport
+ * failed: try again later).
+ */
+static int
+publisher_send_batch(struct publisher *p, const char *channel)
+{
+	const char *v[2] = { channel, NULL };
+	PGresult *res = NULL;
+	char last[24];
+	int i, n, sent = 0;
+	int64_t seq, done = 0;
+
+	if (!publisher_exec(p, "SELECT seq, payload FROM event_log WHERE "
+	    "channel = $1 AND seq > coalesce((SELECT seq FROM published "
+	    "WHERE channel = $1), 0) ORDER BY seq LIMIT 500", 1, v, &res))
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		seq = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		if (bus_send(p->out, channel, seq, PQgetvalue(res, i, 1)) != 0)
+			break;
+		done = seq;
+		sent++;
+	}
+	PQclear(res);
+	if (sent > 0) {
+		publisher_crash_point(p, "after_send");
+		snprintf(last, sizeof(last), "%" PRId64, done);
+		v[1] = last;
+		if (!publisher_exec(p, "INSERT INTO published (channel, seq) "
+		    "VALUES ($1, $2::bigint) ON CONFLICT (channel) DO UPDATE "
+		    "SET seq = greatest(published.seq, excluded.seq)", 2, v,
+		    NULL))
+			return -1;
+	}
+	if (i < n)
+		return -1;
+	return sent;
+}
+
+/* Send everything logged and not yet sent; false on a failure. */
+static bool
+publisher_send(struct publisher *p)
+{
+	size_t i;
+	int sent;
+
+	for (i = 0; p->channels[i] != NULL; i++) {
+		do {
+			sent = publisher_send_batch(p, p->channels[i]);
+		} while (sent == PUBLISHER_BATCH && !atomic_load(&p->stop));
+		if (sent < 0)
+			return false;
+	}
+	p->unsent = false;
+	return true;
 }
 
 /* Delete what is older than the retention, the newest row excepted. */
@@ -341,11 +430,19 @@ publisher_main(void *arg)
 				continue;
 			}
 			p->retention_due = time_mono_ms();
+			/* what the last leader may not have sent */
+			p->unsent = !bus_out_in_tx(p->out);
 		}
 		do {
 			moved = publisher_move(p);
 		} while (moved == PUBLISHER_BATCH && !atomic_load(&p->stop));
 		if (moved < 0 && PQstatus(p->conn) != CONNECTION_OK) {
+			publisher_drop(p);
+			continue;
+		}
+		/* A failed send is tried again at the next turn. */
+		if (p->unsent && !publisher_send(p) &&
+		    PQstatus(p->conn) != CONNECTION_OK) {
 			publisher_drop(p);
 			continue;
 		}
@@ -370,10 +467,18 @@ publisher_main(void *arg)
 
 struct publisher *
 publisher_start(const char *url, const char *const *channels,
-    int64_t retention_s)
+    int64_t retention_s, const char *bus_url)
 {
 	struct publisher *p = xcalloc(1, sizeof(*p));
 	size_t n = 0, i;
+
+	if ((p->out = bus_out_new(bus_url)) == NULL) {
+		free(p);
+		return NULL;
+	}
+#ifdef CHIRP_TESTING
+	p->crash = getenv("CHIRP_PUBLISHER_CRASH");
+#endif
 
 	while (channels[n] != NULL)
 		n++;
@@ -397,6 +502,7 @@ fail:
 		free(p->channels[i]);
 	free(p->channels);
 	free(p->url);
+	bus_out_free(p->out);
 	free(p);
 	return NULL;
 }
@@ -417,5 +523,6 @@ publisher_stop(struct publisher *p)
 		free(p->channels[i]);
 	free(p->channels);
 	free(p->url);
+	bus_out_free(p->out);
 	free(p);
 }

@@ -3,7 +3,10 @@
  * leaves each event in the outbox of the service's database, in the
  * transaction of its change; this thread moves them into the event log,
  * numbering them (seq) in the order their changes became visible, and
- * sends each on (bus_relay) in the transaction of the move.
+ * sends each on: in the transaction of the move (PostgreSQL NOTIFY,
+ * bus_relay) or after its commit (NATS, bus_send), recording the last
+ * seq sent in the table published so that a new publisher sends on from
+ * there.
  *
  * Every process of a service runs one; only the holder of an advisory
  * lock on its own session publishes, the others try again every second,
@@ -27,7 +30,9 @@
 #define PUBLISHER_CONFIG_ROWS \
 	CONFIG_INT_ROW("event_retention", "172800", 86400, 31622400, \
 	    "seconds the event log keeps an event (the oldest cursor that " \
-	    "resumes exactly)")
+	    "resumes exactly)"), \
+	CONFIG_SECRET_ROW("bus_url", "where events are published: empty " \
+	    "for PostgreSQL NOTIFY, nats://host:port for NATS JetStream")
 
 /* The advisory lock of the publisher: class and key. */
 #define PUBLISHER_LOCK_CLASS 0x63687270	/* "chrp" */
@@ -38,10 +43,12 @@ struct publisher;
 /*
  * Start publishing the events of the database at url (copied); it is
  * woken by "<channel>_wake" for each of channels (NULL-terminated,
- * copied). NULL when the thread cannot start.
+ * copied). bus_url (NULL or empty: PostgreSQL NOTIFY) is the transport
+ * (bus_out_new in bus.h). NULL when bus_url is not one or the thread
+ * cannot start.
  */
 struct publisher *publisher_start(const char *url,
-    const char *const *channels, int64_t retention_s);
+    const char *const *channels, int64_t retention_s, const char *bus_url);
 /* Stop the thread (its lock goes with its session); NULL is fine. */
 void publisher_stop(struct publisher *);
 

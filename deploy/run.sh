@@ -7,6 +7,11 @@
 # stops everything. Set CHIRP_DATABASE_URL (both services) or
 # CHIRP_USERD_DATABASE_URL and CHIRP_TWEETD_DATABASE_URL to use an external
 # PostgreSQL instead (it needs max_prepared_transactions > 0).
+#
+# CHIRP_BUS=nats carries the events over NATS JetStream instead of
+# PostgreSQL NOTIFY: a local nats-server with its store under .chirp/nats
+# (port CHIRP_NATS_PORT, 4222), or the one at CHIRP_NATS_URL
+# (nats://host:port) when set.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -47,6 +52,18 @@ else
 	USER_BUS=${CHIRP_USERD_DATABASE_URL:-$CHIRP_DATABASE_URL}
 	TWEET_BUS=${CHIRP_TWEETD_DATABASE_URL:-$CHIRP_DATABASE_URL}
 fi
+# NATS: the services publish there (bus_url), the subscribers take the
+# events from there and ask the barrier of their database (bus.h).
+if [ "${CHIRP_BUS:-}" = nats ]; then
+	if [ -z "${CHIRP_NATS_URL:-}" ]; then
+		NATS_PORT=${CHIRP_NATS_PORT:-4222}
+		CHIRP_NATS_URL=nats://127.0.0.1:$NATS_PORT
+		local_nats=1
+	fi
+	export CHIRP_BUS_URL=$CHIRP_NATS_URL
+	USER_BUS="$CHIRP_NATS_URL $USER_BUS"
+	TWEET_BUS="$CHIRP_NATS_URL $TWEET_BUS"
+fi
 export CHIRP_TWEETD_USER_BUS_URL=${CHIRP_TWEETD_USER_BUS_URL:-$USER_BUS}
 export CHIRP_GATEWAY_USER_BUS_URL=${CHIRP_GATEWAY_USER_BUS_URL:-$USER_BUS}
 export CHIRP_GATEWAY_TWEET_BUS_URL=${CHIRP_GATEWAY_TWEET_BUS_URL:-$TWEET_BUS}
@@ -72,6 +89,13 @@ start() {
 	pids="$pids $!"
 }
 
+if [ "${local_nats:-0}" -eq 1 ]; then
+	echo "chirp: NATS JetStream in $STATE/nats on port $NATS_PORT"
+	nats-server -js -sd "$STATE/nats" -p "$NATS_PORT" -a 127.0.0.1 \
+	    > >(sed -u "s/^/nats | /") 2>&1 &
+	pids="$pids $!"
+	sleep 0.3
+fi
 start discovery chirp-discoveryd
 sleep 0.3
 start user chirp-userd

@@ -91,8 +91,9 @@ breaker() { curl -s "$1/metrics" | grep -Eq "^chirp_gateway_breaker_state\\{.*in
 start_gateway() {
 	local name=$1 port=$2; shift 2
 	start_proc "$name" "$CHIRP_BIN/chirp-gateway" --port "$port" \
-	    --discovery_url "$DISCOVERY" --user_bus_url "$USERDB" \
-	    --tweet_bus_url "$TWEETDB" --token_secret_file "$T/secret" \
+	    --discovery_url "$DISCOVERY" --user_bus_url "$(bus_url "$USERDB")" \
+	    --tweet_bus_url "$(bus_url "$TWEETDB")" \
+	    --token_secret_file "$T/secret" \
 	    --openapi_file "$CHIRP_ROOT/docs/openapi.json" \
 	    --docs_file "$CHIRP_ROOT/docs/docs.html" "$@"
 	wait_http "http://127.0.0.1:$port/status" || return 1

@@ -108,6 +108,63 @@ free_port() {
 	done
 }
 
+# --- the bus transport ---------------------------------------------------
+
+# CHIRP_TEST_BUS=nats: the events go through NATS JetStream instead of
+# PostgreSQL NOTIFY: a private nats-server, which every service publishes
+# to (CHIRP_BUS_URL, their bus_url) and every subscriber takes them from
+# (bus_url below). Its log is $T/nats.log.
+NATS_PID=""
+if [ "${CHIRP_TEST_BUS:-}" = nats ]; then
+	NATS_PORT=$(free_port)
+	nats-server -js -sd "$T/nats" -p "$NATS_PORT" -a 127.0.0.1 \
+	    >>"$T/nats.log" 2>&1 &
+	NATS_PID=$!
+	for _ in $(seq 1 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT") 2>/dev/null && break
+		sleep 0.05
+	done
+	export CHIRP_BUS_URL=nats://127.0.0.1:$NATS_PORT
+fi
+# stop_nats: end the private nats-server, if any.
+stop_nats() {
+	[ -n "$NATS_PID" ] || return 0
+	kill -TERM "$NATS_PID" 2>/dev/null; wait "$NATS_PID" 2>/dev/null
+	NATS_PID=""
+}
+# bus_url DBURL: the bus setting of a subscriber to the events of the
+# database DBURL (user_bus_url, tweet_bus_url), for the transport in use.
+bus_url() {
+	if [ -n "${CHIRP_BUS_URL:-}" ]; then echo "$CHIRP_BUS_URL $1"
+	else echo "$1"; fi
+}
+# tap DBURL CHANNEL FILE: every event sent on CHANNEL from now on, as sent
+# (sealed), one a line in FILE, whatever the transport; untap ends it.
+tap() {
+	if [ -n "${CHIRP_BUS_URL:-}" ]; then
+		"$CHIRP_TOOLS/nats-tap" "$CHIRP_BUS_URL" "$2" >"$3" \
+		    2>"$T/tap.err" &
+		TAP_PID=$!
+		wait_until 10 grep -q subscribed "$T/tap.err"
+		return
+	fi
+	rm -f "$T/tap.stop"
+	{
+		echo "LISTEN $2;"
+		while [ ! -f "$T/tap.stop" ]; do echo "SELECT 1;"; sleep 0.1; done
+	} | psql -X -q -A -t -d "$1" >"$3" 2>&1 &
+	TAP_PID=$!
+}
+untap() {
+	if [ -n "${CHIRP_BUS_URL:-}" ]; then
+		sleep 0.3
+		kill "$TAP_PID" 2>/dev/null
+	else
+		touch "$T/tap.stop"
+	fi
+	wait "$TAP_PID" 2>/dev/null
+}
+
 # test_db NAME: a new empty database NAME_<script>; prints its URL.
 test_db() {
 	local db="${1}_$(echo "$TEST_NAME" | tr -c 'a-z0-9\n' _)_$$"
@@ -181,7 +238,8 @@ start_userd() {
 start_tweetd() {
 	local name=$1 port=$2 db=$3 users=$4 userdb=$5; shift 5
 	start_proc "$name" "$CHIRP_BIN/chirp-tweetd" --port "$port" \
-	    --database_url "$db" --user_url "$users" --user_bus_url "$userdb" \
+	    --database_url "$db" --user_url "$users" \
+	    --user_bus_url "$(bus_url "$userdb")" \
 	    --token_secret_file "$T/secret" \
 	    --sql_dir "$CHIRP_ROOT/sql/tweet" "$@"
 	wait_http "http://127.0.0.1:$port/status"
@@ -291,6 +349,7 @@ bus_mark() {
 
 cleanup() {
 	for n in $PIDS; do stop_proc "$n"; done
+	stop_nats
 }
 trap cleanup EXIT
 
@@ -298,6 +357,7 @@ trap cleanup EXIT
 finish() {
 	local f
 	for n in $PIDS; do stop_proc "$n"; done
+	stop_nats
 	for f in "$T"/asan* "$T"/ubsan*; do
 		[ -s "$f" ] || continue
 		not_ok "no sanitizer report ($(basename "$f"))" "$(head -n 30 "$f")"

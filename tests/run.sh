@@ -6,6 +6,7 @@
 #
 #   tests/run.sh                     everything
 #   tests/run.sh tests/integration/t0100-user.sh ...   only these scripts
+#   CHIRP_TEST_BUS=nats tests/run.sh SCRIPT...   those over NATS JetStream
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -24,11 +25,26 @@ passed=0
 failed=0
 failures=""
 
+# The live feed and resume scripts run a second time with the events
+# going through NATS JetStream instead of PostgreSQL NOTIFY
+# (CHIRP_TEST_BUS=nats, tests/lib.sh): these, and every cursor-resume
+# script t075x-t078x. Each run counts as a test of its own.
+NATS_SCRIPTS="t0320 t0350 t0410 t0700 t0701 t0702 t9301"
+NATS_GLOB="tests/integration/t07[5-8]*.sh"
+
 scripts=("$@")
+nats_scripts=()
 run_unit=1
 if [ ${#scripts[@]} -eq 0 ]; then
 	mapfile -t scripts < <(ls tests/integration/t*.sh tests/security/t*.sh \
 	    2>/dev/null | sort)
+	mapfile -t nats_scripts < <({
+		for n in $NATS_SCRIPTS; do
+			ls tests/integration/"$n"-*.sh tests/security/"$n"-*.sh
+		done
+		# shellcheck disable=SC2086
+		ls $NATS_GLOB
+	} 2>/dev/null | sort -u)
 else
 	run_unit=0
 fi
@@ -60,15 +76,29 @@ if [ $run_unit -eq 1 ]; then
 	done
 fi
 
-for s in "${scripts[@]}"; do
-	echo "== $s"
+# run_script SCRIPT [LABEL]: one script, counted.
+run_script() {
+	local s=$1 name; name=$(basename "$1")${2:+ $2}
+	echo "== $s${2:+ $2}"
 	start=$SECONDS
 	if timeout 600 bash "$s"; then
 		passed=$((passed + 1))
 	else
-		failed=$((failed + 1)); failures="$failures $(basename "$s")"
+		failed=$((failed + 1)); failures="$failures ${name// /:}"
 	fi
-	echo "== $(basename "$s"): $((SECONDS - start)) s"
+	echo "== $name: $((SECONDS - start)) s"
+}
+
+for s in "${scripts[@]}"; do
+	run_script "$s"
+done
+for s in "${nats_scripts[@]}"; do
+	if ! command -v nats-server >/dev/null; then
+		echo "== $s [nats]: nats-server is missing (deploy/deps.sh test)"
+		failed=$((failed + 1)); failures="$failures $(basename "$s"):[nats]"
+		continue
+	fi
+	CHIRP_TEST_BUS=nats run_script "$s" "[nats]"
 done
 
 echo

@@ -11,12 +11,8 @@ start_core
 TWEETD2_PORT=$(free_port); TWEETD2=http://127.0.0.1:$TWEETD2_PORT
 start_tweetd tweetd2 "$TWEETD2_PORT" "$TWEETDB" "$USERD" "$USERDB"
 
-# A listener on the tweet channel, as in t0202.
-{
-	echo "LISTEN chirp_tweet_events;"
-	while [ ! -f "$T/stop" ]; do echo "SELECT 1;"; sleep 0.1; done
-} | psql -X -q -A -t -d "$TWEETDB" >"$T/events" 2>&1 &
-LISTENER=$!
+# A listener on the tweet channel (NOTIFY or NATS: tests/lib.sh's tap).
+tap "$TWEETDB" chirp_tweet_events "$T/events"
 sleep 0.5
 
 N=15
@@ -81,7 +77,7 @@ check "... and one does" test "$L1$L2" = 10 -o "$L1$L2" = 01
 
 # The NOTIFY stream: each seq once, increasing.
 sleep 0.5
-touch "$T/stop"; wait "$LISTENER" 2>/dev/null
+untap
 grep -o '"seq":[0-9]*' "$T/events" | cut -d: -f2 >"$T/seqs"
 expect_eq "every event notified once" "$(wc -l <"$T/seqs")" "$((3 * N))"
 check "notified in seq order, none after a larger one" \

@@ -11,11 +11,7 @@ TWEETD2_PORT=$(free_port); TWEETD2=http://127.0.0.1:$TWEETD2_PORT
 start_tweetd tweetd2 "$TWEETD2_PORT" "$TWEETDB" "$USERD" "$USERDB"
 A=$(register "$USERD" ada); TA=$(login "$USERD" ada)
 
-{
-	echo "LISTEN chirp_tweet_events;"
-	while [ ! -f "$T/stop" ]; do echo "SELECT 1;"; sleep 0.1; done
-} | psql -X -q -A -t -d "$TWEETDB" >"$T/events" 2>&1 &
-LISTENER=$!
+tap "$TWEETDB" chirp_tweet_events "$T/events"
 
 outbox_empty() { [ "$(sql "$TWEETDB" "SELECT count(*) FROM outbox")" = 0 ]; }
 leader() { curl -s "$1/metrics" | awk '/^chirp_publisher_leader/ {print $2}'; }
@@ -46,7 +42,7 @@ expect_eq "every tweet logged once" \
     "$(sql "$TWEETDB" "SELECT count(*) || ' ' || count(DISTINCT payload::json->'tweet'->>'tweetId') || ' ' || max(seq) FROM event_log")" \
     "8 8 8"
 sleep 0.5
-touch "$T/stop"; wait "$LISTENER" 2>/dev/null
+untap
 grep -o '"seq":[0-9]*' "$T/events" | cut -d: -f2 >"$T/seqs"
 expect_eq "every event notified once, in order" "$(tr '\n' ' ' <"$T/seqs")" \
     "1 2 3 4 5 6 7 8 "

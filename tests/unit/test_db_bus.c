@@ -37,7 +37,7 @@ publisher_up(void)
 
 	if (test_pub == NULL) {
 		assert_int_equal(db_migrate(url, dir), 0);
-		test_pub = publisher_start(url, chans, 86400);
+		test_pub = publisher_start(url, chans, 86400, NULL);
 		assert_non_null(test_pub);
 	}
 	free(dir);
