@@ -10,7 +10,7 @@
  *                                             of 1 with "gen" below 2 are
  *                                             dead; common/revoke.h)
  * CHANNEL_TWEET (published by chirp-tweetd):
- *   {"type":"tweet","tweet":{tweet as in API.md}}
+ *   {"type":"tweet","tweet":{tweet as in docs/API.md}}
  *   {"type":"delete","tweetId":"9","userId":"1"}
  *
  * Ids are decimal strings, as everywhere in the API. An event sent by the

@@ -83,7 +83,7 @@ const char *http_header(const struct http_request *, const char *name);
 
 /* Answer with JSON (body is stolen). */
 void http_reply_json(struct http_response *, int status, json_t *body);
-/* Answer with the error body of API.md. */
+/* Answer with the error body of docs/API.md. */
 void http_reply_error(struct http_response *, int status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Add a header to the answer (copied). */

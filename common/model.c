@@ -1,4 +1,4 @@
-/* model.c: the JSON shapes of API.md (users, tweets, errors, ids). */
+/* model.c: the JSON shapes of docs/API.md (users, tweets, errors, ids). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * model.h: the JSON shapes of API.md. Ids travel as decimal strings,
+ * model.h: the JSON shapes of docs/API.md. Ids travel as decimal strings,
  * timestamps as RFC 3339 with milliseconds.
  */
 #ifndef CHIRP_MODEL_H

@@ -1,4 +1,4 @@
-/* validate.c: the input rules of API.md, as predicates and parsers. */
+/* validate.c: the input rules of docs/API.md, as predicates and parsers. */
 #include <stdint.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* validate.h: the input rules of API.md, as predicates and parsers. */
+/* validate.h: the input rules of docs/API.md, as predicates and parsers. */
 #ifndef CHIRP_VALIDATE_H
 #define CHIRP_VALIDATE_H
 
@@ -14,7 +14,7 @@
 #define IDEMPOTENCY_KEY_MAX 64
 #define REQUEST_ID_MAX 128
 /* The bytes of a request body at most, at the gateway and at every
- * service (API.md: 413 payload_too_large past it). */
+ * service (docs/API.md: 413 payload_too_large past it). */
 #define REQUEST_BODY_MAX (64 * 1024)
 
 /*
@@ -49,7 +49,7 @@ bool validate_idempotency_key(const char *);
 /*
  * A header value (or a decoded path or query) that may go into another
  * HTTP request: len bytes with no control byte, i.e. nothing below 0x20
- * but tab and no 0x7f (API.md "Trust between processes": CR, LF and NUL
+ * but tab and no 0x7f (docs/API.md "Trust between processes": CR, LF and NUL
  * would let a client write a second request of its own).
  */
 bool validate_header_value(const char *, size_t);

@@ -1,6 +1,6 @@
 /*
  * cache.h: the gateway's cache of GET /users/{userId}/followings and
- * /followers answers (API.md: X-Cache HIT or MISS). Keyed by the
+ * /followers answers (docs/API.md: X-Cache HIT or MISS). Keyed by the
  * normalised request (cache_follow_key: user, list, limit, cursor), so
  * every page is its own entry and no reordering or extra argument makes
  * another; every entry also knows whose list it is, so a follow, unfollow
@@ -24,7 +24,8 @@ struct cache *cache_new(size_t max_entries, size_t max_bytes,
     int64_t ttl_ms);
 void cache_free(struct cache *);
 
-/* The list limit a request without limit= gets, and its bounds (API.md). */
+/* The list limit a request without limit= gets, and its bounds
+ * (docs/API.md). */
 #define CACHE_LIST_DEFAULT 100
 #define CACHE_LIST_MAX 1000
 

@@ -1,7 +1,7 @@
 /*
  * front.c: the gateway's front end, the HTTP server side that faces the
  * clients (upstream.c faces the services), on libwebsockets: read a
- * request (headers, a body of at most 64 KiB), decide in API.md's order
+ * request (headers, a body of at most 64 KiB), decide in docs/API.md's order
  * (404/405, 401, 413, 429, 503) and hand it to the local handlers (ops.c)
  * or the proxy, then write the answer, headers and body in one write.
  */
@@ -193,7 +193,7 @@ front_write(struct lws *wsi, int status, const char *ctype, const char *body,
 			goto out;
 		p = start;
 	}
-	/* HTTP/1: headers and body in one write (NOTES.md) */
+	/* HTTP/1: headers and body in one write (docs/benchmarks.md) */
 	memcpy(p, body, len);
 	p += len;
 	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL) !=
@@ -357,7 +357,7 @@ front_uri_whole(struct lws *wsi, const char *uri)
 }
 
 /*
- * The one check of every byte the gateway reads from a request (API.md
+ * The one check of every byte the gateway reads from a request (docs/API.md
  * "Trust between processes"), for a plain request and an upgrade alike:
  * the decoded path and query arguments and every header value the
  * gateway uses hold no control byte and fit their bounds. NULL when
@@ -523,7 +523,7 @@ front_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 	return hr;
 }
 
-/* Every check of API.md's order, then the owner of the route. */
+/* Every check of docs/API.md's order, then the owner of the route. */
 static void
 front_dispatch(struct front_req *hr)
 {

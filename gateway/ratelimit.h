@@ -1,5 +1,5 @@
 /*
- * ratelimit.h: the gateway's per-client request limit (API.md: 429 with
+ * ratelimit.h: the gateway's per-client request limit (docs/API.md: 429 with
  * Retry-After and X-RateLimit-Limit, -Remaining, -Reset).
  *
  * A fixed window per key: a key's window opens with its first request and

@@ -1,5 +1,5 @@
 /*
- * routes.c: the public routes of API.md -> owning service, the whole
+ * routes.c: the public routes of docs/API.md -> owning service, the whole
  * proxied surface on one screen.
  */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * routes.h: the public REST surface of API.md and the service that owns
+ * routes.h: the public REST surface of docs/API.md and the service that owns
  * each route, in one const table. Matching is common/path_match's: "{id}"
  * matches any one segment (the owning service validates it). A path that
  * matches some route with literal segments prefers the most literal one,

@@ -49,10 +49,10 @@
 #define WS_ATTEMPTS 3
 #define REPLAY_PAGE 100
 #define TOKEN_MAX 2048
-#define FOLLOWINGS_MAX 5000	/* API.md: a user follows at most 5,000 */
+#define FOLLOWINGS_MAX 5000	/* docs/API.md: at most 5,000 followings */
 #define RELOADS_MAX 16		/* follow-list reloads under way at once */
 #define TICK_S 5		/* expiry checks and reload retries */
-#define CURSOR_LEN_MAX 128	/* API.md: 1 to 128 of A-Z a-z 0-9 _ - */
+#define CURSOR_LEN_MAX 128	/* docs/API.md: 1 to 128 of A-Z a-z 0-9 _ - */
 #define CURSOR_NEVER (-1)	/* a well-formed cursor never issued */
 
 enum ws_phase {

@@ -1,5 +1,5 @@
 /*
- * ws.h: the live feed's connections (GET /ws, API.md "Live feed"), as the
+ * ws.h: the live feed's connections (GET /ws, docs/API.md "Live feed"), as the
  * rest of the gateway sees them; the lws side is in ws.c alone.
  */
 #ifndef CHIRP_GATEWAY_WS_H

@@ -1,6 +1,6 @@
 /*
  * routes.c: the whole HTTP surface of chirp-tweetd. The public routes are
- * the Tweets section of API.md. The /internal/ ones are chirp-userd's
+ * the Tweets section of docs/API.md. The /internal/ ones are chirp-userd's
  * account-deletion protocol (deletion.h), for chirp-userd's service
  * credential only (svcauth.h); the gateway never routes them:
  *

@@ -1,6 +1,6 @@
 /*
  * tweet_http.c: the handlers of chirp-tweetd. Each one checks in the order
- * of API.md (token 401, permission 403, input 400, existence 404), calls
+ * of docs/API.md (token 401, permission 403, input 400, existence 404), calls
  * the store and answers JSON. Only this file knows HTTP.
  */
 #include <inttypes.h>

@@ -3,7 +3,7 @@
  * patterns come before patterns with {parameters}. common/http_server
  * answers 404 for an unknown path and 405 with Allow for a wrong method.
  *
- * Public (API.md, Users):
+ * Public (docs/API.md, Users):
  *   POST   /users/register              {"username","password"} -> 201
  *   POST   /users/login                 -> 200 with accessToken
  *   POST   /users/logout                the token: every token of the

@@ -24,7 +24,7 @@ enum user_store_result {
 	USER_STORE_ERROR,	/* anything else (logged) */
 };
 
-/* API.md: a user follows at most 5,000 others. */
+/* docs/API.md: a user follows at most 5,000 others. */
 #define USER_STORE_FOLLOWINGS_MAX 5000
 
 enum user_store_list { USER_STORE_FOLLOWINGS, USER_STORE_FOLLOWERS };

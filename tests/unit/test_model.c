@@ -1,4 +1,4 @@
-/* test_model.c: the JSON shapes of API.md. */
+/* test_model.c: the JSON shapes of docs/API.md. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

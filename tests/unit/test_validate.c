@@ -1,4 +1,4 @@
-/* test_validate.c: the input rules of API.md. */
+/* test_validate.c: the input rules of docs/API.md. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
