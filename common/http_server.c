@@ -644,9 +644,9 @@ http_reaper(void *arg)
 			cut++;
 		}
 		if (cut > 0)
-			log_info("httpd: cut %d connection%s whose request "
-			    "took over %d s", cut, cut == 1 ? "" : "s",
-			    HTTP_REQUEST_DEADLINE_S);
+			log_info("httpd: closed %d connection%s with no whole "
+			    "request in %d s (idle or too slow)", cut,
+			    cut == 1 ? "" : "s", HTTP_REQUEST_DEADLINE_S);
 	}
 	pthread_mutex_unlock(&srv->mu);
 	return NULL;
