@@ -76,12 +76,12 @@ expect_eq "follow-list limit is 1..1000, default 100" "$(spec '.components.param
 expect_eq "nextCursor may be null" "$(spec '.components.schemas.FollowersPage.properties.nextCursor.nullable')" true
 expect_eq "follow lists say X-Cache" "$(spec '.paths["/users/{userId}/followers"].get.responses["200"].headers | has("X-Cache")')" true
 expect_eq "POST /tweets takes an Idempotency-Key" "$(jq -r '[.paths["/tweets"].post.parameters[] | ."$ref" // .name] | any(test("Idempotency-Key"))' "$SPEC")" true
-expect_eq "/ws takes since and access_token" "$(spec '[.paths["/ws"].get.parameters[] | select(.in == "query") | .name] | sort | join(",")')" access_token,since
+expect_eq "/ws takes cursor, since and access_token" "$(spec '[.paths["/ws"].get.parameters[] | select(.in == "query") | .name] | sort | join(",")')" access_token,cursor,since
 expect_eq "the home timeline needs a bearer token" "$(spec '.paths["/tweets/homeTimeline/{userId}"].get.security[0] | has("bearerAuth")')" true
 expect_eq "bearerAuth is an HTTP bearer scheme" "$(spec '.components.securitySchemes.bearerAuth | "\(.type) \(.scheme)"')" "http bearer"
 expect_eq "a user has API.md's fields" "$(spec '.components.schemas.User.required | sort | join(",")')" createdAt,followersCount,followingsCount,userId,username
 expect_eq "a tweet has API.md's fields" "$(spec '.components.schemas.Tweet.required | sort | join(",")')" content,timestamp,tweetId,userId,username
-expect_eq "feed events are tweet, delete and ready" "$(spec '.components.schemas.FeedEvent.discriminator.mapping | keys | join(",")')" delete,ready,tweet
+expect_eq "feed events are tweet, delete, ready and reset" "$(spec '.components.schemas.FeedEvent.discriminator.mapping | keys | join(",")')" delete,ready,reset,tweet
 expect_eq "ids are strings of digits" "$(spec '.components.schemas.Id | "\(.type) \(.pattern)"')" 'string ^[1-9][0-9]{0,18}$'
 
 # A full validator, where the machine has one.
