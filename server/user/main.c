@@ -36,6 +36,9 @@ static const struct config_entry userd_config[] = {
 	CONFIG_INT_ROW("password_queue", "-1", -1, 65536,
 	    "password hashes waiting for a worker; past that login and "
 	    "register answer 429 at once; -1 is twice password_workers"),
+	CONFIG_INT_ROW("login_lock", "1", 1, 3600,
+	    "seconds an account is locked after 5 failed logins; doubles "
+	    "with each further failure, up to 900 s"),
 	CONFIG_STR_ROW("tweet_url", "http://127.0.0.1:8010",
 	    "chirp-tweetd, the other party of account deletion"),
 #ifdef CHIRP_TESTING
@@ -90,7 +93,8 @@ main(int argc, char **argv)
 	process_publish(&proc, url, CHANNEL_USER);
 	ud.deletion = deletion_start(&ud);
 	ud.throttle = login_throttle_new(USERD_LOGIN_THROTTLE_MAX,
-	    USERD_LOGIN_FAILURES, USERD_LOGIN_LOCK_BASE, USERD_LOGIN_LOCK_CAP);
+	    USERD_LOGIN_FAILURES, (int)config_int(proc.cfg, "login_lock"),
+	    USERD_LOGIN_LOCK_CAP);
 
 	memset(&hc, 0, sizeof(hc));
 	hc.routes = routes_table;

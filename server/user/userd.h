@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Failed logins per account (login_throttle.h): free tries, first lock
- * and longest lock in seconds, usernames remembered. */
+/* Failed logins per account (login_throttle.h): free tries, longest
+ * lock in seconds (the first is the setting login_lock), usernames
+ * remembered. */
 #define USERD_LOGIN_FAILURES 5
-#define USERD_LOGIN_LOCK_BASE 1
 #define USERD_LOGIN_LOCK_CAP 900
 #define USERD_LOGIN_THROTTLE_MAX 65536
 
