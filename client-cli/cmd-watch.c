@@ -58,8 +58,8 @@ cmd_watch_on_event(json_t *ev, const char *raw, void *arg)
 	} else if (strcmp(type, "reset") == 0)
 		printf("%s(the feed could not resume where it was: entries "
 		    "from while it was lost may be missing; 'chirp timeline' "
-		    "shows them)%s\n", output_dim(&c->out),
-		    output_reset(&c->out));
+		    "shows them)%s\n",
+		    output_dim(&c->out), output_reset(&c->out));
 	if (fflush(stdout) != 0)
 		w->write_failed = 1;
 }

@@ -170,8 +170,8 @@ timeline_replace(struct timeline *tl, const struct tweet *items, size_t n,
 	tl->selected = timeline_position(tl, sel_id);
 	if (tl->selected >= tl->len)
 		tl->selected = tl->len - 1;
-	tl->top = tl->selected - (offset < tl->selected ? offset :
-	    tl->selected);
+	tl->top = tl->selected -
+	    (offset < tl->selected ? offset : tl->selected);
 }
 
 int64_t

@@ -175,8 +175,8 @@ feed_client_event_cursor(const json_t *ev, const char **cursor)
 	*cursor = NULL;
 	if (c == NULL)
 		return 0;
-	if (!json_is_string(c) || !validate_feed_cursor(json_string_value(c),
-	    json_string_length(c)))
+	if (!json_is_string(c) ||
+	    !validate_feed_cursor(json_string_value(c), json_string_length(c)))
 		return -1;
 	*cursor = json_string_value(c);
 	return 1;
@@ -360,9 +360,8 @@ feed_client_connect(lws_sorted_usec_list_t *sul)
 	/* the cursor was checked when it came: it needs no escaping */
 	fc->sent_cursor = fc->cursor[0] != '\0';
 	if (fc->sent_cursor)
-		snprintf(path, sizeof(path), "/%s%sws?cursor=%s",
-		    fc->base_path, fc->base_path[0] != '\0' ? "/" : "",
-		    fc->cursor);
+		snprintf(path, sizeof(path), "/%s%sws?cursor=%s", fc->base_path,
+		    fc->base_path[0] != '\0' ? "/" : "", fc->cursor);
 	else if (fc->since > 0)
 		snprintf(path, sizeof(path), "/%s%sws?since=%" PRId64,
 		    fc->base_path, fc->base_path[0] != '\0' ? "/" : "",

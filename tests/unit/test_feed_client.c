@@ -184,8 +184,8 @@ deletes_and_resets_are_events_of_their_own(void **state)
 	    FEED_EVENT_DELETE);
 	assert_true(id == 9);
 	json_decref(ev);
-	assert_int_equal(feed_client_parse("{\"type\":\"reset\"}", 16, &ev,
-	    &id), FEED_EVENT_RESET);
+	assert_int_equal(feed_client_parse("{\"type\":\"reset\"}", 16, &ev, &id),
+	    FEED_EVENT_RESET);
 	json_decref(ev);
 }
 

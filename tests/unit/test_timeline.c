@@ -322,7 +322,7 @@ reload_selects_the_nearest_older_when_the_selected_is_gone(void **state)
 {
 	struct timeline tl;
 	struct tweet page[16];
-	int64_t ids[] = {12, 11, 10, 9, 8, 7, 5, 4, 3, 2, 1};
+	int64_t ids[] = { 12, 11, 10, 9, 8, 7, 5, 4, 3, 2, 1 };
 	size_t i, n = sizeof ids / sizeof ids[0];
 
 	(void)state;
