@@ -1,8 +1,10 @@
 /*
  * cmd-watch.c: chirp watch: the live feed, one entry a line (--json: one
  * event a line, as received) until Ctrl-C. feed_client reconnects with
- * backoff and resumes after the newest tweet seen, so nothing is missed
- * or repeated; what it is doing goes to stderr.
+ * backoff and resumes after the last event received (its cursor), so
+ * nothing is missed or repeated, deletes made meanwhile included; when the
+ * server cannot resume ("reset") a line says that entries may be missing.
+ * What it is doing goes to stderr.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -53,7 +55,11 @@ cmd_watch_on_event(json_t *ev, const char *raw, void *arg)
 		printf("%s(deleted ", output_dim(&c->out));
 		text_fputs(cmd_str(ev, "tweetId"), stdout, 0);
 		printf(")%s\n", output_reset(&c->out));
-	}
+	} else if (strcmp(type, "reset") == 0)
+		printf("%s(the feed could not resume where it was: entries "
+		    "from while it was lost may be missing; 'chirp timeline' "
+		    "shows them)%s\n",
+		    output_dim(&c->out), output_reset(&c->out));
 	if (fflush(stdout) != 0)
 		w->write_failed = 1;
 }

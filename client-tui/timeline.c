@@ -144,8 +144,7 @@ timeline_replace(struct timeline *tl, const struct tweet *items, size_t n,
     bool more)
 {
 	int64_t sel_id = 0;
-	size_t old_sel = tl->selected, offset = 0, i;
-	long j;
+	size_t offset = 0, i;
 
 	if (tl->len > 0) {
 		sel_id = tl->items[tl->selected].id;
@@ -165,15 +164,14 @@ timeline_replace(struct timeline *tl, const struct tweet *items, size_t n,
 	tl->at_end = !more;
 	if (tl->len == 0)
 		return;
-	j = sel_id != 0 ? timeline_find(tl, sel_id) : -1;
-	if (j >= 0) {
-		tl->selected = (size_t)j;
-		tl->top = tl->selected - (offset < tl->selected ? offset :
-		    tl->selected);
-	} else {
-		tl->selected = old_sel < tl->len ? old_sel : tl->len - 1;
-		tl->top = tl->selected;
-	}
+	if (sel_id == 0)
+		return;
+	/* the selected tweet, or where it was: the nearest older one */
+	tl->selected = timeline_position(tl, sel_id);
+	if (tl->selected >= tl->len)
+		tl->selected = tl->len - 1;
+	tl->top = tl->selected -
+	    (offset < tl->selected ? offset : tl->selected);
 }
 
 int64_t

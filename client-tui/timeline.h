@@ -52,9 +52,10 @@ size_t timeline_append_older(struct timeline *, const struct tweet *items,
     size_t n, size_t limit);
 
 /*
- * A fresh first page (refresh): replaces the contents, keeping the
- * selected tweet selected when it is still there, else the entry in its
- * place. more: whether older pages may exist.
+ * A fresh first page (refresh, or a reload after the live feed could not
+ * resume): replaces the contents, keeping the selected tweet selected when
+ * it is still there, else the nearest older one (else the oldest), at the
+ * same place on screen. more: whether older pages may exist.
  */
 void timeline_replace(struct timeline *, const struct tweet *items, size_t n,
     bool more);

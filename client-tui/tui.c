@@ -423,6 +423,9 @@ tui_feed_event(json_t *event, const char *raw, void *arg)
 	} else if (strcmp(type, "delete") == 0) {
 		if (model_get_id(event, "tweetId", &id))
 			tui_broadcast_delete(tui, id);
+	} else if (strcmp(type, "reset") == 0) {
+		/* what happened while away cannot be replayed: reload */
+		tui->feed_reset = true;
 	}
 	tui_draw(tui);
 }
@@ -527,6 +530,27 @@ tui_session_begin(struct tui *tui)
 	tui_feed_start(tui);
 }
 
+/*
+ * The feed could not resume where it was (a "reset"): entries and deletes
+ * from while it was lost are unknown, so every view loads again; a
+ * timeline keeps its selected tweet, or the nearest older one.
+ */
+static void
+tui_feed_reload(struct tui *tui)
+{
+	int i;
+
+	if (!tui->logged_in)
+		return;
+	/* first, so that a failed reload's error replaces it */
+	tui_message(tui, "the live feed could not resume: reloaded");
+	/* a refused token opens the login on top: stop there */
+	for (i = 0; i < tui->depth && tui->logged_in; i++)
+		if (tui->stack[i]->type->reload != NULL)
+			tui->stack[i]->type->reload(tui->stack[i], tui);
+	tui->dirty = true;
+}
+
 void
 tui_poll(struct tui *tui)
 {
@@ -538,5 +562,9 @@ tui_poll(struct tui *tui)
 		tui->feed_reconnect = false;
 		if (tui->feed != NULL)
 			feed_client_reconnect(tui->feed);
+	}
+	if (tui->feed_reset) {
+		tui->feed_reset = false;
+		tui_feed_reload(tui);
 	}
 }

@@ -74,6 +74,7 @@ struct tui {
 	int64_t retry_at_ms;	/* monotonic, while reconnecting */
 	bool session_start;	/* a login happened: start the session */
 	bool feed_reconnect;	/* reconnect now (after a suspend) */
+	bool feed_reset;	/* the feed could not resume: reload the views */
 
 	struct view *stack[TUI_STACK_MAX];
 	int depth;
@@ -153,8 +154,9 @@ void tui_broadcast_delete(struct tui *, int64_t id);
 void tui_session_start(struct tui *);
 /*
  * What must not run inside a callback of the feed (which is where keys are
- * read): starting the session after a login, reconnecting after a suspend.
- * main.c calls it after each turn of the loop.
+ * read): starting the session after a login, reconnecting after a suspend,
+ * reloading the views after the feed said "reset". main.c calls it after
+ * each turn of the loop.
  */
 void tui_poll(struct tui *);
 

@@ -3,11 +3,14 @@
  * lws context with two protocols: the feed itself and "raw" file
  * descriptors the caller adopts into the same loop (chirp-tui's terminal).
  *
- * It connects with "Authorization: Bearer", asks for since=<newest tweet
- * id seen>, and after a lost connection tries again after 1 s, 2 s, ... up
- * to 30 s; a 401 ends the tries (FEED_REFUSED). A tweet id already handed
- * to the caller is never handed again, so a replay that overlaps what was
- * seen does not repeat it.
+ * It connects with "Authorization: Bearer" and after a lost connection
+ * tries again after 1 s, 2 s, ... up to 30 s; a 401 ends the tries
+ * (FEED_REFUSED). Each try resumes with cursor=<the cursor of the last
+ * event received>, exact across gateways, or, when the server sent no
+ * cursor (an older gateway) or a "reset" made it void, with since=<newest
+ * tweet id seen>. A cursor is checked before it goes back into a URL. A
+ * tweet id already handed to the caller is never handed again, so a since=
+ * replay that overlaps what was seen does not repeat it.
  */
 #include "feed_client.h"
 
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 #define FEED_BACKOFF_MIN_S 1
@@ -53,6 +57,8 @@ struct feed_client {
 	char *auth;		/* "Bearer TOKEN" */
 
 	int64_t since;
+	char cursor[FEED_CURSOR_MAX + 1];	/* "" none: since= instead */
+	int sent_cursor;	/* this try asked for cursor= */
 	int64_t seen[FEED_SEEN];
 	size_t nseen;
 
@@ -147,10 +153,57 @@ feed_client_parse(const char *raw, size_t len, json_t **out, int64_t *id)
 			return FEED_EVENT_BAD;
 		}
 		kind = FEED_EVENT_TWEET;
+	} else if (strcmp(type, "delete") == 0) {
+		if (!model_get_id(ev, "tweetId", id)) {
+			json_decref(ev);
+			return FEED_EVENT_BAD;
+		}
+		kind = FEED_EVENT_DELETE;
 	} else if (strcmp(type, "ready") == 0)
 		kind = FEED_EVENT_READY;
+	else if (strcmp(type, "reset") == 0)
+		kind = FEED_EVENT_RESET;
 	*out = ev;
 	return kind;
+}
+
+int
+feed_client_event_cursor(const json_t *ev, const char **cursor)
+{
+	const json_t *c = json_object_get(ev, "cursor");
+
+	*cursor = NULL;
+	if (c == NULL)
+		return 0;
+	if (!json_is_string(c) ||
+	    !validate_feed_cursor(json_string_value(c), json_string_length(c)))
+		return -1;
+	*cursor = json_string_value(c);
+	return 1;
+}
+
+/*
+ * The position after ev: its cursor when it has a good one; a bad one, or
+ * a reset, voids the one held so that the next try falls back to since=.
+ */
+static void
+feed_client_track(struct feed_client *fc, const json_t *ev,
+    enum feed_event kind)
+{
+	const char *c;
+
+	switch (feed_client_event_cursor(ev, &c)) {
+	case 1:
+		snprintf(fc->cursor, sizeof(fc->cursor), "%s", c);
+		return;
+	case -1:
+		fc->cursor[0] = '\0';
+		return;
+	default:
+		break;
+	}
+	if (kind == FEED_EVENT_RESET)
+		fc->cursor[0] = '\0';
 }
 
 /* One whole text message: parse, track since, hand it on. */
@@ -160,7 +213,14 @@ feed_client_message(struct feed_client *fc, const char *raw, size_t len)
 	json_t *ev;
 	int64_t id;
 
-	switch (feed_client_parse(raw, len, &ev, &id)) {
+	enum feed_event kind;
+
+	kind = feed_client_parse(raw, len, &ev, &id);
+	if (kind == FEED_EVENT_BAD)
+		return;
+	/* a tweet already seen still moves the position on */
+	feed_client_track(fc, ev, kind);
+	switch (kind) {
 	case FEED_EVENT_BAD:
 		return;
 	case FEED_EVENT_TWEET:
@@ -172,6 +232,8 @@ feed_client_message(struct feed_client *fc, const char *raw, size_t len)
 		fc->backoff_s = FEED_BACKOFF_MIN_S;
 		feed_client_set_state(fc, FEED_LIVE, 0);
 		break;
+	case FEED_EVENT_DELETE:
+	case FEED_EVENT_RESET:
 	case FEED_EVENT_OTHER:
 		break;
 	}
@@ -230,6 +292,10 @@ feed_client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			feed_client_set_state(fc, FEED_REFUSED, 0);
 			break;
 		}
+		/* a cursor the server will not take: ask with since= next */
+		if (fc->sent_cursor &&
+		    lws_http_client_http_response(wsi) == 400)
+			fc->cursor[0] = '\0';
 		feed_client_schedule_retry(fc);
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
@@ -291,7 +357,12 @@ feed_client_connect(lws_sorted_usec_list_t *sul)
 
 	if (fc->stopped || fc->destroying || fc->wsi != NULL)
 		return;
-	if (fc->since > 0)
+	/* the cursor was checked when it came: it needs no escaping */
+	fc->sent_cursor = fc->cursor[0] != '\0';
+	if (fc->sent_cursor)
+		snprintf(path, sizeof(path), "/%s%sws?cursor=%s", fc->base_path,
+		    fc->base_path[0] != '\0' ? "/" : "", fc->cursor);
+	else if (fc->since > 0)
 		snprintf(path, sizeof(path), "/%s%sws?since=%" PRId64,
 		    fc->base_path, fc->base_path[0] != '\0' ? "/" : "",
 		    fc->since);
@@ -498,4 +569,10 @@ int64_t
 feed_client_since(const struct feed_client *fc)
 {
 	return fc->since;
+}
+
+const char *
+feed_client_cursor(const struct feed_client *fc)
+{
+	return fc->cursor;
 }

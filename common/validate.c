@@ -207,6 +207,23 @@ validate_request_id(const char *s)
 }
 
 bool
+validate_feed_cursor(const char *s, size_t len)
+{
+	size_t i;
+	unsigned char c;
+
+	if (s == NULL || len == 0 || len > FEED_CURSOR_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool
 validate_id(const char *s, int64_t *out)
 {
 	uint64_t v = 0;

@@ -59,6 +59,13 @@ bool validate_header_value(const char *, size_t);
 bool validate_request_id(const char *);
 
 /*
+ * A live feed cursor (API.md "Live feed"): 1 to FEED_CURSOR_MAX characters
+ * of A-Z a-z 0-9 _ -, safe in a URL as it is. False otherwise.
+ */
+#define FEED_CURSOR_MAX 128
+bool validate_feed_cursor(const char *, size_t);
+
+/*
  * An id: a decimal number of 1 to 19 digits in 1..INT64_MAX, nothing else
  * (no sign, no space, no leading zero). False otherwise.
  */

@@ -146,11 +146,16 @@ fuzz_feed(const char *s, size_t n)
 {
 	json_t *ev;
 	int64_t id;
+	const char *c;
 	enum feed_event k = feed_client_parse(s, n, &ev, &id);
 
 	if ((k == FEED_EVENT_BAD) != (ev == NULL))
 		abort();
-	if (k == FEED_EVENT_TWEET && id < 1)
+	if ((k == FEED_EVENT_TWEET || k == FEED_EVENT_DELETE) && id < 1)
+		abort();
+	/* a cursor taken must be one that may go back into a URL */
+	if (ev != NULL && feed_client_event_cursor(ev, &c) == 1 &&
+	    !validate_feed_cursor(c, strlen(c)))
 		abort();
 	json_decref(ev);
 }

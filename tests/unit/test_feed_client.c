@@ -153,9 +153,105 @@ frames_are_parsed_strictly(void **state)
 	assert_int_equal(feed_client_parse("{\"type\":\"ready\"}", 16, &ev,
 	    &id), FEED_EVENT_READY);
 	json_decref(ev);
-	assert_int_equal(feed_client_parse("{\"type\":\"delete\"}", 17, &ev,
-	    &id), FEED_EVENT_OTHER);
+	assert_int_equal(feed_client_parse("{\"type\":\"notification\"}", 23,
+	    &ev, &id), FEED_EVENT_OTHER);
 	json_decref(ev);
+}
+
+/* A delete names a tweet by a well-formed id, or it is dropped. */
+static void
+deletes_and_resets_are_events_of_their_own(void **state)
+{
+	static const char *const bad[] = {
+		"{\"type\":\"delete\"}",
+		"{\"type\":\"delete\",\"tweetId\":7}",
+		"{\"type\":\"delete\",\"tweetId\":\"07\"}",
+		"{\"type\":\"delete\",\"tweetId\":\"x\"}",
+	};
+	const char *del = "{\"type\":\"delete\",\"tweetId\":\"9\","
+	    "\"cursor\":\"t3\"}";
+	json_t *ev;
+	int64_t id;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(feed_client_parse(bad[i], strlen(bad[i]), &ev,
+		    &id), FEED_EVENT_BAD);
+		assert_null(ev);
+	}
+	assert_int_equal(feed_client_parse(del, strlen(del), &ev, &id),
+	    FEED_EVENT_DELETE);
+	assert_true(id == 9);
+	json_decref(ev);
+	assert_int_equal(feed_client_parse("{\"type\":\"reset\"}", 16, &ev, &id),
+	    FEED_EVENT_RESET);
+	json_decref(ev);
+}
+
+/* What a frame's cursor is worth: only a well-formed one is kept. */
+static int
+cursor_of(const char *raw, const char **c, json_t **ev)
+{
+	int64_t id;
+
+	if (feed_client_parse(raw, strlen(raw), ev, &id) == FEED_EVENT_BAD)
+		return -2;
+	return feed_client_event_cursor(*ev, c);
+}
+
+static void
+only_well_formed_cursors_are_kept(void **state)
+{
+	static const char *const bad[] = {
+		"{\"type\":\"ready\",\"cursor\":\"\"}",
+		"{\"type\":\"ready\",\"cursor\":5}",
+		"{\"type\":\"ready\",\"cursor\":null}",
+		"{\"type\":\"ready\",\"cursor\":\"t1&since=2\"}",
+		"{\"type\":\"ready\",\"cursor\":\"t1 HTTP/1.1\\r\\nX: y\"}",
+		"{\"type\":\"ready\",\"cursor\":\"t%31\"}",
+		"{\"type\":\"ready\",\"cursor\":\"t\u00e9\"}",
+	};
+	char big[256];
+	const char *c;
+	json_t *ev;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(cursor_of("{\"type\":\"ready\"}", &c, &ev), 0);
+	assert_null(c);
+	json_decref(ev);
+	assert_int_equal(cursor_of("{\"type\":\"tweet\",\"tweet\":"
+	    "{\"tweetId\":\"7\"},\"cursor\":\"t42-n7_X\"}", &c, &ev), 1);
+	assert_string_equal(c, "t42-n7_X");
+	json_decref(ev);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(cursor_of(bad[i], &c, &ev), -1);
+		assert_null(c);
+		json_decref(ev);
+	}
+	/* 128 characters are a cursor, 129 are not */
+	snprintf(big, sizeof(big), "{\"type\":\"ready\",\"cursor\":\"%0128d\"}",
+	    0);
+	assert_int_equal(cursor_of(big, &c, &ev), 1);
+	json_decref(ev);
+	snprintf(big, sizeof(big), "{\"type\":\"ready\",\"cursor\":\"%0129d\"}",
+	    0);
+	assert_int_equal(cursor_of(big, &c, &ev), -1);
+	json_decref(ev);
+}
+
+static void
+a_new_client_has_no_cursor(void **state)
+{
+	struct seen s;
+	struct feed_client *fc;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	fc = unreachable(&s);
+	assert_string_equal(feed_client_cursor(fc), "");
+	feed_client_free(fc);
 }
 
 int
@@ -166,6 +262,9 @@ main(void)
 		cmocka_unit_test(unreachable_server_means_reconnecting_after_1s),
 		cmocka_unit_test(stop_ends_the_loop),
 		cmocka_unit_test(frames_are_parsed_strictly),
+		cmocka_unit_test(deletes_and_resets_are_events_of_their_own),
+		cmocka_unit_test(only_well_formed_cursors_are_kept),
+		cmocka_unit_test(a_new_client_has_no_cursor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -316,6 +316,33 @@ refresh_keeps_the_selected_tweet(void **state)
 	timeline_release(&tl);
 }
 
+/* A reload where the selected tweet was deleted: the nearest older one. */
+static void
+reload_selects_the_nearest_older_when_the_selected_is_gone(void **state)
+{
+	struct timeline tl;
+	struct tweet page[16];
+	int64_t ids[] = { 12, 11, 10, 9, 8, 7, 5, 4, 3, 2, 1 };
+	size_t i, n = sizeof ids / sizeof ids[0];
+
+	(void)state;
+	timeline_init(&tl);
+	fill(&tl, 10, 1, true);
+	timeline_select(&tl, 4);	/* id 6 */
+	timeline_set_top(&tl, 3);	/* one entry above it on screen */
+	for (i = 0; i < n; i++)
+		page[i] = tw(ids[i]);
+	timeline_replace(&tl, page, n, false);
+	assert_int_equal(timeline_selected(&tl)->id, 5);
+	assert_int_equal(tl.items[tl.top].id, 7);
+	/* everything older is gone too: the oldest left */
+	page[0] = tw(12);
+	page[1] = tw(11);
+	timeline_replace(&tl, page, 2, false);
+	assert_int_equal(timeline_selected(&tl)->id, 11);
+	timeline_release(&tl);
+}
+
 static void
 move_is_clamped(void **state)
 {
@@ -354,6 +381,8 @@ main(void)
 		cmocka_unit_test(older_pages_append_and_mark_the_end),
 		cmocka_unit_test(replay_merges_without_duplicates),
 		cmocka_unit_test(refresh_keeps_the_selected_tweet),
+		cmocka_unit_test(
+		    reload_selects_the_nearest_older_when_the_selected_is_gone),
 		cmocka_unit_test(move_is_clamped),
 	};
 

@@ -389,6 +389,30 @@ request_id_is_1_to_128_visible_characters(void **state)
 	assert_false(validate_request_id(id));
 }
 
+static void
+feed_cursor_is_1_to_128_url_safe_characters(void **state)
+{
+	static const char *const bad[] = {
+		"t1 ", "t1&since=1", "t1%20", "t1/2", "t1.2", "t+1", "t1\n",
+		"t\xc3\xa9", "t1=",
+	};
+	char c[FEED_CURSOR_MAX + 1];
+	size_t i;
+
+	(void)state;
+	assert_true(validate_feed_cursor("t42", 3));
+	assert_true(validate_feed_cursor("t42-n7_Az09", 11));
+	assert_false(validate_feed_cursor("", 0));
+	assert_false(validate_feed_cursor(NULL, 0));
+	/* an embedded NUL: len counts it */
+	assert_false(validate_feed_cursor("t1\0x", 4));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(validate_feed_cursor(bad[i], strlen(bad[i])));
+	memset(c, 'a', sizeof(c));
+	assert_true(validate_feed_cursor(c, FEED_CURSOR_MAX));
+	assert_false(validate_feed_cursor(c, FEED_CURSOR_MAX + 1));
+}
+
 int
 main(void)
 {
@@ -410,6 +434,7 @@ main(void)
 		cmocka_unit_test(limit_defaults_and_range),
 		cmocka_unit_test(header_value_refuses_control_bytes),
 		cmocka_unit_test(request_id_is_1_to_128_visible_characters),
+		cmocka_unit_test(feed_cursor_is_1_to_128_url_safe_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
