@@ -52,7 +52,6 @@
 #define FOLLOWINGS_MAX 5000	/* docs/API.md: at most 5,000 followings */
 #define RELOADS_MAX 16		/* follow-list reloads under way at once */
 #define TICK_S 5		/* expiry checks and reload retries */
-#define CURSOR_LEN_MAX 128	/* docs/API.md: 1 to 128 of A-Z a-z 0-9 _ - */
 #define CURSOR_NEVER (-1)	/* a well-formed cursor never issued */
 
 enum ws_phase {
@@ -215,28 +214,20 @@ ws_since(struct lws *wsi, int64_t *since)
 }
 
 /*
- * cursor= : 0 absent, 1 good, -1 malformed (not 1 to CURSOR_LEN_MAX of
- * A-Z a-z 0-9 _ -). A good one is "t<seq>" (a later part after a "-" is
+ * cursor= : 0 absent, 1 good, -1 malformed (validate_feed_cursor). A good one is "t<seq>" (a later part after a "-" is
  * another log's, none yet) in *seq, or CURSOR_NEVER for any other: no
  * gateway issued it, so it resumes nothing.
  */
 static int
 ws_cursor(struct lws *wsi, int64_t *seq)
 {
-	char v[CURSOR_LEN_MAX + 1], *end;
-	size_t i, len;
+	char v[FEED_CURSOR_MAX + 1], *end;
 	int n = ws_arg(wsi, "cursor=", v, sizeof(v));
 
 	if (n <= 0)
 		return n;
-	if ((len = strlen(v)) == 0)
+	if (!validate_feed_cursor(v, strlen(v)))
 		return -1;
-	for (i = 0; i < len; i++)
-		if (!((v[i] >= 'A' && v[i] <= 'Z') ||
-		    (v[i] >= 'a' && v[i] <= 'z') ||
-		    (v[i] >= '0' && v[i] <= '9') || v[i] == '_' ||
-		    v[i] == '-'))
-			return -1;
 	*seq = CURSOR_NEVER;
 	if ((end = strchr(v, '-')) != NULL)
 		*end = '\0';
