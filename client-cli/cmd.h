@@ -15,7 +15,7 @@
 #include "credentials.h"
 #include "output.h"
 
-/* The exit statuses of API.md. */
+/* The exit statuses of docs/API.md. */
 enum chirp_exit {
 	CHIRP_EXIT_OK = 0,
 	CHIRP_EXIT_FAILED = 1,		/* server or network */
