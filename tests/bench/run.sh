@@ -17,7 +17,8 @@
 #      to users with 1,000 and 10,000 followers, each follower connected
 #      once (feed_latency), and posts per second sustained with live
 #      delivery (post_rate: writers straight at chirp-tweetd, one
-#      follower on the gateway); the transports side by side at the end.
+#      follower on the gateway; rounds in the order A B B A); the
+#      transports side by side at the end.
 #
 # Environment (all optional):
 #   CHIRP_BENCH_SECONDS      duration of each wrk run (15)
@@ -37,6 +38,8 @@
 #                            nats-server on PATH, else it is skipped)
 #   CHIRP_BENCH_WRITERS      part 5: concurrent writers for posts/s (8)
 #   CHIRP_BENCH_RATE_SECONDS part 5: how long they write (15)
+#   CHIRP_BENCH_RATE_ROUNDS  part 5: rounds of posts/s on each transport,
+#                            in turn A B B A ... (2)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
@@ -55,6 +58,7 @@ FOLLOWERS=${CHIRP_BENCH_FOLLOWERS:-1000 10000}
 TRANSPORTS=${CHIRP_BENCH_TRANSPORTS:-postgresql nats}
 WRITERS=${CHIRP_BENCH_WRITERS:-8}
 RATE_SECS=${CHIRP_BENCH_RATE_SECONDS:-15}
+RATE_ROUNDS=${CHIRP_BENCH_RATE_ROUNDS:-2}
 # part NAME: that part runs (CHIRP_BENCH_PARTS).
 part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -76,7 +80,7 @@ part requests && ! command -v wrk >/dev/null &&
 	die "wrk is not installed (apt-get install wrk)"
 part graph && ! [ -f "$DATASET/$(basename "$DATASET").edges" ] &&
 	die "no dataset at '$DATASET' (set CHIRP_BENCH_DATASET)"
-for n in $FOLLOWERS $WRITERS $RATE_SECS; do
+for n in $FOLLOWERS $WRITERS $RATE_SECS $RATE_ROUNDS; do
 	case $n in ''|*[!0-9]*|0) die "a count is not a positive integer: '$n'" ;; esac
 done
 
@@ -314,23 +318,66 @@ if part log; then
 	}
 	loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+	# rate_test TR ROUND: posts/s with live delivery on transport TR, the
+	# services already on it, into $T/rate.TR.ROUND.
+	rate_test() {
+		local tr=$1 round=$2 name=rategw_$1_$2 port writers i
+		s=$((s + 1))
+		port=$(free_port)
+		start_gateway "$name" "$port" --rate_limit 1000000000 ||
+			die "a gateway for part 4 did not start"
+		writers=""
+		for i in $(seq 0 $((WRITERS - 1))); do
+			writers="$writers $(log_user $((K + i)))"
+		done
+		say "== 4.$s $(tr_label "$tr"): posts per second with live" \
+		    "delivery, $WRITERS writers straight at chirp-tweetd for" \
+		    "$RATE_SECS s, round $round of $RATE_ROUNDS (load" \
+		    "average: $(loadavg))"
+		# shellcheck disable=SC2086
+		timeout $((RATE_SECS + 120)) "$BENCH/post_rate" \
+		    "http://127.0.0.1:$port" "$TWEETD" "$T/log_tokens" \
+		    --follower "$(log_user $((K + WRITERS)))" \
+		    --writers "$WRITERS" --seconds "$RATE_SECS" $writers \
+		    2>"$T/rate.err" | tee "$T/rate.$tr.$round" |
+		    tee -a "$REPORT"
+		if [ -s "$T/rate.err" ]; then
+			say "post_rate errors (first 5):"
+			head -n 5 "$T/rate.err" | tee -a "$REPORT"
+		fi
+		kill -0 "$(pid_of "$name")" 2>/dev/null || say \
+		    "WARNING: $name exited during the benchmark"
+		stop_proc "$name"
+		say ""
+	}
+	tr_label() {
+		case $1 in
+		postgresql) echo "PostgreSQL NOTIFY" ;;
+		nats) echo "NATS JetStream" ;;
+		*) die "unknown transport '$1' (postgresql, nats)" ;;
+		esac
+	}
+	# switch_to TR: the services on TR unless they are already.
+	switch_to() {
+		[ "${CUR_TR:-}" = "$1" ] && return 0
+		echo "== restarting chirp-userd and chirp-tweetd on" \
+		    "$(tr_label "$1")"
+		on_transport "$1" ||
+			die "the services did not start on $(tr_label "$1")"
+		CUR_TR=$1
+	}
+
 	s=0
 	DONE_TR=""
 	for tr in $TRANSPORTS; do
-		case $tr in
-		postgresql) label="PostgreSQL NOTIFY" ;;
-		nats) label="NATS JetStream" ;;
-		*) die "unknown transport '$tr' (postgresql, nats)" ;;
-		esac
+		label=$(tr_label "$tr") || exit 1
 		if [ "$tr" = nats ] && ! command -v nats-server >/dev/null; then
 			say "== 4.x $label: skipped, nats-server is not" \
 			    "installed (deploy/deps.sh nats)"
 			say ""
 			continue
 		fi
-		echo "== restarting chirp-userd and chirp-tweetd on $label"
-		on_transport "$tr" ||
-			die "the services did not start on $label"
+		switch_to "$tr"
 		j=0
 		for count in $FOLLOWERS; do
 			s=$((s + 1))
@@ -359,33 +406,19 @@ if part log; then
 			j=$((j + 1))
 		done
 
-		s=$((s + 1))
-		name=rategw_$tr
-		port=$(free_port)
-		start_gateway "$name" "$port" --rate_limit 1000000000 ||
-			die "a gateway for part 4 did not start"
-		writers=""
-		for i in $(seq 0 $((WRITERS - 1))); do
-			writers="$writers $(log_user $((K + i)))"
-		done
-		say "== 4.$s $label: posts per second with live delivery," \
-		    "$WRITERS writers straight at chirp-tweetd for" \
-		    "$RATE_SECS s (load average: $(loadavg))"
-		# shellcheck disable=SC2086
-		timeout $((RATE_SECS + 120)) "$BENCH/post_rate" \
-		    "http://127.0.0.1:$port" "$TWEETD" "$T/log_tokens" \
-		    --follower "$(log_user $((K + WRITERS)))" \
-		    --writers "$WRITERS" --seconds "$RATE_SECS" $writers \
-		    2>"$T/rate.err" | tee "$T/rate.$tr" | tee -a "$REPORT"
-		if [ -s "$T/rate.err" ]; then
-			say "post_rate errors (first 5):"
-			head -n 5 "$T/rate.err" | tee -a "$REPORT"
-		fi
-		kill -0 "$(pid_of "$name")" 2>/dev/null || say \
-		    "WARNING: $name exited during the benchmark"
-		stop_proc "$name"
-		say ""
+		rate_test "$tr" 1
 		DONE_TR="$DONE_TR $tr"
+	done
+	# More rounds of posts/s, each in the other order than the last
+	# (A B B A ...): what runs later runs on a busier database and
+	# sometimes a busier machine, and this spreads that evenly.
+	order=$DONE_TR
+	for round in $(seq 2 "$RATE_ROUNDS"); do
+		order=$(printf '%s\n' $order | tac | paste -sd' ' -)
+		for tr in $order; do
+			switch_to "$tr"
+			rate_test "$tr" "$round"
+		done
 	done
 
 	# The transports side by side: each column is one transport, the
@@ -417,14 +450,17 @@ if part log; then
 			    "sed -n 's/.* \([0-9]*\) lost, \([0-9]*\) duplicated.*/\1 \/ \2/p' $f"
 			j=$((j + 1))
 		done
-		row "posts/s with live delivery ($WRITERS writers)" \
-		    "sed -n 's/^posts: .*(\([0-9]*\) posts\/s).*/\1/p' \$T/rate.\$t"
-		row "  POST round trip at tweetd" \
-		    "fig \$T/rate.\$t 'POST round trip'"
-		row "  POST -> frame at the follower" \
-		    "fig \$T/rate.\$t 'POST start -> frame'"
-		row "  every post delivered exactly once" \
-		    "sed -n 's/^every post delivered exactly once: //p' \$T/rate.\$t"
+		for round in $(seq 1 "$RATE_ROUNDS"); do
+			f='$T/rate.$t.'$round
+			row "posts/s with live delivery, round $round" \
+			    "sed -n 's/^posts: .*(\([0-9]*\) posts\/s).*/\1/p' $f"
+			row "  POST round trip at tweetd" \
+			    "fig $f 'POST round trip'"
+			row "  POST -> frame at the follower" \
+			    "fig $f 'POST start -> frame'"
+			row "  every post delivered exactly once" \
+			    "sed -n 's/^every post delivered exactly once: //p' $f"
+		done
 	} | tee -a "$REPORT"
 	say ""
 fi
