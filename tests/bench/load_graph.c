@@ -3,14 +3,18 @@
  * DeathStarBench social-network benchmark does: users 0..N-1 registered as
  * "user_<i>", every undirected edge followed both ways, then P posts per
  * user. Prints the rate of each phase and writes "userId token" lines for
- * the workload generator. The follows go in a fixed shuffled order: in the
- * file's order the threads would all follow from the same user at once and
- * queue on that user's counters (a convoy of durable commits), which
- * measures the file, not the system.
+ * the workload generator, in node order. The follows go in a fixed
+ * shuffled order: in the file's order the threads would all follow from
+ * the same user at once and queue on that user's counters (a convoy of
+ * durable commits), which measures the file, not the system.
  *
  *   load_graph URL DATASET_DIR OUT_TOKENS [THREADS] [POSTS_PER_USER]
+ *       [--directed] [--prefix NAME]
  *
  * DATASET_DIR holds NAME.nodes (the count) and NAME.edges ("A B" lines).
+ * --directed: "A B" means only that A follows B (a graph of followers,
+ * such as a celebrity's). --prefix: the users are "NAME_<i>" instead of
+ * "user_<i>", so that a second graph loads beside the first.
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -18,10 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http_client.h"
 #include "timeutil.h"
 #include "xmalloc.h"
+
+#define CALL_TRIES 10	/* answers 429 before a call counts as failed */
 
 struct graph {
 	int nodes;
@@ -29,11 +36,14 @@ struct graph {
 	size_t nedges;
 	char **ids;		/* userId of node i */
 	char **tokens;
-	size_t *order;		/* follow k is order[k]: edge k/2, way k%2 */
+	size_t ways;		/* 2: both ways, 1: --directed */
+	size_t *order;		/* follow k is order[k]: edge k/ways, way
+				 * k%ways */
 };
 
 struct job {
 	const char *url;
+	const char *prefix;
 	struct graph *g;
 	int phase;		/* 0 register+login, 1 follow, 2 post */
 	int posts;
@@ -41,17 +51,32 @@ struct job {
 	atomic_size_t failed;
 };
 
+/*
+ * One call; 0 when answered 2xx. A 429 (chirp-userd's password pool is
+ * full, or a rate) is tried again after its Retry-After, as a client
+ * should, up to CALL_TRIES times.
+ */
 static int
 call(struct http_client *c, const char *method, const char *path,
     json_t *body, const char *token, json_t **out)
 {
 	struct http_result r;
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	int ok;
+	const char *after;
+	int ok, tries = 0;
+	long secs;
 
 	http_client_set_token(c, token);
-	ok = http_client_request(c, method, path, text, NULL, &r) == 0 &&
-	    r.status >= 200 && r.status < 300;
+	for (;;) {
+		ok = http_client_request(c, method, path, text, NULL, &r) ==
+		    0 && r.status >= 200 && r.status < 300;
+		if (ok || r.status != 429 || ++tries >= CALL_TRIES)
+			break;
+		after = http_result_header(&r, "retry-after");
+		secs = after != NULL ? strtol(after, NULL, 10) : 1;
+		http_result_release(&r);
+		sleep((unsigned)(secs < 1 ? 1 : secs > 5 ? 5 : secs));
+	}
 	if (ok && out != NULL)
 		*out = json_loads(r.body, 0, NULL);
 	else if (!ok)
@@ -68,14 +93,14 @@ worker(void *arg)
 	struct job *j = arg;
 	struct graph *g = j->g;
 	struct http_client *c = http_client_new(j->url);
-	size_t i, n = j->phase == 1 ? g->nedges * 2 : (size_t)g->nodes;
-	char name[32], path[96], text[300];
+	size_t i, n = j->phase == 1 ? g->nedges * g->ways : (size_t)g->nodes;
+	char name[48], path[96], text[300];
 	json_t *body, *out;
 	int k;
 
 	while ((i = atomic_fetch_add(&j->next, 1)) < n) {
 		if (j->phase == 0) {
-			snprintf(name, sizeof(name), "user_%zu", i);
+			snprintf(name, sizeof(name), "%s_%zu", j->prefix, i);
 			body = json_pack("{s:s,s:s}", "username", name,
 			    "password", "benchmark-password");
 			if (call(c, "POST", "/users/register", body, NULL,
@@ -93,8 +118,8 @@ worker(void *arg)
 			json_decref(body);
 		} else if (j->phase == 1) {
 			size_t e = g->order[i];
-			int a = g->edges[e / 2][e % 2];
-			int b = g->edges[e / 2][1 - e % 2];
+			int a = g->edges[e / g->ways][e % g->ways];
+			int b = g->edges[e / g->ways][1 - e % g->ways];
 
 			if (g->ids[a] == NULL || g->ids[b] == NULL)
 				continue;
@@ -150,12 +175,12 @@ run_phase(struct job *j, int threads, const char *what, size_t count)
 	free(t);
 }
 
-/* A fixed pseudo-random order of the 2 x nedges follows (Fisher-Yates
+/* A fixed pseudo-random order of the ways x nedges follows (Fisher-Yates
  * with xorshift64, the same every run). */
 static void
 shuffle_follows(struct graph *g)
 {
-	size_t n = g->nedges * 2, i, j, t;
+	size_t n = g->nedges * g->ways, i, j, t;
 	unsigned long long x = 0x9e3779b97f4a7c15ULL;
 
 	g->order = xcalloc(n ? n : 1, sizeof(*g->order));
@@ -210,32 +235,52 @@ main(int argc, char **argv)
 {
 	struct graph g = { 0 };
 	struct job j = { 0 };
-	int threads, posts, i;
+	const char *pos[5] = { NULL, NULL, NULL, NULL, NULL };
+	int threads, posts, i, npos = 0;
 	FILE *out;
 
-	if (argc < 4) {
+	j.prefix = "user";
+	g.ways = 2;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--directed") == 0)
+			g.ways = 1;
+		else if (strcmp(argv[i], "--prefix") == 0 && i + 1 < argc)
+			j.prefix = argv[++i];
+		else if (argv[i][0] != '-' && npos < 5)
+			pos[npos++] = argv[i];
+		else
+			npos = -100;
+	}
+	if (npos < 3 || strlen(j.prefix) > 20) {
 		fprintf(stderr, "usage: load_graph URL DATASET_DIR OUT_TOKENS "
-		    "[THREADS] [POSTS_PER_USER]\n");
+		    "[THREADS] [POSTS_PER_USER] [--directed] "
+		    "[--prefix NAME]\n");
 		return 2;
 	}
-	threads = argc > 4 ? atoi(argv[4]) : 8;
-	posts = argc > 5 ? atoi(argv[5]) : 10;
-	if (read_graph(argv[2], &g) != 0) {
-		fprintf(stderr, "load_graph: cannot read '%s'\n", argv[2]);
+	threads = npos > 3 ? atoi(pos[3]) : 8;
+	posts = npos > 4 ? atoi(pos[4]) : 10;
+	if (threads < 1 || posts < 0) {
+		fprintf(stderr, "load_graph: bad THREADS or POSTS_PER_USER\n");
+		return 2;
+	}
+	if (read_graph(pos[1], &g) != 0) {
+		fprintf(stderr, "load_graph: cannot read '%s'\n", pos[1]);
 		return 1;
 	}
-	j.url = argv[1];
+	j.url = pos[0];
 	j.g = &g;
 	j.posts = posts;
 	printf("graph: %d users, %zu edges (%zu follows)\n", g.nodes, g.nedges,
-	    g.nedges * 2);
+	    g.nedges * g.ways);
 	j.phase = 0;
 	run_phase(&j, threads, "register+login", (size_t)g.nodes);
 	j.phase = 1;
-	run_phase(&j, threads, "follow", g.nedges * 2);
+	run_phase(&j, threads, "follow", g.nedges * g.ways);
 	j.phase = 2;
-	run_phase(&j, threads, "post", (size_t)g.nodes * (size_t)posts);
-	if ((out = fopen(argv[3], "w")) == NULL)
+	if (posts > 0)
+		run_phase(&j, threads, "post", (size_t)g.nodes *
+		    (size_t)posts);
+	if ((out = fopen(pos[2], "w")) == NULL)
 		return 1;
 	for (i = 0; i < g.nodes; i++) {
 		if (g.ids[i] != NULL)
