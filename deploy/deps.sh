@@ -14,7 +14,7 @@ jq tmux python3-flasgger"
 [ "${1:-}" = test ] && PKGS="$PKGS chromium python3-h2 nats-server"
 # make run with CHIRP_BUS=nats starts a local nats-server
 [ "${1:-}" = nats ] && PKGS="$PKGS nats-server"
-[ "${1:-}" = bench ] && PKGS="$PKGS wrk"
+[ "${1:-}" = bench ] && PKGS="$PKGS wrk nats-server"
 
 missing=""
 for p in $PKGS; do

@@ -18,7 +18,7 @@
  * URL is the gateway (http://127.0.0.1:8030); TOKENS_FILE holds the
  * "userId token" lines load_graph wrote. Without --poster, the user of
  * the file with the most followers posts. The client binds its sockets
- * round robin to 127.0.0.2..127.0.0.20 (NOTES.md) unless --no-sources.
+ * round robin to 127.0.0.2..127.0.0.20 (docs/benchmarks.md) unless --no-sources.
  * Prints figures; never judges them. Exit 1 only when it cannot run.
  */
 #include <jansson.h>
