@@ -5,12 +5,16 @@
  * sealed and numbered: by PostgreSQL NOTIFY in the transaction of the
  * move, or to NATS JetStream after its commit (bus_nats.h).
  *
- * A subscriber owns one PostgreSQL connection to the owner's database,
- * guarded by a mutex so that a background thread and bus_sync() can share
- * it: it LISTENs (PostgreSQL transport) and asks the read-your-writes
- * barrier (both transports). With NATS, an epoll descriptor watches that
+ * A subscriber owns one PostgreSQL connection to the owner's database: it
+ * LISTENs (PostgreSQL transport) and asks the read-your-writes barrier
+ * (both transports). With NATS, an epoll descriptor watches that
  * connection and the queue of NATS messages, so the caller polls one
  * descriptor either way. It hands on each seq of a channel once.
+ *
+ * One non-blocking state machine (bus_start, bus_step) drives it; the
+ * blocking calls (bus_connect, bus_dispatch, bus_sync and the background
+ * thread) poll bus_fd and step it under a mutex, so that the thread and
+ * bus_sync() from other threads can share the connection.
  */
 #include <errno.h>
 #include <poll.h>
@@ -36,8 +40,11 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-/* How long a sync waits for the events its barrier promised. */
-#define BUS_SYNC_WAIT_MS 5000
+/*
+ * How long a blocking connect waits for the subscription, and a sync for
+ * the events its barrier promised.
+ */
+#define BUS_WAIT_MS 5000
 /* A bus URL that starts so selects NATS (bus.h). */
 #define BUS_NATS_SCHEME "nats://"
 
@@ -58,22 +65,23 @@ struct bus {
 	 * Per channel: the newest seq handed on on this connection (a seq at
 	 * or below it is a double and dropped); the newest in the log when
 	 * the connection began to listen; what the read-your-writes barrier
-	 * waits for (pending, non-blocking use).
+	 * waits for (pending).
 	 */
 	int64_t *last, *floor, *target;
 	char *position_sql, *barrier_sql;	/* per connection */
 	PGconn *conn;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;	/* blocking use: held while stepping */
 	/* background thread */
 	pthread_t thread;
 	int running;
 	atomic_bool stop;
-	atomic_int connected;
 	int wake[2];		/* a pipe that interrupts the thread's poll */
+	void (*on_reconnect)(void *);	/* run by the thread, unlocked */
+	/* the state machine (bus_start) */
+	atomic_int connected;	/* state is BUS_READY */
 	bus_handler *fn;
-	void (*on_reconnect)(void *);
+	void (*on_connect)(void *);
 	void *arg;
-	/* non-blocking use (bus_start) */
 	enum { BUS_DOWN, BUS_CONNECTING, BUS_LISTENING, BUS_READY } state;
 	bool want_write;	/* connecting: wants to write; else unflushed */
 	bool busy;		/* a query is outstanding */
@@ -454,24 +462,6 @@ bus_arm(struct bus *b)
 	b->efd_events = ev.events;
 }
 
-/* End the PostgreSQL connection (and the NATS one with it). */
-static void
-bus_finish(struct bus *b)
-{
-	if (b->efd_sock >= 0)
-		(void)epoll_ctl(b->efd, EPOLL_CTL_DEL, b->efd_sock, NULL);
-	b->efd_sock = -1;
-	if (b->nats != NULL) {
-		(void)epoll_ctl(b->efd, EPOLL_CTL_DEL,
-		    bus_nats_fd(b->nats), NULL);
-		bus_nats_close(b->nats);
-	}
-	b->nats = NULL;
-	b->live = false;
-	PQfinish(b->conn);
-	b->conn = NULL;
-}
-
 /*
  * NATS: subscribe before the positions are read, so that every event
  * logged after them comes through NATS. False (err says why) on failure.
@@ -502,68 +492,6 @@ bus_start_nats(struct bus *b)
 	return true;
 }
 
-/* NATS: true when its connection is lost (b->err says why). */
-static bool
-bus_down_nats(struct bus *b)
-{
-	return b->nats != NULL && bus_nats_lost(b->nats, b->err,
-	    sizeof(b->err));
-}
-
-/* Connect and LISTEN, with the lock held. */
-static int
-bus_connect_locked(struct bus *b)
-{
-	const char *keys[] = { "dbname", "connect_timeout", "application_name",
-		NULL };
-	const char *vals[] = { b->url, "3", "chirp-bus", NULL };
-	PGresult *res;
-	char *sql;
-
-	bus_finish(b);
-	b->err[0] = '\0';
-	b->conn = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(b->conn) != CONNECTION_OK)
-		goto fail;
-	if (!bus_start_nats(b)) {
-		log_warnx("bus: %s", b->err);
-		goto fail_quiet;
-	}
-	if ((sql = bus_listen_sql(b)) == NULL)
-		goto fail;
-	/* PQexec answers the last statement: the positions. */
-	res = PQexec(b->conn, sql);
-	free(sql);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    !bus_read_seqs(b, res, b->floor)) {
-		PQclear(res);
-		goto fail;
-	}
-	PQclear(res);
-	if (PQsetnonblocking(b->conn, 0) != 0)
-		goto fail;
-	bus_arm(b);
-	atomic_store(&b->connected, 1);
-	return 0;
-fail:
-	log_warnx("bus: cannot listen: %s", PQerrorMessage(b->conn));
-fail_quiet:
-	atomic_store(&b->connected, 0);
-	bus_finish(b);
-	return -1;
-}
-
-int
-bus_connect(struct bus *b)
-{
-	int ret;
-
-	pthread_mutex_lock(&b->lock);
-	ret = bus_connect_locked(b);
-	pthread_mutex_unlock(&b->lock);
-	return ret;
-}
-
 int
 bus_fd(const struct bus *b)
 {
@@ -578,28 +506,30 @@ bus_connected(struct bus *b)
 	return atomic_load(&b->connected);
 }
 
-/* Hand every queued notification to fn, with the lock held. */
+/* Hand an event to b->fn if it is sealed right and fresh. */
 static void
-bus_drain(struct bus *b, bus_handler *fn, void *arg)
+bus_hand(struct bus *b, const char *channel, const char *sealed)
 {
-	const char *payload;
+	const char *payload = bus_open(channel, sealed);
+
+	if (b->fn != NULL && payload != NULL &&
+	    bus_fresh(b, channel, payload))
+		b->fn(channel, payload, b->arg);
+}
+
+/* Hand on every queued event; answer the waiters they satisfy. */
+static void
+bus_drain(struct bus *b)
+{
 	char *channel, *data;
 	PGnotify *n;
 
-	while ((n = PQnotifies(b->conn)) != NULL) {
-		payload = bus_open(n->relname, n->extra);
-		if (fn != NULL && payload != NULL &&
-		    bus_fresh(b, n->relname, payload))
-			fn(n->relname, payload, arg);
-		PQfreemem(n);
-	}
+	for (; (n = PQnotifies(b->conn)) != NULL; PQfreemem(n))
+		bus_hand(b, n->relname, n->extra);
 	/* NATS messages, once the positions of the subscription are read */
 	while (b->nats != NULL && b->live &&
 	    bus_nats_next(b->nats, &channel, &data)) {
-		payload = bus_open(channel, data);
-		if (fn != NULL && payload != NULL &&
-		    bus_fresh(b, channel, payload))
-			fn(channel, payload, arg);
+		bus_hand(b, channel, data);
 		free(channel);
 		free(data);
 	}
@@ -607,177 +537,10 @@ bus_drain(struct bus *b, bus_handler *fn, void *arg)
 		bus_wait_list_run(&b->pending, 1);
 }
 
-static int
-bus_dispatch_locked(struct bus *b, bus_handler *fn, void *arg)
-{
-	if (b->conn == NULL)
-		return -1;
-	if (PQconsumeInput(b->conn) == 0 ||
-	    PQstatus(b->conn) != CONNECTION_OK || bus_down_nats(b)) {
-		log_warnx("bus: connection lost: %s", b->nats != NULL &&
-		    *b->err ? b->err : PQerrorMessage(b->conn));
-		atomic_store(&b->connected, 0);
-		bus_finish(b);
-		return -1;
-	}
-	bus_drain(b, fn, arg);
-	return 0;
-}
-
-int
-bus_dispatch(struct bus *b, bus_handler *fn, void *arg)
-{
-	int ret;
-
-	pthread_mutex_lock(&b->lock);
-	ret = bus_dispatch_locked(b, fn, arg);
-	pthread_mutex_unlock(&b->lock);
-	return ret;
-}
-
-int
-bus_sync(struct bus *b, bus_handler *fn, void *arg)
-{
-	struct pollfd pfd;
-	PGresult *res;
-	int64_t deadline;
-	int ret = -1;
-
-	pthread_mutex_lock(&b->lock);
-	if (b->conn == NULL)
-		goto out;
-	/*
-	 * The barrier waits until every outbox row committed before the call
-	 * is in the log and says the newest seq of each channel; those
-	 * events were notified by the transaction that logged them, so wait
-	 * until they are here.
-	 */
-	res = PQexec(b->conn, b->barrier_sql);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    !bus_read_seqs(b, res, b->target)) {
-		log_warnx("bus: no barrier: %s", PQerrorMessage(b->conn));
-		PQclear(res);
-		if (PQstatus(b->conn) != CONNECTION_OK) {
-			atomic_store(&b->connected, 0);
-			bus_finish(b);
-		}
-		goto out;
-	}
-	PQclear(res);
-	if (fn == NULL) {
-		fn = b->fn;
-		arg = b->arg;
-	}
-	deadline = time_now_ms() + BUS_SYNC_WAIT_MS;
-	for (;;) {
-		bus_drain(b, fn, arg);
-		if (bus_reached(b))
-			break;
-		if (time_now_ms() >= deadline)
-			goto out;
-		pfd.fd = bus_fd(b);
-		pfd.events = POLLIN;
-		(void)poll(&pfd, 1, 10);
-		if (PQconsumeInput(b->conn) == 0 || bus_down_nats(b)) {
-			atomic_store(&b->connected, 0);
-			bus_finish(b);
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	pthread_mutex_unlock(&b->lock);
-	return ret;
-}
-
-static void *
-bus_thread_main(void *arg)
-{
-	struct bus *b = arg;
-	struct pollfd pfd[2];
-	int backoff_ms = 100, fd, connected_before = 0;
-	char buf[16];
-
-	while (!atomic_load(&b->stop)) {
-		pthread_mutex_lock(&b->lock);
-		if (b->conn == NULL) {
-			if (bus_connect_locked(b) != 0) {
-				pthread_mutex_unlock(&b->lock);
-				pfd[0].fd = b->wake[0];
-				pfd[0].events = POLLIN;
-				(void)poll(pfd, 1, backoff_ms);
-				backoff_ms = backoff_ms * 2 > 5000 ? 5000 :
-				    backoff_ms * 2;
-				continue;
-			}
-			backoff_ms = 100;
-			if (connected_before)
-				log_info("bus: listening again");
-			connected_before = 1;
-			pthread_mutex_unlock(&b->lock);
-			if (b->on_reconnect != NULL)
-				b->on_reconnect(b->arg);
-			continue;
-		}
-		fd = bus_fd(b);
-		pthread_mutex_unlock(&b->lock);
-
-		pfd[0].fd = fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = b->wake[0];
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
-			break;
-		if (pfd[1].revents & POLLIN)
-			(void)!read(b->wake[0], buf, sizeof(buf));
-		if (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) {
-			pthread_mutex_lock(&b->lock);
-			/* bus_sync may have replaced or dropped the conn. */
-			if (b->conn != NULL && bus_fd(b) == fd)
-				(void)bus_dispatch_locked(b, b->fn, b->arg);
-			pthread_mutex_unlock(&b->lock);
-		}
-	}
-	return NULL;
-}
-
-int
-bus_thread_start(struct bus *b, bus_handler *fn, void (*on_reconnect)(void *),
-    void *arg)
-{
-	if (b->running)
-		return 0;
-	if (pipe(b->wake) != 0)
-		return -1;
-	b->fn = fn;
-	b->on_reconnect = on_reconnect;
-	b->arg = arg;
-	atomic_store(&b->stop, false);
-	if (pthread_create(&b->thread, NULL, bus_thread_main, b) != 0) {
-		close(b->wake[0]);
-		close(b->wake[1]);
-		b->wake[0] = b->wake[1] = -1;
-		return -1;
-	}
-	b->running = 1;
-	return 0;
-}
-
-void
-bus_thread_stop(struct bus *b)
-{
-	if (!b->running)
-		return;
-	atomic_store(&b->stop, true);
-	(void)!write(b->wake[1], "x", 1);
-	pthread_join(b->thread, NULL);
-	close(b->wake[0]);
-	close(b->wake[1]);
-	b->wake[0] = b->wake[1] = -1;
-	b->running = 0;
-}
-
-/* Non-blocking use (bus_start): one thread, the caller's event loop. */
+/*
+ * The state machine: one thread at a time, the caller's event loop or
+ * whoever holds the lock.
+ */
 
 static void
 bus_wait_list_run(struct bus_wait_list *w, int ok)
@@ -806,7 +569,19 @@ bus_close(struct bus *b)
 {
 	if (b->conn != NULL && (b->nats_url == NULL || *b->err == '\0'))
 		snprintf(b->err, sizeof(b->err), "%s", PQerrorMessage(b->conn));
-	bus_finish(b);
+	/* the PostgreSQL connection, and the NATS one with it */
+	if (b->efd_sock >= 0)
+		(void)epoll_ctl(b->efd, EPOLL_CTL_DEL, b->efd_sock, NULL);
+	b->efd_sock = -1;
+	if (b->nats != NULL) {
+		(void)epoll_ctl(b->efd, EPOLL_CTL_DEL,
+		    bus_nats_fd(b->nats), NULL);
+		bus_nats_close(b->nats);
+	}
+	b->nats = NULL;
+	b->live = false;
+	PQfinish(b->conn);
+	b->conn = NULL;
 	b->state = BUS_DOWN;
 	b->busy = b->want_write = false;
 	atomic_store(&b->connected, 0);
@@ -825,7 +600,7 @@ bus_start(struct bus *b, const char *app, bus_handler *fn,
 	bus_close(b);
 	b->err[0] = '\0';
 	b->fn = fn;
-	b->on_reconnect = on_connect;
+	b->on_connect = on_connect;
 	b->arg = arg;
 	/* NATS first: it connects at once, without waiting (bus_nats.h) */
 	if (!bus_start_nats(b)) {
@@ -914,8 +689,8 @@ bus_query_done(struct bus *b)
 	if (b->state == BUS_LISTENING) {
 		b->state = BUS_READY;
 		atomic_store(&b->connected, 1);
-		if (b->on_reconnect != NULL)
-			b->on_reconnect(b->arg);
+		if (b->on_connect != NULL)
+			b->on_connect(b->arg);
 	} else if (b->sync_failed) {
 		b->sync_failed = false;
 		bus_wait_list_run(&b->sent, 0);
@@ -943,7 +718,7 @@ bus_read(struct bus *b)
 	while (b->conn != NULL) {
 		busy = PQisBusy(b->conn);
 		/* events that came before a result are handed on first */
-		bus_drain(b, b->fn, b->arg);
+		bus_drain(b);
 		if (!b->busy || busy)
 			break;
 		if ((res = PQgetResult(b->conn)) == NULL) {
@@ -971,7 +746,7 @@ bus_read(struct bus *b)
 			return false;	/* a failed query */
 	}
 	if (b->conn != NULL)
-		bus_drain(b, b->fn, b->arg);
+		bus_drain(b);
 	return true;
 }
 
@@ -1016,9 +791,10 @@ bus_step_nats(struct bus *b)
 	if (rd && b->conn != NULL && !(b->state == BUS_CONNECTING &&
 	    b->want_write) && !bus_step_pg(b, false))
 		return false;
-	if (b->conn == NULL || bus_down_nats(b))
+	if (b->conn == NULL || (b->nats != NULL &&
+	    bus_nats_lost(b->nats, b->err, sizeof(b->err))))
 		return false;
-	bus_drain(b, b->fn, b->arg);
+	bus_drain(b);
 	bus_arm(b);
 	return true;
 }
@@ -1055,4 +831,219 @@ bus_sync_start(struct bus *b, bus_sync_fn *fn, void *waiter)
 	else
 		bus_arm(b);	/* NATS: to flush what is left */
 	return 0;
+}
+
+/*
+ * Blocking use, on the same state machine: the caller's thread polls
+ * bus_fd and steps it, with the lock held, until what it waits for is
+ * done. The handlers run with the lock held.
+ */
+
+/* Step as revents of bus_fd say; -1 (logged) when the connection is lost. */
+static int
+bus_step_revents(struct bus *b, short revents)
+{
+	bool was_ready = b->state == BUS_READY;
+
+	if (((revents & POLLOUT) && bus_step(b, true) != 0) ||
+	    ((revents & (POLLIN | POLLERR | POLLHUP)) &&
+	    bus_step(b, false) != 0)) {
+		if (was_ready)
+			log_warnx("bus: connection lost: %s", bus_error(b));
+		return -1;
+	}
+	return 0;
+}
+
+/* Wait for bus_fd until deadline, then step: 0, 1 at the deadline, or -1. */
+static int
+bus_wait(struct bus *b, int64_t deadline)
+{
+	struct pollfd pfd;
+	int64_t left = deadline - time_now_ms();
+
+	if (b->conn == NULL)
+		return -1;
+	if (left <= 0)
+		return 1;
+	pfd.fd = bus_fd(b);
+	pfd.events = POLLIN | (bus_want_write(b) ? POLLOUT : 0);
+	if (poll(&pfd, 1, (int)left) <= 0)
+		return 0;
+	return bus_step_revents(b, pfd.revents);
+}
+
+/* bus_start, then step until the subscription is live; lock held. */
+static int
+bus_connect_locked(struct bus *b)
+{
+	int64_t deadline = time_now_ms() + BUS_WAIT_MS;
+	int rc = -1;
+
+	if (bus_start(b, "chirp-bus", b->fn, NULL, b->arg) != 0)
+		goto fail;
+	while (b->state != BUS_READY)
+		if ((rc = bus_wait(b, deadline)) != 0)
+			goto fail;
+	return 0;
+fail:
+	log_warnx("bus: cannot listen: %s", rc > 0 ? "timed out" :
+	    bus_error(b));
+	bus_close(b);
+	return -1;
+}
+
+int
+bus_connect(struct bus *b)
+{
+	int ret;
+
+	pthread_mutex_lock(&b->lock);
+	ret = bus_connect_locked(b);
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+int
+bus_dispatch(struct bus *b, bus_handler *fn, void *arg)
+{
+	bus_handler *fn0;
+	void *arg0;
+	int ret;
+
+	pthread_mutex_lock(&b->lock);
+	fn0 = b->fn, arg0 = b->arg;
+	b->fn = fn, b->arg = arg;
+	ret = bus_step_revents(b, POLLIN);
+	b->fn = fn0, b->arg = arg0;
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+static void
+bus_sync_done(void *waiter, int ok)
+{
+	*(int *)waiter = ok ? 1 : -1;
+}
+
+int
+bus_sync(struct bus *b, bus_handler *fn, void *arg)
+{
+	struct bus_waiter **p, *x;
+	bus_handler *fn0;
+	void *arg0;
+	int64_t deadline = 0;
+	int done = 0;
+
+	pthread_mutex_lock(&b->lock);
+	fn0 = b->fn, arg0 = b->arg;
+	if (fn != NULL)
+		b->fn = fn, b->arg = arg;
+	/*
+	 * The barrier's round trip (bus_barrier gives up itself after 5 s),
+	 * then BUS_WAIT_MS for the events it promised.
+	 */
+	if (bus_sync_start(b, bus_sync_done, &done) != 0)
+		done = -1;
+	while (done == 0) {
+		if (b->busy)
+			deadline = time_now_ms() + BUS_WAIT_MS;
+		if (bus_wait(b, deadline) == 0 || done != 0)
+			continue;
+		/* late: answered, so pending; forget it there */
+		for (p = &b->pending.head; (x = *p) != NULL; p = &x->next)
+			if (x->arg == &done)
+				break;
+		if (x != NULL && (*p = x->next) == NULL)
+			b->pending.tail = p;
+		free(x);
+		done = -1;
+	}
+	b->fn = fn0, b->arg = arg0;
+	pthread_mutex_unlock(&b->lock);
+	return done > 0 ? 0 : -1;
+}
+
+/* Keep connected (backoff up to 5 s) and step; on_reconnect unlocked. */
+static void *
+bus_thread_main(void *arg)
+{
+	struct bus *b = arg;
+	struct pollfd pfd[2] = { { .fd = -1 }, { .fd = b->wake[0],
+		.events = POLLIN } };
+	int backoff_ms = 100, fd, connected_before = 0;
+	char buf[16];
+
+	while (!atomic_load(&b->stop)) {
+		pthread_mutex_lock(&b->lock);
+		if (b->conn == NULL) {
+			if (bus_connect_locked(b) != 0) {
+				pthread_mutex_unlock(&b->lock);
+				(void)poll(&pfd[1], 1, backoff_ms);
+				backoff_ms = backoff_ms * 2 > 5000 ? 5000 :
+				    backoff_ms * 2;
+				continue;
+			}
+			backoff_ms = 100;
+			if (connected_before)
+				log_info("bus: listening again");
+			connected_before = 1;
+			pthread_mutex_unlock(&b->lock);
+			if (b->on_reconnect != NULL)
+				b->on_reconnect(b->arg);
+			continue;
+		}
+		fd = pfd[0].fd = bus_fd(b);
+		pfd[0].events = POLLIN | (bus_want_write(b) ? POLLOUT : 0);
+		pthread_mutex_unlock(&b->lock);
+
+		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN)
+			(void)!read(b->wake[0], buf, sizeof(buf));
+		if (pfd[0].revents != 0) {
+			pthread_mutex_lock(&b->lock);
+			/* bus_sync may have dropped the connection. */
+			if (b->conn != NULL && bus_fd(b) == fd)
+				(void)bus_step_revents(b, pfd[0].revents);
+			pthread_mutex_unlock(&b->lock);
+		}
+	}
+	return NULL;
+}
+
+int
+bus_thread_start(struct bus *b, bus_handler *fn, void (*on_reconnect)(void *),
+    void *arg)
+{
+	if (b->running)
+		return 0;
+	if (pipe(b->wake) != 0)
+		return -1;
+	b->fn = fn;
+	b->on_reconnect = on_reconnect;
+	b->arg = arg;
+	atomic_store(&b->stop, false);
+	if (pthread_create(&b->thread, NULL, bus_thread_main, b) != 0) {
+		close(b->wake[0]);
+		close(b->wake[1]);
+		b->wake[0] = b->wake[1] = -1;
+		return -1;
+	}
+	b->running = 1;
+	return 0;
+}
+
+void
+bus_thread_stop(struct bus *b)
+{
+	if (!b->running)
+		return;
+	atomic_store(&b->stop, true);
+	(void)!write(b->wake[1], "x", 1);
+	pthread_join(b->thread, NULL);
+	close(b->wake[0]);
+	close(b->wake[1]);
+	b->wake[0] = b->wake[1] = -1;
+	b->running = 0;
 }
