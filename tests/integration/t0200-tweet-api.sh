@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # t0200: chirp-tweetd's POST, GET and DELETE /tweets, every error of
-# API.md in its order (401, 403, 400/413, 404, 405), and idempotent posts.
+# docs/API.md in its order (401, 403, 400/413, 404, 405), and idempotent posts.
 . "$(dirname "$0")/../lib.sh"
 
 start_core

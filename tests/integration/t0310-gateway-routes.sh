@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every public route of API.md through the gateway, with request ids,
+# Every public route of docs/API.md through the gateway, with request ids,
 # 404/405/413 and the early 401 decided at the gateway.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-system.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The API documentation: docs/openapi.json describes every route of API.md
+# The API documentation: docs/openapi.json describes every route of docs/API.md
 # correctly, and the gateway serves it at /openapi.json and renders it for
 # a person at /docs (checked in headless Chromium, with nothing fetched from
 # outside).
@@ -15,7 +15,7 @@ check "openapi.json is JSON" jq -e . "$SPEC"
 expect_eq "it is OpenAPI 3.0.3" "$(spec .openapi)" 3.0.3
 expect_eq "its server is the gateway on 8030" "$(spec '.servers[0].url')" http://localhost:8030
 
-# Every route of API.md with exactly its methods (HEAD/OPTIONS aside).
+# Every route of docs/API.md with exactly its methods (HEAD/OPTIONS aside).
 routes='/users/register post
 /users/login post
 /users/logout post
@@ -39,7 +39,7 @@ while read -r path methods; do
 	got=$(jq -r --arg p "$path" '.paths[$p] // {} | keys - ["parameters","servers","summary","description"] | sort | join(",")' "$SPEC")
 	expect_eq "route $path has methods $methods" "$got" "$methods"
 done <<<"$routes"
-expect_eq "no route beyond API.md's" "$(spec '.paths | length')" "$(wc -l <<<"$routes")"
+expect_eq "no route beyond docs/API.md's" "$(spec '.paths | length')" "$(wc -l <<<"$routes")"
 expect_eq "discovery's /services is on port 8040" "$(spec '.paths["/services"].servers[0].url')" http://localhost:8040
 
 # Every $ref points at something that exists.
@@ -54,7 +54,7 @@ expect_eq "every operation has a success answer" \
 	"$(jq '[.paths[][] | objects | select(has("responses")) | .responses | keys | map(select(test("^[123]"))) | length > 0] | all' "$SPEC")" true
 
 # Errors: the body and its codes, and the statuses routes can give.
-expect_eq "the error codes are API.md's" "$(spec '.components.schemas.Error.properties.error.enum | sort | join(",")')" \
+expect_eq "the error codes are docs/API.md's" "$(spec '.components.schemas.Error.properties.error.enum | sort | join(",")')" \
 	"bad_request,conflict,forbidden,internal,invalid_json,method_not_allowed,not_found,payload_too_large,rate_limited,timeout,unauthorized,unavailable"
 expect_eq "an error has error and message" "$(spec '.components.schemas.Error.required | sort | join(",")')" error,message
 # status PATH METHOD: the error statuses the operation documents.
@@ -79,8 +79,8 @@ expect_eq "POST /tweets takes an Idempotency-Key" "$(jq -r '[.paths["/tweets"].p
 expect_eq "/ws takes cursor, since and access_token" "$(spec '[.paths["/ws"].get.parameters[] | select(.in == "query") | .name] | sort | join(",")')" access_token,cursor,since
 expect_eq "the home timeline needs a bearer token" "$(spec '.paths["/tweets/homeTimeline/{userId}"].get.security[0] | has("bearerAuth")')" true
 expect_eq "bearerAuth is an HTTP bearer scheme" "$(spec '.components.securitySchemes.bearerAuth | "\(.type) \(.scheme)"')" "http bearer"
-expect_eq "a user has API.md's fields" "$(spec '.components.schemas.User.required | sort | join(",")')" createdAt,followersCount,followingsCount,userId,username
-expect_eq "a tweet has API.md's fields" "$(spec '.components.schemas.Tweet.required | sort | join(",")')" content,timestamp,tweetId,userId,username
+expect_eq "a user has docs/API.md's fields" "$(spec '.components.schemas.User.required | sort | join(",")')" createdAt,followersCount,followingsCount,userId,username
+expect_eq "a tweet has docs/API.md's fields" "$(spec '.components.schemas.Tweet.required | sort | join(",")')" content,timestamp,tweetId,userId,username
 expect_eq "feed events are tweet, delete, ready and reset" "$(spec '.components.schemas.FeedEvent.discriminator.mapping | keys | join(",")')" delete,ready,reset,tweet
 expect_eq "ids are strings of digits" "$(spec '.components.schemas.Id | "\(.type) \(.pattern)"')" 'string ^[1-9][0-9]{0,18}$'
 

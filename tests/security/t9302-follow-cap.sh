@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A user follows at most 5,000 others (API.md): the user service answers
+# A user follows at most 5,000 others (docs/API.md): the user service answers
 # 409 conflict past that, counting under the follower's row lock so that
 # concurrent follows cannot pass the cap; following again someone already
 # followed is still 200. The gateway refuses a followings answer over the
