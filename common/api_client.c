@@ -55,12 +55,6 @@ api_set_token(struct api *a, const char *token)
 	http_client_set_token(a->http, token);
 }
 
-const char *
-api_server(const struct api *a)
-{
-	return a->server;
-}
-
 /* libcurl's transport error in a few lower-case words. */
 static void
 api_network_reason(const struct http_result *r, char *out, size_t size)

@@ -31,7 +31,6 @@ struct api;
 struct api *api_new(const char *server, const char *token);
 void api_free(struct api *);
 void api_set_token(struct api *, const char *token);
-const char *api_server(const struct api *);
 
 /*
  * One request. body (borrowed) may be NULL; idempotency_key may be NULL.

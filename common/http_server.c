@@ -119,24 +119,6 @@ struct http_server {
 	pthread_cond_t wake;
 };
 
-const char *
-http_error_code(int status)
-{
-	switch (status) {
-	case 400: return "bad_request";
-	case 401: return "unauthorized";
-	case 403: return "forbidden";
-	case 404: return "not_found";
-	case 405: return "method_not_allowed";
-	case 409: return "conflict";
-	case 413: return "payload_too_large";
-	case 429: return "rate_limited";
-	case 503: return "unavailable";
-	case 504: return "timeout";
-	default: return status >= 500 ? "internal" : "bad_request";
-	}
-}
-
 void
 http_reply_raw(struct http_response *res, int status, const char *ctype,
     const char *body, size_t len)

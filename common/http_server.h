@@ -145,9 +145,6 @@ void http_reply_message(struct http_response *, int status,
 bool http_path_id(struct http_request *, struct http_response *, int index,
     const char *what, int64_t *out);
 
-/* The standard error code of a status ("not_found" for 404...). */
-const char *http_error_code(int status);
-
 /* A response outside a server, for tests and fuzzing of handlers' helpers. */
 struct http_response *http_response_new(void);
 int http_response_status(const struct http_response *);

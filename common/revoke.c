@@ -138,15 +138,6 @@ revoke_user_deleted(struct revoke *rv, int64_t user_id, int64_t now)
 	revoke_set(rv, user_id, REVOKE_DELETED, now);
 }
 
-void
-revoke_set_floor(struct revoke *rv, int64_t floor)
-{
-	pthread_mutex_lock(&rv->lock);
-	if (floor > rv->floor)
-		rv->floor = floor;
-	pthread_mutex_unlock(&rv->lock);
-}
-
 bool
 revoke_token_valid(struct revoke *rv, const struct token_claims *c)
 {

@@ -41,8 +41,6 @@ void revoke_set(struct revoke *, int64_t user_id, int64_t min_gen,
     int64_t now);
 /* Every token of user_id is dead (the account was deleted). */
 void revoke_user_deleted(struct revoke *, int64_t user_id, int64_t now);
-/* Refuse every token issued at or before floor (seconds). */
-void revoke_set_floor(struct revoke *, int64_t floor);
 
 /* False when the token of these (verified) claims has been revoked. */
 bool revoke_token_valid(struct revoke *, const struct token_claims *);

@@ -80,12 +80,6 @@ svcauth_free(struct svcauth *a)
 	free(a);
 }
 
-const char *
-svcauth_self(const struct svcauth *a)
-{
-	return a->self;
-}
-
 char *
 svcauth_mint(const struct svcauth *a, const char *aud, int64_t now)
 {

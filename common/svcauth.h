@@ -48,7 +48,6 @@ struct svcauth *svcauth_load(const char *self, const char *value,
 struct svcauth *svcauth_new(const char *self, const unsigned char *secret,
     size_t len);
 void svcauth_free(struct svcauth *);
-const char *svcauth_self(const struct svcauth *);
 
 /* A credential of this process for aud, issued at now (seconds); the
  * caller frees. */

@@ -201,18 +201,6 @@ feed_conn_free(struct feed *f, struct feed_conn *c)
 	f->nconns--;
 }
 
-void *
-feed_conn_owner(const struct feed_conn *c)
-{
-	return c->owner;
-}
-
-int64_t
-feed_conn_user(const struct feed_conn *c)
-{
-	return c->user_id;
-}
-
 bool
 feed_conn_loading(const struct feed_conn *c)
 {

@@ -41,8 +41,6 @@ void feed_free(struct feed *);
 /* A new connection of user_id; owner is handed back by wake and lookups. */
 struct feed_conn *feed_conn_new(struct feed *, int64_t user_id, void *owner);
 void feed_conn_free(struct feed *, struct feed_conn *);
-void *feed_conn_owner(const struct feed_conn *);
-int64_t feed_conn_user(const struct feed_conn *);
 bool feed_conn_loading(const struct feed_conn *);
 bool feed_conn_overflowed(const struct feed_conn *);
 

@@ -178,17 +178,6 @@ followings_on_event(const char *channel, const char *payload, void *arg)
 	events_release(&ev);
 }
 
-size_t
-followings_cached(struct followings *f)
-{
-	size_t n;
-
-	pthread_mutex_lock(&f->lock);
-	n = hmap_count(&f->entries);
-	pthread_mutex_unlock(&f->lock);
-	return n;
-}
-
 /* A copy of user_id's entry into *ids; lock held. */
 static bool
 lookup_locked(struct followings *f, int64_t user_id, int64_t **ids,

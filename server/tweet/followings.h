@@ -38,7 +38,5 @@ enum userd_result followings_get(struct followings *, int64_t user_id,
 /* Apply one event of CHANNEL_USER (exposed for the unit tests). */
 void followings_on_event(const char *channel, const char *payload,
     void *arg);
-/* Entries held now (tests, metrics). */
-size_t followings_cached(struct followings *);
 
 #endif
