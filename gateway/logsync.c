@@ -8,13 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gateway.h"
 #include "log.h"
 #include "logsync.h"
 #include "pool.h"
-#include "svcauth.h"
 #include "upstream.h"
 #include "xmalloc.h"
 
@@ -220,9 +218,8 @@ logsync_done(const struct upstream_result *r, void *arg)
 static void
 logsync_page(struct logsync *ls)
 {
-	struct upstream_request req;
 	struct instance *inst = NULL;
-	char path[96], *cred;
+	char path[96];
 
 	if (ls->gw->stopping || ls->up != NULL)
 		return;
@@ -238,16 +235,7 @@ logsync_page(struct logsync *ls)
 	snprintf(path, sizeof(path), "/internal/events?after=%" PRId64
 	    "&limit=%d", ls->last < 0 ? INT64_MAX : ls->last,
 	    ls->last < 0 ? 1 : LOGSYNC_PAGE);
-	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.path = path;
-	req.timeout_ms = ls->gw->upstream_timeout_ms;
-	cred = svcauth_mint(ls->gw->svcauth, ls->owner == SERVICE_USER ?
-	    "userd" : "tweetd", (int64_t)time(NULL));
-	req.service_credential = cred;
-	ls->up = upstream_start(ls->gw, inst->host, inst->port, &req,
-	    logsync_done, ls);
-	free(cred);
+	ls->up = upstream_internal_get(ls->gw, inst, path, logsync_done, ls);
 }
 
 void

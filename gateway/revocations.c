@@ -12,7 +12,6 @@
 #include "pool.h"
 #include "revocations.h"
 #include "revoke.h"
-#include "svcauth.h"
 #include "upstream.h"
 #include "xmalloc.h"
 
@@ -76,9 +75,7 @@ revocations_done(const struct upstream_result *r, void *arg)
 static void
 revocations_load(struct revocations *rs)
 {
-	struct upstream_request req;
 	struct instance *inst;
-	char *cred;
 
 	if (rs->gw->stopping)
 		return;
@@ -90,16 +87,8 @@ revocations_load(struct revocations *rs)
 		revocations_retry_later(rs);
 		return;
 	}
-	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.path = "/internal/revocations";
-	req.timeout_ms = rs->gw->upstream_timeout_ms;
-	/* An internal route: userd wants the gateway's credential. */
-	cred = svcauth_mint(rs->gw->svcauth, "userd", (int64_t)time(NULL));
-	req.service_credential = cred;
-	rs->up = upstream_start(rs->gw, inst->host, inst->port, &req,
+	rs->up = upstream_internal_get(rs->gw, inst, "/internal/revocations",
 	    revocations_done, rs);
-	free(cred);
 }
 
 void

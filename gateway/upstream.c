@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gateway.h"
 #include "log.h"
@@ -498,6 +499,26 @@ upstream_shutdown(struct gateway *gw)
 		free(d->host);
 		free(d);
 	}
+}
+
+struct upstream *
+upstream_internal_get(struct gateway *gw, struct instance *inst,
+    const char *path, upstream_done_fn *done, void *arg)
+{
+	struct upstream_request req;
+	struct upstream *up;
+	char *cred;
+
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.path = path;
+	req.timeout_ms = gw->upstream_timeout_ms;
+	cred = svcauth_mint(gw->svcauth, inst->service == SERVICE_USER ?
+	    "userd" : "tweetd", (int64_t)time(NULL));
+	req.service_credential = cred;
+	up = upstream_start(gw, inst->host, inst->port, &req, done, arg);
+	free(cred);
+	return up;
 }
 
 void

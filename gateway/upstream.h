@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct gateway;
+struct instance;
 
 struct upstream_request {
 	const char *method;		/* "GET" ... */
@@ -65,6 +66,10 @@ bool upstream_in_use(const char *host, int port);
  * UPSTREAM_INVALID. */
 struct upstream *upstream_start(struct gateway *, const char *host, int port,
     const struct upstream_request *req, upstream_done_fn *done, void *arg);
+/* GET path (an internal route) at inst, with the gateway's service
+ * credential for inst's service; as upstream_start. */
+struct upstream *upstream_internal_get(struct gateway *, struct instance *,
+    const char *path, upstream_done_fn *done, void *arg);
 /* No callback will come; the request is dropped. */
 void upstream_cancel(struct upstream *);
 /* Shutting down: every request still under way fails now (callbacks run

@@ -40,7 +40,6 @@
 #include "metrics.h"
 #include "pool.h"
 #include "model.h"
-#include "svcauth.h"
 #include "upstream.h"
 #include "validate.h"
 #include "ws.h"
@@ -482,23 +481,12 @@ static struct upstream *
 ws_followings_request(struct ws_conn *c, struct instance *inst,
     upstream_done_fn *done)
 {
-	struct upstream_request req;
-	char path[64], *cred;
-	struct upstream *up;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/internal/followings/%lld",
 	    (long long)c->user_id);
-	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.path = path;
-	req.timeout_ms = c->gw->upstream_timeout_ms;
-	/* An internal route: userd wants the gateway's credential. */
-	cred = svcauth_mint(c->gw->svcauth, "userd", (int64_t)time(NULL));
-	req.service_credential = cred;
 	c->follow_gen = c->gw->ws->user_gen;
-	up = upstream_start(c->gw, inst->host, inst->port, &req, done, c);
-	free(cred);
-	return up;
+	return upstream_internal_get(c->gw, inst, path, done, c);
 }
 
 static void
@@ -731,9 +719,8 @@ log_replay_done(const struct upstream_result *r, void *arg)
 static void
 ws_log_page(struct ws_conn *c)
 {
-	struct upstream_request req;
 	struct instance *inst;
-	char path[128], *cred;
+	char path[128];
 	size_t max = (size_t)c->gw->replay_max, limit = REPLAY_PAGE;
 
 	if (c->replayed >= max) {	/* bounded work: the rest is a gap */
@@ -751,16 +738,7 @@ ws_log_page(struct ws_conn *c)
 	}
 	snprintf(path, sizeof(path), "/internal/feed/%lld?after=%lld&limit=%zu",
 	    (long long)c->user_id, (long long)c->after, limit);
-	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.path = path;
-	req.timeout_ms = c->gw->upstream_timeout_ms;
-	/* an internal route: tweetd wants the gateway's credential */
-	cred = svcauth_mint(c->gw->svcauth, "tweetd", (int64_t)time(NULL));
-	req.service_credential = cred;
-	c->up = upstream_start(c->gw, inst->host, inst->port, &req,
-	    log_replay_done, c);
-	free(cred);
+	c->up = upstream_internal_get(c->gw, inst, path, log_replay_done, c);
 }
 
 void
