@@ -126,25 +126,14 @@ bus_open(const char *channel, const char *sealed)
 	return payload;
 }
 
-int
-bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
+/* One statement of a publish in the caller's transaction; 0 or -1. */
+static int
+bus_tx_query(PGconn *conn, const char *channel, const char *sql, int n,
+    const char *const *v)
 {
-	PGconn *conn = (PGconn *)tx;	/* what db_bus_tx made of it */
-	const char *v[3] = { channel, NULL, payload };
-	char author[24];
-	PGresult *res;
-	int64_t a;
+	PGresult *res = PQexecParams(conn, sql, n, NULL, v, NULL, NULL, 0);
 	int ret = 0;
 
-	/* The author feeds the per-user replay (GET /internal/feed). */
-	if ((a = events_author(payload)) >= 0) {
-		snprintf(author, sizeof(author), "%lld", (long long)a);
-		v[1] = author;
-	}
-	res = PQexecParams(conn, "WITH o AS (INSERT INTO outbox "
-	    "(channel, author, payload) VALUES ($1, $2, $3) RETURNING 1) "
-	    "SELECT pg_notify($1 || '_wake', '') FROM o", 3, NULL, v, NULL,
-	    NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_warnx("bus: cannot publish on %s: %s", channel,
 		    PQresultErrorMessage(res));
@@ -155,13 +144,30 @@ bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
 }
 
 int
+bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
+{
+	PGconn *conn = (PGconn *)tx;	/* what db_bus_tx made of it */
+	const char *v[3] = { channel, NULL, payload };
+	char author[24];
+	int64_t a;
+
+	/* The author feeds the per-user replay (GET /internal/feed). */
+	if ((a = events_author(payload)) >= 0) {
+		snprintf(author, sizeof(author), "%lld", (long long)a);
+		v[1] = author;
+	}
+	return bus_tx_query(conn, channel, "WITH o AS (INSERT INTO outbox "
+	    "(channel, author, payload) VALUES ($1, $2, $3) RETURNING 1) "
+	    "SELECT pg_notify($1 || '_wake', '') FROM o", 3, v);
+}
+
+int
 bus_relay(struct bus_tx *tx, const char *channel, const char *payload)
 {
 	PGconn *conn = (PGconn *)tx;
 	const char *v[2] = { channel, NULL };
-	PGresult *res;
 	char *sealed;
-	int ret = 0;
+	int ret;
 
 	if (bus_svcauth == NULL) {
 		log_warnx("bus: cannot publish on %s: no service secret",
@@ -171,14 +177,7 @@ bus_relay(struct bus_tx *tx, const char *channel, const char *payload)
 	sealed = svcauth_seal(bus_svcauth, channel, payload,
 	    time_now_ms() / 1000);
 	v[1] = sealed;
-	res = PQexecParams(conn, "SELECT pg_notify($1, $2)", 2, NULL, v, NULL,
-	    NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_warnx("bus: cannot publish on %s: %s", channel,
-		    PQresultErrorMessage(res));
-		ret = -1;
-	}
-	PQclear(res);
+	ret = bus_tx_query(conn, channel, "SELECT pg_notify($1, $2)", 2, v);
 	free(sealed);
 	return ret;
 }

@@ -125,7 +125,12 @@ http GET "$TWEETD/tweets/$A2"
 expect_status "ann's tweets are gone" 404 not_found
 check "... announced as delete events" wait_event \
     "{\"type\":\"delete\",\"tweetId\":\"$A2\",\"userId\":\"$A\"}"
-http GET "$TWEETD/tweets/homeTimeline/$A" "" "$(auth "$TA")"
+# tweetd learns of the deletion from userd's event, a moment later
+dead() {
+	http GET "$TWEETD/tweets/homeTimeline/$A" "" "$(auth "$TA")"
+	[ "$HTTP_STATUS" = 401 ]
+}
+wait_until 10 dead
 expect_status "the deleted user's token is dead: 401" 401 unauthorized
 http GET "$TWEETD/tweets/userTimeline/$A"
 expect_status "the deleted user's timeline: 404" 404 not_found
