@@ -3,16 +3,13 @@
  * entries, each also on a list ordered by last change, oldest first, so
  * that the entry dropped when the table is full is the oldest one.
  */
-#include <sys/queue.h>
-
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <jansson.h>
 
+#include "agetable.h"
 #include "events.h"
-#include "hmap.h"
 #include "log.h"
 #include "model.h"
 #include "revoke.h"
@@ -22,50 +19,28 @@
 #define REVOKE_DELETED INT64_MAX
 
 struct revoke_entry {
-	int64_t user_id;
+	struct agetable_node n;	/* first; rv->users by user id, aged by at */
 	int64_t min_gen;
 	int64_t at;		/* last change, seconds */
-	struct hmap_node node;	/* rv->users */
-	TAILQ_ENTRY(revoke_entry) age;
 };
 
 struct revoke {
 	pthread_mutex_t lock;
-	struct hmap users;
-	TAILQ_HEAD(, revoke_entry) ages;
-	size_t max;
+	struct agetable users;
 	int64_t floor;		/* tokens issued at or before: refused */
 	bool loaded;
 	bool warned;		/* the full table was logged */
 };
-
-static bool
-revoke_eq(const struct hmap_node *n, const void *key)
-{
-	return HMAP_ENTRY(n, struct revoke_entry, node)->user_id ==
-	    *(const int64_t *)key;
-}
 
 struct revoke *
 revoke_new(size_t max)
 {
 	struct revoke *rv = xcalloc(1, sizeof(*rv));
 
-	rv->max = max > 0 ? max : 1;
-	hmap_init(&rv->users);
-	TAILQ_INIT(&rv->ages);
+	agetable_init(&rv->users, max, sizeof(struct revoke_entry));
 	rv->floor = INT64_MIN;
 	pthread_mutex_init(&rv->lock, NULL);
 	return rv;
-}
-
-/* Forget e; lock held (or the table is being freed). */
-static void
-revoke_drop(struct revoke *rv, struct revoke_entry *e)
-{
-	hmap_remove(&rv->users, &e->node);
-	TAILQ_REMOVE(&rv->ages, e, age);
-	free(e);
 }
 
 void
@@ -73,21 +48,25 @@ revoke_free(struct revoke *rv)
 {
 	if (rv == NULL)
 		return;
-	while (!TAILQ_EMPTY(&rv->ages))
-		revoke_drop(rv, TAILQ_FIRST(&rv->ages));
-	hmap_release(&rv->users);
+	agetable_release(&rv->users);
 	pthread_mutex_destroy(&rv->lock);
 	free(rv);
 }
 
-/* The entry of user_id or NULL; lock held. */
-static struct revoke_entry *
-revoke_find_locked(struct revoke *rv, int64_t user_id)
+/* Full: the oldest entry goes; refuse what it covered. Lock held. */
+static void
+revoke_evict(void *entry, void *arg)
 {
-	struct hmap_node *n;
+	struct revoke_entry *old = entry;
+	struct revoke *rv = arg;
 
-	n = hmap_find(&rv->users, hmap_hash_id(user_id), revoke_eq, &user_id);
-	return n != NULL ? HMAP_ENTRY(n, struct revoke_entry, node) : NULL;
+	if (old->at > rv->floor)
+		rv->floor = old->at;
+	if (!rv->warned)
+		log_warnx("revocations: table full (%zu); "
+		    "tokens issued up to %lld are refused",
+		    rv->users.max, (long long)rv->floor);
+	rv->warned = true;
 }
 
 /* Raise user_id's min_gen to at least min_gen; lock held. */
@@ -96,32 +75,14 @@ revoke_set_locked(struct revoke *rv, int64_t user_id, int64_t min_gen,
     int64_t now)
 {
 	struct revoke_entry *e;
+	bool created;
 
-	if ((e = revoke_find_locked(rv, user_id)) != NULL) {
-		if (min_gen <= e->min_gen)
-			return;
-		TAILQ_REMOVE(&rv->ages, e, age);
-	} else {
-		if (hmap_count(&rv->users) >= rv->max) {
-			/* Full: drop the oldest, refuse what it covered. */
-			struct revoke_entry *old = TAILQ_FIRST(&rv->ages);
-
-			if (old->at > rv->floor)
-				rv->floor = old->at;
-			revoke_drop(rv, old);
-			if (!rv->warned)
-				log_warnx("revocations: table full (%zu); "
-				    "tokens issued up to %lld are refused",
-				    rv->max, (long long)rv->floor);
-			rv->warned = true;
-		}
-		e = xcalloc(1, sizeof(*e));
-		e->user_id = user_id;
-		hmap_insert(&rv->users, &e->node, hmap_hash_id(user_id));
-	}
+	e = agetable_get(&rv->users, NULL, user_id, &created, revoke_evict, rv);
+	if (!created && min_gen <= e->min_gen)
+		return;
 	e->min_gen = min_gen;
 	e->at = now;
-	TAILQ_INSERT_TAIL(&rv->ages, e, age);
+	agetable_touch(&rv->users, e);
 }
 
 void
@@ -146,7 +107,7 @@ revoke_token_valid(struct revoke *rv, const struct token_claims *c)
 
 	pthread_mutex_lock(&rv->lock);
 	ok = c->issued_at > rv->floor;
-	if (ok && (e = revoke_find_locked(rv, c->user_id)) != NULL)
+	if (ok && (e = agetable_find(&rv->users, NULL, c->user_id)) != NULL)
 		ok = c->gen >= e->min_gen;
 	pthread_mutex_unlock(&rv->lock);
 	return ok;
@@ -240,7 +201,7 @@ revoke_count(struct revoke *rv)
 	size_t n;
 
 	pthread_mutex_lock(&rv->lock);
-	n = hmap_count(&rv->users);
+	n = agetable_count(&rv->users);
 	pthread_mutex_unlock(&rv->lock);
 	return n;
 }

@@ -5,38 +5,23 @@
  */
 #include "backoff.h"
 
-#include <sys/queue.h>
-
-#include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "hmap.h"
+#include "agetable.h"
 #include "xmalloc.h"
 
 struct backoff_key {
-	char *key;
+	struct agetable_node n;	/* first; b->keys, aged by last_ms */
 	int failures;
 	int64_t last_ms;	/* of the last failure */
 	int64_t until_ms;	/* no try before this */
-	struct hmap_node node;	/* b->keys */
-	TAILQ_ENTRY(backoff_key) entry;	/* b->order, by last_ms */
 };
 
 struct backoff {
 	int free_failures;
 	int64_t max_ms;
-	size_t max_keys;
-	struct hmap keys;
-	TAILQ_HEAD(, backoff_key) order;
+	struct agetable keys;
 };
-
-static bool
-backoff_eq(const struct hmap_node *n, const void *key)
-{
-	return strcmp(HMAP_ENTRY(n, struct backoff_key, node)->key,
-	    key) == 0;
-}
 
 struct backoff *
 backoff_new(int free_failures, int max_s, size_t max_keys)
@@ -45,19 +30,8 @@ backoff_new(int free_failures, int max_s, size_t max_keys)
 
 	b->free_failures = free_failures < 0 ? 0 : free_failures;
 	b->max_ms = (int64_t)(max_s < 1 ? 1 : max_s) * 1000;
-	b->max_keys = max_keys < 1 ? 1 : max_keys;
-	hmap_init(&b->keys);
-	TAILQ_INIT(&b->order);
+	agetable_init(&b->keys, max_keys, sizeof(struct backoff_key));
 	return b;
-}
-
-static void
-backoff_remove(struct backoff *b, struct backoff_key *k)
-{
-	hmap_remove(&b->keys, &k->node);
-	TAILQ_REMOVE(&b->order, k, entry);
-	free(k->key);
-	free(k);
 }
 
 void
@@ -65,16 +39,14 @@ backoff_free(struct backoff *b)
 {
 	if (b == NULL)
 		return;
-	while (!TAILQ_EMPTY(&b->order))
-		backoff_remove(b, TAILQ_FIRST(&b->order));
-	hmap_release(&b->keys);
+	agetable_release(&b->keys);
 	free(b);
 }
 
 size_t
 backoff_count(const struct backoff *b)
 {
-	return hmap_count(&b->keys);
+	return agetable_count(&b->keys);
 }
 
 /* Forget keys idle for an hour (the oldest are first). */
@@ -83,18 +55,9 @@ backoff_expire(struct backoff *b, int64_t now_ms)
 {
 	struct backoff_key *k;
 
-	while ((k = TAILQ_FIRST(&b->order)) != NULL &&
+	while ((k = AGETABLE_OLDEST(&b->keys)) != NULL &&
 	    now_ms - k->last_ms > BACKOFF_FORGET_MS && now_ms >= k->until_ms)
-		backoff_remove(b, k);
-}
-
-static struct backoff_key *
-backoff_find(struct backoff *b, const char *key)
-{
-	struct hmap_node *n;
-
-	n = hmap_find(&b->keys, hmap_hash_str(key), backoff_eq, key);
-	return n != NULL ? HMAP_ENTRY(n, struct backoff_key, node) : NULL;
+		agetable_remove(&b->keys, k);
 }
 
 int
@@ -103,7 +66,8 @@ backoff_wait(struct backoff *b, const char *key, int64_t now_ms)
 	struct backoff_key *k;
 
 	backoff_expire(b, now_ms);
-	if ((k = backoff_find(b, key)) == NULL || now_ms >= k->until_ms)
+	if ((k = agetable_find(&b->keys, key, 0)) == NULL ||
+	    now_ms >= k->until_ms)
 		return 0;
 	return (int)((k->until_ms - now_ms + 999) / 1000);
 }
@@ -116,16 +80,9 @@ backoff_failure(struct backoff *b, const char *key, int64_t now_ms)
 	int over;
 
 	backoff_expire(b, now_ms);
-	if ((k = backoff_find(b, key)) == NULL) {
-		if (hmap_count(&b->keys) >= b->max_keys)
-			backoff_remove(b, TAILQ_FIRST(&b->order));
-		k = xcalloc(1, sizeof(*k));
-		k->key = xstrdup(key);
-		hmap_insert(&b->keys, &k->node, hmap_hash_str(key));
-	} else {
-		TAILQ_REMOVE(&b->order, k, entry);
-	}
-	TAILQ_INSERT_TAIL(&b->order, k, entry);
+	/* full: the key that failed least recently is forgotten */
+	k = agetable_get(&b->keys, key, 0, NULL, NULL, NULL);
+	agetable_touch(&b->keys, k);
 	k->last_ms = now_ms;
 	if (k->failures < 1000)
 		k->failures++;
@@ -141,8 +98,8 @@ backoff_failure(struct backoff *b, const char *key, int64_t now_ms)
 void
 backoff_success(struct backoff *b, const char *key)
 {
-	struct backoff_key *k = backoff_find(b, key);
+	struct backoff_key *k = agetable_find(&b->keys, key, 0);
 
 	if (k != NULL)
-		backoff_remove(b, k);
+		agetable_remove(&b->keys, k);
 }
