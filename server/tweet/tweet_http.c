@@ -249,6 +249,34 @@ tweet_http_delete(struct http_request *req, struct http_response *resp,
 		reply_store_failure(resp, r);
 }
 
+/*
+ * The authors of id's home feed, as they are now: whom id follows, and
+ * id. False with 404 or 503 answered; else *ids (caller frees), *n.
+ */
+static bool
+feed_authors(struct tweetd *td, struct http_response *resp, int64_t id,
+    int64_t **ids, size_t *n)
+{
+	enum userd_result u = followings_get(td->followings, id, ids, n);
+	size_t i;
+
+	if (u == USERD_NOT_FOUND) {
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    id);
+		return false;
+	}
+	if (u != USERD_OK) {
+		reply_userd_unavailable(resp);
+		return false;
+	}
+	/* The followings array has room for one more: the user. */
+	for (i = 0; i < *n && (*ids)[i] != id; i++)
+		;
+	if (i == *n)
+		(*ids)[(*n)++] = id;
+	return true;
+}
+
 void
 tweet_http_home_timeline(struct http_request *req,
     struct http_response *resp, void *ctx)
@@ -256,28 +284,14 @@ tweet_http_home_timeline(struct http_request *req,
 	struct tweetd *td = ctx;
 	struct tweet_store_page page;
 	struct page_query q;
-	enum userd_result u;
 	enum tweet_store_result r;
 	int64_t id, *ids = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 
 	if (!act_as(td, req, resp, &id) || !page_query(req, resp, &q))
 		return;
-	u = followings_get(td->followings, id, &ids, &n);
-	if (u == USERD_NOT_FOUND) {
-		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
-		    id);
+	if (!feed_authors(td, resp, id, &ids, &n))
 		return;
-	}
-	if (u != USERD_OK) {
-		reply_userd_unavailable(resp);
-		return;
-	}
-	/* The followings array has room for one more: the user. */
-	for (i = 0; i < n && ids[i] != id; i++)
-		;
-	if (i == n)
-		ids[n++] = id;
 	r = tweet_store_timeline(td->store, ids, n, q.before, q.after,
 	    q.limit, &page);
 	free(ids);
@@ -436,31 +450,17 @@ tweet_http_internal_feed(struct http_request *req,
 {
 	struct tweetd *td = ctx;
 	enum eventlog_result r;
-	enum userd_result u;
 	json_t *page;
 	int64_t id, after, *ids = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int limit;
 
 	if (!http_path_id(req, resp, 0, "user", &id) ||
 	    !eventlog_query(req, resp, &after, &limit))
 		return;
 	/* Whom the user follows now: the same cache as the home timeline. */
-	u = followings_get(td->followings, id, &ids, &n);
-	if (u == USERD_NOT_FOUND) {
-		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
-		    id);
+	if (!feed_authors(td, resp, id, &ids, &n))
 		return;
-	}
-	if (u != USERD_OK) {
-		reply_userd_unavailable(resp);
-		return;
-	}
-	/* The followings array has room for one more: the user. */
-	for (i = 0; i < n && ids[i] != id; i++)
-		;
-	if (i == n)
-		ids[n++] = id;
 	r = tweet_store_events(td->store, after, limit, ids, n, &page);
 	free(ids);
 	eventlog_reply(resp, r, page, "tweet");
