@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "http_client.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -109,12 +110,6 @@ struct bench {
 	volatile bool done;
 };
 
-static int64_t
-now_us(void)
-{
-	return (int64_t)(time_mono() * 1e6);
-}
-
 static void
 sleep_us(int64_t us)
 {
@@ -167,28 +162,6 @@ cpu_secs(long pid)
 	    &st) != 2)
 		return -1;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The q-th percentile (0..100) of a sorted array, nearest rank. */
-static double
-percentile(const double *v, size_t n, double q)
-{
-	size_t i;
-
-	if (n == 0)
-		return 0;
-	i = (size_t)(q / 100.0 * (double)n + 0.999999);
-	if (i < 1)
-		i = 1;
-	return v[(i > n ? n : i) - 1];
 }
 
 static int
