@@ -963,6 +963,26 @@ bus_sync(struct bus *b, bus_handler *fn, void *arg)
 	return done > 0 ? 0 : -1;
 }
 
+int64_t
+bus_known(struct bus *b, const char *channel)
+{
+	int64_t v = 0;
+	size_t i;
+
+	pthread_mutex_lock(&b->lock);
+	for (i = 0; i < b->nchannels; i++) {
+		if (strcmp(b->channels[i], channel) != 0)
+			continue;
+		v = b->last[i];
+		if (b->floor[i] > v)
+			v = b->floor[i];
+		if (b->target[i] > v)
+			v = b->target[i];
+	}
+	pthread_mutex_unlock(&b->lock);
+	return v;
+}
+
 /* Keep connected (backoff up to 5 s) and step; on_reconnect unlocked. */
 static void *
 bus_thread_main(void *arg)

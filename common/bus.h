@@ -109,6 +109,15 @@ int bus_dispatch(struct bus *, bus_handler *fn, void *arg);
 int bus_sync(struct bus *, bus_handler *fn, void *arg);
 
 /*
+ * The newest seq of channel this subscriber knows to be in the log: the
+ * last handed on, the log's newest at LISTEN, or the last barrier's
+ * (after bus_sync: at least the log's newest at the call). 0: none.
+ * For a subscriber that keeps its own position (a replica): when that is
+ * below this, it missed events and must catch up.
+ */
+int64_t bus_known(struct bus *, const char *channel);
+
+/*
  * A background thread that keeps a subscriber connected (backoff up to
  * 5 s) and dispatches to fn; on_reconnect (may be NULL) runs after every
  * (re)connection, so that caches filled while events may have been missed

@@ -109,9 +109,11 @@ start_userd_d() {
 	wait_until 10 listed "$DISCOVERY" user "$2"
 }
 # start_tweetd_d NAME PORT: one more tweet service, registered.
+# TWEETD_FLAGS (words) go to chirp-tweetd.
 start_tweetd_d() {
+	# shellcheck disable=SC2086
 	start_tweetd "$1" "$2" "$TWEETDB" "$USERD" "$USERDB" \
-	    --discovery_url "$DISCOVERY"
+	    --discovery_url "$DISCOVERY" ${TWEETD_FLAGS:-}
 	wait_until 10 listed "$DISCOVERY" tweet "$2"
 }
 

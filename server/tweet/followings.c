@@ -14,6 +14,7 @@
 
 #include "bus.h"
 #include "events.h"
+#include "feed.h"
 #include "followings.h"
 #include "hmap.h"
 #include "log.h"
@@ -44,6 +45,7 @@ struct followings {
 	bus_handler *also_fn;
 	void (*also_reconnect)(void *);
 	void *also_arg;
+	struct feed *feed;	/* followings_feed() */
 };
 
 static bool
@@ -133,6 +135,12 @@ followings_also(struct followings *f, bus_handler *fn,
 	f->also_arg = arg;
 }
 
+void
+followings_feed(struct followings *f, struct feed *feed)
+{
+	f->feed = feed;
+}
+
 int
 followings_start(struct followings *f)
 {
@@ -169,6 +177,10 @@ followings_on_event(const char *channel, const char *payload, void *arg)
 		log_warnx("followings: an event that is not one of events.h");
 		return;
 	}
+	/* Applied before the call returns: bus_sync is then a barrier for
+	 * the replica too. */
+	if (f->feed != NULL)
+		feed_on_event(f->feed, &ev);
 	pthread_mutex_lock(&f->lock);
 	if (ev.type == EVENT_FOLLOW || ev.type == EVENT_UNFOLLOW)
 		drop_locked(f, ev.user_id);
@@ -252,6 +264,16 @@ sync(struct followings *f)
 	pthread_cond_broadcast(&f->sync_done);
 	pthread_mutex_unlock(&f->sync_lock);
 	return ret;
+}
+
+int
+followings_sync(struct followings *f, int64_t *known)
+{
+	*known = -1;
+	if (f->bus == NULL || !bus_connected(f->bus) || sync(f) != 0)
+		return -1;
+	*known = bus_known(f->bus, CHANNEL_USER);
+	return 0;
 }
 
 enum userd_result

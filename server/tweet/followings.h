@@ -24,6 +24,16 @@ struct followings *followings_new(struct userd_client *userd,
  */
 void followings_also(struct followings *, bus_handler *fn,
     void (*on_reconnect)(void *), void *arg);
+/* Also apply every CHANNEL_USER event to the feed's replica (feed.h),
+ * borrowed; before followings_start. */
+struct feed;
+void followings_feed(struct followings *, struct feed *);
+/*
+ * The read-your-writes barrier: every event of the user service committed
+ * before the call has been handed on (and applied) when it returns 0;
+ * *known is then the newest seq of its log seen. -1 while the bus is down.
+ */
+int followings_sync(struct followings *, int64_t *known);
 /* Start listening to the user service's events; 0 or -1. */
 int followings_start(struct followings *);
 void followings_free(struct followings *);

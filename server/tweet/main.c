@@ -10,11 +10,13 @@
 #include "config.h"
 #include "deletion.h"
 #include "events.h"
+#include "feed.h"
 #include "followings.h"
 #include "http_server.h"
 #include "log.h"
 #include "revocations.h"
 #include "routes.h"
+#include "ticker.h"
 #include "process.h"
 #include "tweet_store.h"
 #include "tweetd.h"
@@ -32,6 +34,15 @@ static const struct config_entry tweetd_config[] = {
 	    "events (required)"),
 	CONFIG_INT_ROW("followings_cache_max", "100000", 0, 100000000,
 	    "users whose followings are cached"),
+	CONFIG_INT_ROW("feed_cap", "400", 20, 10000,
+	    "home-timeline feed rows kept per reader; older pages are read "
+	    "from the authors' timelines"),
+	CONFIG_INT_ROW("feed_popular", "10000", 1, 1000000000,
+	    "followers above which an author's posts are not fanned out but "
+	    "merged into home timelines at read"),
+	CONFIG_INT_ROW("feed_keep_days", "30", 1, 3650,
+	    "days a reader may be away before its feed is dropped (rebuilt "
+	    "on the next read)"),
 	CONFIG_INT_ROW("recovery_age", "30", 1, 86400,
 	    "seconds before a prepared account deletion counts as in doubt"),
 	CONFIG_INT_ROW("recovery_period", "10", 1, 3600,
@@ -52,6 +63,7 @@ main(int argc, char **argv)
 {
 	struct http_server_config hc;
 	struct deletion *recovery;
+	struct ticker *feed_ticker;
 	struct process proc;
 	struct tweetd td;
 	const char *url, *bus_url;
@@ -68,10 +80,15 @@ main(int argc, char **argv)
 	if (!process_migrate(&proc, url))
 		goto stopped;
 	td.store = tweet_store_new(url);
+	tweet_store_feed_config(td.store, (int)config_int(proc.cfg, "feed_cap"),
+	    config_int(proc.cfg, "feed_popular"));
 	process_publish(&proc, url, CHANNEL_TWEET);
 	td.userd = userd_client_new(td.user_url, td.svcauth);
 	td.followings = followings_new(td.userd, bus_url,
 	    (size_t)config_int(proc.cfg, "followings_cache_max"));
+	td.feed = feed_new(td.store, td.userd,
+	    (int)config_int(proc.cfg, "feed_keep_days"));
+	followings_feed(td.followings, td.feed);
 	revocations_init(&td);
 	if (revocations_reload(&td) == -1)
 		log_warnx("revocations: no list from userd yet; retrying");
@@ -80,6 +97,9 @@ main(int argc, char **argv)
 	recovery = deletion_recovery_start(td.store, td.userd,
 	    (int)config_int(proc.cfg, "recovery_age"),
 	    (int)config_int(proc.cfg, "recovery_period"));
+
+	/* Catches the replica up at once, then every minute. */
+	feed_ticker = ticker_start(feed_tick, td.feed);
 
 	memset(&hc, 0, sizeof hc);
 	hc.routes = routes_table;
@@ -90,7 +110,9 @@ main(int argc, char **argv)
 
 	process_wait(&proc);
 	deletion_recovery_stop(recovery);
+	ticker_stop(feed_ticker);
 	followings_free(td.followings);
+	feed_free(td.feed);
 	revocations_free(&td);
 	userd_client_free(td.userd);
 	tweet_store_free(td.store);

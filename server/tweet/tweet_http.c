@@ -12,6 +12,7 @@
 
 #include "deletion.h"
 #include "deletion_id.h"
+#include "feed.h"
 #include "followings.h"
 #include "http_server.h"
 #include "log.h"
@@ -285,16 +286,15 @@ tweet_http_home_timeline(struct http_request *req,
 	struct tweet_store_page page;
 	struct page_query q;
 	enum tweet_store_result r;
-	int64_t id, *ids = NULL;
-	size_t n = 0;
+	int64_t id, known;
 
 	if (!act_as(td, req, resp, &id) || !page_query(req, resp, &q))
 		return;
-	if (!feed_authors(td, resp, id, &ids, &n))
-		return;
-	r = tweet_store_timeline(td->store, ids, n, q.before, q.after,
-	    q.limit, &page);
-	free(ids);
+	/* Read your writes: every follow, unfollow and deletion committed
+	 * before now is in the replica (feed_read catches up when the bus
+	 * cannot say, known -1). */
+	(void)followings_sync(td->followings, &known);
+	r = feed_read(td->feed, id, known, q.before, q.after, q.limit, &page);
 	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;

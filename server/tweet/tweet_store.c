@@ -15,6 +15,7 @@
 #include "db.h"
 #include "events.h"
 #include "log.h"
+#include "metrics.h"
 #include "model.h"
 #include "tweet_store.h"
 #include "xmalloc.h"
@@ -99,11 +100,202 @@ static const struct db_statement statements[] = {
 	{"purge_keys",
 	    "DELETE FROM idempotency_keys "
 	    "WHERE created_at < now() - interval '24 hours'"},
+	/*
+	 * The home timeline's feed (sql/tweet/0003_feed.sql). Advisory
+	 * locks, two-key form so as not to meet the deletion's user locks:
+	 * (1717, 0) posts take shared and a new reader's registration
+	 * exclusive; (1718, author) posts and deletes take shared, the
+	 * replica's follow and unfollow exclusive; (1719, reader) the
+	 * registration, the build and the replica's changes of that reader.
+	 * Each pair serializes a fan-out with the backfill that would
+	 * otherwise miss it (neither sees the other's uncommitted row).
+	 */
+	{"feed_lock_post",
+	    "SELECT pg_advisory_xact_lock_shared(1717, 0), "
+	    "pg_advisory_xact_lock_shared(1718, hashint8($1::bigint))"},
+	{"feed_lock_author", "SELECT pg_advisory_xact_lock(1718, "
+	    "hashint8($1::bigint))"},
+	{"feed_lock_reader", "SELECT pg_advisory_xact_lock(1719, "
+	    "hashint8($1::bigint))"},
+	{"feed_lock_register", "SELECT pg_advisory_xact_lock(1717, 0), "
+	    "pg_advisory_xact_lock(1719, hashint8($1::bigint))"},
+	/* Fan-out on write: the author and, unless popular ($3 followers
+	 * make one, for good), every follower, when their feed is kept. */
+	{"feed_fanout",
+	    "WITH flip AS (UPDATE feed_authors SET popular = true "
+	    "WHERE author_id = $1 AND NOT popular AND followers > $3 "
+	    "RETURNING true), "
+	    "pop AS (SELECT EXISTS (SELECT FROM flip) OR EXISTS (SELECT FROM "
+	    "feed_authors WHERE author_id = $1 AND popular) AS p) "
+	    "INSERT INTO feed (reader_id, tweet_id, author_id) "
+	    "SELECT r.id, $2, $1 FROM (SELECT $1::bigint AS id UNION ALL "
+	    "SELECT f.follower_id FROM follows f, pop "
+	    "WHERE f.followee_id = $1 AND NOT pop.p) r "
+	    "WHERE EXISTS (SELECT FROM feed_readers WHERE reader_id = r.id) "
+	    "ON CONFLICT DO NOTHING"},
+	/* The cap ($3): a reader's feed is trimmed by about one post in 32
+	 * that reaches it (reader + tweet id), so it stays near the cap
+	 * without a count per post; the horizon rises to what is kept.
+	 * Rows locked in reader order: two posts never deadlock on them. */
+	{"feed_trim",
+	    "WITH r AS (SELECT fr.reader_id FROM feed_readers fr WHERE "
+	    "fr.reader_id IN (SELECT $1::bigint UNION ALL SELECT follower_id "
+	    "FROM follows WHERE followee_id = $1) AND fr.horizon IS NOT NULL "
+	    "AND (fr.reader_id + $2) % 32 = 0 ORDER BY fr.reader_id "
+	    "FOR UPDATE), "
+	    "c AS (SELECT r.reader_id, (SELECT tweet_id FROM feed "
+	    "WHERE reader_id = r.reader_id ORDER BY tweet_id DESC "
+	    "OFFSET $3 - 1 LIMIT 1) AS cut FROM r), "
+	    "u AS (UPDATE feed_readers fr SET horizon = "
+	    "greatest(fr.horizon, c.cut) FROM c WHERE fr.reader_id = "
+	    "c.reader_id AND c.cut IS NOT NULL RETURNING fr.reader_id, "
+	    "fr.horizon) "
+	    "DELETE FROM feed f USING u WHERE f.reader_id = u.reader_id "
+	    "AND f.tweet_id < u.horizon"},
+	/* A deleted tweet leaves every feed that holds it: its author's
+	 * and the followers' (the author lock keeps backfills out). */
+	{"feed_unpost",
+	    "DELETE FROM feed WHERE tweet_id = $1 AND reader_id IN "
+	    "(SELECT $2::bigint UNION ALL SELECT follower_id FROM follows "
+	    "WHERE followee_id = $2)"},
+	/* The replica's position, locked: one applier at a time. */
+	{"replica_position",
+	    "SELECT user_seq FROM replica_state FOR UPDATE"},
+	{"replica_set", "UPDATE replica_state SET user_seq = $1"},
+	{"replica_follow",
+	    "WITH e AS (INSERT INTO follows VALUES ($1, $2) "
+	    "ON CONFLICT DO NOTHING RETURNING followee_id) "
+	    "INSERT INTO feed_authors AS a (author_id, followers) "
+	    "SELECT followee_id, 1 FROM e ON CONFLICT (author_id) "
+	    "DO UPDATE SET followers = a.followers + 1"},
+	/* On follow: the followee's newest tweets (up to the cap $3) into
+	 * a kept feed, unless popular (merged at read); the horizon rises
+	 * when the followee has more than that. */
+	{"feed_backfill",
+	    "WITH r AS (SELECT reader_id FROM feed_readers WHERE reader_id = "
+	    "$1 AND NOT EXISTS (SELECT FROM feed_authors WHERE author_id = $2 "
+	    "AND popular)), "
+	    "ids AS (SELECT id FROM tweets WHERE user_id = $2 AND EXISTS "
+	    "(SELECT FROM r) ORDER BY id DESC LIMIT $3), "
+	    "ins AS (INSERT INTO feed (reader_id, tweet_id, author_id) "
+	    "SELECT $1, id, $2 FROM ids ON CONFLICT DO NOTHING) "
+	    "UPDATE feed_readers SET horizon = greatest(horizon, "
+	    "(SELECT min(id) FROM ids)) WHERE reader_id = $1 AND horizon IS "
+	    "NOT NULL AND (SELECT count(*) FROM ids) = $3"},
+	{"replica_unfollow",
+	    "WITH e AS (DELETE FROM follows WHERE follower_id = $1 AND "
+	    "followee_id = $2 RETURNING followee_id) "
+	    "UPDATE feed_authors a SET followers = a.followers - 1 FROM e "
+	    "WHERE a.author_id = e.followee_id AND a.followers > 0"},
+	{"feed_drop_author",
+	    "DELETE FROM feed WHERE reader_id = $1 AND author_id = $2"},
+	/* An account deleted: its edges both ways, its feed, its rows in
+	 * its followers' feeds. */
+	{"replica_gone_followings",
+	    "WITH e AS (DELETE FROM follows WHERE follower_id = $1 "
+	    "RETURNING followee_id) "
+	    "UPDATE feed_authors a SET followers = a.followers - 1 FROM e "
+	    "WHERE a.author_id = e.followee_id AND a.followers > 0"},
+	{"replica_gone_followers",
+	    "WITH e AS (DELETE FROM follows WHERE followee_id = $1 "
+	    "RETURNING follower_id) "
+	    "DELETE FROM feed f USING e WHERE f.reader_id = e.follower_id "
+	    "AND f.author_id = $1"},
+	{"replica_gone_feed",
+	    "WITH d AS (DELETE FROM feed_readers WHERE reader_id = $1), "
+	    "a AS (DELETE FROM feed_authors WHERE author_id = $1) "
+	    "DELETE FROM feed WHERE reader_id = $1"},
+	/* Bootstrap from chirp-userd: start over, a page of edges at a
+	 * time, then count. */
+	{"replica_reset",
+	    "WITH a AS (DELETE FROM follows), b AS (DELETE FROM feed), "
+	    "c AS (DELETE FROM feed_readers) DELETE FROM feed_authors"},
+	{"replica_edges",
+	    "INSERT INTO follows SELECT * FROM unnest($1::bigint[], "
+	    "$2::bigint[]) ON CONFLICT DO NOTHING"},
+	{"replica_count",
+	    "INSERT INTO feed_authors (author_id, followers) "
+	    "SELECT followee_id, count(*) FROM follows GROUP BY followee_id"},
+	/* What a read needs first: the replica's position, and whether
+	 * the reader's feed is kept (its horizon, NULL: being built). */
+	{"feed_state",
+	    "SELECT (SELECT user_seq FROM replica_state), fr.reader_id IS "
+	    "NOT NULL, fr.horizon, fr.seen_at < now() - interval '1 hour' "
+	    "FROM (SELECT 1) x LEFT JOIN feed_readers fr ON fr.reader_id = $1"},
+	{"feed_seen",
+	    "UPDATE feed_readers SET seen_at = now() WHERE reader_id = $1"},
+	{"feed_register",
+	    "INSERT INTO feed_readers (reader_id, horizon) VALUES ($1, NULL) "
+	    "ON CONFLICT DO NOTHING RETURNING 1"},
+	{"feed_clear", "DELETE FROM feed WHERE reader_id = $1"},
+	/* Build a reader's feed: the newest $2 of the authors' timelines
+	 * (ids only, over tweets(user_id, id)), the horizon their oldest
+	 * when there were that many, else 0 (the feed holds everything). */
+	{"feed_build",
+	    "WITH ids AS (SELECT x.id, f.uid FROM (SELECT followee_id FROM "
+	    "follows WHERE follower_id = $1 UNION ALL SELECT $1) f(uid) "
+	    "CROSS JOIN LATERAL (SELECT id FROM tweets WHERE user_id = f.uid "
+	    "ORDER BY id DESC LIMIT $2) x ORDER BY x.id DESC LIMIT $2), "
+	    "ins AS (INSERT INTO feed (reader_id, tweet_id, author_id) "
+	    "SELECT $1, id, uid FROM ids ON CONFLICT DO NOTHING) "
+	    "UPDATE feed_readers SET horizon = CASE WHEN (SELECT count(*) "
+	    "FROM ids) < $2 THEN 0 ELSE (SELECT min(id) FROM ids) END, "
+	    "seen_at = now() WHERE reader_id = $1"},
+	/*
+	 * A page of a kept feed: one range scan of the reader's rows at or
+	 * above the horizon ($4), merged with the newest of the popular
+	 * authors the reader follows (one range scan each), then the rows.
+	 */
+	{"feed_before",
+	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN ("
+	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
+	    "tweet_id < $2 AND tweet_id >= $4 ORDER BY tweet_id DESC "
+	    "LIMIT $3) UNION "
+	    "(SELECT x.id FROM feed_authors a JOIN follows f ON "
+	    "f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN "
+	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
+	    "(user_id, id) < (a.author_id, $2) AND id >= $4 "
+	    "ORDER BY id DESC LIMIT $3) x WHERE a.popular)) "
+	    "ORDER BY id DESC LIMIT $3"},
+	{"feed_after",
+	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN ("
+	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
+	    "tweet_id > $2 ORDER BY tweet_id ASC LIMIT $3) UNION "
+	    "(SELECT x.id FROM feed_authors a JOIN follows f ON "
+	    "f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN "
+	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
+	    "(user_id, id) > (a.author_id, $2) ORDER BY id ASC LIMIT $3) x "
+	    "WHERE a.popular)) ORDER BY id ASC LIMIT $3"},
+	/* Beyond the feed: the authors' timelines, ids first, then rows. */
+	{"home_before",
+	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN (SELECT x.id "
+	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
+	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
+	    "tweets WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) "
+	    "ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) "
+	    "ORDER BY id DESC"},
+	{"home_after",
+	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN (SELECT x.id "
+	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
+	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
+	    "tweets WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) "
+	    "ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) "
+	    "ORDER BY id ASC"},
+	/* Readers away longer than $1 days lose their feed, $2 at most per
+	 * pass (rebuilt on their next read). */
+	{"feed_prune",
+	    "WITH r AS (DELETE FROM feed_readers WHERE reader_id IN (SELECT "
+	    "reader_id FROM feed_readers WHERE seen_at < now() - "
+	    "make_interval(days => $1::int) ORDER BY seen_at LIMIT $2) "
+	    "RETURNING reader_id) "
+	    "DELETE FROM feed f USING r WHERE f.reader_id = r.reader_id"},
 	{NULL, NULL},
 };
 
 struct tweet_store {
 	struct db *db;
+	char cap[16];		/* feed rows kept per reader */
+	char popular[24];	/* followers that make an author popular */
 };
 
 struct tweet_store *
@@ -112,6 +304,7 @@ tweet_store_new(const char *url)
 	struct tweet_store *s = xcalloc(1, sizeof *s);
 
 	s->db = db_new(url, statements);
+	tweet_store_feed_config(s, TWEET_STORE_FEED_CAP, 10000);
 	return s;
 }
 
@@ -279,6 +472,24 @@ struct post {
 	char *text;		/* the tweet's JSON */
 };
 
+/* The new tweet into the feeds it reaches, in the post's transaction. */
+static int
+fan_out(struct tweet_store *s, PGconn *conn, struct post *p)
+{
+	const char *fp[3] = {p->uid, p->tid, s->popular};
+	PGresult *r;
+	bool some;
+
+	if ((r = run(s, conn, "feed_fanout", 3, fp, &p->tx.r)) == NULL)
+		return -1;
+	some = strcmp(PQcmdTuples(r), "0") != 0;
+	PQclear(r);
+	fp[2] = s->cap;
+	if (some && run_count(s, conn, "feed_trim", 3, fp, &p->tx.r) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 post_tx(PGconn *conn, void *arg)
 {
@@ -317,6 +528,10 @@ post_tx(PGconn *conn, void *arg)
 		}
 	}
 
+	/* Before the fan-out's snapshot: a concurrent follow's backfill or
+	 * a new reader's registration either sees this tweet or is seen. */
+	if (run_count(s, conn, "feed_lock_post", 1, p->kp, &p->tx.r) < 0)
+		return -1;
 	/* content holds no NUL (validate_content): stored byte for byte. */
 	if ((r = run(s, conn, "insert_tweet", 3, tp, &p->tx.r)) == NULL)
 		return -1;
@@ -328,9 +543,11 @@ post_tx(PGconn *conn, void *arg)
 	row_tweet(r, 0, &p->t);
 	PQclear(r);
 	p->text = tweet_text(&p->t);
+	snprintf(p->tid, sizeof p->tid, "%" PRId64, p->t.id);
+	if (fan_out(s, conn, p) != 0)
+		return -1;
 
 	if (p->kp[1] != NULL) {
-		snprintf(p->tid, sizeof p->tid, "%" PRId64, p->t.id);
 		p->kp[2] = p->text;
 		p->kp[3] = p->tid;
 		if (run_count(s, conn, "store_key", 4, p->kp, &p->tx.r) < 0)
@@ -400,12 +617,18 @@ delete_tx(PGconn *conn, void *arg)
 	int n, ret;
 
 	d->tx.r = TWEET_STORE_OK;
+	if (run_count(d->tx.s, conn, "feed_lock_post", 1, &p[1],
+	    &d->tx.r) < 0)
+		return -1;
 	if ((n = run_count(d->tx.s, conn, "delete_tweet", 2, p,
 	    &d->tx.r)) <= 0) {
 		if (n == 0)
 			d->tx.r = TWEET_STORE_NOT_FOUND; /* of this user */
 		return -1;
 	}
+	/* Deletes vanish at once: from every feed, in this transaction. */
+	if (run_count(d->tx.s, conn, "feed_unpost", 2, p, &d->tx.r) < 0)
+		return -1;
 	event = events_encode(&(struct event){ .type = EVENT_DELETE,
 	    .tweet_id = d->id, .user_id = d->user_id });
 	ret = publish(conn, CHANNEL_TWEET, event, &d->tx.r);
@@ -709,4 +932,362 @@ tweet_store_events(struct tweet_store *s, int64_t after, int limit,
     const int64_t *authors, size_t n, json_t **out)
 {
 	return eventlog_page(db_conn(s->db), after, limit, authors, n, out);
+}
+
+/* --- the home timeline's feed ------------------------------------------ */
+
+void
+tweet_store_feed_config(struct tweet_store *s, int cap, int64_t popular)
+{
+	snprintf(s->cap, sizeof s->cap, "%d", cap);
+	snprintf(s->popular, sizeof s->popular, "%" PRId64, popular);
+}
+
+/* The replica's position on conn, locked; -1 when never filled. */
+static int
+replica_position(struct tweet_store *s, PGconn *conn, int64_t *pos,
+    enum tweet_store_result *res)
+{
+	PGresult *r;
+
+	if ((r = run(s, conn, "replica_position", 0, NULL, res)) == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		log_warnx("feed: replica_state has no row");
+		*res = TWEET_STORE_ERROR;
+		return -1;
+	}
+	*pos = PQgetisnull(r, 0, 0) ? -1 :
+	    strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+/* An event of chirp-userd to apply, the argument of apply_tx. */
+struct apply {
+	struct tx tx;
+	const struct event *ev;
+	int64_t pos;
+};
+
+/* Run each of stmts (NULL-ended) with params; -1 (*res set) on failure. */
+static int
+run_all(struct tweet_store *s, PGconn *conn, const char *const *stmts,
+    int n, const char *const *params, enum tweet_store_result *res)
+{
+	for (; *stmts != NULL; stmts++)
+		if (run_count(s, conn, *stmts, n, params, res) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+apply_tx(PGconn *conn, void *arg)
+{
+	static const char *const follow[] = {"feed_lock_reader",
+	    NULL}, *const follow2[] = {"feed_lock_author", NULL};
+	struct apply *a = arg;
+	struct tweet_store *s = a->tx.s;
+	const struct event *ev = a->ev;
+	char seq[24], u[24], t[24];
+	const char *p[3] = {u, t, s->cap}, *q[1] = {seq};
+
+	a->tx.r = TWEET_STORE_OK;
+	if (replica_position(s, conn, &a->pos, &a->tx.r) != 0)
+		return -1;
+	/* Applied already (by us, or another instance), or a gap. */
+	if (a->pos >= ev->seq)
+		return 0;
+	if (a->pos < 0 || a->pos != ev->seq - 1) {
+		a->tx.r = TWEET_STORE_NOT_FOUND;
+		return -1;
+	}
+	snprintf(seq, sizeof seq, "%" PRId64, ev->seq);
+	snprintf(u, sizeof u, "%" PRId64, ev->user_id);
+	snprintf(t, sizeof t, "%" PRId64, ev->target_id);
+	switch (ev->type) {
+	case EVENT_FOLLOW:
+		/* Reader, then author: the order of every taker. */
+		if (run_all(s, conn, follow, 1, &p[0], &a->tx.r) != 0 ||
+		    run_all(s, conn, follow2, 1, &p[1], &a->tx.r) != 0 ||
+		    run_count(s, conn, "replica_follow", 2, p, &a->tx.r) < 0 ||
+		    run_count(s, conn, "feed_backfill", 3, p, &a->tx.r) < 0)
+			return -1;
+		break;
+	case EVENT_UNFOLLOW:
+		if (run_all(s, conn, follow, 1, &p[0], &a->tx.r) != 0 ||
+		    run_all(s, conn, follow2, 1, &p[1], &a->tx.r) != 0 ||
+		    run_count(s, conn, "replica_unfollow", 2, p, &a->tx.r) < 0 ||
+		    run_count(s, conn, "feed_drop_author", 2, p, &a->tx.r) < 0)
+			return -1;
+		break;
+	case EVENT_USER_DELETED:
+		if (run_all(s, conn, follow, 1, &p[0], &a->tx.r) != 0 ||
+		    run_all(s, conn, follow2, 1, &p[0], &a->tx.r) != 0 ||
+		    run_count(s, conn, "replica_gone_followings", 1, p,
+		    &a->tx.r) < 0 ||
+		    run_count(s, conn, "replica_gone_followers", 1, p,
+		    &a->tx.r) < 0 ||
+		    run_count(s, conn, "replica_gone_feed", 1, p, &a->tx.r) < 0)
+			return -1;
+		break;
+	default:
+		break;	/* revoke: nothing of the graph */
+	}
+	if (run_count(s, conn, "replica_set", 1, q, &a->tx.r) < 0)
+		return -1;
+	a->pos = ev->seq;
+	return 0;
+}
+
+enum tweet_store_result
+tweet_store_replica_apply(struct tweet_store *s, const struct event *ev,
+    int64_t *pos)
+{
+	struct apply a = {.ev = ev};
+	enum tweet_store_result res;
+
+	res = run_tx(s, apply_tx, &a.tx);
+	*pos = a.pos;
+	return res;
+}
+
+/* A bootstrap, the argument of bootstrap_tx. */
+struct bootstrap {
+	struct tx tx;
+	int64_t expect, seq;
+	tweet_store_edges_fn *fetch;
+	void *arg;
+};
+
+/* "{1,2}" of the followers (half 0) or followees (1) of pairs. */
+static char *
+pair_array(const int64_t *pairs, size_t n, int half)
+{
+	int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
+	char *text;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ids[i] = pairs[2 * i + (size_t)half];
+	text = id_array(ids, n);
+	free(ids);
+	return text;
+}
+
+static int
+bootstrap_tx(PGconn *conn, void *arg)
+{
+	struct bootstrap *b = arg;
+	struct tweet_store *s = b->tx.s;
+	int64_t pos, after[2] = {0, 0}, *pairs;
+	const char *p[2];
+	char *fr, *fe, seq[24];
+	size_t n;
+	int rc;
+
+	b->tx.r = TWEET_STORE_OK;
+	if (replica_position(s, conn, &pos, &b->tx.r) != 0)
+		return -1;
+	if (pos != b->expect)
+		return 0;	/* someone else got there */
+	if (run_count(s, conn, "replica_reset", 0, NULL, &b->tx.r) < 0)
+		return -1;
+	do {
+		if (b->fetch(b->arg, after[0], after[1], &pairs, &n) != 0) {
+			b->tx.r = TWEET_STORE_UNAVAILABLE;
+			return -1;
+		}
+		if (n > 0) {
+			after[0] = pairs[2 * (n - 1)];
+			after[1] = pairs[2 * (n - 1) + 1];
+		}
+		p[0] = fr = pair_array(pairs, n, 0);
+		p[1] = fe = pair_array(pairs, n, 1);
+		rc = run_count(s, conn, "replica_edges", 2, p, &b->tx.r);
+		free(fr);
+		free(fe);
+		free(pairs);
+		if (rc < 0)
+			return -1;
+	} while (n > 0);
+	snprintf(seq, sizeof seq, "%" PRId64, b->seq);
+	p[0] = seq;
+	if (run_count(s, conn, "replica_count", 0, NULL, &b->tx.r) < 0 ||
+	    run_count(s, conn, "replica_set", 1, p, &b->tx.r) < 0)
+		return -1;
+	return 0;
+}
+
+enum tweet_store_result
+tweet_store_replica_bootstrap(struct tweet_store *s, int64_t expect,
+    int64_t seq, tweet_store_edges_fn *fetch, void *arg)
+{
+	struct bootstrap b = {.expect = expect, .seq = seq, .fetch = fetch,
+	    .arg = arg};
+
+	return run_tx(s, bootstrap_tx, &b.tx);
+}
+
+enum tweet_store_result
+tweet_store_feed_state(struct tweet_store *s, int64_t reader,
+    struct tweet_store_feed_state *st)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	char rid[24];
+	const char *p[1] = {rid};
+	PGresult *r;
+
+	memset(st, 0, sizeof *st);
+	snprintf(rid, sizeof rid, "%" PRId64, reader);
+	if ((r = run(s, NULL, "feed_state", 1, p, &res)) == NULL)
+		return res;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return TWEET_STORE_ERROR;
+	}
+	st->user_seq = PQgetisnull(r, 0, 0) ? -1 :
+	    strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	st->kept = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+	st->built = st->kept && !PQgetisnull(r, 0, 2);
+	st->horizon = st->built ? strtoll(PQgetvalue(r, 0, 2), NULL, 10) : 0;
+	st->stale = strcmp(PQgetvalue(r, 0, 3), "t") == 0;
+	PQclear(r);
+	if (st->stale)
+		(void)run_count(s, NULL, "feed_seen", 1, p, &res);
+	return TWEET_STORE_OK;
+}
+
+/* A reader's feed to build, the argument of register_tx and build_tx. */
+struct build {
+	struct tx tx;
+	char rid[24];
+};
+
+/*
+ * Register the reader: from its commit on, every post fans out to it.
+ * The exclusive lock waits for the posts under way, so the build's
+ * snapshot, taken after this commit, sees every post that did not.
+ */
+static int
+register_tx(PGconn *conn, void *arg)
+{
+	static const char *const stmts[] = {"feed_lock_register",
+	    "feed_clear", NULL};
+	struct build *b = arg;
+	const char *p[1] = {b->rid};
+	int n;
+
+	b->tx.r = TWEET_STORE_OK;
+	if (run_count(b->tx.s, conn, "feed_lock_register", 1, p,
+	    &b->tx.r) < 0)
+		return -1;
+	if ((n = run_count(b->tx.s, conn, "feed_register", 1, p,
+	    &b->tx.r)) < 0)
+		return -1;
+	/* Rows a pruned feed may have got since: start clean. */
+	if (n > 0 && run_all(b->tx.s, conn, stmts + 1, 1, p, &b->tx.r) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+build_tx(PGconn *conn, void *arg)
+{
+	struct build *b = arg;
+	const char *p[2] = {b->rid, b->tx.s->cap};
+
+	b->tx.r = TWEET_STORE_OK;
+	if (run_count(b->tx.s, conn, "feed_lock_reader", 1, p, &b->tx.r) < 0 ||
+	    run_count(b->tx.s, conn, "feed_build", 2, p, &b->tx.r) < 0)
+		return -1;
+	return 0;
+}
+
+enum tweet_store_result
+tweet_store_feed_build(struct tweet_store *s, int64_t reader, bool kept)
+{
+	struct build b;
+	enum tweet_store_result res;
+
+	snprintf(b.rid, sizeof b.rid, "%" PRId64, reader);
+	if (!kept && (res = run_tx(s, register_tx, &b.tx)) != TWEET_STORE_OK)
+		return res;
+	return run_tx(s, build_tx, &b.tx);
+}
+
+/* Run a page statement into out (after: read oldest first). */
+static enum tweet_store_result
+page_rows(struct tweet_store *s, const char *stmt, int n,
+    const char *const *p, bool after, struct tweet_store_page *out)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	PGresult *r;
+	int i, rows;
+
+	if ((r = run(s, NULL, stmt, n, p, &res)) == NULL)
+		return res;
+	rows = PQntuples(r);
+	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof *out->items);
+	out->n = (size_t)rows;
+	for (i = 0; i < rows; i++)
+		row_tweet(r, i, &out->items[after ? rows - 1 - i : i]);
+	PQclear(r);
+	return TWEET_STORE_OK;
+}
+
+enum tweet_store_result
+tweet_store_feed_page(struct tweet_store *s, int64_t reader,
+    int64_t horizon, int64_t before, int64_t after, int limit,
+    struct tweet_store_page *out)
+{
+	enum tweet_store_result res;
+	char rid[24], cursor[24], lim[16], hor[24];
+	const char *p[4] = {rid, cursor, lim, hor};
+
+	out->items = NULL;
+	out->n = 0;
+	snprintf(rid, sizeof rid, "%" PRId64, reader);
+	snprintf(cursor, sizeof cursor, "%" PRId64, after > 0 ? after :
+	    before > 0 ? before : INT64_MAX);
+	snprintf(lim, sizeof lim, "%d", limit);
+	snprintf(hor, sizeof hor, "%" PRId64, horizon);
+	/*
+	 * The feed answers when the page lies at or above its horizon: a
+	 * page newer than after >= horizon - 1, or a full page older than
+	 * before. Else (pages beyond the cap) the authors' timelines do,
+	 * which give the same rows, so paging stays stable and complete.
+	 */
+	if (after > 0 && after >= horizon - 1)
+		return page_rows(s, "feed_after", 3, p, true, out);
+	if (after == 0 && (before == 0 || before > horizon)) {
+		res = page_rows(s, "feed_before", 4, p, false, out);
+		if (res != TWEET_STORE_OK || out->n == (size_t)limit ||
+		    horizon == 0)
+			return res;
+		tweet_store_page_release(out);
+	}
+	metrics_counter_add("chirp_feed_reads_total", "path=\"timelines\"", 1);
+	return page_rows(s, after > 0 ? "home_after" : "home_before", 3, p,
+	    after > 0, out);
+}
+
+enum tweet_store_result
+tweet_store_feed_prune(struct tweet_store *s, int days, int batch,
+    int *pruned)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	char d[16], b[16];
+	const char *p[2] = {d, b};
+	PGresult *r;
+
+	snprintf(d, sizeof d, "%d", days);
+	snprintf(b, sizeof b, "%d", batch);
+	*pruned = 0;
+	if ((r = run(s, NULL, "feed_prune", 2, p, &res)) == NULL)
+		return res;
+	*pruned = atoi(PQcmdTuples(r));
+	PQclear(r);
+	return TWEET_STORE_OK;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "eventlog.h"
+#include "events.h"
 #include "model.h"
 
 enum tweet_store_result {
@@ -101,5 +102,60 @@ enum tweet_store_result tweet_store_purge_keys(struct tweet_store *);
  */
 enum eventlog_result tweet_store_events(struct tweet_store *, int64_t after,
     int limit, const int64_t *authors, size_t n, json_t **out);
+
+/*
+ * The home timeline's feed (sql/tweet/0003_feed.sql, server/tweet/feed.h).
+ */
+#define TWEET_STORE_FEED_CAP 400
+
+/* Rows kept per reader, and the followers that make an author popular
+ * (not fanned out, merged at read). Before any other call. */
+void tweet_store_feed_config(struct tweet_store *, int cap,
+    int64_t popular);
+
+/*
+ * Apply one event of chirp-userd (with its seq) to the replica of the
+ * follow graph and the feeds, exactly once: OK when applied now or
+ * before (*pos >= ev->seq), NOT_FOUND when it does not follow the
+ * replica's position *pos (a gap; -1: never filled).
+ */
+enum tweet_store_result tweet_store_replica_apply(struct tweet_store *,
+    const struct event *ev, int64_t *pos);
+
+/* A page of edges after (follower, followee): 2 * *n ids, follower then
+ * followee, in *pairs (malloc'd, the store frees it); 0 or -1. */
+typedef int tweet_store_edges_fn(void *arg, int64_t after_follower,
+    int64_t after_followee, int64_t **pairs, size_t *n);
+/*
+ * Fill the replica afresh from fetch, at chirp-userd's position seq, if
+ * its position is still expect (-1: never filled); all in one
+ * transaction. Every feed is dropped (rebuilt on first read).
+ */
+enum tweet_store_result tweet_store_replica_bootstrap(struct tweet_store *,
+    int64_t expect, int64_t seq, tweet_store_edges_fn *fetch, void *arg);
+
+struct tweet_store_feed_state {
+	int64_t user_seq;	/* the replica's position; -1: never filled */
+	bool kept;		/* the reader's feed is kept */
+	bool built;		/* ... and built: horizon holds */
+	int64_t horizon;	/* the feed is complete at and above it */
+	bool stale;		/* seen more than an hour ago (now renewed) */
+};
+enum tweet_store_result tweet_store_feed_state(struct tweet_store *,
+    int64_t reader, struct tweet_store_feed_state *);
+/* Build the reader's feed (registering it first unless kept). */
+enum tweet_store_result tweet_store_feed_build(struct tweet_store *,
+    int64_t reader, bool kept);
+/*
+ * A page of the reader's home timeline: from the feed where it is
+ * complete (at or above horizon), else from the authors' timelines.
+ */
+enum tweet_store_result tweet_store_feed_page(struct tweet_store *,
+    int64_t reader, int64_t horizon, int64_t before, int64_t after,
+    int limit, struct tweet_store_page *out);
+/* Drop the feeds of at most batch readers unseen for days; *pruned is
+ * the number of rows deleted. */
+enum tweet_store_result tweet_store_feed_prune(struct tweet_store *,
+    int days, int batch, int *pruned);
 
 #endif

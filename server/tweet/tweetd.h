@@ -10,7 +10,8 @@
 struct tweetd {
 	struct tweet_store *store;	/* the tweet database */
 	struct userd_client *userd;	/* REST client to chirp-userd */
-	struct followings *followings;	/* home-timeline followings */
+	struct followings *followings;	/* user events, internal feed */
+	struct feed *feed;		/* home timelines (feed.h) */
 	struct deletion *deletion;	/* account-deletion participant */
 	struct revoke *revoke;		/* revoked tokens (revocations.h) */
 	const char *user_url;		/* chirp-userd, borrowed from config */

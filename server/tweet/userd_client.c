@@ -17,6 +17,7 @@
 #include "log.h"
 #include "model.h"
 #include "svcauth.h"
+#include "validate.h"
 #include "userd_client.h"
 #include "xmalloc.h"
 
@@ -226,4 +227,64 @@ enum userd_result
 userd_client_revocations(struct userd_client *u, json_t **out)
 {
 	return get_json(u, "/internal/revocations", out);
+}
+
+enum userd_result
+userd_client_events(struct userd_client *u, int64_t after, int limit,
+    json_t **out)
+{
+	char path[96];
+
+	snprintf(path, sizeof path, "/internal/events?after=%" PRId64
+	    "&limit=%d", after, limit);
+	return get_json(u, path, out);
+}
+
+enum userd_result
+userd_client_edges(struct userd_client *u, int64_t after_follower,
+    int64_t after_followee, int limit, int64_t **pairs, size_t *n)
+{
+	char path[128];
+	json_t *j, *list, *v;
+	enum userd_result ret;
+	int64_t a, b;
+	size_t i;
+
+	*pairs = NULL;
+	*n = 0;
+	/* The first page names no edge (0 is no id). */
+	if (after_follower > 0)
+		snprintf(path, sizeof path, "/internal/follows?afterFollower=%"
+		    PRId64 "&afterFollowee=%" PRId64 "&limit=%d",
+		    after_follower, after_followee, limit);
+	else
+		snprintf(path, sizeof path, "/internal/follows?limit=%d",
+		    limit);
+	if ((ret = get_json(u, path, &j)) != USERD_OK)
+		return ret == USERD_NOT_FOUND ? USERD_UNAVAILABLE : ret;
+	list = json_object_get(j, "follows");
+	/* Bounded by what was asked: a longer answer is not understood. */
+	if (!json_is_array(list) || json_array_size(list) > (size_t)limit) {
+		log_warnx("userd GET %s: no follows array", path);
+		json_decref(j);
+		return USERD_UNAVAILABLE;
+	}
+	*pairs = xcalloc(2 * json_array_size(list) + 1, sizeof **pairs);
+	json_array_foreach(list, i, v) {
+		if (!json_is_array(v) || json_array_size(v) != 2 ||
+		    !validate_id(json_string_value(json_array_get(v, 0)), &a) ||
+		    !validate_id(json_string_value(json_array_get(v, 1)), &b)) {
+			log_warnx("userd GET %s: bad edge", path);
+			free(*pairs);
+			*pairs = NULL;
+			*n = 0;
+			json_decref(j);
+			return USERD_UNAVAILABLE;
+		}
+		(*pairs)[2 * i] = a;
+		(*pairs)[2 * i + 1] = b;
+		(*n)++;
+	}
+	json_decref(j);
+	return USERD_OK;
 }

@@ -46,4 +46,20 @@ enum userd_result userd_client_decision(struct userd_client *,
 enum userd_result userd_client_revocations(struct userd_client *,
     json_t **out);
 
+/*
+ * A page of chirp-userd's event log after seq after (GET
+ * /internal/events, common/eventlog.h) in *out, a JSON object the caller
+ * decrefs.
+ */
+enum userd_result userd_client_events(struct userd_client *, int64_t after,
+    int limit, json_t **out);
+/*
+ * At most limit follow edges after (after_follower, after_followee) (GET
+ * /internal/follows): 2 * *n ids, follower then followee, in *pairs (the
+ * caller frees).
+ */
+enum userd_result userd_client_edges(struct userd_client *,
+    int64_t after_follower, int64_t after_followee, int limit,
+    int64_t **pairs, size_t *n);
+
 #endif

@@ -22,6 +22,10 @@
  *   GET /internal/followings/{userId}
  *       200 {"userId":"1","followings":["2","3",...]}: every followee,
  *       no paging; 404 for an unknown user.
+ *   GET /internal/follows?afterFollower=&afterFollowee=&limit=<1..1000>
+ *       200 {"follows":[["1","2"],...]}: every follow edge (follower,
+ *       followee) after the given one (0 0 by default), in key order;
+ *       chirp-tweetd's replica of the graph starts from it.
  *   GET /internal/deletions/{gid}
  *       200 {"decision":"commit"|"abort"}: the coordinator's decision on
  *       an account deletion (deletion.h); asking about a gid with no
@@ -51,6 +55,7 @@ const struct http_route routes_table[] = {
 	{ "GET", "/users/{userId}/followers", user_http_followers, NULL },
 	{ "GET", "/internal/followings/{userId}",
 	  user_http_internal_followings, "tweetd gateway" },
+	{ "GET", "/internal/follows", user_http_internal_follows, "tweetd" },
 	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion,
 	  "tweetd" },
 	{ "GET", "/internal/revocations", user_http_internal_revocations,

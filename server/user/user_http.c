@@ -13,6 +13,7 @@
 #include "cursor.h"
 #include "deletion.h"
 #include "deletion_id.h"
+#include "eventlog.h"
 #include "http_server.h"
 #include "log.h"
 #include "login_throttle.h"
@@ -556,6 +557,47 @@ user_http_internal_followings(struct http_request *req,
 	free(ids);
 	http_reply_json(resp, 200, model_must(json_pack("{s:o, s:o}",
 	    "userId", model_id_json(id), "followings", arr)));
+}
+
+void
+user_http_internal_follows(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct userd *ud = ctx;
+	enum user_store_result r;
+	const char *af = http_query(req, "afterFollower");
+	const char *ae = http_query(req, "afterFollowee");
+	int64_t f = 0, e = 0, *pairs = NULL;
+	json_t *arr;
+	size_t i, n = 0;
+	int limit;
+
+	if ((af != NULL && !validate_id(af, &f)) ||
+	    (ae != NULL && !validate_id(ae, &e))) {
+		http_reply_error(resp, 400, "bad_request",
+		    "afterFollower and afterFollowee must be user ids");
+		return;
+	}
+	if (!validate_limit(http_query(req, "limit"), EVENTLOG_LIMIT_DEFAULT,
+	    1, EVENTLOG_LIMIT_MAX, &limit)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "limit must be an integer from 1 to %d",
+		    EVENTLOG_LIMIT_MAX);
+		return;
+	}
+	if ((r = user_store_edges(ud->store, f, e, limit, &pairs, &n)) !=
+	    USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		return;
+	}
+	arr = model_must(json_array());
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, model_must(json_pack("[o, o]",
+		    model_id_json(pairs[2 * i]),
+		    model_id_json(pairs[2 * i + 1]))));
+	free(pairs);
+	http_reply_json(resp, 200, model_must(json_pack("{s:o}", "follows",
+	    arr)));
 }
 
 void

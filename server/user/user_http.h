@@ -18,6 +18,7 @@ http_handler user_http_followings;
 http_handler user_http_followers;
 http_handler user_http_delete;
 http_handler user_http_internal_followings;
+http_handler user_http_internal_follows;
 http_handler user_http_internal_deletion;
 http_handler user_http_logout;
 http_handler user_http_internal_revocations;

@@ -96,6 +96,12 @@ static const struct db_statement user_store_statements[] = {
 	  "ORDER BY f.created_at DESC, f.follower_id LIMIT $2" },
 	{ "all_followings",
 	  "SELECT followee_id FROM follows WHERE follower_id = $1" },
+	/* Every edge, a page at a time in key order (GET /internal/follows):
+	 * chirp-tweetd's replica of the graph starts from it. */
+	{ "edges_after",
+	  "SELECT follower_id, followee_id FROM follows "
+	  "WHERE (follower_id, followee_id) > ($1, $2) "
+	  "ORDER BY follower_id, followee_id LIMIT $3" },
 	/* Account deletion: lock the row first, so that no new edge to it
 	 * can commit while its edges are removed. */
 	{ "delete_lock", "SELECT id FROM users WHERE id = $1 FOR UPDATE" },
@@ -599,6 +605,34 @@ user_store_all_followings(struct user_store *s, int64_t id, int64_t **ids,
 	*ids = xcalloc((size_t)rows, sizeof(**ids));
 	for (i = 0; i < rows; i++)
 		(*ids)[i] = value_i64(res, i, 0);
+	*n = (size_t)rows;
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+enum user_store_result
+user_store_edges(struct user_store *s, int64_t after_follower,
+    int64_t after_followee, int limit, int64_t **pairs, size_t *n)
+{
+	enum user_store_result r;
+	char a[24], b[24], l[16];
+	const char *params[3] = { a, b, l };
+	PGresult *res;
+	int i, rows;
+
+	*pairs = NULL;
+	*n = 0;
+	id_text(after_follower, a);
+	id_text(after_followee, b);
+	snprintf(l, sizeof(l), "%d", limit);
+	if ((r = run(s, "edges_after", 3, params, &res)) != USER_STORE_OK)
+		return r;
+	rows = PQntuples(res);
+	*pairs = xcalloc(rows ? 2 * (size_t)rows : 1, sizeof(**pairs));
+	for (i = 0; i < rows; i++) {
+		(*pairs)[2 * i] = value_i64(res, i, 0);
+		(*pairs)[2 * i + 1] = value_i64(res, i, 1);
+	}
 	*n = (size_t)rows;
 	PQclear(res);
 	return USER_STORE_OK;

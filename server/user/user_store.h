@@ -107,6 +107,14 @@ enum user_store_result user_store_follow_page(struct user_store *,
     int64_t after_us, int64_t after_id, struct user_store_page *out);
 void user_store_page_release(struct user_store_page *);
 
+/*
+ * At most limit follow edges after (after_follower, after_followee) in
+ * key order, as pairs follower, followee in *pairs (2 * n ids, the
+ * caller's to free).
+ */
+enum user_store_result user_store_edges(struct user_store *,
+    int64_t after_follower, int64_t after_followee, int limit,
+    int64_t **pairs, size_t *n);
 /* Every followee id of a user; *ids is the caller's to free. */
 enum user_store_result user_store_all_followings(struct user_store *,
     int64_t id, int64_t **ids, size_t *n);
