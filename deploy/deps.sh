@@ -4,8 +4,8 @@
 # "deps.sh test" adds what only the tests need (headless Chromium for the
 # /docs page, python3-h2 for the HTTP/2 attacks of tests/security/),
 # "deps.sh bench" what the benchmarks need (wrk, gnuplot for the plots),
-# "deps.sh nats" the NATS
-# server of make run's CHIRP_BUS=nats (the tests run it too).
+# "deps.sh nats" the NATS server of make run's CHIRP_BUS=nats (the tests
+# run it too).
 set -eu
 
 PKGS="build-essential pkg-config libpq-dev libwebsockets-dev \

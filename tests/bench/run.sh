@@ -363,8 +363,8 @@ if part requests; then
 		wrk_run "home timeline, $CONNS connections, at tweetd" \
 		    "$TWEETD" home "$CONNS" "home_td_$CONNS"
 	fi
-	say "(straight at chirp-tweetd is the baseline: the difference is the" \
-	    "gateway's cost)"
+	[ "$QUICK" != 1 ] && say "(straight at chirp-tweetd is the baseline:" \
+	    "the difference is the gateway's cost)"
 	say ""
 	say "CPU time per request, microseconds (from /proc, 1/$HZ s ticks):"
 	printf '%-44s %9s %9s %9s %9s\n' "" gateway tweetd userd postgres |
@@ -404,9 +404,9 @@ pgb_run() {
 			r = int(q[i] / 100 * n + 0.999999); if (r < 1) r = 1
 			printf " %.2f", v[r] }
 		printf "\n" }' "$T/pgb.lat")
-	printf '%-44s %9s %9.0f %9s %9s %8s  %s\n' "$label" "$1" "$tps" "$2" \
+	printf '%-44s %9s %9.0f %9s %9s %8s\n' "$label" "$1" "$tps" "$2" \
 	    "$5" "$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' \
-	    "$out")" "-" | tee -a "$REPORT"
+	    "$out")" | tee -a "$REPORT"
 	fig_put "$key.tps" "$(printf '%.0f' "$tps")"
 	fig_put "$key.p50" "$2"
 	fig_put "$key.p99" "$5"
@@ -435,6 +435,7 @@ bench_readers() {
 		',') FROM follows f WHERE f.follower_id = i.id), i.id) || '}'
 		FROM ids i) TO '$T/readers.copy'" &&
 	    psql -X -q -v ON_ERROR_STOP=1 -d "$2" \
+	    -c "SET client_min_messages = warning" \
 	    -c "DROP TABLE IF EXISTS bench_readers" \
 	    -c "CREATE TABLE bench_readers (n int PRIMARY KEY,
 		user_id bigint NOT NULL, authors text NOT NULL)" \
@@ -830,7 +831,7 @@ if part scale; then
 			    "$(wc -l <"$T/scale_ids_$cls")" 8 \
 			    "$(home_script "$TWEETDB")"
 		done
-		sql "$TWEETDB" "DROP TABLE IF EXISTS bench_readers"
+		sql "$TWEETDB" "DROP TABLE bench_readers"
 	fi
 	say ""
 fi
@@ -911,9 +912,9 @@ mixrow() {
 		[ -n "$v" ] && worst=$(awk -v a="$v" -v b="${worst:-0}" \
 		    'BEGIN { print (a + 0 > b + 0 ? a : b) }')
 	done
-	printf '| home timeline p99 at %s users, %s tweets, up to %s followings (8 connections) | p99 ms by followings: %s | Reed98, the same through the gateway: p99 %s ms | %sx | ≤ 1.5x |\n' \
+	printf '| home timeline p99 at %s users, %s tweets, up to %s followings (8 connections) | p99 ms by followings: %s | Reed98, the same through the gateway: p99 %s | %sx | ≤ 1.5x |\n' \
 	    "$SCALE_USERS" "$SCALE_TWEETS" "${SCALE_READERS##* }" "$cells" \
-	    "$(nm "$base")" "$(x "$worst" "$base")"
+	    "$(nm "${base:+$base ms}")" "$(x "$worst" "$base")"
 	s_max=$(printf '%s\n' $SOCKETS | sort -n | tail -n 1)
 	a=$(fig "feed_$s_max.post_p50"); b=$(fig feed_1.post_p50)
 	printf '| POST round trip (p50) while %s sockets get its fan-out | %s ms (p99 %s) | the same POST with one socket open: %s ms (p99 %s) | %sx | ≤ 2x |\n' \
@@ -956,7 +957,7 @@ set title "Latency percentiles per scenario (wrk and pgbench, same run)"
 set logscale y
 set ylabel "ms"
 set xtics ("p50" 0, "p75" 1, "p90" 2, "p99" 3, "p99.9" 4)
-set key outside right top
+set key top left
 set grid
 plot $cmd
 EOF
