@@ -873,9 +873,9 @@ fi
 
 # The targets of issue 11: measured / baseline (same run) / ratio.
 progress "targets and the report"
-# x A B: A / B with one decimal, "-" when either is missing or B is 0.
+# x A B: "A / B x" with one decimal, "-" when either is missing or B is 0.
 x() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
-	print "-"; else printf "%.1f", a / b }'; }
+	print "-"; else printf "%.1fx", a / b }'; }
 # pct A B: A as a percentage of B.
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 	print "-"; else printf "%.0f%%", 100 * a / b }'; }
@@ -891,7 +891,7 @@ mixrow() {
 	printf '| mix, %s connections, through the gateway | %s | %s | %s | %s |\n' \
 	    "$c" "$m" \
 	    "the original: $orig_rps req/s, p99 $orig_p99 (fixed, from the issue); pgbench mix at $c clients: $(nm "$sqlt") TPS" \
-	    "$(x "$rps" "$orig_rps")x the original; $(pct "$rps" "$sqlt") of pgbench" \
+	    "$(x "$rps" "$orig_rps") the original; $(pct "$rps" "$sqlt") of pgbench" \
 	    "$target"
 }
 {
@@ -912,16 +912,17 @@ mixrow() {
 		[ -n "$v" ] && worst=$(awk -v a="$v" -v b="${worst:-0}" \
 		    'BEGIN { print (a + 0 > b + 0 ? a : b) }')
 	done
-	printf '| home timeline p99 at %s users, %s tweets, up to %s followings (8 connections) | p99 ms by followings: %s | Reed98, the same through the gateway: p99 %s | %sx | ≤ 1.5x |\n' \
+	printf '| home timeline p99 at %s users, %s tweets, up to %s followings (8 connections) | p99 ms by followings: %s | Reed98, the same through the gateway: p99 %s | %s | ≤ 1.5x |\n' \
 	    "$SCALE_USERS" "$SCALE_TWEETS" "${SCALE_READERS##* }" "$cells" \
 	    "$(nm "${base:+$base ms}")" "$(x "$worst" "$base")"
 	s_max=$(printf '%s\n' $SOCKETS | sort -n | tail -n 1)
 	a=$(fig "feed_$s_max.post_p50"); b=$(fig feed_1.post_p50)
-	printf '| POST round trip (p50) while %s sockets get its fan-out | %s ms (p99 %s) | the same POST with one socket open: %s ms (p99 %s) | %sx | ≤ 2x |\n' \
-	    "$s_max" "$(nm "$a")" "$(nm "$(fig "feed_$s_max.post_p99")")" \
-	    "$(nm "$b")" "$(nm "$(fig feed_1.post_p99)")" "$(x "$a" "$b")"
+	a2=$(fig "feed_$s_max.post_p99"); b2=$(fig feed_1.post_p99)
+	printf '| POST round trip (p50) while %s sockets get its fan-out | %s | the same POST with one socket open: %s | %s | ≤ 2x |\n' \
+	    "$s_max" "$(nm "${a:+$a ms (p99 $a2 ms)}")" \
+	    "$(nm "${b:+$b ms (p99 $b2 ms)}")" "$(x "$a" "$b")"
 	printf '| live connections on one machine | %s | bare lws memory per socket | | 100,000 across gateway processes sharing port 8030, ≤ 10 KB each, all receiving a post |\n' \
-	    "$HOOK_100K (gateway memory per idle connection at $s_max: $(nm "$(fig "feed_$s_max.bytes")") bytes)"
+	    "$HOOK_100K (gateway memory per idle connection at $s_max: $(nm "$(fig "feed_$s_max.bytes")"))"
 	printf '| `chirp --json timeline`, whole process | %s | `chirp --help` | | median ≤ 10 ms |\n' "$HOOK_CLI"
 	r=$(fig rest_kib); gr=$(fig rest_growth_kib)
 	m="not measured"
