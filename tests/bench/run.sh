@@ -922,7 +922,7 @@ mixrow() {
 	    "$s_max" "$(nm "${a:+$a ms (p99 $a2 ms)}")" \
 	    "$(nm "${b:+$b ms (p99 $b2 ms)}")" "$(x "$a" "$b")"
 	printf '| live connections on one machine | %s | bare lws memory per socket | | 100,000 across gateway processes sharing port 8030, ≤ 10 KB each, all receiving a post |\n' \
-	    "$HOOK_100K (gateway memory per idle connection at $s_max: $(nm "$(fig "feed_$s_max.bytes")"))"
+	    "$HOOK_100K; gateway memory per idle connection at $s_max: $(nm "$(fig "feed_$s_max.bytes" | sed 's/.$/& bytes/')")"
 	printf '| `chirp --json timeline`, whole process | %s | `chirp --help` | | median ≤ 10 ms |\n' "$HOOK_CLI"
 	r=$(fig rest_kib); gr=$(fig rest_growth_kib)
 	m="not measured"
