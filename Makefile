@@ -5,6 +5,7 @@
 #   make test                 every test, sanitizers on, warnings as errors
 #   make SANITIZE=address,undefined WERROR=1   a checked build by hand
 #   make bench                benchmarks under tests/bench/ (print figures)
+#   make bench-quick          the same in under 2 minutes (the main rows)
 #   make fuzz                 a libFuzzer campaign over the input parsers
 #   make install PREFIX=...   binaries, man page, bash completion
 #   make format [FIX=1]       clang-format the lines changed since main
@@ -123,6 +124,11 @@ bench:
 	@./deploy/deps.sh bench
 	@./tests/bench/run.sh
 
+# Under 2 minutes: the mix at 8 and 32, the pgbench mix, one live test.
+bench-quick:
+	@./deploy/deps.sh bench
+	@CHIRP_BENCH_QUICK=1 ./tests/bench/run.sh
+
 # A libFuzzer campaign over the input parsers (clang): FUZZ_SECONDS=60.
 fuzz:
 	@./tests/fuzz/run.sh
@@ -167,7 +173,7 @@ else
 	fi
 endif
 
-.PHONY: all run deps test bench fuzz check-unit unit-tests benches install clean \
+.PHONY: all run deps test bench bench-quick fuzz check-unit unit-tests benches install clean \
 	format
 .SECONDARY:
 

@@ -3,8 +3,9 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 # "deps.sh test" adds what only the tests need (headless Chromium for the
 # /docs page, python3-h2 for the HTTP/2 attacks of tests/security/),
-# "deps.sh bench" what the benchmarks need (wrk), "deps.sh nats" the NATS
-# server of make run's CHIRP_BUS=nats (the tests run it too).
+# "deps.sh bench" what the benchmarks need (wrk, gnuplot for the plots),
+# "deps.sh nats" the NATS server of make run's CHIRP_BUS=nats (the tests
+# run it too).
 set -eu
 
 PKGS="build-essential pkg-config libpq-dev libwebsockets-dev \
@@ -14,7 +15,7 @@ jq tmux python3-flasgger"
 [ "${1:-}" = test ] && PKGS="$PKGS chromium python3-h2 nats-server"
 # make run with CHIRP_BUS=nats starts a local nats-server
 [ "${1:-}" = nats ] && PKGS="$PKGS nats-server"
-[ "${1:-}" = bench ] && PKGS="$PKGS wrk nats-server"
+[ "${1:-}" = bench ] && PKGS="$PKGS wrk nats-server gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

@@ -13,12 +13,14 @@
  *
  *   feed_latency URL TOKENS_FILE [--sockets K] [--posts M]
  *       [--direct TWEETD_URL] [--poster USERID] [--gateway-pid PID]
- *       [--window N] [--no-sources]
+ *       [--window N] [--no-sources] [--samples FILE]
  *
  * URL is the gateway (http://127.0.0.1:8030); TOKENS_FILE holds the
  * "userId token" lines load_graph wrote. Without --poster, the user of
  * the file with the most followers posts. The client binds its sockets
  * round robin to 127.0.0.2..127.0.0.20 (docs/benchmarks.md) unless --no-sources.
+ * --samples FILE: also write every delivery's latency to FILE, "gateway MS"
+ * or "tweetd MS" (where it was posted) a line, sorted, for plots.
  * Prints figures; never judges them. Exit 1 only when it cannot run.
  */
 #include <jansson.h>
@@ -70,6 +72,7 @@ enum phase { P_OPEN, P_SETTLE, P_POST, P_DRAIN, P_DONE };
 struct bench {
 	const char *url;
 	const char *direct_url;	/* NULL: every post through the gateway */
+	const char *samples;	/* --samples FILE, or NULL */
 	char host[256];
 	int port;
 	struct user *users;
@@ -604,6 +607,26 @@ client_context(struct bench *b)
 	return lws_create_context(&info);
 }
 
+/* --samples: every delivery's latency, sorted, for plots. */
+static void
+write_samples(const struct bench *b)
+{
+	static const char *const where[2] = { "gateway", "tweetd" };
+	FILE *f = fopen(b->samples, "w");
+	size_t i;
+	int k;
+
+	if (f == NULL) {
+		fprintf(stderr, "feed_latency: cannot write '%s'\n",
+		    b->samples);
+		return;
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < b->nlat[k]; i++)
+			fprintf(f, "%s %.3f\n", where[k], b->lat_ms[k][i]);
+	fclose(f);
+}
+
 static void
 report(struct bench *b)
 {
@@ -648,6 +671,8 @@ report(struct bench *b)
 			    cmp_double);
 	}
 
+	if (b->samples != NULL)
+		write_samples(b);
 	printf("poster: user %s with %zu connected followers\n",
 	    b->users[b->poster].id, b->following_ready);
 	printf("connections: %zu asked, %zu ready, %zu failed%s%s, "
@@ -738,6 +763,8 @@ main(int argc, char **argv)
 			b->window = atoi(argv[++a]);
 		else if (strcmp(argv[a], "--no-sources") == 0)
 			b->sources = false;
+		else if (strcmp(argv[a], "--samples") == 0 && a + 1 < argc)
+			b->samples = argv[++a];
 		else if (b->url == NULL && argv[a][0] != '-')
 			b->url = argv[a];
 		else if (tokens == NULL && argv[a][0] != '-')
@@ -751,7 +778,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: feed_latency http://HOST:PORT "
 		    "TOKENS_FILE [--sockets K] [--posts M (1..%d)] "
 		    "[--direct TWEETD_URL] [--poster USERID] [--gateway-pid PID] [--window N] "
-		    "[--no-sources]\n", MAX_POSTS);
+		    "[--no-sources] [--samples FILE]\n", MAX_POSTS);
 		return 2;
 	}
 	if (read_tokens(b, tokens) != 0) {

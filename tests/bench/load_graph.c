@@ -9,12 +9,14 @@
  * durable commits), which measures the file, not the system.
  *
  *   load_graph URL DATASET_DIR OUT_TOKENS [THREADS] [POSTS_PER_USER]
- *       [--directed] [--prefix NAME]
+ *       [--directed] [--prefix NAME] [--login-only]
  *
  * DATASET_DIR holds NAME.nodes (the count) and NAME.edges ("A B" lines).
  * --directed: "A B" means only that A follows B (a graph of followers,
  * such as a celebrity's). --prefix: the users are "NAME_<i>" instead of
  * "user_<i>", so that a second graph loads beside the first.
+ * --login-only: the graph is already there (deploy/bulk-load.sh loaded
+ * it): only log every user in and write the tokens.
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -46,6 +48,7 @@ struct job {
 	const char *prefix;
 	struct graph *g;
 	int phase;		/* 0 register+login, 1 follow, 2 post */
+	int login_only;		/* phase 0 only logs in */
 	int posts;
 	atomic_size_t next;
 	atomic_size_t failed;
@@ -103,8 +106,9 @@ worker(void *arg)
 			snprintf(name, sizeof(name), "%s_%zu", j->prefix, i);
 			body = json_pack("{s:s,s:s}", "username", name,
 			    "password", "benchmark-password");
-			if (call(c, "POST", "/users/register", body, NULL,
-			    NULL) != 0 || call(c, "POST", "/users/login",
+			if ((!j->login_only && call(c, "POST",
+			    "/users/register", body, NULL, NULL) != 0) ||
+			    call(c, "POST", "/users/login",
 			    body, NULL, &out) != 0) {
 				atomic_fetch_add(&j->failed, 1);
 				json_decref(body);
@@ -246,6 +250,8 @@ main(int argc, char **argv)
 			g.ways = 1;
 		else if (strcmp(argv[i], "--prefix") == 0 && i + 1 < argc)
 			j.prefix = argv[++i];
+		else if (strcmp(argv[i], "--login-only") == 0)
+			j.login_only = 1;
 		else if (argv[i][0] != '-' && npos < 5)
 			pos[npos++] = argv[i];
 		else
@@ -254,7 +260,7 @@ main(int argc, char **argv)
 	if (npos < 3 || strlen(j.prefix) > 20) {
 		fprintf(stderr, "usage: load_graph URL DATASET_DIR OUT_TOKENS "
 		    "[THREADS] [POSTS_PER_USER] [--directed] "
-		    "[--prefix NAME]\n");
+		    "[--prefix NAME] [--login-only]\n");
 		return 2;
 	}
 	threads = npos > 3 ? atoi(pos[3]) : 8;
@@ -273,11 +279,13 @@ main(int argc, char **argv)
 	printf("graph: %d users, %zu edges (%zu follows)\n", g.nodes, g.nedges,
 	    g.nedges * g.ways);
 	j.phase = 0;
-	run_phase(&j, threads, "register+login", (size_t)g.nodes);
+	run_phase(&j, threads, j.login_only ? "login" : "register+login",
+	    (size_t)g.nodes);
 	j.phase = 1;
-	run_phase(&j, threads, "follow", g.nedges * g.ways);
+	if (!j.login_only)
+		run_phase(&j, threads, "follow", g.nedges * g.ways);
 	j.phase = 2;
-	if (posts > 0)
+	if (posts > 0 && !j.login_only)
 		run_phase(&j, threads, "post", (size_t)g.nodes *
 		    (size_t)posts);
 	if ((out = fopen(pos[2], "w")) == NULL)

@@ -39,4 +39,9 @@ done = function(summary, latency, requests)
 	    summary.requests / (summary.duration / 1e6),
 	    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
 	    summary.errors.status))
+	-- the latency curve, for the report's plot
+	io.write(string.format("%s percentiles ms: 50 %.2f 75 %.2f 90 %.2f " ..
+	    "99 %.2f 99.9 %.2f\n", mix, latency:percentile(50) / 1000,
+	    latency:percentile(75) / 1000, latency:percentile(90) / 1000,
+	    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))
 end
