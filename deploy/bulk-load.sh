@@ -70,7 +70,15 @@ SELECT setval(pg_get_serial_sequence('tweets', 'id'), (SELECT max(id) FROM tweet
 COMMIT;
 ANALYZE tweets;
 EOF
-[ "$REPLICA" = t ] && q "$TWEETDB" "ANALYZE follows"
+if [ "$REPLICA" = t ]; then
+	q "$TWEETDB" "ANALYZE follows" >/dev/null
+	# The replica now holds every edge: recount the followers, drop
+	# every feed (each is rebuilt on its reader's first read) and apply
+	# only the user events logged from now on (docs/HACKING.md).
+	seq=$(q "$USERDB" "SELECT coalesce(max(seq), 0) FROM event_log")
+	echo "bulk-load: the replica's position is chirp-userd's seq $seq"
+	q "$TWEETDB" "SELECT feed_bulk_loaded($seq)" >/dev/null
+fi
 echo "bulk-load: $(q "$USERDB" "SELECT count(*) FROM users") users," \
     "$(q "$USERDB" "SELECT count(*) FROM follows") follows," \
     "$(q "$TWEETDB" "SELECT count(*) FROM tweets") tweets in" \

@@ -1,4 +1,4 @@
--- The home timeline as chirp-tweetd runs it today (tweet_store.c,
+-- The home timeline as chirp-tweetd ran it before the feed (tweet_store.c,
 -- "timeline_before"): one index range scan per author, merged, the newest
 -- page of 20. authors = whom the reader follows, and the reader.
 \set n random(1, :readers)
