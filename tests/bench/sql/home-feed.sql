@@ -6,9 +6,9 @@
 -- would build it first.
 \set n random(1, :readers)
 SELECT user_id AS uid FROM bench_readers WHERE n = :n \gset
-SELECT (SELECT user_seq FROM replica_state), fr.reader_id IS NOT NULL,
-    coalesce(fr.horizon, 0) AS horizon,
-    fr.seen_at < now() - interval '1 hour'
+SELECT (SELECT user_seq FROM replica_state) AS user_seq,
+    fr.reader_id IS NOT NULL AS kept, coalesce(fr.horizon, 0) AS horizon,
+    fr.seen_at < now() - interval '1 hour' AS stale
     FROM (SELECT 1) x LEFT JOIN feed_readers fr ON fr.reader_id = :uid \gset
 SELECT id, user_id, username, content,
     floor(extract(epoch FROM created_at) * 1000)::bigint
