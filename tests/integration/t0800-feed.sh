@@ -137,6 +137,39 @@ expect_eq "two instances, one position: userd's newest seq" \
     "$(sql "$TWEETDB" "SELECT user_seq FROM replica_state")" \
     "$(sql "$USERDB" "SELECT max(seq) FROM event_log")"
 
+# --- a post's fan-out and a follow's backfill, interleaved -------------------
+# The window made wide on purpose, with two psql sessions that take table
+# locks (no transaction id, so userd's publisher is not held back): one
+# holds tweetd's replica position, so the follow's apply waits; one holds
+# the outbox, so hal's post stops after its fan-out (which finds no
+# follower yet) and before its commit. Then the position is let go first:
+# the follow's backfill runs while the post is uncommitted, and must wait
+# for it (the author's lock) rather than read hal's tweets without it.
+accounts "$G" hal ivy
+home_ids "$IVY" "$TI" 1 >/dev/null
+psql -X -q -d "$TWEETDB" -c "BEGIN" -c "LOCK TABLE replica_state IN EXCLUSIVE MODE" \
+    -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null &
+HOLD_POSITION=$!
+psql -X -q -d "$TWEETDB" -c "BEGIN" -c "LOCK TABLE outbox IN EXCLUSIVE MODE" \
+    -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null &
+HOLD_OUTBOX=$!
+locks() {
+	sql "$TWEETDB" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '$1' AND $2"
+}
+held() { [ "$(locks replica_state "l.mode = 'ExclusiveLock' AND l.granted")" = 1 ] &&
+    [ "$(locks outbox "l.mode = 'ExclusiveLock' AND l.granted")" = 1 ]; }
+waiting() { [ "$(locks "$1" "NOT l.granted")" -ge 1 ]; }
+check "psql holds the replica's position and the outbox" wait_until 2 held
+follow "$G" "$IVY" "$TI" "$HAL"
+check "the follow's apply waits for the position" wait_until 2 waiting replica_state
+post "$G" "$HAL" "$TH" "posted while ivy follows" >"$T/race_post" &
+POSTER=$!
+check "hal's post waits for the outbox, uncommitted" wait_until 2 waiting outbox
+wait "$HOLD_POSITION" "$HOLD_OUTBOX" "$POSTER"
+expect_eq "a tweet whose fan-out raced a follow's backfill is in the new follower's home" \
+    "$(home_ids "$IVY" "$TI" 5)" "$(cat "$T/race_post")"
+check "... from ivy's feed rows" test "$(rows_of "$IVY" "$HAL")" = 1
+
 # --- replayed events apply once -----------------------------------------------
 # Both instances got every event; now make one catch up over the last ten
 # again from userd's log (the position set back, as after a crash
