@@ -13,7 +13,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "acceptor.h"
 #include "backoff.h"
 #include "bus.h"
 #include "bus_events.h"
@@ -44,6 +46,13 @@
 static const struct config_entry gateway_config[] = {
 	PROCESS_CONFIG_ROWS("8030"),
 	PROCESS_TOKEN_ROWS,
+	CONFIG_BOOL_ROW("reuse_port", "true",
+	    "share port with other chirp-gateway processes of the same user "
+	    "(SO_REUSEPORT): the kernel spreads new connections over them; "
+	    "false: the port is this process's alone"),
+	CONFIG_INT_ROW("ops_port", "0", 0, 65535,
+	    "a port of this process alone, on bind, serving the same routes: "
+	    "its own /status and /metrics when gateways share port; 0: none"),
 	CONFIG_STR_ROW("discovery_url", "http://127.0.0.1:8040",
 	    "chirp-discoveryd, for the instance lists"),
 	CONFIG_SECRET_ROW("user_bus_url",
@@ -221,6 +230,42 @@ gateway_settings(struct gateway *gw, long fd_limit)
 	return resolve_once(gw->discovery_host, sizeof(gw->discovery_host));
 }
 
+/*
+ * The listening sockets, opened before anything else starts so that a
+ * port that cannot be had ends the process at once: port (shared when
+ * reuse_port) into fds[0], ops_port (never shared) into fds[1] or -1.
+ */
+static bool
+gateway_listen(struct gateway *gw, int fds[2])
+{
+	const char *bind_addr = config_str(gw->cfg, "bind");
+	int port = (int)config_int(gw->cfg, "port");
+	int ops_port = (int)config_int(gw->cfg, "ops_port");
+	char err[256];
+
+	fds[0] = fds[1] = -1;
+	if (ops_port == port) {
+		log_warnx("ops_port %d is port: it must be a port of its own",
+		    ops_port);
+		return false;
+	}
+	fds[0] = acceptor_open(bind_addr, port,
+	    config_bool(gw->cfg, "reuse_port"), err, sizeof(err));
+	if (fds[0] < 0) {
+		log_warnx("%s", err);
+		return false;
+	}
+	if (ops_port != 0 &&
+	    (fds[1] = acceptor_open(bind_addr, ops_port, false, err,
+	    sizeof(err))) < 0) {
+		log_warnx("ops_port: %s", err);
+		close(fds[0]);
+		fds[0] = -1;
+		return false;
+	}
+	return true;
+}
+
 static struct lws_context *
 gateway_context(struct gateway *gw)
 {
@@ -239,6 +284,7 @@ gateway_context(struct gateway *gw)
 		{ FEED_PROTOCOL, ws_callback, 0, 512, 0, NULL, 0 },
 		{ UPSTREAM_PROTOCOL, upstream_callback, 0, 0, 0, NULL, 0 },
 		{ LISTENER_PROTOCOL, listener_callback, 0, 0, 0, NULL, 0 },
+		{ ACCEPTOR_PROTOCOL, acceptor_callback, 0, 0, 0, NULL, 0 },
 		{ NULL, NULL, 0, 0, 0, NULL, 0 }
 	};
 	struct lws_context_creation_info info;
@@ -246,8 +292,8 @@ gateway_context(struct gateway *gw)
 	protocols[0].per_session_data_size = front_sess_size();
 	protocols[1].per_session_data_size = ws_sess_size();
 	memset(&info, 0, sizeof(info));
-	info.port = (int)config_int(gw->cfg, "port");
-	info.iface = config_str(gw->cfg, "bind");
+	/* the listening sockets are the gateway's own (acceptor.h) */
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.protocols = protocols;
 	info.pvo = &pvo;
 	info.retry_and_idle_policy = &no_validity;
@@ -279,6 +325,7 @@ main(int argc, char **argv)
 	struct gateway gw;
 	const char *url;
 	long fd_limit;
+	int lfd[2] = { -1, -1 };
 	int ret = 1;
 
 	/* Signals come by handler, to wake the event loop: not blocked. */
@@ -289,7 +336,7 @@ main(int argc, char **argv)
 	gw.secret_len = proc.secret_len;
 	gw.svcauth = proc.svcauth;
 	fd_limit = raise_fd_limit();
-	if (!gateway_settings(&gw, fd_limit))
+	if (!gateway_settings(&gw, fd_limit) || !gateway_listen(&gw, lfd))
 		goto out;
 	gw.ratelimit = ratelimit_new((int)config_int(gw.cfg, "rate_limit"),
 	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
@@ -305,11 +352,17 @@ main(int argc, char **argv)
 	    LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
 	gw.ctx = gateway_context(&gw);
 	if (gw.ctx == NULL) {
-		log_warnx("cannot listen on %s:%lld",
-		    config_str(gw.cfg, "bind"), config_int(gw.cfg, "port"));
+		log_warnx("cannot start the event loop");
 		goto out;
 	}
 	gw.vhost = lws_get_vhost_by_name(gw.ctx, "default");
+	/* from here the event loop owns (and closes) the sockets */
+	if (!acceptor_start(&gw, lfd[0], "port") ||
+	    (lfd[1] >= 0 && !acceptor_start(&gw, lfd[1], "ops_port"))) {
+		lfd[0] = lfd[1] = -1;
+		goto out;
+	}
+	lfd[0] = lfd[1] = -1;
 	signal_ctx = gw.ctx;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -337,9 +390,13 @@ main(int argc, char **argv)
 	}
 	ws_start(&gw);
 	gw.discovery = discovery_client_start(&gw);
-	log_info("listening on %s:%lld, up to %d live connections",
+	log_info("listening on %s:%lld%s, up to %d live connections",
 	    config_str(gw.cfg, "bind"), config_int(gw.cfg, "port"),
+	    config_bool(gw.cfg, "reuse_port") ? " (shared)" : "",
 	    gw.max_connections);
+	if (config_int(gw.cfg, "ops_port") != 0)
+		log_info("this process alone on %s:%lld",
+		    config_str(gw.cfg, "bind"), config_int(gw.cfg, "ops_port"));
 
 	while (!stop_requested)
 		if (lws_service(gw.ctx, 0) < 0)
@@ -357,10 +414,15 @@ main(int argc, char **argv)
 	upstream_shutdown(&gw);
 	ret = 0;
 out:
+	if (lfd[0] >= 0)
+		close(lfd[0]);
+	if (lfd[1] >= 0)
+		close(lfd[1]);
 	if (gw.ctx != NULL) {
 		signal_ctx = NULL;
 		lws_context_destroy(gw.ctx);
 	}
+	acceptor_free(&gw);
 	listener_free(gw.user_bus);
 	listener_free(gw.tweet_bus);
 	logsync_free(gw.user_log);
