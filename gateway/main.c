@@ -50,6 +50,8 @@ static const struct config_entry gateway_config[] = {
 	    "share port with other chirp-gateway processes of the same user "
 	    "(SO_REUSEPORT): the kernel spreads new connections over them; "
 	    "false: the port is this process's alone"),
+	CONFIG_STR_ROW("event_loop", "poll",
+	    "poll (lws's own) or libev (epoll): see gateway_context()"),
 	CONFIG_INT_ROW("ops_port", "0", 0, 65535,
 	    "a port of this process alone, on bind, serving the same routes: "
 	    "its own /status and /metrics when gateways share port; 0: none"),
@@ -109,13 +111,21 @@ static const struct config_entry gateway_config[] = {
 
 static volatile sig_atomic_t stop_requested;
 static struct lws_context *signal_ctx;
+static bool signal_libev;
 
+/*
+ * With poll, lws_service() returns after each wakeup, and a cancel wakes
+ * it. With libev it returns only when the loop is broken, which lws does
+ * on SIGINT (its own watcher): so SIGTERM becomes SIGINT there.
+ */
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-	if (signal_ctx != NULL)
+	if (signal_libev)
+		kill(getpid(), SIGINT);
+	else if (signal_ctx != NULL)
 		lws_cancel_service(signal_ctx);
 }
 
@@ -227,6 +237,12 @@ gateway_settings(struct gateway *gw, long fd_limit)
 		    config_str(c, "discovery_url"));
 		return false;
 	}
+	if (strcmp(config_str(c, "event_loop"), "poll") != 0 &&
+	    strcmp(config_str(c, "event_loop"), "libev") != 0) {
+		log_warnx("event_loop '%s' is not poll or libev",
+		    config_str(c, "event_loop"));
+		return false;
+	}
 	return resolve_once(gw->discovery_host, sizeof(gw->discovery_host));
 }
 
@@ -314,6 +330,12 @@ gateway_context(struct gateway *gw)
 	 * checked once in front.c.
 	 */
 	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+	/*
+	 * The loop: lws's poll() walks every socket on each wakeup, libev's
+	 * epoll only the ready ones (lws loads it as a plugin).
+	 */
+	if (strcmp(config_str(gw->cfg, "event_loop"), "libev") == 0)
+		info.options |= LWS_SERVER_OPTION_LIBEV;
 	info.timeout_secs = 30;
 	return lws_create_context(&info);
 }
@@ -364,7 +386,9 @@ main(int argc, char **argv)
 	}
 	lfd[0] = lfd[1] = -1;
 	signal_ctx = gw.ctx;
-	signal(SIGINT, on_signal);
+	signal_libev = strcmp(config_str(gw.cfg, "event_loop"), "libev") == 0;
+	if (!signal_libev)
+		signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -399,8 +423,8 @@ main(int argc, char **argv)
 		    config_str(gw.cfg, "bind"), config_int(gw.cfg, "ops_port"));
 
 	while (!stop_requested)
-		if (lws_service(gw.ctx, 0) < 0)
-			break;
+		if (lws_service(gw.ctx, 0) < 0 || signal_libev)
+			break;	/* libev: the loop was broken, by a signal */
 
 	log_info("shutting down");
 	gw.stopping = true;
