@@ -50,8 +50,9 @@ static const struct config_entry gateway_config[] = {
 	    "share port with other chirp-gateway processes of the same user "
 	    "(SO_REUSEPORT): the kernel spreads new connections over them; "
 	    "false: the port is this process's alone"),
-	CONFIG_STR_ROW("event_loop", "poll",
-	    "poll (lws's own) or libev (epoll): see gateway_context()"),
+	CONFIG_STR_ROW("event_loop", "libev",
+	    "libev (epoll: the cost of a wakeup does not grow with the "
+	    "sockets held) or poll (lws's own, walks every socket)"),
 	CONFIG_INT_ROW("ops_port", "0", 0, 65535,
 	    "a port of this process alone, on bind, serving the same routes: "
 	    "its own /status and /metrics when gateways share port; 0: none"),
@@ -332,7 +333,11 @@ gateway_context(struct gateway *gw)
 	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	/*
 	 * The loop: lws's poll() walks every socket on each wakeup, libev's
-	 * epoll only the ready ones (lws loads it as a plugin).
+	 * epoll only the ready ones (lws loads it as a plugin). Measured with
+	 * 10,000 idle feed sockets, a POST's round trip: poll 20-34 ms,
+	 * libev 3-4 ms (3.5 ms with none open); GET /users/1 with wrk, 32
+	 * connections: poll 8.5-10.3k req/s, p99 0.3-0.5 s; libev
+	 * 11.0-12.3k req/s, p99 7-62 ms. So libev is the default.
 	 */
 	if (strcmp(config_str(gw->cfg, "event_loop"), "libev") == 0)
 		info.options |= LWS_SERVER_OPTION_LIBEV;
@@ -414,10 +419,10 @@ main(int argc, char **argv)
 	}
 	ws_start(&gw);
 	gw.discovery = discovery_client_start(&gw);
-	log_info("listening on %s:%lld%s, up to %d live connections",
+	log_info("listening on %s:%lld%s, up to %d live connections, %s loop",
 	    config_str(gw.cfg, "bind"), config_int(gw.cfg, "port"),
 	    config_bool(gw.cfg, "reuse_port") ? " (shared)" : "",
-	    gw.max_connections);
+	    gw.max_connections, config_str(gw.cfg, "event_loop"));
 	if (config_int(gw.cfg, "ops_port") != 0)
 		log_info("this process alone on %s:%lld",
 		    config_str(gw.cfg, "bind"), config_int(gw.cfg, "ops_port"));

@@ -6,7 +6,8 @@
 #   tests/bench/fanout.sh [K [N [GATEWAY FLAGS...]]]
 #
 # K: connections (20000), N: gateways (ceil(K / 19000)). Gateway flags go
-# to every gateway (e.g. --event_loop libev).
+# to every gateway (e.g. --event_loop libev). CHIRP_FANOUT_WRK=S first
+# measures plain requests (GET /users/1, 32 connections) for S seconds.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
@@ -32,5 +33,11 @@ for i in $(seq 2 "$N"); do
 done
 args=()
 for p in $pids; do args+=(--gateway-pid "$p"); done
+if [ -n "${CHIRP_FANOUT_WRK:-}" ]; then
+	register "$GATEWAY" wrkuser >/dev/null
+	echo "== wrk, GET /users/1 through the gateways, ${CHIRP_FANOUT_WRK} s"
+	wrk -t2 -c32 -d"${CHIRP_FANOUT_WRK}s" --latency "$GATEWAY/users/1" |
+	    grep -E 'Requests/sec|99%|50%'
+fi
 echo "== $N gateways on port $GATEWAY_PORT ($*), $K connections"
 "$ROOT/build/bench/feed_fanout" "$GATEWAY" --sockets "$K" "${args[@]}"
