@@ -8,6 +8,12 @@
 # CHIRP_USERD_DATABASE_URL and CHIRP_TWEETD_DATABASE_URL to use an external
 # PostgreSQL instead (it needs max_prepared_transactions > 0).
 #
+# CHIRP_GATEWAYS=N starts N gateways sharing port 8030 (SO_REUSEPORT,
+# the gateway's reuse_port): the kernel spreads new connections over them,
+# and each takes up to its fd limit of live connections. With N > 1 each
+# also has a port of its own, 8130 + i for gateway i (0 to N-1, base
+# CHIRP_GATEWAY_OPS_BASE), for its /status and /metrics.
+#
 # CHIRP_BUS=nats carries the events over NATS JetStream instead of
 # PostgreSQL NOTIFY: a local nats-server with its store under .chirp/nats
 # (port CHIRP_NATS_PORT, 4222), or the one at CHIRP_NATS_URL
@@ -78,14 +84,22 @@ export CHIRP_DISCOVERY_URL=${CHIRP_DISCOVERY_URL:-http://127.0.0.1:8040}
 export CHIRP_USERD_SQL_DIR=${CHIRP_USERD_SQL_DIR:-$ROOT/sql/user}
 export CHIRP_TWEETD_SQL_DIR=${CHIRP_TWEETD_SQL_DIR:-$ROOT/sql/tweet}
 
-# start NAME BINARY: run it with every line of its output prefixed.
+GATEWAYS=${CHIRP_GATEWAYS:-1}
+case $GATEWAYS in
+''|*[!0-9]*|0) echo "chirp: CHIRP_GATEWAYS must be a number from 1" >&2; exit 2 ;;
+esac
+OPS_BASE=${CHIRP_GATEWAY_OPS_BASE:-8130}
+
+# start NAME BINARY [FLAGS...]: run it with every line of its output
+# prefixed.
 start() {
 	local name=$1 bin=$2
+	shift 2
 	if [ ! -x "$BIN/$bin" ]; then
 		echo "chirp: $bin is not built yet; skipping it"
 		return
 	fi
-	"$BIN/$bin" > >(sed -u "s/^/$name | /") 2>&1 &
+	"$BIN/$bin" "$@" > >(sed -u "s/^/$name | /") 2>&1 &
 	pids="$pids $!"
 }
 
@@ -101,8 +115,17 @@ sleep 0.3
 start user chirp-userd
 sleep 0.5	# the first instance applies the shared migrations' lock first
 start tweet chirp-tweetd
-start gateway chirp-gateway
-echo "chirp: gateway on http://localhost:8030 (Ctrl-C stops everything)"
+if [ "$GATEWAYS" -eq 1 ]; then
+	start gateway chirp-gateway
+	echo "chirp: gateway on http://localhost:8030 (Ctrl-C stops everything)"
+else
+	for i in $(seq 0 $((GATEWAYS - 1))); do
+		start "gateway$i" chirp-gateway --reuse_port=true \
+		    --ops_port $((OPS_BASE + i))
+	done
+	echo "chirp: $GATEWAYS gateways on http://localhost:8030, each" \
+	    "alone on $OPS_BASE..$((OPS_BASE + GATEWAYS - 1)) (Ctrl-C stops everything)"
+fi
 # shellcheck disable=SC2086
 wait -n $pids 2>/dev/null || true
 echo "chirp: a process ended; stopping the others"

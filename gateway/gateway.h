@@ -74,6 +74,7 @@ struct gateway {
 	struct ratelimit *ratelimit;
 	struct backoff *login_backoff;	/* failed logins per address */
 	struct conns *conns;		/* plain HTTP connections */
+	struct acceptor *acceptor;	/* the listening sockets */
 	struct cache *cache;
 	struct feed *feed;
 	struct listener *user_bus;
