@@ -183,7 +183,6 @@ http_plain_connect(struct http_plain *p, long long deadline,
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
 	gai = getaddrinfo(p->host, p->port, &hints, &res);
 	if (gai != 0) {
 		snprintf(r->error, sizeof(r->error), "Could not resolve host: "
@@ -517,8 +516,12 @@ http_plain_receive(struct http_plain *p, bool head, long long deadline,
 		total += (size_t)n;
 		used = http_parser_execute(&hp, &http_plain_settings, buf,
 		    (size_t)n);
-		if (rd.done)
+		if (rd.done) {
+			/* bytes past the answer: nothing to reuse it for */
+			if (used != (size_t)n)
+				rd.keep_alive = false;
 			break;
+		}
 		if (HTTP_PARSER_ERRNO(&hp) != HPE_OK || used != (size_t)n) {
 			snprintf(r->error, sizeof(r->error), "%s",
 			    rd.too_big ? "the answer is larger than 16 MiB" :

@@ -34,7 +34,7 @@ CHIRP=$CHIRP_BIN/chirp
 
 if [ -z "${CHIRP_BENCH_SERVER:-}" ]; then
 	echo "== build (optimized, no sanitizers)"
-	make -s -j2 BUILD="$(dirname "$CHIRP_BIN" | sed "s|^$ROOT/||")" all unit-tests ||
+	make -s -j2 BUILD="$(dirname "$CHIRP_BIN" | sed "s|^$ROOT/||")" all ||
 	    { echo "cli_startup: the build failed" >&2; exit 1; }
 	PGROOT=$(mktemp -d /tmp/chirp-cli-bench-pg.XXXXXX)
 	chmod 755 "$PGROOT"
