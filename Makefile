@@ -35,12 +35,24 @@ endif
 PKGS = libpq libwebsockets libmicrohttpd jansson libcurl libsodium ncursesw \
 	libnats
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is not linked: common/http_client.c loads it (dlopen) the first
+# time an https:// URL needs it, by the name below (issue 11: its thirty
+# libraries were two thirds of a whole `chirp timeline`). The gateway
+# links libwebsockets; the clients load it (below).
+PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+soname = $(or $(shell objdump -p $(shell pkg-config --variable=libdir $(1) \
+	2>/dev/null)/$(2).so 2>/dev/null | awk '/SONAME/ { print $$2 }'),$(3))
+CURL_SONAME := $(call soname,libcurl,libcurl,libcurl.so.4)
+# and common/feed_client.c loads libwebsockets when a live feed starts
+LWS_SONAME := $(call soname,libwebsockets,libwebsockets,libwebsockets.so.17)
 
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(TESTFLAGS) -Icommon \
 	$(PKG_CFLAGS) \
-	-DCHIRP_VERSION='"$(VERSION)"' -MMD -MP
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+	-DCHIRP_VERSION='"$(VERSION)"' \
+	-DCHIRP_CURL_SONAME='"$(CURL_SONAME)"' \
+	-DCHIRP_LWS_SONAME='"$(LWS_SONAME)"' -MMD -MP
+# a program maps only the libraries its own code calls
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,--as-needed
 LIBS = $(PKG_LIBS) -lhttp_parser -lpthread -lm
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)

@@ -16,13 +16,17 @@
 
 #include <sys/queue.h>
 
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <libwebsockets.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "model.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -33,6 +37,68 @@
 #define FEED_SEEN 512		/* recent tweet ids remembered */
 #define FEED_PROTOCOL "chirp-feed"
 #define FEED_RAW_PROTOCOL "chirp-raw"
+
+#ifndef CHIRP_LWS_SONAME
+#define CHIRP_LWS_SONAME "libwebsockets.so.17"
+#endif
+
+/*
+ * libwebsockets is loaded (dlopen) by the first feed_client_new(), not
+ * linked: only `chirp watch` and chirp-tui's live view need it, and
+ * mapping it (with OpenSSL, libcap, libuv...) cost every other chirp
+ * command a few milliseconds (issue 11). These are the functions this
+ * file calls, as lws.NAME for lws_NAME.
+ */
+#define FEED_LWS_FUNCS(X) \
+	X(add_http_header_by_token) \
+	X(adopt_descriptor_vhost) \
+	X(cancel_service) \
+	X(client_connect_via_info) \
+	X(context_destroy) \
+	X(context_user) \
+	X(create_context) \
+	X(get_context) \
+	X(get_opaque_user_data) \
+	X(get_vhost_by_name) \
+	X(http_client_http_response) \
+	X(is_final_fragment) \
+	X(parse_uri) \
+	X(remaining_packet_payload) \
+	X(service) \
+	X(set_log_level) \
+	X(set_opaque_user_data) \
+	X(set_timeout) \
+	X(sul_cancel) \
+	X(sul_schedule)
+
+static struct {
+#define FEED_LWS_FIELD(f) __typeof__(lws_##f) *f;
+	FEED_LWS_FUNCS(FEED_LWS_FIELD)
+	bool ok;
+} lws;
+static pthread_once_t feed_client_once = PTHREAD_ONCE_INIT;
+
+/* Load libwebsockets, once per process; lws.ok says whether it worked. */
+static void
+feed_client_load(void)
+{
+	void *h;
+
+	h = dlopen(CHIRP_LWS_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		log_warnx("cannot load %s for the live feed: %s",
+		    CHIRP_LWS_SONAME, dlerror());
+		return;
+	}
+#define FEED_LWS_LOAD(f) \
+	if ((*(void **)&lws.f = dlsym(h, "lws_" #f)) == NULL) { \
+		log_warnx("%s has no lws_%s", CHIRP_LWS_SONAME, #f); \
+		return; \
+	}
+	FEED_LWS_FUNCS(FEED_LWS_LOAD)
+	/* the handle stays open: the library is used until the end */
+	lws.ok = true;
+}
 
 struct feed_watch {
 	int fd;			/* the caller's */
@@ -99,14 +165,14 @@ feed_client_schedule_retry(struct feed_client *fc)
 		return;
 	if (fc->retry_now) {
 		fc->retry_now = 0;
-		lws_sul_schedule(fc->ctx, 0, &fc->retry_sul,
+		lws.sul_schedule(fc->ctx, 0, &fc->retry_sul,
 		    feed_client_connect, 1);
 		return;
 	}
 	fc->backoff_s = delay * 2 > FEED_BACKOFF_MAX_S ? FEED_BACKOFF_MAX_S :
 	    delay * 2;
 	feed_client_set_state(fc, FEED_RECONNECTING, delay);
-	lws_sul_schedule(fc->ctx, 0, &fc->retry_sul, feed_client_connect,
+	lws.sul_schedule(fc->ctx, 0, &fc->retry_sul, feed_client_connect,
 	    (lws_usec_t)delay * LWS_US_PER_SEC);
 }
 
@@ -247,7 +313,7 @@ static int
 feed_client_callback(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
-	struct feed_client *fc = lws_context_user(lws_get_context(wsi));
+	struct feed_client *fc = lws.context_user(lws.get_context(wsi));
 	unsigned char **p, *end;
 
 	(void)user;
@@ -257,7 +323,7 @@ feed_client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			break;
 		p = (unsigned char **)in;
 		end = *p + len;
-		if (lws_add_http_header_by_token(wsi,
+		if (lws.add_http_header_by_token(wsi,
 		    WSI_TOKEN_HTTP_AUTHORIZATION, (unsigned char *)fc->auth,
 		    (int)strlen(fc->auth), p, end))
 			return -1;
@@ -275,8 +341,8 @@ feed_client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			fc->frame_len += len;
 			fc->frame[fc->frame_len] = '\0';
 		}
-		if (!lws_is_final_fragment(wsi) ||
-		    lws_remaining_packet_payload(wsi) > 0)
+		if (!lws.is_final_fragment(wsi) ||
+		    lws.remaining_packet_payload(wsi) > 0)
 			break;
 		if (!fc->frame_oversize && fc->frame_len > 0)
 			feed_client_message(fc, fc->frame, fc->frame_len);
@@ -288,13 +354,13 @@ feed_client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			break;
 		fc->wsi = NULL;
 		if ((in != NULL && strstr((const char *)in, "unauthorized")) ||
-		    lws_http_client_http_response(wsi) == 401) {
+		    lws.http_client_http_response(wsi) == 401) {
 			feed_client_set_state(fc, FEED_REFUSED, 0);
 			break;
 		}
 		/* a cursor the server will not take: ask with since= next */
 		if (fc->sent_cursor &&
-		    lws_http_client_http_response(wsi) == 400)
+		    lws.http_client_http_response(wsi) == 400)
 			fc->cursor[0] = '\0';
 		feed_client_schedule_retry(fc);
 		break;
@@ -315,7 +381,7 @@ static int
 feed_client_raw_callback(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
-	struct feed_watch *w = lws_get_opaque_user_data(wsi);
+	struct feed_watch *w = lws.get_opaque_user_data(wsi);
 
 	(void)user;
 	(void)in;
@@ -386,7 +452,7 @@ feed_client_connect(lws_sorted_usec_list_t *sul)
 	i.pwsi = &fc->wsi;
 
 	feed_client_set_state(fc, FEED_CONNECTING, 0);
-	if (lws_client_connect_via_info(&i) == NULL) {
+	if (lws.client_connect_via_info(&i) == NULL) {
 		/* an error callback may already have scheduled the retry */
 		fc->wsi = NULL;
 		if (fc->state == FEED_CONNECTING)
@@ -402,12 +468,17 @@ feed_client_new(const struct feed_client_config *cfg)
 	const char *prot, *path;
 	char *p;
 
+	pthread_once(&feed_client_once, feed_client_load);
+	if (!lws.ok) {
+		free(fc);
+		return NULL;
+	}
 	SLIST_INIT(&fc->watches);
 	fc->url = xstrdup(cfg->server);
 	/* strip trailing slashes so "http://h:1/" gives the path "ws" */
 	for (p = fc->url + strlen(fc->url); p > fc->url && p[-1] == '/'; p--)
 		p[-1] = '\0';
-	if (lws_parse_uri(fc->url, &prot, &fc->address, &fc->port, &path)) {
+	if (lws.parse_uri(fc->url, &prot, &fc->address, &fc->port, &path)) {
 		free(fc->url);
 		free(fc);
 		return NULL;
@@ -428,7 +499,7 @@ feed_client_new(const struct feed_client_config *cfg)
 	fc->state = FEED_CONNECTING;
 
 	/* lws talks on stderr; chirp's clients say what matters themselves */
-	lws_set_log_level(getenv("CHIRP_FEED_DEBUG") != NULL ?
+	lws.set_log_level(getenv("CHIRP_FEED_DEBUG") != NULL ?
 	    LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
 
 	memset(&info, 0, sizeof(info));
@@ -439,13 +510,13 @@ feed_client_new(const struct feed_client_config *cfg)
 	info.uid = -1;
 	if (fc->tls)
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	fc->ctx = lws_create_context(&info);
+	fc->ctx = lws.create_context(&info);
 	if (fc->ctx == NULL)
 		goto fail;
-	fc->vhost = lws_get_vhost_by_name(fc->ctx, "default");
+	fc->vhost = lws.get_vhost_by_name(fc->ctx, "default");
 
 	/* the first try runs from the first feed_client_service() */
-	lws_sul_schedule(fc->ctx, 0, &fc->retry_sul, feed_client_connect, 1);
+	lws.sul_schedule(fc->ctx, 0, &fc->retry_sul, feed_client_connect, 1);
 	return fc;
 fail:
 	free(fc->auth);
@@ -462,9 +533,9 @@ feed_client_free(struct feed_client *fc)
 	if (fc == NULL)
 		return;
 	fc->destroying = 1;
-	lws_sul_cancel(&fc->retry_sul);
-	lws_sul_cancel(&fc->wake_sul);
-	lws_context_destroy(fc->ctx);
+	lws.sul_cancel(&fc->retry_sul);
+	lws.sul_cancel(&fc->wake_sul);
+	lws.context_destroy(fc->ctx);
 	while ((w = SLIST_FIRST(&fc->watches)) != NULL) {
 		SLIST_REMOVE_HEAD(&fc->watches, entry);
 		free(w);
@@ -494,13 +565,13 @@ feed_client_service(struct feed_client *fc, int timeout_ms)
 	 * timer: a timer of our own bounds the wait.
 	 */
 	if (timeout_ms > 0)
-		lws_sul_schedule(fc->ctx, 0, &fc->wake_sul, feed_client_wake,
+		lws.sul_schedule(fc->ctx, 0, &fc->wake_sul, feed_client_wake,
 		    (lws_usec_t)timeout_ms * LWS_US_PER_MS);
-	if (lws_service(fc->ctx, timeout_ms > 0 ? 0 : -1) < 0) {
-		lws_sul_cancel(&fc->wake_sul);
+	if (lws.service(fc->ctx, timeout_ms > 0 ? 0 : -1) < 0) {
+		lws.sul_cancel(&fc->wake_sul);
 		return -1;
 	}
-	lws_sul_cancel(&fc->wake_sul);
+	lws.sul_cancel(&fc->wake_sul);
 	return fc->stopped ? -1 : 0;
 }
 
@@ -523,14 +594,14 @@ feed_client_watch_fd(struct feed_client *fc, int fd,
 	w->arg = arg;
 	memset(&u, 0, sizeof(u));
 	u.filefd = (lws_filefd_type)copy;
-	wsi = lws_adopt_descriptor_vhost(fc->vhost, LWS_ADOPT_RAW_FILE_DESC, u,
+	wsi = lws.adopt_descriptor_vhost(fc->vhost, LWS_ADOPT_RAW_FILE_DESC, u,
 	    FEED_RAW_PROTOCOL, NULL);
 	if (wsi == NULL) {
 		close(copy);
 		free(w);
 		return -1;
 	}
-	lws_set_opaque_user_data(wsi, w);
+	lws.set_opaque_user_data(wsi, w);
 	SLIST_INSERT_HEAD(&fc->watches, w, entry);
 	return 0;
 }
@@ -544,11 +615,11 @@ feed_client_reconnect(struct feed_client *fc)
 	if (fc->wsi != NULL) {
 		/* the close callback schedules the next try, at once */
 		fc->retry_now = 1;
-		lws_set_timeout(fc->wsi, PENDING_TIMEOUT_USER_OK,
+		lws.set_timeout(fc->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_ASYNC);
 		return;
 	}
-	lws_sul_schedule(fc->ctx, 0, &fc->retry_sul, feed_client_connect, 1);
+	lws.sul_schedule(fc->ctx, 0, &fc->retry_sul, feed_client_connect, 1);
 }
 
 void
@@ -557,12 +628,12 @@ feed_client_stop(struct feed_client *fc)
 	if (fc->stopped)
 		return;
 	fc->stopped = 1;
-	lws_sul_cancel(&fc->retry_sul);
+	lws.sul_cancel(&fc->retry_sul);
 	if (fc->wsi != NULL)
-		lws_set_timeout(fc->wsi, PENDING_TIMEOUT_USER_OK,
+		lws.set_timeout(fc->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_ASYNC);
 	feed_client_set_state(fc, FEED_CLOSED, 0);
-	lws_cancel_service(fc->ctx);
+	lws.cancel_service(fc->ctx);
 }
 
 int64_t

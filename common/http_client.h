@@ -1,7 +1,9 @@
 /*
- * http_client.h: a small REST client on libcurl, for services calling
- * each other and for the clients calling the gateway. One client keeps its
- * connection alive between requests; it is not for two threads at once.
+ * http_client.h: a small REST client, for services calling each other and
+ * for the clients calling the gateway: http:// over http_plain.h (plain
+ * HTTP/1.1 on a socket, framed by http-parser), https:// over libcurl,
+ * loaded on first use. One client keeps its connection alive between
+ * requests; it is not for two threads at once.
  */
 #ifndef CHIRP_HTTP_CLIENT_H
 #define CHIRP_HTTP_CLIENT_H
@@ -9,6 +11,8 @@
 #include <stddef.h>
 
 #define HTTP_CLIENT_MAX_HEADERS 16
+/* headers a caller may add to one request */
+#define HTTP_CLIENT_MAX_REQUEST_HEADERS 16
 
 struct http_result {
 	long status;		/* 0 when no response came */

@@ -433,6 +433,27 @@ client_reports_unreachable_servers(void **state)
 	http_client_free(c);
 }
 
+/* A URL http_plain does not take (userinfo) goes through libcurl. */
+static void
+client_falls_back_to_libcurl(void **state)
+{
+	struct fixture *f = *state;
+	const char *base = http_client_base_url(f->cli);
+	struct http_client *c;
+	struct http_result r;
+	char url[128];
+
+	snprintf(url, sizeof(url), "http://someone@%s", base + 7);
+	c = http_client_new(url);
+	assert_int_equal(http_client_request(c, "GET", "/things/7", NULL,
+	    NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"id\":\"7\""));
+	assert_non_null(http_result_header(&r, "x-request-id"));
+	http_result_release(&r);
+	http_client_free(c);
+}
+
 int
 main(void)
 {
@@ -446,6 +467,7 @@ main(void)
 		cmocka_unit_test(internal_routes_need_a_service_credential),
 		cmocka_unit_test(status_says_degraded_and_metrics_count),
 		cmocka_unit_test(client_reports_unreachable_servers),
+		cmocka_unit_test(client_falls_back_to_libcurl),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, setup, teardown);
