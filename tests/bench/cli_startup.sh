@@ -10,7 +10,8 @@
 #
 # With CHIRP_BENCH_SERVER (a gateway URL) and CHIRP_BENCH_TOKEN (an access
 # token on it) it measures against that system, as tests/bench/run.sh
-# does once its system runs:
+# does once its system runs (make bench's hook passes GATEWAY and
+# CHIRP_BENCH_TOKENS, a file of "id token" lines, instead):
 #   CHIRP_BENCH_SERVER=$GATEWAY \
 #   CHIRP_BENCH_TOKEN=$(head -n 1 "$T/tokens" | cut -d' ' -f2) \
 #   tests/bench/cli_startup.sh 200
@@ -32,6 +33,12 @@ export CHIRP_BIN=${CHIRP_BIN:-$ROOT/build/bin}
 export CHIRP_TOOLS=${CHIRP_TOOLS:-$(dirname "$CHIRP_BIN")/tools}
 CHIRP=$CHIRP_BIN/chirp
 
+# From make bench's hook: its gateway and the first of its readers.
+if [ -z "${CHIRP_BENCH_SERVER:-}" ] && [ -n "${GATEWAY:-}" ] &&
+    [ -s "${CHIRP_BENCH_TOKENS:-}" ]; then
+	CHIRP_BENCH_SERVER=$GATEWAY
+	CHIRP_BENCH_TOKEN=$(head -n 1 "$CHIRP_BENCH_TOKENS" | cut -d' ' -f2)
+fi
 if [ -z "${CHIRP_BENCH_SERVER:-}" ]; then
 	echo "== build (optimized, no sanitizers)"
 	make -s -j2 BUILD="$(dirname "$CHIRP_BIN" | sed "s|^$ROOT/||")" all ||
@@ -115,4 +122,8 @@ echo "libraries: ldd lists $(ldd "$CHIRP" | wc -l);" \
     "'chirp --json timeline' maps $(LD_DEBUG=libs "$CHIRP" --json timeline 2>&1 >/dev/null |
     grep -c 'calling init:') at run time (LD_DEBUG=libs, ld.so included)," \
     "'chirp --help' $(LD_DEBUG=libs "$CHIRP" --help 2>&1 >/dev/null | grep -c 'calling init:')"
+# The targets table's row (make bench): measured | baseline | ratio.
+awk -F'\t' '/--help/ { h = $2 } /timeline/ { t = $2 }
+    END { printf "row: median %.2f ms | chirp --help: %.2f ms | %.1fx\n", t, h, (h > 0 ? t / h : 0) }' \
+    "$XDG_CONFIG_HOME/figures"
 rm -rf "$XDG_CONFIG_HOME"
