@@ -148,6 +148,17 @@ http_reply_json(struct http_response *res, int status, json_t *body)
 }
 
 void
+http_reply_json_text(struct http_response *res, int status, char *body,
+    size_t len)
+{
+	free(res->body);
+	res->status = status;
+	res->content_type = "application/json; charset=utf-8";
+	res->len = len;
+	res->body = body;
+}
+
+void
 http_reply_error(struct http_response *res, int status, const char *code,
     const char *fmt, ...)
 {

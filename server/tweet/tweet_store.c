@@ -239,13 +239,11 @@ row_tweet(const PGresult *r, int row, struct tweet *t)
 static char *
 tweet_text(const struct tweet *t)
 {
-	json_t *j = model_tweet_json(t);
-	char *text = json_dumps(j, JSON_COMPACT);
+	struct jsonw w;
 
-	json_decref(j);
-	if (text == NULL)
-		fatalx("out of memory");
-	return text;
+	jsonw_init(&w);
+	model_tweet_write(&w, t);
+	return jsonw_take(&w, NULL);
 }
 
 /* The stored first answer to an idempotent request, when live. */
