@@ -25,6 +25,7 @@
 #include "path_match.h"
 #include "rand.h"
 #include "timeutil.h"
+#include "token_cache.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -117,6 +118,7 @@ struct http_server {
 	pthread_t reaper;
 	bool reaping, stopping;
 	pthread_cond_t wake;
+	struct token_cache *tokens;	/* http_auth's good tokens */
 };
 
 void
@@ -234,7 +236,9 @@ http_auth(struct http_request *req, struct http_response *res,
 		    "missing bearer token");
 		return false;
 	}
-	r = token_verify(secret, secret_len, h + 7, time_now_ms() / 1000, out);
+	r = token_cache_verify(req->server != NULL ?
+	    ((struct http_server *)req->server)->tokens : NULL, secret,
+	    secret_len, h + 7, time_now_ms() / 1000, out);
 	if (r != TOKEN_OK) {
 		http_reply_invalid_token(res, r == TOKEN_EXPIRED ?
 		    "token expired" : "invalid token");
@@ -879,6 +883,7 @@ http_server_start(const struct http_server_config *cfg)
 	int i, rc;
 
 	srv->cfg = *cfg;
+	srv->tokens = token_cache_new(TOKEN_CACHE_MAX);
 	pthread_mutex_init(&srv->pool.lock, NULL);
 	pthread_cond_init(&srv->pool.work, NULL);
 	TAILQ_INIT(&srv->pool.queue);
@@ -927,6 +932,7 @@ http_server_start(const struct http_server_config *cfg)
 		http_pool_stop(srv);
 		pthread_mutex_destroy(&srv->mu);
 		pthread_cond_destroy(&srv->wake);
+		token_cache_free(srv->tokens);
 		free(srv);
 		return NULL;
 	}
@@ -975,5 +981,6 @@ http_server_stop(struct http_server *srv)
 	MHD_stop_daemon(srv->daemon);
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->wake);
+	token_cache_free(srv->tokens);
 	free(srv);
 }
