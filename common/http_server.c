@@ -761,7 +761,7 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Request-Id");
 	if (!validate_request_id(rid)) {
-		rand_hex(ridbuf, 16);
+		rand_id_hex(ridbuf, 16);
 		rid = ridbuf;
 	}
 	log_set_request_id(rid);

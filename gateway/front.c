@@ -35,6 +35,7 @@
 
 struct front_sess {
 	struct front_req *req;
+	char peer[64];		/* the client's address, once per connection */
 };
 
 static const struct {
@@ -219,7 +220,7 @@ front_refuse_now(struct lws *wsi, int status, const char *code,
 		snprintf(values[0], sizeof(values[0]), "%s", extra_value);
 		n = 1;
 	}
-	rand_hex(rid, 16);
+	rand_id_hex(rid, 16);
 	ret = front_write(wsi, status, "application/json; charset=utf-8", s,
 	    strlen(s), (const char (*)[32])names,
 	    (const char (*)[128])values, n, rid);
@@ -471,7 +472,8 @@ front_query(struct lws *wsi, char *out, size_t outlen)
 /* A new request from its headers: the method ("" when we do not know
  * it), and the input, checked once here (hr->bad_input). */
 static struct front_req *
-front_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
+front_req_new(struct gateway *gw, struct lws *wsi, const char *uri,
+    const char *peer)
 {
 	struct front_req *hr;
 	char *v;
@@ -483,8 +485,8 @@ front_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 	hr->start_us = time_now_us();
 	hr->metric_route = "other";
 	gw->in_flight++;
-	rand_hex(hr->request_id, 16);
-	lws_get_peer_simple(wsi, hr->peer, sizeof(hr->peer));
+	rand_id_hex(hr->request_id, 16);
+	snprintf(hr->peer, sizeof(hr->peer), "%s", peer);
 	for (i = 0; i < sizeof(front_methods) / sizeof(front_methods[0]); i++)
 		if (lws_hdr_total_length(wsi, front_methods[i].tok) > 0) {
 			snprintf(hr->method, sizeof(hr->method), "%s",
@@ -735,7 +737,12 @@ front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_HTTP:
 		if (sess->req != NULL)	/* should not happen */
 			return -1;
-		sess->req = front_req_new(gw, wsi, in);
+		/* a kept-alive connection keeps its peer: one system call
+		 * (getpeername) per connection, not per request */
+		if (sess->peer[0] == '\0')
+			lws_get_peer_simple(wsi, sess->peer,
+			    sizeof(sess->peer));
+		sess->req = front_req_new(gw, wsi, in, sess->peer);
 		if (front_has_body(wsi))
 			return 0;	/* wait for the body */
 		front_dispatch(sess->req);

@@ -23,6 +23,10 @@
  * deletion_tweets). */
 #define DELETION_BATCH 1000
 
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+
 #define TWEET_COLUMNS \
 	"id, user_id, username, content, " \
 	"floor(extract(epoch FROM created_at) * 1000)::bigint"
@@ -230,7 +234,8 @@ row_tweet(const PGresult *r, int row, struct tweet *t)
 	memset(t, 0, sizeof *t);
 	t->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
 	t->user_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
-	snprintf(t->username, sizeof t->username, "%s", PQgetvalue(r, row, 2));
+	memcpy(t->username, PQgetvalue(r, row, 2),
+	    MIN((size_t)PQgetlength(r, row, 2), sizeof t->username - 1));
 	t->content = xstrndup(PQgetvalue(r, row, 3), PQgetlength(r, row, 3));
 	t->created_ms = strtoll(PQgetvalue(r, row, 4), NULL, 10);
 }
@@ -431,16 +436,31 @@ tweet_store_delete(struct tweet_store *s, int64_t id, int64_t user_id)
 	return n > 0 ? TWEET_STORE_FORBIDDEN : TWEET_STORE_NOT_FOUND;
 }
 
-/* "{1,2,3}": a bigint[] parameter. Caller frees. */
+/* "{1,2,3}": a bigint[] parameter. Caller frees. Digits by hand: a
+ * sprintf per id was a tenth of a home timeline's instructions. */
 static char *
 id_array(const int64_t *ids, size_t n)
 {
-	char *buf = xmalloc(n * 21 + 3), *p = buf;
+	char *buf = xmalloc(n * 21 + 3), *p = buf, tmp[20], *d;
+	uint64_t v;
 	size_t i;
 
 	*p++ = '{';
-	for (i = 0; i < n; i++)
-		p += sprintf(p, "%s%" PRId64, i ? "," : "", ids[i]);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		if (ids[i] < 0)
+			*p++ = '-';
+		v = ids[i] < 0 ? (uint64_t)0 - (uint64_t)ids[i] :
+		    (uint64_t)ids[i];
+		d = tmp + sizeof(tmp);
+		do {
+			*--d = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
+		memcpy(p, d, (size_t)(tmp + sizeof(tmp) - d));
+		p += tmp + sizeof(tmp) - d;
+	}
 	*p++ = '}';
 	*p = '\0';
 	return buf;
