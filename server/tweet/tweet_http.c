@@ -326,7 +326,7 @@ tweet_http_user_timeline(struct http_request *req,
 
 	if (!http_path_id(req, resp, 0, "user", &id) || !page_query(req, resp, &q))
 		return;
-	r = tweet_store_timeline(td->store, &id, 1, q.before, q.after,
+	r = tweet_store_user_timeline(td->store, id, q.before, q.after,
 	    q.limit, &page);
 	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
