@@ -146,13 +146,19 @@ bus_tx_query(PGconn *conn, const char *channel, const char *sql, int n,
 int
 bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
 {
+	return bus_publish_by(tx, channel, payload, events_author(payload));
+}
+
+int
+bus_publish_by(struct bus_tx *tx, const char *channel, const char *payload,
+    int64_t a)
+{
 	PGconn *conn = (PGconn *)tx;	/* what db_bus_tx made of it */
 	const char *v[3] = { channel, NULL, payload };
 	char author[24];
-	int64_t a;
 
 	/* The author feeds the per-user replay (GET /internal/feed). */
-	if ((a = events_author(payload)) >= 0) {
+	if (a >= 0) {
 		snprintf(author, sizeof(author), "%lld", (long long)a);
 		v[1] = author;
 	}

@@ -200,12 +200,13 @@ run_count(struct tweet_store *s, PGconn *conn, const char *stmt, int n,
 	return rows;
 }
 
-/* Publish an event in conn's transaction; -1 (*res set) on failure. */
+/* Publish an event of author in conn's transaction; -1 (*res set) on
+ * failure. */
 static int
 publish(PGconn *conn, const char *channel, const char *payload,
-    enum tweet_store_result *res)
+    int64_t author, enum tweet_store_result *res)
 {
-	if (bus_publish(db_bus_tx(conn), channel, payload) == 0)
+	if (bus_publish_by(db_bus_tx(conn), channel, payload, author) == 0)
 		return 0;
 	*res = failure(conn, NULL);
 	return -1;
@@ -350,7 +351,7 @@ post_tx(PGconn *conn, void *arg)
 	}
 	event = events_encode(&(struct event){ .type = EVENT_TWEET,
 	    .tweet = p->t });
-	ret = publish(conn, CHANNEL_TWEET, event, &p->tx.r);
+	ret = publish(conn, CHANNEL_TWEET, event, p->t.user_id, &p->tx.r);
 	free(event);
 	return ret;
 }
@@ -420,7 +421,7 @@ delete_tx(PGconn *conn, void *arg)
 	}
 	event = events_encode(&(struct event){ .type = EVENT_DELETE,
 	    .tweet_id = d->id, .user_id = d->user_id });
-	ret = publish(conn, CHANNEL_TWEET, event, &d->tx.r);
+	ret = publish(conn, CHANNEL_TWEET, event, d->user_id, &d->tx.r);
 	free(event);
 	return ret;
 }

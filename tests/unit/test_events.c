@@ -145,6 +145,43 @@ seq_round_trips_and_is_checked(void **state)
 	assert_int_equal(events_author("{\"n\":1}"), -1);
 }
 
+/* A tweet's event is the bytes jansson writes for the same object. */
+static void
+tweet_events_are_written_as_jansson_writes_them(void **state)
+{
+	static const char *const contents[] = { "hi", "q \" b \\ / \x01\n",
+		"caf\xc3\xa9 \xf0\x9f\x90\xa6", "" };
+	static const int64_t seqs[] = { 0, 1, 9223372036854775807LL };
+	struct event ev;
+	json_t *j;
+	char *want, *got;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(contents) / sizeof(contents[0]); i++)
+		for (k = 0; k < sizeof(seqs) / sizeof(seqs[0]); k++) {
+			memset(&ev, 0, sizeof(ev));
+			ev.type = EVENT_TWEET;
+			ev.tweet.id = 7 + (int64_t)i;
+			ev.tweet.user_id = 3;
+			strcpy(ev.tweet.username, "amy");
+			ev.tweet.content = (char *)contents[i];
+			ev.tweet.created_ms = 1795485960123LL;
+			ev.seq = seqs[k];
+			j = json_pack("{s:s, s:o}", "type", "tweet", "tweet",
+			    model_tweet_json(&ev.tweet));
+			if (ev.seq > 0)
+				json_object_set_new(j, "seq",
+				    json_integer(ev.seq));
+			want = json_dumps(j, JSON_COMPACT);
+			json_decref(j);
+			got = events_encode(&ev);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+}
+
 /* The seq a full parse finds, as events_seq promises it. */
 static int64_t
 parsed_seq(const char *payload)
@@ -204,6 +241,7 @@ main(void)
 		cmocka_unit_test(malformed_events_are_refused),
 		cmocka_unit_test(seq_round_trips_and_is_checked),
 		cmocka_unit_test(seq_is_read_from_the_end_as_a_parse_reads_it),
+		cmocka_unit_test(tweet_events_are_written_as_jansson_writes_them),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
