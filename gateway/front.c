@@ -35,7 +35,6 @@
 
 struct front_sess {
 	struct front_req *req;
-	char peer[64];		/* the client's address, once per connection */
 };
 
 static const struct {
@@ -469,11 +468,25 @@ front_query(struct lws *wsi, char *out, size_t outlen)
 	return true;
 }
 
+/*
+ * The client's address: as counted when its connection was accepted
+ * (front_accept read it then), not one getpeername() per request.
+ */
+static void
+front_peer(struct gateway *gw, struct lws *wsi, char *out, size_t cap)
+{
+	const char *a = conns_addr(gw->conns, (int)lws_get_socket_fd(wsi));
+
+	if (a != NULL && strcmp(a, "?") != 0)
+		snprintf(out, cap, "%s", a);
+	else
+		lws_get_peer_simple(wsi, out, cap);
+}
+
 /* A new request from its headers: the method ("" when we do not know
  * it), and the input, checked once here (hr->bad_input). */
 static struct front_req *
-front_req_new(struct gateway *gw, struct lws *wsi, const char *uri,
-    const char *peer)
+front_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 {
 	struct front_req *hr;
 	char *v;
@@ -486,7 +499,7 @@ front_req_new(struct gateway *gw, struct lws *wsi, const char *uri,
 	hr->metric_route = "other";
 	gw->in_flight++;
 	rand_id_hex(hr->request_id, 16);
-	snprintf(hr->peer, sizeof(hr->peer), "%s", peer);
+	front_peer(gw, wsi, hr->peer, sizeof(hr->peer));
 	for (i = 0; i < sizeof(front_methods) / sizeof(front_methods[0]); i++)
 		if (lws_hdr_total_length(wsi, front_methods[i].tok) > 0) {
 			snprintf(hr->method, sizeof(hr->method), "%s",
@@ -737,12 +750,7 @@ front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_HTTP:
 		if (sess->req != NULL)	/* should not happen */
 			return -1;
-		/* a kept-alive connection keeps its peer: one system call
-		 * (getpeername) per connection, not per request */
-		if (sess->peer[0] == '\0')
-			lws_get_peer_simple(wsi, sess->peer,
-			    sizeof(sess->peer));
-		sess->req = front_req_new(gw, wsi, in, sess->peer);
+		sess->req = front_req_new(gw, wsi, in);
 		if (front_has_body(wsi))
 			return 0;	/* wait for the body */
 		front_dispatch(sess->req);
