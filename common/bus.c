@@ -146,13 +146,19 @@ bus_tx_query(PGconn *conn, const char *channel, const char *sql, int n,
 int
 bus_publish(struct bus_tx *tx, const char *channel, const char *payload)
 {
+	return bus_publish_by(tx, channel, payload, events_author(payload));
+}
+
+int
+bus_publish_by(struct bus_tx *tx, const char *channel, const char *payload,
+    int64_t a)
+{
 	PGconn *conn = (PGconn *)tx;	/* what db_bus_tx made of it */
 	const char *v[3] = { channel, NULL, payload };
 	char author[24];
-	int64_t a;
 
 	/* The author feeds the per-user replay (GET /internal/feed). */
-	if ((a = events_author(payload)) >= 0) {
+	if (a >= 0) {
 		snprintf(author, sizeof(author), "%lld", (long long)a);
 		v[1] = author;
 	}
@@ -390,33 +396,13 @@ bus_reached(const struct bus *b)
 }
 
 /*
- * The seq of a payload, 0 when it has none. Only the publisher's events
- * carry one, an integer member of the top-level object.
- */
-static int64_t
-bus_seq(const char *payload)
-{
-	json_t *o, *v;
-	int64_t seq = 0;
-
-	if (strstr(payload, "\"seq\"") == NULL)
-		return 0;
-	o = json_loads(payload, 0, NULL);
-	v = json_object_get(o, "seq");
-	if (json_is_integer(v) && json_integer_value(v) > 0)
-		seq = (int64_t)json_integer_value(v);
-	json_decref(o);
-	return seq;
-}
-
-/*
  * False when the event of channel with this payload was handed on
  * already (a double of a seq); else note its seq.
  */
 static bool
 bus_fresh(struct bus *b, const char *channel, const char *payload)
 {
-	int64_t seq = bus_seq(payload);
+	int64_t seq = events_seq(payload);
 	size_t i;
 
 	if (seq == 0)

@@ -44,6 +44,10 @@ struct bus_tx;
  * "<channel>_wake" with nothing in it. 0 or -1.
  */
 int bus_publish(struct bus_tx *tx, const char *channel, const char *payload);
+/* The same when the caller knows the event's author (events_author of
+ * payload, or -1): the payload is not parsed again for it. */
+int bus_publish_by(struct bus_tx *tx, const char *channel,
+    const char *payload, int64_t author);
 /*
  * The publisher's side: send payload (an event with its "seq"), sealed
  * with the service secret, inside the transaction tx that moves it into

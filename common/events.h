@@ -71,5 +71,12 @@ void events_release(struct event *);
  * no event.
  */
 int64_t events_author(const char *payload);
+/*
+ * The "seq" of payload (an integer member of its top-level object, as
+ * the publisher numbers events), 0 when it has none or it is not >= 1.
+ * Read from the end of the text when it is where the publisher writes
+ * it, without parsing the whole event.
+ */
+int64_t events_seq(const char *payload);
 
 #endif

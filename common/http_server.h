@@ -89,6 +89,10 @@ void http_reply_error(struct http_response *, int status, const char *code,
 /* Add a header to the answer (copied). */
 void http_reply_header(struct http_response *, const char *name,
     const char *value);
+/* Answer with JSON text made elsewhere (jsonw.h): body (len bytes,
+ * NUL-terminated) is stolen. */
+void http_reply_json_text(struct http_response *, int status, char *body,
+    size_t len);
 /* Answer with any bytes (copied). */
 void http_reply_raw(struct http_response *, int status,
     const char *content_type, const char *body, size_t len);

@@ -74,6 +74,37 @@ model_tweet_json(const struct tweet *t)
 	return o;
 }
 
+/* As text_json, into a writer: "" (logged) for text that is not UTF-8. */
+static void
+text_write(struct jsonw *w, const char *s, size_t len)
+{
+	if (!jsonw_string(w, s, len)) {
+		log_warnx("text that is not UTF-8 left out of an answer");
+		jsonw_lit(w, "\"\"");
+	}
+}
+
+void
+model_tweet_write(struct jsonw *w, const struct tweet *t)
+{
+	char ts[TIME_RFC3339_LEN];
+	const char *content = t->content ? t->content : "";
+
+	/* The members in model_tweet_json's order, which jansson keeps. */
+	jsonw_lit(w, "{\"tweetId\":");
+	jsonw_id(w, t->id);
+	jsonw_lit(w, ",\"userId\":");
+	jsonw_id(w, t->user_id);
+	jsonw_lit(w, ",\"username\":");
+	text_write(w, t->username, strnlen(t->username, sizeof(t->username)));
+	jsonw_lit(w, ",\"content\":");
+	text_write(w, content, strlen(content));
+	jsonw_lit(w, ",\"timestamp\":\"");
+	time_format_rfc3339(t->created_ms, ts);
+	jsonw_raw(w, ts, strlen(ts));
+	jsonw_lit(w, "\"}");
+}
+
 json_t *
 model_error_json(const char *code, const char *message)
 {

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "jsonw.h"
+
 struct user {
 	int64_t id;
 	char username[33];
@@ -28,6 +30,11 @@ struct tweet {
 /* New JSON objects, owned by the caller. */
 json_t *model_user_json(const struct user *);
 json_t *model_tweet_json(const struct tweet *);
+/*
+ * The text of model_tweet_json, byte for byte as json_dumps(JSON_COMPACT)
+ * writes it, appended to w without building the object (timeline pages).
+ */
+void model_tweet_write(struct jsonw *w, const struct tweet *);
 /* {"error": code, "message": message} */
 json_t *model_error_json(const char *code, const char *message);
 

@@ -56,11 +56,36 @@ struct publisher {
  * transaction still running: none can commit before them any more, so
  * their order by xid, id is the order they became visible in.
  */
+/*
+ * A batch of the outbox, and the newest seq of the log (column 6): only
+ * the lock holder writes the log, and its primary key refuses a second
+ * writer's numbers. One round trip.
+ */
 static const char publisher_take_sql[] =
     "SELECT id, channel, author, payload, created_at, "
-    "extract(epoch FROM clock_timestamp() - created_at) "
+    "extract(epoch FROM clock_timestamp() - created_at), "
+    "(SELECT coalesce(max(seq), 0) FROM event_log) "
     "FROM outbox WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) "
     "ORDER BY xid, id LIMIT 500 FOR UPDATE";
+
+/*
+ * The batch into the log ($1), out of the outbox ($2) and, when the
+ * transport sends in the transaction, the last seq sent of each channel
+ * ($3): so that a switch to a transport that sends after the commit
+ * starts there (that one records it itself, publisher_send). One
+ * statement, one round trip, instead of three.
+ */
+#define PUBLISHER_LOG_SQL \
+    "WITH l AS (INSERT INTO event_log (seq, channel, author, payload, " \
+    "created_at) SELECT seq, channel, author, payload, created_at " \
+    "FROM json_populate_recordset(NULL::event_log, $1)), " \
+    "d AS (DELETE FROM outbox WHERE id IN (SELECT value::bigint " \
+    "FROM json_array_elements_text($2)))"
+static const char publisher_log_sql[] = PUBLISHER_LOG_SQL " SELECT 1";
+static const char publisher_log_sent_sql[] = PUBLISHER_LOG_SQL
+    ", p AS (INSERT INTO published (channel, seq) "
+    "SELECT key, value::bigint FROM json_each_text($3) "
+    "ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq) SELECT 1";
 
 /*
  * Testing aid (test build only): the process dies as a crash would at the
@@ -193,11 +218,11 @@ publisher_number(const char *payload, int64_t seq)
 static int
 publisher_move(struct publisher *p)
 {
-	PGresult *take = NULL, *res = NULL;
+	PGresult *take = NULL;
 	json_t *rows = json_array(), *ids = json_array(), *row, *pub =
 	    json_object();
-	const char *v[1], *author, *channel;
-	char *payload, *text = NULL;
+	const char *v[3], *author, *channel;
+	char *payload, *text = NULL, *idtext = NULL, *pubtext = NULL;
 	int64_t seq, a, t0;
 	double *lag = NULL;
 	int i, n, moved = 0, ret = -1;
@@ -211,14 +236,7 @@ publisher_move(struct publisher *p)
 		goto rollback;	/* nothing: just end the transaction */
 	}
 	t0 = time_now_ms();
-	/* The newest seq: only the lock holder writes the log, and its
-	 * primary key refuses a second writer's numbers. */
-	if (!publisher_exec(p, "SELECT coalesce(max(seq), 0) FROM event_log",
-	    0, NULL, &res))
-		goto rollback;
-	seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	res = NULL;
+	seq = strtoll(PQgetvalue(take, 0, 6), NULL, 10);
 	lag = xcalloc((size_t)n, sizeof(*lag));
 	for (i = 0; i < n; i++) {
 		json_array_append_new(ids, json_integer(strtoll(
@@ -251,35 +269,15 @@ publisher_move(struct publisher *p)
 		free(payload);
 		lag[moved++] = strtod(PQgetvalue(take, i, 5), NULL);
 	}
-	if ((text = json_dumps(rows, JSON_COMPACT)) == NULL)
+	if ((text = json_dumps(rows, JSON_COMPACT)) == NULL ||
+	    (idtext = json_dumps(ids, JSON_COMPACT)) == NULL ||
+	    (pubtext = json_dumps(pub, JSON_COMPACT)) == NULL)
 		fatalx("out of memory");
 	v[0] = text;
-	if (!publisher_exec(p, "INSERT INTO event_log (seq, channel, author, "
-	    "payload, created_at) SELECT seq, channel, author, payload, "
-	    "created_at FROM json_populate_recordset(NULL::event_log, $1)",
-	    1, v, NULL))
-		goto rollback;
-	free(text);
-	if ((text = json_dumps(pub, JSON_COMPACT)) == NULL)
-		fatalx("out of memory");
-	v[0] = text;
-	/*
-	 * Sent in this transaction: the last seq of each channel, so that
-	 * a switch to a transport that sends after the commit starts there.
-	 * That one records it itself (publisher_send).
-	 */
-	if (bus_out_in_tx(p->out) && !publisher_exec(p,
-	    "INSERT INTO published (channel, seq) "
-	    "SELECT key, value::bigint FROM json_each_text($1) "
-	    "ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq", 1, v,
-	    NULL))
-		goto rollback;
-	free(text);
-	if ((text = json_dumps(ids, JSON_COMPACT)) == NULL)
-		fatalx("out of memory");
-	v[0] = text;
-	if (!publisher_exec(p, "DELETE FROM outbox WHERE id IN (SELECT "
-	    "value::bigint FROM json_array_elements_text($1))", 1, v, NULL))
+	v[1] = idtext;
+	v[2] = pubtext;
+	if (bus_out_in_tx(p->out) ? !publisher_exec(p, publisher_log_sent_sql,
+	    3, v, NULL) : !publisher_exec(p, publisher_log_sql, 2, v, NULL))
 		goto rollback;
 	if (!publisher_exec(p, "COMMIT", 0, NULL, NULL))
 		goto out;
@@ -297,6 +295,8 @@ rollback:
 out:
 	PQclear(take);
 	free(text);
+	free(idtext);
+	free(pubtext);
 	free(lag);
 	json_decref(rows);
 	json_decref(ids);

@@ -10,4 +10,12 @@ void rand_bytes(void *, size_t);
 /* n random bytes as 2n lower-case hex digits into out (2n+1 bytes). */
 void rand_hex(char *out, size_t n);
 
+/*
+ * n random bytes as hex, as rand_hex, for ids that are not secrets (the
+ * X-Request-Id of each request): drawn from a per-thread reserve of
+ * kernel randomness refilled 512 bytes at a time, instead of one
+ * getrandom() system call per id.
+ */
+void rand_id_hex(char *out, size_t n);
+
 #endif

@@ -39,11 +39,28 @@ time_mono(void)
 	return (double)time_ns(CLOCK_MONOTONIC) / 1e9;
 }
 
+/* n decimal digits of v at out. */
+static void
+time_put(char *out, unsigned v, int n)
+{
+	while (n-- > 0) {
+		out[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * Years 1000 to 9999 by arithmetic (the proleptic Gregorian calendar, as
+ * gmtime): timelines format thousands of timestamps a second, and glibc's
+ * gmtime_r takes a process-wide lock each time. Others by gmtime_r.
+ */
 void
 time_format_rfc3339(int64_t ms, char out[TIME_RFC3339_LEN])
 {
-	time_t secs = (time_t)(ms / 1000);
+	int64_t secs = ms / 1000, days, sod, z, era, doe, yoe, y, doy, mp;
 	int frac = (int)(ms % 1000);
+	unsigned d, m;
+	time_t t;
 	struct tm tm;
 	size_t len;
 
@@ -51,10 +68,50 @@ time_format_rfc3339(int64_t ms, char out[TIME_RFC3339_LEN])
 		frac += 1000;
 		secs -= 1;
 	}
-	gmtime_r(&secs, &tm);
-	len = strftime(out, TIME_RFC3339_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + len, TIME_RFC3339_LEN - len, ".%03uZ",
-	    (unsigned)frac % 1000u);
+	/* 1000-01-01 and 10000-01-01 as seconds since the epoch (strftime
+	 * writes other years with other widths) */
+	if (secs < -30610224000LL || secs >= 253402300800LL) {
+		t = (time_t)secs;
+		gmtime_r(&t, &tm);
+		len = strftime(out, TIME_RFC3339_LEN, "%Y-%m-%dT%H:%M:%S",
+		    &tm);
+		snprintf(out + len, TIME_RFC3339_LEN - len, ".%03uZ",
+		    (unsigned)frac % 1000u);
+		return;
+	}
+	days = secs / 86400;
+	sod = secs % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		days -= 1;
+	}
+	/* civil_from_days (Howard Hinnant): eras of 400 years from March */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	if (m <= 2)
+		y++;
+	time_put(out, (unsigned)y, 4);
+	out[4] = '-';
+	time_put(out + 5, m, 2);
+	out[7] = '-';
+	time_put(out + 8, d, 2);
+	out[10] = 'T';
+	time_put(out + 11, (unsigned)(sod / 3600), 2);
+	out[13] = ':';
+	time_put(out + 14, (unsigned)(sod / 60 % 60), 2);
+	out[16] = ':';
+	time_put(out + 17, (unsigned)(sod % 60), 2);
+	out[19] = '.';
+	time_put(out + 20, (unsigned)frac, 3);
+	out[23] = 'Z';
+	out[24] = '\0';
 }
 
 /* n decimal digits at s; -1 when one is not a digit. */

@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "gateway.h"
 #include "revoke.h"
+#include "token_cache.h"
 
 bool
 auth_token(const struct gateway *gw, const char *token,
@@ -12,7 +13,7 @@ auth_token(const struct gateway *gw, const char *token,
 {
 	if (token == NULL || token[0] == '\0' || gw->secret == NULL)
 		return false;
-	if (token_verify(gw->secret, gw->secret_len, token,
+	if (token_cache_verify(gw->tokens, gw->secret, gw->secret_len, token,
 	    (int64_t)time(NULL), out) != TOKEN_OK)
 		return false;
 	/* Logged out, or its account deleted. */

@@ -68,6 +68,15 @@ conns_free(struct conns *c)
 	free(c);
 }
 
+const char *
+conns_addr(const struct conns *c, int fd)
+{
+	if (c == NULL || fd < 0 || (size_t)fd >= c->nslots ||
+	    c->slots[fd] == NULL)
+		return NULL;
+	return c->slots[fd]->addr;
+}
+
 bool
 conns_accept(struct conns *c, int fd, const char *addr)
 {

@@ -25,6 +25,8 @@ void conns_free(struct conns *);
 bool conns_accept(struct conns *, int fd, const char *addr);
 /* The connection on fd ended or left plain HTTP; nothing if not counted. */
 void conns_release(struct conns *, int fd);
+/* The address fd was counted under (as conns_accept got it), or NULL. */
+const char *conns_addr(const struct conns *, int fd);
 /* Plain HTTP connections now. */
 int conns_count(const struct conns *);
 

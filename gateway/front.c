@@ -219,7 +219,7 @@ front_refuse_now(struct lws *wsi, int status, const char *code,
 		snprintf(values[0], sizeof(values[0]), "%s", extra_value);
 		n = 1;
 	}
-	rand_hex(rid, 16);
+	rand_id_hex(rid, 16);
 	ret = front_write(wsi, status, "application/json; charset=utf-8", s,
 	    strlen(s), (const char (*)[32])names,
 	    (const char (*)[128])values, n, rid);
@@ -468,6 +468,21 @@ front_query(struct lws *wsi, char *out, size_t outlen)
 	return true;
 }
 
+/*
+ * The client's address: as counted when its connection was accepted
+ * (front_accept read it then), not one getpeername() per request.
+ */
+static void
+front_peer(struct gateway *gw, struct lws *wsi, char *out, size_t cap)
+{
+	const char *a = conns_addr(gw->conns, (int)lws_get_socket_fd(wsi));
+
+	if (a != NULL && strcmp(a, "?") != 0)
+		snprintf(out, cap, "%s", a);
+	else
+		lws_get_peer_simple(wsi, out, cap);
+}
+
 /* A new request from its headers: the method ("" when we do not know
  * it), and the input, checked once here (hr->bad_input). */
 static struct front_req *
@@ -483,8 +498,8 @@ front_req_new(struct gateway *gw, struct lws *wsi, const char *uri)
 	hr->start_us = time_now_us();
 	hr->metric_route = "other";
 	gw->in_flight++;
-	rand_hex(hr->request_id, 16);
-	lws_get_peer_simple(wsi, hr->peer, sizeof(hr->peer));
+	rand_id_hex(hr->request_id, 16);
+	front_peer(gw, wsi, hr->peer, sizeof(hr->peer));
 	for (i = 0; i < sizeof(front_methods) / sizeof(front_methods[0]); i++)
 		if (lws_hdr_total_length(wsi, front_methods[i].tok) > 0) {
 			snprintf(hr->method, sizeof(hr->method), "%s",

@@ -84,6 +84,7 @@ struct gateway {
 	struct discovery_client *discovery;
 	struct ws_state *ws;
 	struct revoke *revoke;		/* revoked tokens (common/revoke.h) */
+	struct token_cache *tokens;	/* tokens found good (auth.c) */
 	struct revocations *revocations;	/* its loader (revocations.c) */
 	LIST_HEAD(, upstream) upstreams;	/* requests under way */
 	uint64_t cache_epoch;		/* bumped by every user event */

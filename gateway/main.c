@@ -35,6 +35,7 @@
 #include "ratelimit.h"
 #include "revocations.h"
 #include "process.h"
+#include "token_cache.h"
 #include "upstream.h"
 #include "upstream_proto.h"
 #include "ws.h"
@@ -369,6 +370,7 @@ main(int argc, char **argv)
 	    (int)config_int(gw.cfg, "rate_window"), RATELIMIT_KEYS);
 	gw.login_backoff = backoff_new(gw.login_free_failures,
 	    gw.login_backoff_max_s, RATELIMIT_KEYS);
+	gw.tokens = token_cache_new(TOKEN_CACHE_MAX);
 	gw.conns = conns_new(gw.max_http_conns, gw.max_conns_per_addr,
 	    (size_t)fd_limit);
 	gw.cache = cache_new((size_t)config_int(gw.cfg, "cache_max"),
@@ -463,6 +465,7 @@ out:
 	cache_free(gw.cache);
 	ratelimit_free(gw.ratelimit);
 	backoff_free(gw.login_backoff);
+	token_cache_free(gw.tokens);
 	conns_free(gw.conns);
 	pool_free(&gw);
 	process_free(&proc);

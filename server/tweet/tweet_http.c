@@ -15,6 +15,7 @@
 #include "feed.h"
 #include "followings.h"
 #include "http_server.h"
+#include "jsonw.h"
 #include "log.h"
 #include "model.h"
 #include "revocations.h"
@@ -118,19 +119,29 @@ page_query(struct http_request *req, struct http_response *resp,
 	return true;
 }
 
-/* 200 {"tweets":[...]}; the page is released. */
+/*
+ * 200 {"tweets":[...]}; the page is released. Written straight into one
+ * buffer (jsonw.h): the same bytes as jansson's, at a fraction of the
+ * cost, and the largest part of a timeline's CPU before.
+ */
 static void
 reply_page(struct http_response *resp, struct tweet_store_page *page)
 {
-	json_t *arr = model_must(json_array());
-	size_t i;
+	struct jsonw w;
+	char *text;
+	size_t i, len;
 
-	for (i = 0; i < page->n; i++)
-		json_array_append_new(arr,
-		    model_must(model_tweet_json(&page->items[i])));
+	jsonw_init(&w);
+	jsonw_lit(&w, "{\"tweets\":[");
+	for (i = 0; i < page->n; i++) {
+		if (i > 0)
+			jsonw_lit(&w, ",");
+		model_tweet_write(&w, &page->items[i]);
+	}
+	jsonw_lit(&w, "]}");
 	tweet_store_page_release(page);
-	http_reply_json(resp, 200,
-	    model_must(json_pack("{s:o}", "tweets", arr)));
+	text = jsonw_take(&w, &len);
+	http_reply_json_text(resp, 200, text, len);
 }
 
 void
@@ -315,7 +326,7 @@ tweet_http_user_timeline(struct http_request *req,
 
 	if (!http_path_id(req, resp, 0, "user", &id) || !page_query(req, resp, &q))
 		return;
-	r = tweet_store_timeline(td->store, &id, 1, q.before, q.after,
+	r = tweet_store_user_timeline(td->store, id, q.before, q.after,
 	    q.limit, &page);
 	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);

@@ -64,6 +64,10 @@ enum tweet_store_result tweet_store_delete(struct tweet_store *, int64_t id,
 enum tweet_store_result tweet_store_timeline(struct tweet_store *,
     const int64_t *uids, size_t n, int64_t before, int64_t after,
     int limit, struct tweet_store_page *out);
+/* The same page for one author (a user timeline): one index range scan. */
+enum tweet_store_result tweet_store_user_timeline(struct tweet_store *,
+    int64_t user_id, int64_t before, int64_t after, int limit,
+    struct tweet_store_page *out);
 
 /* TWEET_STORE_DELETED when user_id has a tombstone, else TWEET_STORE_OK. */
 enum tweet_store_result tweet_store_user_deleted(struct tweet_store *,

@@ -145,6 +145,94 @@ seq_round_trips_and_is_checked(void **state)
 	assert_int_equal(events_author("{\"n\":1}"), -1);
 }
 
+/* A tweet's event is the bytes jansson writes for the same object. */
+static void
+tweet_events_are_written_as_jansson_writes_them(void **state)
+{
+	static const char *const contents[] = { "hi", "q \" b \\ / \x01\n",
+		"caf\xc3\xa9 \xf0\x9f\x90\xa6", "" };
+	static const int64_t seqs[] = { 0, 1, 9223372036854775807LL };
+	struct event ev;
+	json_t *j;
+	char *want, *got;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(contents) / sizeof(contents[0]); i++)
+		for (k = 0; k < sizeof(seqs) / sizeof(seqs[0]); k++) {
+			memset(&ev, 0, sizeof(ev));
+			ev.type = EVENT_TWEET;
+			ev.tweet.id = 7 + (int64_t)i;
+			ev.tweet.user_id = 3;
+			strcpy(ev.tweet.username, "amy");
+			ev.tweet.content = (char *)contents[i];
+			ev.tweet.created_ms = 1795485960123LL;
+			ev.seq = seqs[k];
+			j = json_pack("{s:s, s:o}", "type", "tweet", "tweet",
+			    model_tweet_json(&ev.tweet));
+			if (ev.seq > 0)
+				json_object_set_new(j, "seq",
+				    json_integer(ev.seq));
+			want = json_dumps(j, JSON_COMPACT);
+			json_decref(j);
+			got = events_encode(&ev);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+}
+
+/* The seq a full parse finds, as events_seq promises it. */
+static int64_t
+parsed_seq(const char *payload)
+{
+	json_t *o = json_loads(payload, 0, NULL), *v;
+	int64_t seq = 0;
+
+	v = json_object_get(o, "seq");
+	if (json_is_integer(v) && json_integer_value(v) > 0)
+		seq = (int64_t)json_integer_value(v);
+	json_decref(o);
+	return seq;
+}
+
+static void
+seq_is_read_from_the_end_as_a_parse_reads_it(void **state)
+{
+	static const char *const cases[] = {
+		"{\"type\":\"follow\",\"userId\":\"1\",\"seq\":42}",
+		"{\"seq\":7}",
+		"{\"seq\":7,\"type\":\"x\"}",
+		"{\"a\":{\"seq\":5}}",
+		"{\"a\":{\"b\":1,\"seq\":5},\"seq\":9}",
+		"{\"a\":\"x,\\\"seq\\\":5\"}",
+		"{\"xseq\":5}",
+		"{\"a\":1,\"xseq\":5}",
+		"{\"seq\":0}",
+		"{\"seq\":-3}",
+		"{\"seq\" : 8}",
+		"{\"seq\":1.5}",
+		"{\"seq\":\"3\"}",
+		"{\"seq\":9223372036854775807}",
+		"{\"seq\":123456789012345678}",
+		"{\"seq\":3,\"seq\":4}",
+		"[1,{\"seq\":2}]",
+		"{}", "", "}", "5}", "\"seq\":5}",
+	};
+	char *text;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(events_seq(cases[i]), parsed_seq(cases[i]));
+	/* what the publisher writes */
+	text = events_encode(&(struct event){ .type = EVENT_FOLLOW,
+	    .user_id = 3, .target_id = 4, .seq = 77 });
+	assert_int_equal(events_seq(text), 77);
+	assert_int_equal(events_seq(text), parsed_seq(text));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -152,6 +240,8 @@ main(void)
 		cmocka_unit_test(every_type_round_trips),
 		cmocka_unit_test(malformed_events_are_refused),
 		cmocka_unit_test(seq_round_trips_and_is_checked),
+		cmocka_unit_test(seq_is_read_from_the_end_as_a_parse_reads_it),
+		cmocka_unit_test(tweet_events_are_written_as_jansson_writes_them),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);

@@ -96,6 +96,43 @@ timestamps_are_rfc3339_utc_with_milliseconds(void **state)
 	assert_true(time_mono_ms() >= 0);
 }
 
+/* The arithmetic of time_format_rfc3339 agrees with gmtime and strftime. */
+static void
+timestamps_agree_with_gmtime(void **state)
+{
+	static const int64_t edges[] = { 0, -1, 951782400000LL,
+		951868799999LL, 4107542400000LL, -2208988800001LL,
+		-30610224000000LL, -30610224000001LL, -62167219200000LL, 253402300799999LL,
+		253402300800000LL, -11676096000000LL, 1709164800000LL };
+	char out[TIME_RFC3339_LEN], want[TIME_RFC3339_LEN];
+	struct tm tm;
+	time_t secs;
+	int64_t ms, frac;
+	size_t len;
+	int round;
+
+	(void)state;
+	srand(11);
+	for (round = 0; round < 200000; round++) {
+		if ((size_t)round < sizeof(edges) / sizeof(edges[0]))
+			ms = edges[round];
+		else
+			ms = ((int64_t)rand() << 31 ^ rand()) %
+			    300000000000000LL - 80000000000000LL;
+		frac = ms % 1000;
+		secs = (time_t)(ms / 1000);
+		if (frac < 0) {
+			frac += 1000;
+			secs--;
+		}
+		gmtime_r(&secs, &tm);
+		len = strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want + len, sizeof(want) - len, ".%03dZ", (int)frac);
+		time_format_rfc3339(ms, out);
+		assert_string_equal(out, want);
+	}
+}
+
 static void
 random_hex_is_hex_and_differs(void **state)
 {
@@ -207,6 +244,7 @@ main(void)
 		cmocka_unit_test(written_timestamps_read_back),
 		cmocka_unit_test(ages_are_short),
 		cmocka_unit_test(old_ages_are_utc_dates),
+		cmocka_unit_test(timestamps_agree_with_gmtime),
 		cmocka_unit_test(random_hex_is_hex_and_differs),
 	};
 

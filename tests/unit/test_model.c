@@ -320,6 +320,46 @@ ids_travel_as_decimal_strings(void **state)
 	json_decref(o);
 }
 
+/* model_tweet_write's text is json_dumps(model_tweet_json) exactly. */
+static void
+tweet_write_matches_the_object(void **state)
+{
+	static const char *const contents[] = {
+		"hello", "", "quote \" back \\ slash / tab\t nl\n \x01 \x7f",
+		"caf\xc3\xa9 \xf0\x9f\x90\xa6 \xe2\x80\xa8", "bad \xff utf8",
+	};
+	static const char *const names[] = { "alice", "Bob.b_9", "\xc3" };
+	static const int64_t times[] = { 0, -1, 1795485960123LL, 951782400000LL,
+		-62135596800000LL, 253402300799999LL };
+	struct jsonw w;
+	struct tweet t;
+	json_t *o;
+	char *want, *got;
+	size_t i, j, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(contents) / sizeof(contents[0]); i++)
+		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			for (k = 0; k < sizeof(times) / sizeof(times[0]); k++) {
+				memset(&t, 0, sizeof(t));
+				t.id = (int64_t)(i * 1000 + k);
+				t.user_id = INT64_MAX - (int64_t)j;
+				snprintf(t.username, sizeof(t.username), "%s",
+				    names[j]);
+				t.content = (char *)contents[i];
+				t.created_ms = times[k];
+				o = model_tweet_json(&t);
+				want = json_dumps(o, JSON_COMPACT);
+				json_decref(o);
+				jsonw_init(&w);
+				model_tweet_write(&w, &t);
+				got = jsonw_take(&w, NULL);
+				assert_string_equal(got, want);
+				free(got);
+				free(want);
+			}
+}
+
 int
 main(void)
 {
@@ -332,6 +372,7 @@ main(void)
 		cmocka_unit_test(tweet_parse_refuses_other_shapes),
 		cmocka_unit_test(error_has_code_and_message),
 		cmocka_unit_test(ids_travel_as_decimal_strings),
+		cmocka_unit_test(tweet_write_matches_the_object),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
