@@ -50,18 +50,10 @@ else
 fi
 
 # A throwaway cluster, removed at the end whatever happens.
-PGROOT=$(mktemp -d /tmp/chirp-pg.XXXXXX)
-chmod 755 "$PGROOT"
-export CHIRP_PGDIR=$PGROOT/pg
-export CHIRP_PGPORT=$(( (RANDOM % 10000) + 40000 ))
-export CHIRP_PG_FSYNC=off CHIRP_PG_SYNC_COMMIT=off
-stop_pg() {
-	"$ROOT/deploy/pg.sh" stop "$CHIRP_PGDIR" >/dev/null 2>&1
-	rm -rf "$PGROOT"
-}
-trap stop_pg EXIT
-echo "== postgresql (throwaway, $CHIRP_PGDIR)"
-"$ROOT/deploy/pg.sh" start "$CHIRP_PGDIR" "$CHIRP_PGPORT" ||
+# shellcheck source=lib-pg.sh
+. "$ROOT/tests/lib-pg.sh"
+echo "== postgresql (throwaway)"
+pg_throwaway chirp-pg off ||
 	{ echo "postgresql: 0 passed, 1 failed"; exit 1; }
 
 if [ $run_unit -eq 1 ]; then

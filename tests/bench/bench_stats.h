@@ -1,12 +1,14 @@
 /*
- * bench_stats.h: the clock and the percentiles the benchmark tools share
- * (feed_latency.c, post_rate.c). Header only: each tool is one file.
+ * bench_stats.h: the clock, the percentiles and a process's resident
+ * memory, which the benchmark tools share (feed_latency.c, post_rate.c,
+ * feed_fanout.c). Header only: each tool is one file.
  */
 #ifndef CHIRP_BENCH_STATS_H
 #define CHIRP_BENCH_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "timeutil.h"
 
@@ -38,6 +40,26 @@ percentile(const double *v, size_t n, double q)
 	if (i < 1)
 		i = 1;
 	return v[(i > n ? n : i) - 1];
+}
+
+/* VmRSS of a process in KiB, -1 when unknown. */
+static inline long
+rss_kib(long pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
 }
 
 #endif

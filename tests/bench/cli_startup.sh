@@ -43,17 +43,9 @@ if [ -z "${CHIRP_BENCH_SERVER:-}" ]; then
 	echo "== build (optimized, no sanitizers)"
 	make -s -j2 BUILD="$(dirname "$CHIRP_BIN" | sed "s|^$ROOT/||")" all ||
 	    { echo "cli_startup: the build failed" >&2; exit 1; }
-	PGROOT=$(mktemp -d /tmp/chirp-cli-bench-pg.XXXXXX)
-	chmod 755 "$PGROOT"
-	export CHIRP_PGDIR=$PGROOT/pg
-	export CHIRP_PGPORT=$(( (RANDOM % 10000) + 40000 ))
-	export CHIRP_PG_FSYNC=off CHIRP_PG_SYNC_COMMIT=off
-	stop_pg() {
-		"$ROOT/deploy/pg.sh" stop "$CHIRP_PGDIR" >/dev/null 2>&1
-		rm -rf "$PGROOT"
-	}
-	trap stop_pg EXIT
-	"$ROOT/deploy/pg.sh" start "$CHIRP_PGDIR" "$CHIRP_PGPORT" >/dev/null ||
+	# shellcheck source=../lib-pg.sh
+	. "$ROOT/tests/lib-pg.sh"
+	pg_throwaway chirp-cli-bench-pg off >/dev/null ||
 	    { echo "cli_startup: postgresql did not start" >&2; exit 1; }
 	# shellcheck source=../lib.sh
 	. "$ROOT/tests/lib.sh"

@@ -16,13 +16,11 @@ N=${2:-$(( (K + 18999) / 19000 ))}
 shift $(( $# > 2 ? 2 : $# ))
 export CHIRP_ROOT=$ROOT CHIRP_BIN=$ROOT/build/bin CHIRP_TOOLS=$ROOT/build/tools
 make -s -j2 BUILD=build all benches || exit 1
-PGROOT=$(mktemp -d /tmp/chirp-fanout-pg.XXXXXX)
-chmod 755 "$PGROOT"
-export CHIRP_PGDIR=$PGROOT/pg CHIRP_PGPORT=$(( (RANDOM % 10000) + 40000 ))
-"$ROOT/deploy/pg.sh" start "$CHIRP_PGDIR" "$CHIRP_PGPORT" >/dev/null || exit 1
+. "$ROOT/tests/lib-pg.sh"
+pg_throwaway chirp-fanout-pg on >/dev/null || exit 1
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib-system.sh"
-trap 'cleanup; "$ROOT/deploy/pg.sh" stop "$CHIRP_PGDIR" >/dev/null 2>&1; rm -rf "$PGROOT" "$T"' EXIT
+trap 'cleanup; stop_pg; rm -rf "$T"' EXIT
 export CHIRP_LOG_LEVEL=warn
 start_system --rate_limit 1000000000 "$@" || { echo "the system did not start"; exit 1; }
 pids=$(pid_of gateway)

@@ -63,23 +63,6 @@ struct conn {
 	char buf[BUF_MAX];
 };
 
-static long
-vmrss_kib(long pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 /* --- one client process ------------------------------------------------ */
 
 struct client {
@@ -474,7 +457,7 @@ main(int argc, char **argv)
 
 open:
 	for (p = 0; p < ngw; p++)
-		if ((kib = vmrss_kib(gwpid[p])) > 0)
+		if ((kib = rss_kib(gwpid[p])) > 0)
 			before += kib;
 	printf("feed_fanout: %zu connections over %zu client processes to %s "
 	    "(%zu gateway pids given)\n", sockets, procs, url, ngw);
@@ -519,7 +502,7 @@ open:
 	    ready, failed, (double)(now_us() - t0) / 1e6, reconnected);
 	sleep(1);	/* let the gateways settle */
 	for (p = 0; p < ngw; p++)
-		if ((kib = vmrss_kib(gwpid[p])) > 0)
+		if ((kib = rss_kib(gwpid[p])) > 0)
 			after += kib;
 	if (ngw > 0 && ready > 0)
 		printf("gateways' VmRSS: %ld KiB before, %ld KiB with %zu "

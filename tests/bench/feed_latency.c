@@ -123,25 +123,6 @@ sleep_us(int64_t us)
 		nanosleep(&ts, NULL);
 }
 
-/* VmRSS of a process in KiB, -1 when unknown. */
-static long
-rss_kib(long pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	if (pid <= 0)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
 
 /* CPU time (user + system) of a process in seconds, -1 when unknown. */
 static double

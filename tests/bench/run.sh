@@ -150,19 +150,10 @@ make -s -j2 BUILD=$BUILD all benches || die "build failed"
 
 # A throwaway cluster with durable commits (fsync and synchronous_commit
 # on), removed at the end whatever happens.
-PGROOT=$(mktemp -d /tmp/chirp-bench-pg.XXXXXX)
-chmod 755 "$PGROOT"
-export CHIRP_PGDIR=$PGROOT/pg
-export CHIRP_PGPORT=$(( (RANDOM % 10000) + 40000 ))
-export CHIRP_PG_FSYNC=on CHIRP_PG_SYNC_COMMIT=on
-stop_pg() {
-	"$ROOT/deploy/pg.sh" stop "$CHIRP_PGDIR" >/dev/null 2>&1
-	rm -rf "$PGROOT"
-}
-trap stop_pg EXIT
-echo "== postgresql (throwaway, durable commits, $CHIRP_PGDIR)"
-"$ROOT/deploy/pg.sh" start "$CHIRP_PGDIR" "$CHIRP_PGPORT" ||
-	die "postgresql did not start"
+# shellcheck source=../lib-pg.sh
+. "$ROOT/tests/lib-pg.sh"
+echo "== postgresql (throwaway, durable commits)"
+pg_throwaway chirp-bench-pg on || die "postgresql did not start"
 
 # The system, as the gateway's tests start it (tests/lib-system.sh), with
 # lib.sh's cheap password hashing (CHIRP_PASSWORD_OPS=1,
