@@ -29,7 +29,7 @@ struct user_store {
 
 #define USER_COLS "id, username, " \
 	"(extract(epoch FROM created_at) * 1000)::bigint, " \
-	"followers_count, followings_count"
+	"followers_count, followings_count, tweets_count, display_name, bio"
 #define TS_PARAM(n) "('epoch'::timestamptz + $" #n \
 	"::bigint * interval '1 microsecond')"
 
@@ -42,6 +42,10 @@ static const struct db_statement user_store_statements[] = {
 	  "WHERE lower(username) = lower($1)" },
 	{ "user_credentials", "SELECT " USER_COLS ", password_hash, "
 	  "token_gen FROM users WHERE lower(username) = lower($1)" },
+	/* PATCH: a NULL parameter leaves its field as it is. */
+	{ "user_profile", "UPDATE users SET "
+	  "display_name = coalesce($2, display_name), "
+	  "bio = coalesce($3, bio) WHERE id = $1 RETURNING " USER_COLS },
 	{ "user_exists", "SELECT 1 FROM users WHERE id = $1" },
 	{ "user_token_gen", "SELECT token_gen FROM users WHERE id = $1" },
 	{ "user_logout", "UPDATE users SET token_gen = token_gen + 1, "
@@ -204,6 +208,10 @@ user_from_row(const PGresult *res, int row, struct user *u)
 	u->created_ms = value_i64(res, row, 2);
 	u->followers = value_i64(res, row, 3);
 	u->followings = value_i64(res, row, 4);
+	u->tweets = value_i64(res, row, 5);
+	snprintf(u->display_name, sizeof(u->display_name), "%s",
+	    PQgetvalue(res, row, 6));
+	snprintf(u->bio, sizeof(u->bio), "%s", PQgetvalue(res, row, 7));
 }
 
 /*
@@ -291,9 +299,9 @@ get_one(struct user_store *s, const char *stmt, const char *param,
 	}
 	user_from_row(res, 0, out);
 	if (hash != NULL)
-		snprintf(hash, PASSWORD_HASH_MAX, "%s", PQgetvalue(res, 0, 5));
+		snprintf(hash, PASSWORD_HASH_MAX, "%s", PQgetvalue(res, 0, 8));
 	if (gen != NULL)
-		*gen = value_i64(res, 0, 6);
+		*gen = value_i64(res, 0, 9);
 out:
 	PQclear(res);
 	return r;
@@ -306,6 +314,27 @@ user_store_get(struct user_store *s, int64_t id, struct user *out)
 
 	id_text(id, idt);
 	return get_one(s, "user_get", idt, out, NULL, NULL);
+}
+
+enum user_store_result
+user_store_set_profile(struct user_store *s, int64_t id,
+    const char *display_name, const char *bio, struct user *out)
+{
+	const char *params[3] = { NULL, display_name, bio };
+	enum user_store_result r;
+	PGresult *res;
+	char idt[24];
+
+	id_text(id, idt);
+	params[0] = idt;
+	if ((r = run(s, "user_profile", 3, params, &res)) != USER_STORE_OK)
+		return r;
+	if (PQntuples(res) == 0)
+		r = USER_STORE_NOT_FOUND;
+	else
+		user_from_row(res, 0, out);
+	PQclear(res);
+	return r;
 }
 
 enum user_store_result

@@ -52,6 +52,12 @@ enum user_store_result user_store_create(struct user_store *,
     const char *username, const char *hash, struct user *out);
 enum user_store_result user_store_get(struct user_store *, int64_t id,
     struct user *out);
+/*
+ * Set the display name and the bio (NULL: leave it) of user id, already
+ * validated; *out gets the whole user after the change.
+ */
+enum user_store_result user_store_set_profile(struct user_store *,
+    int64_t id, const char *display_name, const char *bio, struct user *out);
 /* The user whose name equals username ignoring case. */
 enum user_store_result user_store_get_by_name(struct user_store *,
     const char *username, struct user *out);
