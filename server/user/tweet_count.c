@@ -8,6 +8,7 @@
  * bus only says when to look: what is applied always comes from the log.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,27 @@ struct tweet_count {
 	struct userd *ud;
 	struct ticker *ticker;
 	struct bus *bus;
+	/* chirp-tweetd, kept alive between passes (the ticker's thread) */
+	struct http_client *tweetd;
 	int poll_ms;
 	int64_t gone_warned;	/* the last "first" warned about */
+	bool failing;		/* the last read failed (warned once) */
 };
+
+/*
+ * A failed read of the log: warned the first time, then quiet until a
+ * read succeeds again (a poll every second would fill the log).
+ */
+static void
+read_failed(struct tweet_count *tc, const char *path, const char *why)
+{
+	if (tc->failing)
+		log_debug("tweet counts: tweetd GET %s: %s", path, why);
+	else
+		log_warnx("tweet counts: tweetd '%s' GET %s: %s; tweetsCount "
+		    "waits", tc->ud->tweet_url, path, why);
+	tc->failing = true;
+}
 
 /*
  * One page of chirp-tweetd's log after pos into *out; -1 (logged) when
@@ -48,34 +67,32 @@ fetch_page(struct tweet_count *tc, int64_t pos, json_t **out)
 {
 	char *cred = svcauth_header(tc->ud->svcauth, "tweetd");
 	const char *headers[] = { cred, NULL };
-	struct http_client *c;
 	struct http_result res;
-	char path[96];
+	char path[96], why[64];
 	json_t *j = NULL;
 
 	*out = NULL;
 	memset(&res, 0, sizeof(res));
 	snprintf(path, sizeof(path), "/internal/events?after=%" PRId64
 	    "&limit=%d", pos, EVENTLOG_LIMIT_MAX);
-	c = http_client_new(tc->ud->tweet_url);
-	http_client_set_timeout(c, TWEET_COUNT_TIMEOUT_MS);
-	if (http_client_request(c, "GET", path, NULL, headers, &res) == -1)
-		log_warnx("tweet counts: tweetd '%s' GET %s: %s",
-		    tc->ud->tweet_url, path, res.error);
-	else if (res.status != 200)
-		log_warnx("tweet counts: tweetd GET %s: status %ld", path,
-		    res.status);
-	else if ((j = json_loadb(res.body, res.len, 0, NULL)) == NULL ||
+	if (http_client_request(tc->tweetd, "GET", path, NULL, headers,
+	    &res) == -1)
+		read_failed(tc, path, res.error);
+	else if (res.status != 200) {
+		snprintf(why, sizeof(why), "status %ld", res.status);
+		read_failed(tc, path, why);
+	} else if ((j = json_loadb(res.body, res.len, 0, NULL)) == NULL ||
 	    !json_is_array(json_object_get(j, "events")) ||
 	    json_array_size(json_object_get(j, "events")) >
 	    EVENTLOG_LIMIT_MAX) {
-		log_warnx("tweet counts: tweetd GET %s: not an event page",
-		    path);
+		read_failed(tc, path, "not an event page");
 		json_decref(j);
 		j = NULL;
+	} else if (tc->failing) {
+		log_info("tweet counts: chirp-tweetd's log is readable again");
+		tc->failing = false;
 	}
 	http_result_release(&res);
-	http_client_free(c);
 	free(cred);
 	*out = j;
 	return j != NULL ? 0 : -1;
@@ -211,7 +228,10 @@ tweet_count_start(struct userd *ud, const char *bus_url, int poll_ms)
 
 	tc->ud = ud;
 	tc->poll_ms = poll_ms;
+	tc->tweetd = http_client_new(ud->tweet_url);
+	http_client_set_timeout(tc->tweetd, TWEET_COUNT_TIMEOUT_MS);
 	if ((tc->ticker = ticker_start(tweet_count_pass, tc)) == NULL) {
+		http_client_free(tc->tweetd);
 		free(tc);
 		return NULL;
 	}
@@ -232,5 +252,6 @@ tweet_count_stop(struct tweet_count *tc)
 		return;
 	bus_free(tc->bus);	/* stops its thread first */
 	ticker_stop(tc->ticker);
+	http_client_free(tc->tweetd);
 	free(tc);
 }
