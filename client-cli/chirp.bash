@@ -16,7 +16,7 @@ _chirp()
 	fi
 
 	local commands="register login logout whoami post delete follow
-		unfollow followers following timeline user watch
+		unfollow followers following timeline user profile watch
 		delete-account help"
 	local globals="--server --json --help --version"
 
@@ -49,6 +49,7 @@ _chirp()
 	register | login) opts="$opts --password-stdin" ;;
 	followers | following) opts="$opts --limit" ;;
 	timeline) opts="$opts --limit --before" ;;
+	profile) opts="$opts --name --bio" ;;
 	delete-account) opts="$opts --yes" ;;
 	help)
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
@@ -56,7 +57,7 @@ _chirp()
 		;;
 	esac
 	case $prev in
-	--limit | --before) return ;;
+	--limit | --before | --name | --bio) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -26,6 +26,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_following_entry,
 	&cmd_timeline_entry,
 	&cmd_user_entry,
+	&cmd_profile_entry,
 	&cmd_watch_entry,
 	&cmd_delete_account_entry,
 	&cmd_help_entry,

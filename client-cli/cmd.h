@@ -63,6 +63,7 @@ extern const struct cmd_entry cmd_followers_entry;
 extern const struct cmd_entry cmd_following_entry;
 extern const struct cmd_entry cmd_timeline_entry;
 extern const struct cmd_entry cmd_user_entry;
+extern const struct cmd_entry cmd_profile_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_delete_account_entry;
 extern const struct cmd_entry cmd_help_entry;

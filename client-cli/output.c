@@ -135,12 +135,26 @@ output_user(const struct output *o, FILE *fp, json_t *u)
 	    json_object_get(u, "followingsCount"));
 	time_t secs;
 	struct tm tm;
+	const char *name = output_str(u, "displayName");
+	const char *bio = output_str(u, "bio");
+	json_int_t tweets = json_integer_value(
+	    json_object_get(u, "tweetsCount"));
 
+	/* "Display Name  @username  id N", the name only when set */
 	fprintf(fp, "%s", output_bold(o));
+	if (*name != '\0') {
+		text_fputs(name, fp, 0);
+		fprintf(fp, "%s  @", output_reset(o));
+	}
 	text_fputs(output_str(u, "username"), fp, 0);
 	fprintf(fp, "%s  %sid ", output_reset(o), output_dim(o));
 	text_fputs(output_str(u, "userId"), fp, 0);
 	fprintf(fp, "%s\n", output_reset(o));
+	if (*bio != '\0') {
+		/* made safe; its own line feeds kept */
+		text_fputs(bio, fp, TEXT_KEEP_NEWLINE);
+		fputc('\n', fp);
+	}
 	if (time_parse_rfc3339(output_str(u, "createdAt"), &ms)) {
 		time_format_age(o->now_ms, ms, when, sizeof(when));
 		secs = (time_t)(ms / 1000);
@@ -150,6 +164,7 @@ output_user(const struct output *o, FILE *fp, json_t *u)
 		    strcmp(when, "now") == 0 || strchr(when, ' ') != NULL ?
 		    "" : " ago");
 	}
-	fprintf(fp, "%lld follower%s, %lld following\n", (long long)followers,
-	    followers == 1 ? "" : "s", (long long)followings);
+	fprintf(fp, "%lld follower%s, %lld following, %lld tweet%s\n",
+	    (long long)followers, followers == 1 ? "" : "s",
+	    (long long)followings, (long long)tweets, tweets == 1 ? "" : "s");
 }

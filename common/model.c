@@ -51,11 +51,17 @@ model_user_json(const struct user *u)
 	json_object_set_new(o, "userId", model_id_json(u->id));
 	json_object_set_new(o, "username",
 	    text_json(u->username, strnlen(u->username, sizeof(u->username))));
+	json_object_set_new(o, "displayName", text_json(u->display_name,
+	    strnlen(u->display_name, sizeof(u->display_name))));
+	json_object_set_new(o, "bio",
+	    text_json(u->bio, strnlen(u->bio, sizeof(u->bio))));
 	json_object_set_new(o, "createdAt", time_json(u->created_ms));
 	json_object_set_new(o, "followersCount",
 	    json_integer((json_int_t)u->followers));
 	json_object_set_new(o, "followingsCount",
 	    json_integer((json_int_t)u->followings));
+	json_object_set_new(o, "tweetsCount",
+	    json_integer((json_int_t)u->tweets));
 	return o;
 }
 

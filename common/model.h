@@ -17,6 +17,10 @@ struct user {
 	int64_t created_ms;
 	int64_t followers;
 	int64_t followings;
+	int64_t tweets;		/* tweets and replies, not reposts */
+	/* UTF-8, at most DISPLAY_NAME_MAX and BIO_MAX code points (validate.h) */
+	char display_name[4 * 50 + 1];
+	char bio[4 * 160 + 1];
 };
 
 struct tweet {

@@ -163,6 +163,38 @@ validate_content_message(enum content_error e)
 	return "content is not valid";
 }
 
+/* Profile text of at most max code points; line feeds when lf_ok. */
+static enum profile_error
+profile_text(const char *s, size_t len, long max, bool lf_ok)
+{
+	size_t off = 0, n;
+	long count = 0;
+	uint32_t cp;
+
+	while (off < len) {
+		if ((n = validate_utf8_next(s + off, len - off, &cp)) == 0)
+			return PROFILE_BAD_UTF8;
+		if ((cp < 0x20 && !(cp == '\n' && lf_ok)) ||
+		    (cp >= 0x7F && cp <= 0x9F))
+			return PROFILE_CONTROL;
+		off += n;
+		count++;
+	}
+	return count > max ? PROFILE_TOO_LONG : PROFILE_OK;
+}
+
+enum profile_error
+validate_display_name(const char *s, size_t len)
+{
+	return profile_text(s, len, DISPLAY_NAME_MAX, false);
+}
+
+enum profile_error
+validate_bio(const char *s, size_t len)
+{
+	return profile_text(s, len, BIO_MAX, true);
+}
+
 bool
 validate_idempotency_key(const char *s)
 {

@@ -43,6 +43,22 @@ enum content_error {
 enum content_error validate_content(const char *, size_t);
 const char *validate_content_message(enum content_error);
 
+/*
+ * Profile text (PATCH /users/{userId}): displayName 0 to DISPLAY_NAME_MAX
+ * code points, bio 0 to BIO_MAX, well-formed UTF-8 with no control
+ * character (C0, DEL, C1), except that a bio may hold line feeds.
+ */
+#define DISPLAY_NAME_MAX 50
+#define BIO_MAX 160
+enum profile_error {
+	PROFILE_OK,
+	PROFILE_TOO_LONG,	/* more code points than the field allows */
+	PROFILE_BAD_UTF8,	/* not well-formed UTF-8 */
+	PROFILE_CONTROL,	/* a control character (a line feed in a name) */
+};
+enum profile_error validate_display_name(const char *, size_t);
+enum profile_error validate_bio(const char *, size_t);
+
 /* 1 to 64 printable ASCII characters. */
 bool validate_idempotency_key(const char *);
 

@@ -20,6 +20,8 @@ static const struct route route_table[] = {
 	    ROUTE_PLAIN },
 	{ "DELETE", "/users/{id}", SERVICE_USER, true, ROUTE_NO_CACHE,
 	    ROUTE_PLAIN },
+	{ "PATCH", "/users/{id}", SERVICE_USER, true, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
 	{ "POST", "/users/{id}/follow", SERVICE_USER, true, ROUTE_NO_CACHE,
 	    ROUTE_PLAIN },
 	{ "DELETE", "/users/{id}/unfollow", SERVICE_USER, true,

@@ -105,7 +105,7 @@ start_gateway() {
 # start_userd_d NAME PORT: one more user service, registered.
 start_userd_d() {
 	start_userd "$1" "$2" "$USERDB" --tweet_url "$TWEETD" \
-	    --discovery_url "$DISCOVERY"
+	    --discovery_url "$DISCOVERY" --tweet_bus_url "$(bus_url "$TWEETDB")"
 	wait_until 10 listed "$DISCOVERY" user "$2"
 }
 # start_tweetd_d NAME PORT: one more tweet service, registered.

@@ -34,7 +34,8 @@ const struct http_route routes_table[] = {
 	    tweet_http_deletion_commit, "userd"},
 	{"POST", "/internal/deletions/{gid}/abort", tweet_http_deletion_abort,
 	    "userd"},
-	{"GET", "/internal/events", tweet_http_internal_events, "gateway"},
+	{"GET", "/internal/events", tweet_http_internal_events,
+	    "gateway userd"},
 	{"GET", "/internal/feed/{userId}", tweet_http_internal_feed,
 	    "gateway"},
 };

@@ -16,6 +16,7 @@
 #include "password.h"
 #include "process.h"
 #include "routes.h"
+#include "tweet_count.h"
 #include "user_store.h"
 #include "userd.h"
 
@@ -41,6 +42,13 @@ static const struct config_entry userd_config[] = {
 	    "with each further failure, up to 900 s"),
 	CONFIG_STR_ROW("tweet_url", "http://127.0.0.1:8010",
 	    "chirp-tweetd, the other party of account deletion"),
+	CONFIG_STR_ROW("tweet_bus_url", "",
+	    "chirp-tweetd's event bus (its database as the bus role, or "
+	    "nats://... and that database): tweetsCount follows each tweet "
+	    "and delete at once; empty: only the tweet_count_poll_ms poll"),
+	CONFIG_INT_ROW("tweet_count_poll_ms", "1000", 10, 600000,
+	    "milliseconds at most between two reads of chirp-tweetd's event "
+	    "log for tweetsCount"),
 #ifdef CHIRP_TESTING
 	/* Fault injection exists in the test build only (Makefile). */
 	CONFIG_STR_ROW("crash_point", "",
@@ -62,6 +70,7 @@ int
 main(int argc, char **argv)
 {
 	struct http_server_config hc;
+	struct tweet_count *tweet_count;
 	struct process proc;
 	struct userd ud;
 	const char *url;
@@ -92,6 +101,9 @@ main(int argc, char **argv)
 	ud.store = user_store_new(url);
 	process_publish(&proc, url, CHANNEL_USER);
 	ud.deletion = deletion_start(&ud);
+	tweet_count = tweet_count_start(&ud,
+	    config_str(proc.cfg, "tweet_bus_url"),
+	    (int)config_int(proc.cfg, "tweet_count_poll_ms"));
 	ud.throttle = login_throttle_new(USERD_LOGIN_THROTTLE_MAX,
 	    USERD_LOGIN_FAILURES, (int)config_int(proc.cfg, "login_lock"),
 	    USERD_LOGIN_LOCK_CAP);
@@ -113,6 +125,7 @@ main(int argc, char **argv)
 	process_serve(&proc, &hc);
 
 	process_wait(&proc);
+	tweet_count_stop(tweet_count);
 	deletion_stop(ud.deletion);
 	user_store_free(ud.store);
 	login_throttle_free(ud.throttle);

@@ -15,6 +15,8 @@
  *   GET    /users/{userId}/followings   paged: limit, cursor
  *   GET    /users/{userId}/followers    paged: limit, cursor
  *   DELETE /users/{userId}              as userId: the whole account
+ *   PATCH  /users/{userId}              as userId, {"displayName"?,"bio"?}
+ *                                       -> 200 the whole user
  *
  * Internal (a service credential of the processes in the last column,
  * svcauth.h, else 401/403 before the handler; the gateway does not route
@@ -49,6 +51,7 @@ const struct http_route routes_table[] = {
 	{ "GET", "/users", user_http_lookup, NULL },
 	{ "GET", "/users/{userId}", user_http_get, NULL },
 	{ "DELETE", "/users/{userId}", user_http_delete, NULL },
+	{ "PATCH", "/users/{userId}", user_http_patch, NULL },
 	{ "POST", "/users/{userId}/follow", user_http_follow, NULL },
 	{ "DELETE", "/users/{userId}/unfollow", user_http_unfollow, NULL },
 	{ "GET", "/users/{userId}/followings", user_http_followings, NULL },

@@ -529,6 +529,93 @@ user_http_delete(struct http_request *req, struct http_response *resp,
 	}
 }
 
+/*
+ * One profile field of a PATCH body: absent leaves *out NULL; otherwise
+ * it must be a string that check accepts (else 400).
+ */
+static bool
+profile_field(json_t *body, struct http_response *resp, const char *key,
+    enum profile_error (*check)(const char *, size_t), long max,
+    const char **out)
+{
+	json_t *v = json_object_get(body, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return true;
+	if (!json_is_string(v)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "%s must be a string", key);
+		return false;
+	}
+	switch (check(json_string_value(v), json_string_length(v))) {
+	case PROFILE_OK:
+		*out = json_string_value(v);
+		return true;
+	case PROFILE_TOO_LONG:
+		http_reply_error(resp, 400, "bad_request",
+		    "%s is longer than %ld characters", key, max);
+		break;
+	case PROFILE_BAD_UTF8:
+		http_reply_error(resp, 400, "bad_request",
+		    "%s is not valid UTF-8 text", key);
+		break;
+	case PROFILE_CONTROL:
+		http_reply_error(resp, 400, "bad_request",
+		    max == BIO_MAX ? "%s must not hold control characters "
+		    "other than line feeds" :
+		    "%s must not hold control characters or line breaks",
+		    key);
+		break;
+	}
+	return false;
+}
+
+void
+user_http_patch(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct userd *ud = ctx;
+	const char *name, *bio, *key;
+	enum user_store_result r;
+	json_t *body, *v;
+	struct user u;
+	int64_t me;
+
+	if (!act_as(ud, req, resp, &me))
+		return;
+	if ((body = http_json_body(req, resp)) == NULL)
+		return;
+	json_object_foreach(body, key, v) {
+		if (strcmp(key, "displayName") != 0 &&
+		    strcmp(key, "bio") != 0) {
+			http_reply_error(resp, 400, "bad_request",
+			    "unknown field; only displayName and bio "
+			    "may be changed");
+			goto out;
+		}
+	}
+	if (json_object_size(body) == 0) {
+		http_reply_error(resp, 400, "bad_request",
+		    "nothing to change: give displayName or bio");
+		goto out;
+	}
+	if (!profile_field(body, resp, "displayName", validate_display_name,
+	    DISPLAY_NAME_MAX, &name) ||
+	    !profile_field(body, resp, "bio", validate_bio, BIO_MAX, &bio))
+		goto out;
+	r = user_store_set_profile(ud->store, me, name, bio, &u);
+	if (r == USER_STORE_NOT_FOUND)
+		http_reply_error(resp, 404, "not_found", "no user %" PRId64,
+		    me);
+	else if (r != USER_STORE_OK)
+		reply_store_failure(resp, r);
+	else
+		http_reply_json(resp, 200, model_must(model_user_json(&u)));
+out:
+	json_decref(body);
+}
+
 void
 user_http_internal_followings(struct http_request *req,
     struct http_response *resp, void *ctx)

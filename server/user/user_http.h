@@ -17,6 +17,7 @@ http_handler user_http_unfollow;
 http_handler user_http_followings;
 http_handler user_http_followers;
 http_handler user_http_delete;
+http_handler user_http_patch;
 http_handler user_http_internal_followings;
 http_handler user_http_internal_follows;
 http_handler user_http_internal_deletion;

@@ -29,7 +29,7 @@ struct user_store {
 
 #define USER_COLS "id, username, " \
 	"(extract(epoch FROM created_at) * 1000)::bigint, " \
-	"followers_count, followings_count"
+	"followers_count, followings_count, tweets_count, display_name, bio"
 #define TS_PARAM(n) "('epoch'::timestamptz + $" #n \
 	"::bigint * interval '1 microsecond')"
 
@@ -42,6 +42,19 @@ static const struct db_statement user_store_statements[] = {
 	  "WHERE lower(username) = lower($1)" },
 	{ "user_credentials", "SELECT " USER_COLS ", password_hash, "
 	  "token_gen FROM users WHERE lower(username) = lower($1)" },
+	/* PATCH: a NULL parameter leaves its field as it is. */
+	{ "user_profile", "UPDATE users SET "
+	  "display_name = coalesce($2, display_name), "
+	  "bio = coalesce($3, bio) WHERE id = $1 RETURNING " USER_COLS },
+	/* tweetsCount from chirp-tweetd's log (tweet_count.c): the
+	 * position locked, so that each event is applied once whichever
+	 * instance applies it. A count never goes below 0 (a delete of a
+	 * tweet posted before the count began). */
+	{ "tweet_position", "SELECT tweet_seq FROM tweet_replica FOR UPDATE" },
+	{ "tweet_position_read", "SELECT tweet_seq FROM tweet_replica" },
+	{ "tweet_position_set", "UPDATE tweet_replica SET tweet_seq = $1" },
+	{ "tweet_count", "UPDATE users SET tweets_count = "
+	  "greatest(tweets_count + $2::bigint, 0) WHERE id = $1" },
 	{ "user_exists", "SELECT 1 FROM users WHERE id = $1" },
 	{ "user_token_gen", "SELECT token_gen FROM users WHERE id = $1" },
 	{ "user_logout", "UPDATE users SET token_gen = token_gen + 1, "
@@ -204,6 +217,10 @@ user_from_row(const PGresult *res, int row, struct user *u)
 	u->created_ms = value_i64(res, row, 2);
 	u->followers = value_i64(res, row, 3);
 	u->followings = value_i64(res, row, 4);
+	u->tweets = value_i64(res, row, 5);
+	snprintf(u->display_name, sizeof(u->display_name), "%s",
+	    PQgetvalue(res, row, 6));
+	snprintf(u->bio, sizeof(u->bio), "%s", PQgetvalue(res, row, 7));
 }
 
 /*
@@ -291,9 +308,9 @@ get_one(struct user_store *s, const char *stmt, const char *param,
 	}
 	user_from_row(res, 0, out);
 	if (hash != NULL)
-		snprintf(hash, PASSWORD_HASH_MAX, "%s", PQgetvalue(res, 0, 5));
+		snprintf(hash, PASSWORD_HASH_MAX, "%s", PQgetvalue(res, 0, 8));
 	if (gen != NULL)
-		*gen = value_i64(res, 0, 6);
+		*gen = value_i64(res, 0, 9);
 out:
 	PQclear(res);
 	return r;
@@ -306,6 +323,113 @@ user_store_get(struct user_store *s, int64_t id, struct user *out)
 
 	id_text(id, idt);
 	return get_one(s, "user_get", idt, out, NULL, NULL);
+}
+
+enum user_store_result
+user_store_set_profile(struct user_store *s, int64_t id,
+    const char *display_name, const char *bio, struct user *out)
+{
+	const char *params[3] = { NULL, display_name, bio };
+	enum user_store_result r;
+	PGresult *res;
+	char idt[24];
+
+	id_text(id, idt);
+	params[0] = idt;
+	if ((r = run(s, "user_profile", 3, params, &res)) != USER_STORE_OK)
+		return r;
+	if (PQntuples(res) == 0)
+		r = USER_STORE_NOT_FOUND;
+	else
+		user_from_row(res, 0, out);
+	PQclear(res);
+	return r;
+}
+
+enum user_store_result
+user_store_tweet_position(struct user_store *s, int64_t *pos)
+{
+	enum user_store_result r;
+	PGresult *res;
+
+	if ((r = run(s, "tweet_position_read", 0, NULL, &res)) !=
+	    USER_STORE_OK)
+		return r;
+	if (PQntuples(res) != 1) {
+		log_warnx("tweet_replica has no row");
+		r = USER_STORE_ERROR;
+	} else
+		*pos = PQgetisnull(res, 0, 0) ? -1 : value_i64(res, 0, 0);
+	PQclear(res);
+	return r;
+}
+
+struct tweet_apply {
+	const struct user_store_tweet_change *c;
+	size_t n;
+	int64_t pos;
+	size_t applied;
+};
+
+static enum user_store_result
+tweet_apply_tx(struct tx *tx, void *arg)
+{
+	struct tweet_apply *a = arg;
+	char idt[24], dt[24], seqt[24];
+	const char *p[] = { idt, dt };
+	const char *one[] = { seqt };
+	int64_t last;
+	PGresult *res;
+	size_t i;
+
+	a->applied = 0;
+	if ((res = tx_exec(tx, "tweet_position", 0, NULL)) == NULL)
+		return failure(tx->sqlstate);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		log_warnx("tweet_replica has no row");
+		return USER_STORE_ERROR;
+	}
+	a->pos = PQgetisnull(res, 0, 0) ? 0 : value_i64(res, 0, 0);
+	PQclear(res);
+	last = a->pos;
+	for (i = 0; i < a->n; i++) {
+		/* Another instance may have applied a part already. */
+		if (a->c[i].seq <= last)
+			continue;
+		if (a->c[i].delta != 0) {
+			id_text(a->c[i].user_id, idt);
+			id_text(a->c[i].delta, dt);
+			if ((res = tx_exec(tx, "tweet_count", 2, p)) == NULL)
+				return failure(tx->sqlstate);
+			PQclear(res);
+		}
+		last = a->c[i].seq;
+		a->applied++;
+	}
+	if (last == a->pos)
+		return USER_STORE_OK;
+	id_text(last, seqt);
+	if ((res = tx_exec(tx, "tweet_position_set", 1, one)) == NULL)
+		return failure(tx->sqlstate);
+	PQclear(res);
+	a->pos = last;
+	return USER_STORE_OK;
+}
+
+enum user_store_result
+user_store_tweet_apply(struct user_store *s,
+    const struct user_store_tweet_change *c, size_t n, int64_t *pos,
+    size_t *applied)
+{
+	struct tweet_apply a = { c, n, 0, 0 };
+	enum user_store_result r;
+
+	if ((r = run_tx(s, tweet_apply_tx, &a)) == USER_STORE_OK) {
+		*pos = a.pos;
+		*applied = a.applied;
+	}
+	return r;
 }
 
 enum user_store_result

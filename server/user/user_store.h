@@ -52,6 +52,32 @@ enum user_store_result user_store_create(struct user_store *,
     const char *username, const char *hash, struct user *out);
 enum user_store_result user_store_get(struct user_store *, int64_t id,
     struct user *out);
+/*
+ * Set the display name and the bio (NULL: leave it) of user id, already
+ * validated; *out gets the whole user after the change.
+ */
+enum user_store_result user_store_set_profile(struct user_store *,
+    int64_t id, const char *display_name, const char *bio, struct user *out);
+/* One event of chirp-tweetd's log, as it changes a tweetsCount. */
+struct user_store_tweet_change {
+	int64_t seq;		/* its position in chirp-tweetd's log */
+	int64_t user_id;	/* the author */
+	int delta;		/* +1 a tweet, -1 a delete, 0 nothing */
+};
+/* The last seq of chirp-tweetd's log applied; -1 when none yet. */
+enum user_store_result user_store_tweet_position(struct user_store *,
+    int64_t *pos);
+/*
+ * Apply n consecutive events of chirp-tweetd's log (seq ascending) in one
+ * transaction, under the position's row lock: those at or below the
+ * position are skipped (applied already, by this or another instance),
+ * each other changes its author's tweets_count (an author gone changes
+ * nothing) and the position becomes the last seq. *pos gets the position
+ * after, *applied how many were applied.
+ */
+enum user_store_result user_store_tweet_apply(struct user_store *,
+    const struct user_store_tweet_change *, size_t n, int64_t *pos,
+    size_t *applied);
 /* The user whose name equals username ignoring case. */
 enum user_store_result user_store_get_by_name(struct user_store *,
     const char *username, struct user *out);

@@ -60,9 +60,9 @@ expect_status "a name that cannot exist is 401 as well" 401 unauthorized
 # the user
 http GET "$U/users/$ALICE"
 expect_status "GET /users/{id} answers 200" 200
-expect_eq "a user has userId, username, createdAt and both counts" \
+expect_eq "a user has docs/API.md's fields" \
     "$(jq -c 'keys' "$T/body")" \
-    '["createdAt","followersCount","followingsCount","userId","username"]'
+    '["bio","createdAt","displayName","followersCount","followingsCount","tweetsCount","userId","username"]'
 expect_eq "its id is the string" "$(jq -c .userId "$T/body")" "\"$ALICE\""
 check "createdAt is RFC 3339 UTC with milliseconds" \
     grep -Eq "$RFC3339" <<<"$(jb .createdAt)"

@@ -94,7 +94,7 @@ http GET "$G/nowhere"
 expect_status "unknown path" 404 not_found
 http PUT "$G/users/$BOB"
 expect_status "wrong method" 405 method_not_allowed
-expect_eq "405 says what is allowed" "$(hdr Allow)" "GET, DELETE"
+expect_eq "405 says what is allowed" "$(hdr Allow)" "GET, DELETE, PATCH"
 http GET "$G/users/register"
 expect_status "GET on register is a wrong method, not a user id" 405 method_not_allowed
 http DELETE "$G/nowhere" "" "Authorization: Bearer nonsense"

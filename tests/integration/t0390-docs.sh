@@ -20,7 +20,7 @@ routes='/users/register post
 /users/login post
 /users/logout post
 /users get
-/users/{userId} delete,get
+/users/{userId} delete,get,patch
 /users/{userId}/follow post
 /users/{userId}/unfollow delete
 /users/{userId}/followings get
@@ -61,6 +61,7 @@ expect_eq "an error has error and message" "$(spec '.components.schemas.Error.re
 statuses() { jq -r --arg p "$1" --arg m "$2" '.paths[$p][$m].responses | keys | map(select(test("^[45]"))) | join(",")' "$SPEC"; }
 expect_eq "POST /tweets errors" "$(statuses /tweets post)" 400,401,403,405,413,429,503,504
 expect_eq "home timeline errors" "$(statuses '/tweets/homeTimeline/{userId}' get)" 400,401,403,404,405,429,503,504
+expect_eq "PATCH /users/{userId} errors" "$(statuses "/users/{userId}" patch)" 400,401,403,404,405,413,429,503,504
 expect_eq "register errors" "$(statuses /users/register post)" 400,405,409,413,429,503,504
 expect_eq "/ws errors" "$(statuses /ws get)" 400,401,405,429,503,504
 expect_eq "/ws upgrades with 101" "$(jq -r '.paths["/ws"].get.responses | has("101")' "$SPEC")" true
@@ -79,7 +80,7 @@ expect_eq "POST /tweets takes an Idempotency-Key" "$(jq -r '[.paths["/tweets"].p
 expect_eq "/ws takes cursor, since and access_token" "$(spec '[.paths["/ws"].get.parameters[] | select(.in == "query") | .name] | sort | join(",")')" access_token,cursor,since
 expect_eq "the home timeline needs a bearer token" "$(spec '.paths["/tweets/homeTimeline/{userId}"].get.security[0] | has("bearerAuth")')" true
 expect_eq "bearerAuth is an HTTP bearer scheme" "$(spec '.components.securitySchemes.bearerAuth | "\(.type) \(.scheme)"')" "http bearer"
-expect_eq "a user has docs/API.md's fields" "$(spec '.components.schemas.User.required | sort | join(",")')" createdAt,followersCount,followingsCount,userId,username
+expect_eq "a user has docs/API.md's fields" "$(spec '.components.schemas.User.required | sort | join(",")')" bio,createdAt,displayName,followersCount,followingsCount,tweetsCount,userId,username
 expect_eq "a tweet has docs/API.md's fields" "$(spec '.components.schemas.Tweet.required | sort | join(",")')" content,timestamp,tweetId,userId,username
 expect_eq "feed events are tweet, delete, ready and reset" "$(spec '.components.schemas.FeedEvent.discriminator.mapping | keys | join(",")')" delete,ready,reset,tweet
 expect_eq "ids are strings of digits" "$(spec '.components.schemas.Id | "\(.type) \(.pattern)"')" 'string ^[1-9][0-9]{0,18}$'

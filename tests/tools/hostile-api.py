@@ -35,8 +35,10 @@ HOSTILE = TITLE + "title" + CLEAR + "clear" + RLO + "evil" + LRI + RLM + CSI8 + 
 
 def user():
     return {"userId": "1", "username": "pwned" + HOSTILE,
+            "displayName": "pwned name " + HOSTILE,
+            "bio": "pwned bio " + HOSTILE + "\nbio two " + RLO + "dne",
             "createdAt": "2026-01-02T03:04:05.000Z",
-            "followersCount": 1, "followingsCount": 2}
+            "followersCount": 1, "followingsCount": 2, "tweetsCount": 3}
 
 
 def tweet(i, tid):

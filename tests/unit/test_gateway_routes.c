@@ -73,7 +73,7 @@ wrong_method_lists_the_allowed_ones(void **state)
 	(void)state;
 	assert_int_equal(routes_match("PUT", "/users/5", &r, allow,
 	    sizeof allow), ROUTE_BAD_METHOD);
-	assert_string_equal(allow, "GET, DELETE");
+	assert_string_equal(allow, "GET, DELETE, PATCH");
 	/* a literal path wins over {id} */
 	assert_int_equal(routes_match("GET", "/users/register", &r, allow,
 	    sizeof allow), ROUTE_BAD_METHOD);

@@ -57,6 +57,9 @@ user_has_the_api_shape(void **state)
 		.created_ms = 1795485960123LL,
 		.followers = 3,
 		.followings = 0,
+		.tweets = 7,
+		.display_name = "Al\xc3\xa9",
+		.bio = "line\nfeed",
 	};
 	json_t *j = model_user_json(&u);
 	char k[256];
@@ -64,8 +67,12 @@ user_has_the_api_shape(void **state)
 	(void)state;
 	assert_true(json_is_object(j));
 	keys(j, k, sizeof(k));
-	assert_string_equal(k, "createdAt,followersCount,followingsCount,"
-	    "userId,username");
+	assert_string_equal(k, "bio,createdAt,displayName,followersCount,"
+	    "followingsCount,tweetsCount,userId,username");
+	assert_string_equal(str(j, "displayName"), "Al\xc3\xa9");
+	assert_string_equal(str(j, "bio"), "line\nfeed");
+	assert_int_equal(json_integer_value(json_object_get(j,
+	    "tweetsCount")), 7);
 	/* ids as strings, counts as integers */
 	assert_string_equal(str(j, "userId"), "9223372036854775807");
 	assert_string_equal(str(j, "username"), "Alice.B");

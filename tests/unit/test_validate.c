@@ -413,6 +413,38 @@ feed_cursor_is_1_to_128_url_safe_characters(void **state)
 	assert_false(validate_feed_cursor(c, FEED_CURSOR_MAX + 1));
 }
 
+static void
+profile_text_counts_code_points_and_refuses_controls(void **state)
+{
+	char buf[4 * 162];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(validate_display_name(S("")), PROFILE_OK);
+	assert_int_equal(validate_bio(S("")), PROFILE_OK);
+	/* 50 two-byte characters is 50, not 100 */
+	for (i = 0; i < 50; i++)
+		memcpy(buf + 2 * i, "\xc3\xa9", 2);
+	assert_int_equal(validate_display_name(buf, 100), PROFILE_OK);
+	memcpy(buf + 100, "x", 1);
+	assert_int_equal(validate_display_name(buf, 101), PROFILE_TOO_LONG);
+	memset(buf, 'b', 161);
+	assert_int_equal(validate_bio(buf, 160), PROFILE_OK);
+	assert_int_equal(validate_bio(buf, 161), PROFILE_TOO_LONG);
+	assert_int_equal(validate_bio(S("a\nb")), PROFILE_OK);
+	assert_int_equal(validate_display_name(S("a\nb")), PROFILE_CONTROL);
+	assert_int_equal(validate_bio(S("a\rb")), PROFILE_CONTROL);
+	assert_int_equal(validate_bio(S("a\tb")), PROFILE_CONTROL);
+	assert_int_equal(validate_bio("a\0b", 3), PROFILE_CONTROL);
+	assert_int_equal(validate_bio(S("a\x7f")), PROFILE_CONTROL);
+	assert_int_equal(validate_bio(S("\xc2\x80")), PROFILE_CONTROL);
+	assert_int_equal(validate_bio(S("\xc2\x9f")), PROFILE_CONTROL);
+	assert_int_equal(validate_bio(S("\xc2\xa0")), PROFILE_OK);
+	assert_int_equal(validate_bio(S("\xff")), PROFILE_BAD_UTF8);
+	assert_int_equal(validate_display_name(S("\xed\xa0\x80")),
+	    PROFILE_BAD_UTF8);
+}
+
 int
 main(void)
 {
@@ -435,6 +467,8 @@ main(void)
 		cmocka_unit_test(header_value_refuses_control_bytes),
 		cmocka_unit_test(request_id_is_1_to_128_visible_characters),
 		cmocka_unit_test(feed_cursor_is_1_to_128_url_safe_characters),
+		cmocka_unit_test(
+		    profile_text_counts_code_points_and_refuses_controls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
