@@ -86,6 +86,25 @@ if [ "$REPLICA" = t ]; then
 	q "$TWEETDB" "VACUUM (ANALYZE) feed_readers" >/dev/null
 	q "$TWEETDB" "VACUUM (ANALYZE) feed" >/dev/null
 fi
+# The users' tweet counts, which chirp-userd otherwise keeps from
+# chirp-tweetd's event log (that the load bypasses): counted here, and the
+# position set to the log's end, so that only later tweets count.
+if [ "$(q "$USERDB" "SELECT to_regclass('tweet_replica') IS NOT NULL")" = t ]; then
+	counts=$(mktemp)
+	psql -X -q -v ON_ERROR_STOP=1 -d "$TWEETDB" -c \
+	    "\copy (SELECT user_id, count(*) FROM tweets GROUP BY 1) TO '$counts' WITH (FORMAT csv)"
+	tseq=$(q "$TWEETDB" "SELECT coalesce(max(seq), 0) FROM event_log")
+	psql -X -q -v ON_ERROR_STOP=1 -d "$USERDB" <<EOF
+BEGIN;
+CREATE TEMP TABLE counts (user_id bigint, n bigint) ON COMMIT DROP;
+\\copy counts FROM '$counts' WITH (FORMAT csv)
+UPDATE users u SET tweets_count = c.n FROM counts c WHERE u.id = c.user_id;
+UPDATE tweet_replica SET tweet_seq = $tseq;
+COMMIT;
+EOF
+	rm -f "$counts"
+	echo "bulk-load: tweet counts set; chirp-userd counts from chirp-tweetd's seq $tseq on"
+fi
 echo "bulk-load: $(q "$USERDB" "SELECT count(*) FROM users") users," \
     "$(q "$USERDB" "SELECT count(*) FROM follows") follows," \
     "$(q "$TWEETDB" "SELECT count(*) FROM tweets") tweets in" \
