@@ -99,12 +99,19 @@ auth() { printf 'Authorization: Bearer %s' "$1"; }
 # --- processes -----------------------------------------------------------
 
 # free_port: a TCP port nobody listens on, below the ephemeral range
-# (32768-60999), so that no client's outgoing connection holds it.
+# (32768-60999), so that no client's outgoing connection holds it, and
+# never one this script was given before (in $T/ports): two calls in a
+# row, before either port is taken, could otherwise both get the same,
+# and one service would answer for two.
 free_port() {
 	local p
 	while :; do
 		p=$(( (RANDOM % 12000) + 20000 ))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+		grep -qx "$p" "$T/ports" 2>/dev/null && continue
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		echo "$p" >>"$T/ports"
+		echo "$p"
+		return
 	done
 }
 

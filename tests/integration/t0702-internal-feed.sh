@@ -61,13 +61,18 @@ expect_status "the feed of an unknown user: 404" 404 not_found
 for path in "internal/events?after=0" "internal/feed/$A?after=0"; do
 	http GET "$TWEETD/$path"
 	expect_status "/$path without a credential: 401" 401
-	http GET "$TWEETD/$path" "" "$(svc_hdr userd tweetd)"
-	expect_status "/$path for userd: 403" 403
+	http GET "$TWEETD/$path" "" "$(svc_hdr tweetd tweetd)"
+	expect_status "/$path for tweetd itself: 403" 403
 	http GET "$TWEETD/$path" "" "$(svc_hdr gateway userd)"
 	expect_status "/$path with a credential for another: 401" 401
 	http GET "$TWEETD/$path" "" "Authorization: Bearer $TA"
 	expect_status "/$path with a user's token: 401" 401
 done
+# userd reads the events (it counts tweets from them), not the feeds.
+http GET "$TWEETD/internal/events?after=0" "" "$(svc_hdr userd tweetd)"
+expect_status "/internal/events for userd: 200" 200
+http GET "$TWEETD/internal/feed/$A?after=0" "" "$(svc_hdr userd tweetd)"
+expect_status "/internal/feed for userd: 403" 403
 http GET "$USERD/internal/events?after=0" "" "$(svc_hdr gateway userd)"
 expect_status "userd's events for the gateway: 200" 200
 http GET "$USERD/internal/events?after=0"
