@@ -40,13 +40,50 @@ static struct {
 	pthread_t thread;
 } srv;
 
+/*
+ * The script is read by the server's thread: set under srv_lock, and only
+ * when no answer is being sent, so that a test may free (or leave, for its
+ * stack) the bytes of its answer as soon as script_idle() returns.
+ */
+static pthread_mutex_t srv_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t srv_idle = PTHREAD_COND_INITIALIZER;
+static bool srv_sending;
+
+/* Wait until the server sends nothing; srv_lock held. */
+static void
+script_wait_locked(void)
+{
+	while (srv_sending)
+		pthread_cond_wait(&srv_idle, &srv_lock);
+}
+
 static void
 script(const char *answer, bool close_after)
 {
+	pthread_mutex_lock(&srv_lock);
+	script_wait_locked();
 	srv.answer = answer;
 	srv.answer_len = strlen(answer);
 	srv.close_after = close_after;
 	srv.silent = false;
+	pthread_mutex_unlock(&srv_lock);
+}
+
+/* The server never answers (silent), or answers the script again. */
+static void
+script_silent(bool silent)
+{
+	pthread_mutex_lock(&srv_lock);
+	script_wait_locked();
+	srv.silent = silent;
+	pthread_mutex_unlock(&srv_lock);
+}
+
+/* The answer's bytes are no longer in use: none, and none to come. */
+static void
+script_idle(void)
+{
+	script("", true);
 }
 
 /* Wait for bytes on fd; false when the tests are over. */
@@ -115,14 +152,30 @@ server_main(void *arg)
 			continue;
 		atomic_fetch_add(&srv.accepted, 1);
 		while (server_read_request(fd)) {
-			if (srv.silent) {
+			const char *answer;
+			size_t len;
+			bool silent, close_after;
+			ssize_t sent;
+
+			pthread_mutex_lock(&srv_lock);
+			silent = srv.silent;
+			answer = srv.answer;
+			len = srv.answer_len;
+			close_after = srv.close_after;
+			srv_sending = !silent;
+			pthread_mutex_unlock(&srv_lock);
+			if (silent) {
 				while (!atomic_load(&srv.stop) &&
 				    recv(fd, srv.request, 1, MSG_DONTWAIT) != 0)
 					usleep(10000);
 				break;
 			}
-			if (send(fd, srv.answer, srv.answer_len,
-			    MSG_NOSIGNAL) < 0 || srv.close_after)
+			sent = send(fd, answer, len, MSG_NOSIGNAL);
+			pthread_mutex_lock(&srv_lock);
+			srv_sending = false;
+			pthread_cond_broadcast(&srv_idle);
+			pthread_mutex_unlock(&srv_lock);
+			if (sent < 0 || close_after)
 				break;
 		}
 		close(fd);
@@ -317,6 +370,7 @@ headers_past_sixteen_are_dropped(void **state)
 	assert_string_equal(http_result_header(&r, "x-h0"), "0");
 	http_result_release(&r);
 	http_plain_free(p);
+	script_idle();		/* answer is on this stack */
 }
 
 static void
@@ -365,7 +419,7 @@ bodies_over_16_mib_fail(void **state)
 	assert_int_equal(r.status, 0);
 	http_result_release(&r);
 	http_plain_free(p);
-	usleep(100000);		/* the server is done with answer */
+	script_idle();		/* the server is done with answer */
 	free(answer);
 }
 
@@ -377,12 +431,12 @@ a_silent_server_times_out(void **state)
 
 	(void)state;
 	script("", false);
-	srv.silent = true;
+	script_silent(true);
 	assert_int_equal(get(p, "GET", "/", NULL, 200, &r), -1);
 	assert_true(r.timed_out);
 	assert_non_null(strstr(r.error, "Timeout was reached"));
 	http_result_release(&r);
-	srv.silent = false;
+	script_silent(false);
 	http_plain_free(p);
 }
 
