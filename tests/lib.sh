@@ -183,6 +183,8 @@ test_db() {
 }
 # sql URL QUERY: run SQL on a test database, unaligned output.
 sql() { psql -X -q -A -t -d "$1" -c "$2"; }
+# sql_is URL QUERY EXPECTED: QUERY answers EXPECTED (for wait_until).
+sql_is() { [ "$(sql "$1" "$2")" = "$3" ]; }
 # admin QUERY: run SQL as postgres on the cluster's maintenance database.
 admin() { psql -X -q -A -t -h "$CHIRP_PGDIR/run" -p "$CHIRP_PGPORT" -U postgres -d postgres -c "$1"; }
 # tweets_of USERID: how many tweets of the user $TWEETDB holds.

@@ -11,15 +11,6 @@ start_core --crash_point after_prepare
 A=$(register "$USERD" ada); TA=$(login "$USERD" ada)
 A1=$(post "$TWEETD" "$A" "$TA" ada)
 
-# wait_sql URL QUERY EXPECTED [SECONDS]: until QUERY answers EXPECTED.
-wait_sql() {
-	for _ in $(seq 1 $((${4:-60} * 5))); do
-		[ "$(sql "$1" "$2")" = "$3" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # The coordinator dies right after tweetd prepared.
 http DELETE "$USERD/users/$A" "" "$(auth "$TA")"
 check "userd died mid-deletion" test "$HTTP_STATUS" != 200
@@ -28,7 +19,7 @@ stop_proc userd
 start_userd userd2 "$USERD_PORT" "$USERDB" --tweet_url "$TWEETD"
 
 check "recovery rolls back the undecided deletion" \
-    wait_sql "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts" 0 90
+    wait_until 90 sql_is "$TWEETDB" "SELECT count(*) FROM pg_prepared_xacts" 0
 http GET "$TWEETD/tweets/$A1"
 expect_status "ada's tweet is still there" 200
 http GET "$USERD/users/$A"
@@ -46,6 +37,6 @@ expect_status "now her tweets are gone" 404 not_found
 sql "$TWEETDB" "INSERT INTO outbox (channel, payload) VALUES
     ('chirp_tweet_events', '{\"type\":\"delete\",\"tweetId\":\"1\",\"userId\":\"1\"}')" >/dev/null
 check "the outbox is published and emptied" \
-    wait_sql "$TWEETDB" "SELECT count(*) FROM outbox" 0 30
+    wait_until 30 sql_is "$TWEETDB" "SELECT count(*) FROM outbox" 0
 
 finish

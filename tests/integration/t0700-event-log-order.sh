@@ -39,15 +39,8 @@ wait $P1 $P2 $P3
 expect_eq "every post answered 201" \
     "$(cat "$T"/writer.* | sort | uniq -c | tr -s ' ')" " $((3 * N)) 201"
 
-wait_sql() {
-	for _ in $(seq 1 $((${4:-30} * 5))); do
-		[ "$(sql "$1" "$2")" = "$3" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 check "the outbox is emptied" \
-    wait_sql "$TWEETDB" "SELECT count(*) FROM outbox" 0
+    wait_until 30 sql_is "$TWEETDB" "SELECT count(*) FROM outbox" 0
 expect_eq "one event per tweet in the log" \
     "$(sql "$TWEETDB" "SELECT count(*) FROM event_log")" "$((3 * N))"
 expect_eq "every tweet's event exactly once" \
