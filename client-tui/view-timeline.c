@@ -338,11 +338,16 @@ static const struct tui_binding view_timeline_keys[] = {
 	{ 'd', "d", "delete your selected tweet", view_timeline_delete },
 	{ 'f', "f", "follow or unfollow the selected author",
 	    view_timeline_follow },
-	{ '\r', "Enter", "the selected author's timeline",
-	    view_timeline_author },
+	{ 'a', "a", "the selected author's timeline", view_timeline_author },
+	/*
+	 * The keys of the first clients, kept unlisted until conversations
+	 * give them their meaning of API.md (Enter: the thread, r: reply).
+	 */
+	{ '\r', NULL, NULL, view_timeline_author },
 	{ '\n', NULL, NULL, view_timeline_author },
 	{ TUI_KEY_FN | KEY_ENTER, NULL, NULL, view_timeline_author },
-	{ 'r', "r", "refresh", view_timeline_reload },
+	{ 'R', "R", "refresh", view_timeline_reload },
+	{ 'r', NULL, NULL, view_timeline_reload },
 	{ 'F', "F", "followers of this timeline's user",
 	    view_timeline_followers },
 	{ 'W', "W", "whom this timeline's user follows",

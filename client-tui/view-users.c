@@ -193,7 +193,8 @@ static const struct tui_binding view_users_keys[] = {
 	{ TUI_KEY_FN | KEY_ENTER, NULL, NULL, view_users_open_selected },
 	{ 'f', "f", "follow or unfollow the selected user",
 	    view_users_follow },
-	{ 'r', "r", "refresh", view_users_refresh },
+	{ 'R', "R", "refresh", view_users_refresh },
+	{ 'r', NULL, NULL, view_users_refresh },
 	{ 0, NULL, NULL, NULL },
 };
 

@@ -108,6 +108,9 @@ wait_screen "another's tweet cannot be deleted" "only delete your own"
 keys '?'
 wait_screen "? shows the keys" "compose a tweet"
 wait_screen "the help names follow" "follow or unfollow"
+wait_screen "the help names R for refresh" "R           refresh"
+wait_screen "the help names a for the author's timeline" \
+    "a           the selected author's timeline"
 keys q
 wait_screen "q goes back from the help" "chirp: home"
 
@@ -131,6 +134,10 @@ wait_screen "h goes home, where carol's tweets now show" \
     "carol was here first"
 post "$GATEWAY" "$CAROL" "$CAROL_TOKEN" "carol live, now followed" >/dev/null
 wait_screen "and carol's new tweets arrive live" "carol live, now followed"
+keys g a
+wait_screen "a opens the selected author's timeline" "@carol: "
+keys h
+wait_screen "h goes back home" "chirp: home"
 keys g f
 wait_screen "f on a followed author unfollows" "unfollowed @carol"
 http GET "$GATEWAY/users/$ALICE/followings"
