@@ -14,6 +14,7 @@
 
 #include "events.h"
 #include "log.h"
+#include "validate.h"
 
 /* The "type" of each enum event_type, by value. */
 static const char *const events_names[] = {
@@ -23,6 +24,10 @@ static const char *const events_names[] = {
 	[EVENT_REVOKE] = "revoke",
 	[EVENT_TWEET] = "tweet",
 	[EVENT_DELETE] = "delete",
+	[EVENT_LIKE] = "like",
+	[EVENT_UNLIKE] = "unlike",
+	[EVENT_NOTIFICATION] = "notification",
+	[EVENT_NOTIFICATION_DELETE] = "notification_delete",
 };
 #define EVENTS_N (sizeof(events_names) / sizeof(events_names[0]))
 
@@ -41,6 +46,10 @@ events_encode(const struct event *ev)
 		jsonw_init(&w);
 		jsonw_lit(&w, "{\"type\":\"tweet\",\"tweet\":");
 		model_tweet_write(&w, &ev->tweet);
+		if (ev->parent_user_id > 0) {
+			jsonw_lit(&w, ",\"replyToUserId\":");
+			jsonw_id(&w, ev->parent_user_id);
+		}
 		if (ev->seq > 0) {
 			snprintf(seq, sizeof(seq), ",\"seq\":%" PRId64,
 			    ev->seq);
@@ -55,6 +64,10 @@ events_encode(const struct event *ev)
 		j = json_pack("{s:s, s:o, s:o}", "type", type, "userId",
 		    model_id_json(ev->user_id), "targetId",
 		    model_id_json(ev->target_id));
+		if (j != NULL && ev->type == EVENT_FOLLOW &&
+		    ev->username[0] != '\0')
+			json_object_set_new(j, "username",
+			    json_string(ev->username));
 		break;
 	case EVENT_USER_DELETED:
 		j = json_pack("{s:s, s:o}", "type", type, "userId",
@@ -70,6 +83,28 @@ events_encode(const struct event *ev)
 		j = json_pack("{s:s, s:o, s:o}", "type", type, "tweetId",
 		    model_id_json(ev->tweet_id), "userId",
 		    model_id_json(ev->user_id));
+		if (j != NULL && ev->repost)
+			json_object_set_new(j, "repost", json_true());
+		break;
+	case EVENT_LIKE:
+		j = json_pack("{s:s, s:o, s:s, s:o}", "type", type, "userId",
+		    model_id_json(ev->user_id), "username", ev->username,
+		    "tweet", model_tweet_json(&ev->tweet));
+		break;
+	case EVENT_UNLIKE:
+		j = json_pack("{s:s, s:o, s:o}", "type", type, "userId",
+		    model_id_json(ev->user_id), "tweetId",
+		    model_id_json(ev->tweet_id));
+		break;
+	case EVENT_NOTIFICATION:
+		j = json_pack("{s:s, s:o, s:o}", "type", type, "userId",
+		    model_id_json(ev->user_id), "notification",
+		    json_loads(ev->notification, JSON_REJECT_DUPLICATES, NULL));
+		break;
+	case EVENT_NOTIFICATION_DELETE:
+		j = json_pack("{s:s, s:o, s:o}", "type", type, "userId",
+		    model_id_json(ev->user_id), "notificationId",
+		    model_id_json(ev->notification_id));
 		break;
 	}
 	if (j != NULL && ev->seq > 0 &&
@@ -79,6 +114,26 @@ events_encode(const struct event *ev)
 		fatalx("out of memory");
 	json_decref(j);
 	return s;
+}
+
+/*
+ * The "username" member of o into out: a name of validate_username's
+ * form; absent is "" unless required.
+ */
+static bool
+username_get(const json_t *o, bool required, char out[33])
+{
+	json_t *v = json_object_get(o, "username");
+	const char *s = json_string_value(v);
+
+	out[0] = '\0';
+	if (v == NULL)
+		return !required;
+	if (s == NULL || strlen(s) != json_string_length(v) ||
+	    !validate_username(s, strlen(s)))
+		return false;
+	memcpy(out, s, strlen(s) + 1);
+	return true;
 }
 
 /* The type named by the "type" member of o; 0 when none is. */
@@ -98,7 +153,7 @@ int
 events_decode(const char *payload, struct event *ev)
 {
 	json_t *o = json_loads(payload, JSON_REJECT_DUPLICATES, NULL), *gen;
-	json_t *seq;
+	json_t *seq, *v;
 	bool ok = false;
 
 	memset(ev, 0, sizeof(*ev));
@@ -113,7 +168,8 @@ events_decode(const char *payload, struct event *ev)
 	case EVENT_FOLLOW:
 	case EVENT_UNFOLLOW:
 		ok = model_get_id(o, "userId", &ev->user_id) &&
-		    model_get_id(o, "targetId", &ev->target_id);
+		    model_get_id(o, "targetId", &ev->target_id) &&
+		    username_get(o, false, ev->username);
 		break;
 	case EVENT_USER_DELETED:
 		ok = model_get_id(o, "userId", &ev->user_id);
@@ -126,13 +182,42 @@ events_decode(const char *payload, struct event *ev)
 		break;
 	case EVENT_TWEET:
 		ok = model_tweet_parse(json_object_get(o, "tweet"),
-		    &ev->tweet);
+		    &ev->tweet) && (json_object_get(o, "replyToUserId") ==
+		    NULL || model_get_id(o, "replyToUserId",
+		    &ev->parent_user_id));
 		ev->tweet_id = ev->tweet.id;
 		ev->user_id = ev->tweet.user_id;
 		break;
 	case EVENT_DELETE:
+		v = json_object_get(o, "repost");
 		ok = model_get_id(o, "tweetId", &ev->tweet_id) &&
-		    model_get_id(o, "userId", &ev->user_id);
+		    model_get_id(o, "userId", &ev->user_id) &&
+		    (v == NULL || json_is_boolean(v));
+		ev->repost = json_is_true(v);
+		break;
+	case EVENT_LIKE:
+		ok = model_get_id(o, "userId", &ev->user_id) &&
+		    username_get(o, true, ev->username) &&
+		    model_tweet_parse(json_object_get(o, "tweet"),
+		    &ev->tweet);
+		ev->tweet_id = ev->tweet.id;
+		break;
+	case EVENT_UNLIKE:
+		ok = model_get_id(o, "userId", &ev->user_id) &&
+		    model_get_id(o, "tweetId", &ev->tweet_id);
+		break;
+	case EVENT_NOTIFICATION:
+		v = json_object_get(o, "notification");
+		ok = model_get_id(o, "userId", &ev->user_id) &&
+		    json_is_object(v) && model_get_id(v, "notificationId",
+		    &ev->notification_id);
+		if (ok && (ev->notification = json_dumps(v, JSON_COMPACT)) ==
+		    NULL)
+			fatalx("out of memory");
+		break;
+	case EVENT_NOTIFICATION_DELETE:
+		ok = model_get_id(o, "userId", &ev->user_id) &&
+		    model_get_id(o, "notificationId", &ev->notification_id);
 		break;
 	}
 out:
@@ -199,6 +284,9 @@ events_seq(const char *payload)
 void
 events_release(struct event *ev)
 {
-	if (ev != NULL)
-		model_tweet_release(&ev->tweet);
+	if (ev == NULL)
+		return;
+	model_tweet_release(&ev->tweet);
+	free(ev->notification);
+	ev->notification = NULL;
 }

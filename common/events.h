@@ -3,15 +3,26 @@
  * their only encoder and decoder.
  *
  * CHANNEL_USER (published by chirp-userd):
- *   {"type":"follow","userId":"1","targetId":"2"}
+ *   {"type":"follow","userId":"1","targetId":"2","username":"ann"}
+ *                                            (username: the follower's;
+ *                                             absent in older events)
  *   {"type":"unfollow","userId":"1","targetId":"2"}
  *   {"type":"user_deleted","userId":"1"}      (every token of 1 is dead)
  *   {"type":"revoke","userId":"1","gen":2}   (POST /users/logout: tokens
  *                                             of 1 with "gen" below 2 are
  *                                             dead; common/revoke.h)
  * CHANNEL_TWEET (published by chirp-tweetd):
- *   {"type":"tweet","tweet":{tweet as in docs/API.md}}
- *   {"type":"delete","tweetId":"9","userId":"1"}
+ *   {"type":"tweet","tweet":{tweet as in docs/API.md},"replyToUserId":"2"}
+ *                  (a post, a reply or a repost; replyToUserId: the
+ *                   parent's author, only for a reply whose parent
+ *                   exists; no "liked"/"reposted" in the tweet)
+ *   {"type":"delete","tweetId":"9","userId":"1","repost":true}
+ *                  (repost: only when the tweet deleted was a repost)
+ *   {"type":"like","userId":"1","username":"ann","tweet":{the liked tweet}}
+ *   {"type":"unlike","userId":"1","tweetId":"9"}
+ * CHANNEL_NOTIFY (published by chirp-notifyd; userId is the recipient):
+ *   {"type":"notification","userId":"2","notification":{as in API.md}}
+ *   {"type":"notification_delete","userId":"2","notificationId":"7"}
  *
  * Ids are decimal strings, as everywhere in the API. An event sent by the
  * publisher (publisher.h) also carries "seq", its position in the event
@@ -24,12 +35,14 @@
 #ifndef CHIRP_EVENTS_H
 #define CHIRP_EVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model.h"
 
 #define CHANNEL_USER "chirp_user_events"
 #define CHANNEL_TWEET "chirp_tweet_events"
+#define CHANNEL_NOTIFY "chirp_notify_events"
 
 enum event_type {
 	EVENT_FOLLOW = 1,
@@ -38,21 +51,37 @@ enum event_type {
 	EVENT_REVOKE,
 	EVENT_TWEET,
 	EVENT_DELETE,
+	EVENT_LIKE,
+	EVENT_UNLIKE,
+	EVENT_NOTIFICATION,
+	EVENT_NOTIFICATION_DELETE,
 };
 
 struct event {
 	enum event_type type;
-	int64_t user_id;	/* every type; the author for tweet, delete */
+	/* every type: the author for tweet, delete; the liker for like,
+	 * unlike; the recipient for notification, notification_delete */
+	int64_t user_id;
 	int64_t target_id;	/* follow, unfollow */
-	int64_t tweet_id;	/* tweet, delete */
+	int64_t tweet_id;	/* tweet, delete, like, unlike */
 	int64_t gen;		/* revoke: >= 0 */
-	struct tweet tweet;	/* tweet; decoded: owned (events_release) */
+	struct tweet tweet;	/* tweet, like; decoded: owned (events_release) */
+	int64_t parent_user_id;	/* tweet: replyToUserId; 0: none */
+	bool repost;		/* delete: the tweet was a repost */
+	char username[33];	/* follow, like: the actor's; "": unknown */
+	/*
+	 * notification: the object as compact JSON text (owned; decoded, a
+	 * JSON object with a good "notificationId", not checked further)
+	 */
+	char *notification;
+	int64_t notification_id; /* notification, notification_delete */
 	int64_t seq;		/* position in the event log; 0: none */
 };
 
 /*
  * The payload of ev as above; the caller frees it. For a tweet event only
- * ev->tweet is read (its ids are the event's). "seq" only when seq > 0.
+ * ev->tweet and parent_user_id are read (its ids are the event's), for a
+ * like user_id, username and tweet. "seq" only when seq > 0.
  */
 char *events_encode(const struct event *);
 /*

@@ -11,6 +11,9 @@
 
 #include "jsonw.h"
 
+/* The most mentions one tweet can hold: 280 characters, "@ab " each. */
+#define MODEL_MENTIONS_MAX 70
+
 struct user {
 	int64_t id;
 	char username[33];
@@ -23,12 +26,34 @@ struct user {
 	char bio[4 * 160 + 1];
 };
 
+/*
+ * A tweet as docs/API.md has it. A zeroed tweet beyond its first members
+ * is one that replies to nothing, mentions nobody, has no counts and is
+ * no repost, with the caller's flags unknown (left out of the JSON).
+ */
 struct tweet {
 	int64_t id;
 	int64_t user_id;
 	char username[33];
 	char *content;		/* owned; model_tweet_release frees it */
 	int64_t created_ms;
+	int64_t reply_to;	/* the parent's id; 0: none */
+	int64_t conversation_id; /* 0: the tweet's own id */
+	/*
+	 * "mentions" as compact JSON text, [{"userId":"1","username":"a"}...]
+	 * in that member order (owned; NULL: []). model_tweet_parse checks
+	 * it; a service writes it from its own database as it stored it.
+	 */
+	char *mentions;
+	int64_t reply_count;
+	int64_t like_count;
+	int64_t repost_count;
+	struct tweet *repost_of; /* owned; NULL unless this is a repost */
+	/* For the caller of a request with a token (has_flags): the JSON
+	 * has "liked" and "reposted" only then. */
+	bool has_flags;
+	bool liked;
+	bool reposted;
 };
 
 /* New JSON objects, owned by the caller. */
@@ -42,9 +67,21 @@ void model_tweet_write(struct jsonw *w, const struct tweet *);
 /* {"error": code, "message": message} */
 json_t *model_error_json(const char *code, const char *message);
 
-/* Parse a tweet object as model_tweet_json writes it; false when not one. */
+/*
+ * Parse a tweet object as model_tweet_json writes it; false when not one.
+ * The members of conversations (replyTo ... reposted) may be absent (a
+ * tweet of an older event), and are then as in a zeroed tweet; present,
+ * each must be well-formed (a repostOf, a tweet that is no repost).
+ */
 bool model_tweet_parse(const json_t *, struct tweet *);
+/* Free what a tweet owns (content, mentions, repost_of), and zero those. */
 void model_tweet_release(struct tweet *);
+/*
+ * The user ids of t's mentions into ids (at most max), in order; their
+ * number, or -1 when t->mentions is not the JSON model_tweet_parse
+ * checks.
+ */
+int model_tweet_mention_ids(const struct tweet *t, int64_t *ids, int max);
 
 /* A string member holding a decimal id; false when absent or not an id. */
 bool model_get_id(const json_t *obj, const char *key, int64_t *out);

@@ -25,7 +25,13 @@ round_trip(const struct event *ev, const char *want)
 	assert_int_equal(back.tweet_id, ev->tweet_id);
 	assert_int_equal(back.gen, ev->gen);
 	assert_int_equal(back.seq, ev->seq);
-	if (ev->type == EVENT_TWEET) {
+	assert_int_equal(back.parent_user_id, ev->parent_user_id);
+	assert_int_equal(back.repost, ev->repost);
+	assert_int_equal(back.notification_id, ev->notification_id);
+	assert_string_equal(back.username, ev->username);
+	if (ev->notification != NULL)
+		assert_string_equal(back.notification, ev->notification);
+	if (ev->type == EVENT_TWEET || ev->type == EVENT_LIKE) {
 		assert_int_equal(back.tweet.id, ev->tweet.id);
 		assert_int_equal(back.tweet.user_id, ev->tweet.user_id);
 		assert_string_equal(back.tweet.username, ev->tweet.username);
@@ -40,6 +46,7 @@ static void
 every_type_round_trips(void **state)
 {
 	char content[] = "h\xc3\xa9llo \"you\"";
+	char note[] = "{\"notificationId\":\"7\",\"type\":\"follow\"}";
 	struct event ev;
 
 	(void)state;
@@ -65,7 +72,54 @@ every_type_round_trips(void **state)
 	round_trip(&ev, "{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"12\","
 	    "\"userId\":\"3\",\"username\":\"bob\",\"content\":"
 	    "\"h\xc3\xa9llo \\\"you\\\"\",\"timestamp\":"
-	    "\"2026-11-24T02:06:00.123Z\"}}");
+	    "\"2026-11-24T02:06:00.123Z\",\"replyTo\":null,"
+	    "\"conversationId\":\"12\",\"mentions\":[],\"replyCount\":0,"
+	    "\"likeCount\":0,\"repostCount\":0,\"repostOf\":null}}");
+	/* a reply, with its parent's author */
+	ev.tweet.reply_to = 11;
+	ev.tweet.conversation_id = 10;
+	ev.parent_user_id = 4;
+	ev.seq = 8;
+	round_trip(&ev, "{\"type\":\"tweet\",\"tweet\":{\"tweetId\":\"12\","
+	    "\"userId\":\"3\",\"username\":\"bob\",\"content\":"
+	    "\"h\xc3\xa9llo \\\"you\\\"\",\"timestamp\":"
+	    "\"2026-11-24T02:06:00.123Z\",\"replyTo\":\"11\","
+	    "\"conversationId\":\"10\",\"mentions\":[],\"replyCount\":0,"
+	    "\"likeCount\":0,\"repostCount\":0,\"repostOf\":null},"
+	    "\"replyToUserId\":\"4\",\"seq\":8}");
+	ev = (struct event){ .type = EVENT_FOLLOW, .user_id = 1,
+	    .target_id = 2, .username = "ann" };
+	round_trip(&ev, "{\"type\":\"follow\",\"userId\":\"1\","
+	    "\"targetId\":\"2\",\"username\":\"ann\"}");
+	ev = (struct event){ .type = EVENT_DELETE, .user_id = 1,
+	    .tweet_id = 9, .repost = true };
+	round_trip(&ev, "{\"type\":\"delete\",\"tweetId\":\"9\","
+	    "\"userId\":\"1\",\"repost\":true}");
+	ev = (struct event){ .type = EVENT_LIKE, .user_id = 5,
+	    .username = "cyd", .tweet_id = 12, .tweet = { .id = 12,
+	    .user_id = 3, .username = "bob", .content = content,
+	    .created_ms = 1795485960123LL, .like_count = 1 } };
+	round_trip(&ev, "{\"type\":\"like\",\"userId\":\"5\","
+	    "\"username\":\"cyd\",\"tweet\":{\"tweetId\":\"12\","
+	    "\"userId\":\"3\",\"username\":\"bob\",\"content\":"
+	    "\"h\xc3\xa9llo \\\"you\\\"\",\"timestamp\":"
+	    "\"2026-11-24T02:06:00.123Z\",\"replyTo\":null,"
+	    "\"conversationId\":\"12\",\"mentions\":[],\"replyCount\":0,"
+	    "\"likeCount\":1,\"repostCount\":0,\"repostOf\":null}}");
+	ev = (struct event){ .type = EVENT_UNLIKE, .user_id = 5,
+	    .tweet_id = 12 };
+	round_trip(&ev, "{\"type\":\"unlike\",\"userId\":\"5\","
+	    "\"tweetId\":\"12\"}");
+	ev = (struct event){ .type = EVENT_NOTIFICATION, .user_id = 3,
+	    .notification_id = 7,
+	    .notification = note };
+	round_trip(&ev, "{\"type\":\"notification\",\"userId\":\"3\","
+	    "\"notification\":{\"notificationId\":\"7\","
+	    "\"type\":\"follow\"}}");
+	ev = (struct event){ .type = EVENT_NOTIFICATION_DELETE, .user_id = 3,
+	    .notification_id = 7 };
+	round_trip(&ev, "{\"type\":\"notification_delete\",\"userId\":\"3\","
+	    "\"notificationId\":\"7\"}");
 }
 
 static void
@@ -86,7 +140,16 @@ malformed_events_are_refused(void **state)
 		"{\"type\":\"revoke\",\"userId\":\"7\"}",
 		"{\"type\":\"delete\",\"tweetId\":\"9\"}",
 		"{\"type\":\"tweet\"}",
+		"{\"type\":\"like\",\"userId\":\"1\",\"tweet\":{}}",
+		"{\"type\":\"unlike\",\"userId\":\"1\"}",
+		"{\"type\":\"notification\",\"userId\":\"1\","
+		    "\"notification\":{}}",
+		"{\"type\":\"notification_delete\",\"userId\":\"1\"}",
 		/* wrong types */
+		"{\"type\":\"delete\",\"tweetId\":\"9\",\"userId\":\"1\","
+		    "\"repost\":1}",
+		"{\"type\":\"follow\",\"userId\":\"1\",\"targetId\":\"2\","
+		    "\"username\":\"a b\"}",
 		"{\"type\":\"follow\",\"userId\":1,\"targetId\":\"2\"}",
 		"{\"type\":\"revoke\",\"userId\":\"7\",\"gen\":\"3\"}",
 		"{\"type\":\"revoke\",\"userId\":\"7\",\"gen\":2.5}",

@@ -102,7 +102,12 @@ tweet_has_the_api_shape(void **state)
 
 	(void)state;
 	keys(j, k, sizeof(k));
-	assert_string_equal(k, "content,timestamp,tweetId,userId,username");
+	assert_string_equal(k, "content,conversationId,likeCount,mentions,"
+	    "replyCount,replyTo,repostCount,repostOf,timestamp,tweetId,userId,"
+	    "username");
+	assert_true(json_is_null(json_object_get(j, "replyTo")));
+	assert_true(json_is_null(json_object_get(j, "repostOf")));
+	assert_string_equal(str(j, "conversationId"), "1234567890123");
 	assert_string_equal(str(j, "tweetId"), "1234567890123");
 	assert_string_equal(str(j, "userId"), "42");
 	assert_string_equal(str(j, "username"), "bob");
@@ -367,6 +372,83 @@ tweet_write_matches_the_object(void **state)
 			}
 }
 
+/*
+ * The members of conversations: a reply with mentions and counts that
+ * reposts, written the same both ways, parsed back the same; malformed
+ * ones refused.
+ */
+static void
+tweet_conversation_members(void **state)
+{
+	char content[] = "@ann hi", empty[] = "";
+	char mentions[] = "[{\"userId\":\"7\",\"username\":\"ann\"}]";
+	struct tweet orig = { .id = 10, .user_id = 7, .username = "ann",
+	    .content = content, .created_ms = 5, .reply_to = 9,
+	    .conversation_id = 3, .mentions = mentions, .reply_count = 2,
+	    .like_count = 4, .repost_count = 1 };
+	struct tweet t = { .id = 11, .user_id = 8, .username = "bob",
+	    .content = empty, .created_ms = 6, .repost_of = &orig,
+	    .has_flags = true, .liked = true };
+	static const char *const bad[] = {
+		"{\"replyTo\":7}", "{\"conversationId\":\"x\"}",
+		"{\"mentions\":{}}", "{\"mentions\":[{\"userId\":\"1\"}]}",
+		"{\"mentions\":[{\"userId\":1,\"username\":\"a\"}]}",
+		"{\"likeCount\":-1}", "{\"replyCount\":\"1\"}",
+		"{\"liked\":true}", "{\"liked\":1,\"reposted\":false}",
+		"{\"repostOf\":{}}", "{\"repostOf\":7}",
+	};
+	struct tweet back;
+	struct jsonw w;
+	json_t *o, *b;
+	char *want, *got, *again;
+	int64_t ids[4];
+	size_t i;
+
+	(void)state;
+	o = model_tweet_json(&t);
+	want = json_dumps(o, JSON_COMPACT);
+	jsonw_init(&w);
+	model_tweet_write(&w, &t);
+	got = jsonw_take(&w, NULL);
+	assert_string_equal(got, want);
+	assert_non_null(strstr(want, "\"liked\":true,\"reposted\":false}"));
+	assert_non_null(strstr(want, "\"replyTo\":\"9\",\"conversationId\":"
+	    "\"3\",\"mentions\":[{\"userId\":\"7\",\"username\":\"ann\"}],"
+	    "\"replyCount\":2,\"likeCount\":4,\"repostCount\":1,"
+	    "\"repostOf\":null}"));
+	assert_true(model_tweet_parse(o, &back));
+	assert_non_null(back.repost_of);
+	assert_int_equal(back.repost_of->reply_to, 9);
+	assert_int_equal(back.repost_of->like_count, 4);
+	assert_int_equal(model_tweet_mention_ids(back.repost_of, ids, 4), 1);
+	assert_int_equal(ids[0], 7);
+	assert_true(back.has_flags && back.liked && !back.reposted);
+	b = model_tweet_json(&back);
+	again = json_dumps(b, JSON_COMPACT);
+	assert_string_equal(again, want);
+	json_decref(b);
+	free(again);
+	model_tweet_release(&back);
+	assert_null(back.repost_of);
+	/* a repost of a repost is no tweet of ours */
+	json_object_set_new(json_object_get(o, "repostOf"), "repostOf",
+	    json_deep_copy(o));
+	assert_false(model_tweet_parse(o, &back));
+	json_decref(o);
+	free(want);
+	free(got);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = model_tweet_json(&orig);
+		b = json_loads(bad[i], 0, NULL);
+		assert_non_null(b);
+		json_object_update(o, b);
+		assert_false(model_tweet_parse(o, &back));
+		assert_null(back.content);
+		json_decref(b);
+		json_decref(o);
+	}
+}
+
 int
 main(void)
 {
@@ -380,6 +462,7 @@ main(void)
 		cmocka_unit_test(error_has_code_and_message),
 		cmocka_unit_test(ids_travel_as_decimal_strings),
 		cmocka_unit_test(tweet_write_matches_the_object),
+		cmocka_unit_test(tweet_conversation_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
