@@ -172,14 +172,17 @@ notify_http_read(struct http_request *req, struct http_response *resp,
 	enum notify_store_result r;
 	const char *up_to;
 	int64_t id, unread;
-	json_t *body;
+	json_t *body, *v;
 
 	if (!authenticate(nd, req, resp, &claims))
 		return;
 	if ((body = http_json_body(req, resp)) == NULL)
 		return;
-	up_to = json_string_value(json_object_get(body, "upTo"));
-	if (up_to == NULL || !validate_id(up_to, &id)) {
+	v = json_object_get(body, "upTo");
+	up_to = json_string_value(v);
+	/* the length too: a "\u0000" would cut the text short */
+	if (up_to == NULL || strlen(up_to) != json_string_length(v) ||
+	    !validate_id(up_to, &id)) {
 		json_decref(body);
 		http_reply_error(resp, 400, "bad_request",
 		    "upTo must be a notification id: a decimal string");
