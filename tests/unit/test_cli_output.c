@@ -75,7 +75,7 @@ tweet_block_has_author_time_id_and_text(void **state)
 
 	(void)state;
 	o.now_ms = 1795485960000LL + 3 * 60000;	/* 02:09, 3m after */
-	output_tweet(&o, fp, t);
+	output_tweet(&o, fp, t, NULL, "", 0);
 	fclose(fp);
 	assert_string_equal(buf,
 	    "alice  3m  id 77\n  hello\xef\xbf\xbd world\n");
@@ -95,7 +95,7 @@ tweet_line_is_one_line(void **state)
 	FILE *fp = open_memstream(&buf, &len);
 
 	(void)state;
-	output_tweet_line(&o, fp, t);
+	output_tweet_line(&o, fp, t, NULL);
 	fclose(fp);
 	assert_non_null(strstr(buf, "bob: two lines  (id 78)\n"));
 	assert_int_equal(strchr(buf, '\n') - buf, (long)len - 1);
