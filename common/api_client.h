@@ -45,4 +45,41 @@ enum api_status api_call(struct api *, const char *method, const char *path,
 enum api_status api_user_by_name(struct api *, const char *username,
     json_t **out, struct api_error *err);
 
+/*
+ * Conversations and notifications (API.md "Conversations",
+ * "Notifications"). Ids are tweet or notification ids (1..INT64_MAX);
+ * out and err as for api_call. A 404 about the tweet says "no tweet 'ID'".
+ */
+
+/* POST /tweets: a tweet by user_id, a reply when reply_to is not 0. */
+enum api_status api_post_tweet(struct api *, int64_t user_id,
+    const char *content, int64_t reply_to, const char *idempotency_key,
+    json_t **out, struct api_error *err);
+
+/* GET /tweets/{id}/thread; cursor (NULL: the first page) and limit
+ * (0: the server's default) page the replies. */
+enum api_status api_get_thread(struct api *, int64_t tweet_id,
+    const char *cursor, int limit, json_t **out, struct api_error *err);
+
+/* POST and DELETE /tweets/{id}/like: the tweet after the change. */
+enum api_status api_like_tweet(struct api *, int64_t tweet_id, json_t **out,
+    struct api_error *err);
+enum api_status api_unlike_tweet(struct api *, int64_t tweet_id,
+    json_t **out, struct api_error *err);
+
+/* POST /tweets/{id}/repost: the repost; DELETE: {"message"}. */
+enum api_status api_repost_tweet(struct api *, int64_t tweet_id,
+    json_t **out, struct api_error *err);
+enum api_status api_unrepost_tweet(struct api *, int64_t tweet_id,
+    json_t **out, struct api_error *err);
+
+/* GET /notifications, newest first; limit 0: the server's default;
+ * before 0: the newest. */
+enum api_status api_get_notifications(struct api *, int limit,
+    int64_t before, json_t **out, struct api_error *err);
+
+/* POST /notifications/read: every one up to and including up_to. */
+enum api_status api_read_notifications(struct api *, int64_t up_to,
+    json_t **out, struct api_error *err);
+
 #endif
