@@ -56,6 +56,12 @@ api_set_token(struct api *a, const char *token)
 	http_client_set_token(a->http, token);
 }
 
+void
+api_set_timeout(struct api *a, long ms)
+{
+	http_client_set_timeout(a->http, ms);
+}
+
 /* libcurl's transport error in a few lower-case words. */
 static void
 api_network_reason(const struct http_result *r, char *out, size_t size)
@@ -346,5 +352,38 @@ api_read_notifications(struct api *a, int64_t up_to, json_t **out,
 	req = json_pack("{s:s}", "upTo", id);
 	st = api_call(a, "POST", "/notifications/read", req, NULL, out, err);
 	json_decref(req);
+	return st;
+}
+
+enum api_status
+api_get_tweet(struct api *a, int64_t tweet_id, json_t **out,
+    struct api_error *err)
+{
+	return api_tweet_call(a, "GET", tweet_id, "", NULL, NULL, out, err);
+}
+
+enum api_status
+api_patch_user(struct api *a, int64_t user_id, const char *display_name,
+    const char *bio, json_t **out, struct api_error *err)
+{
+	json_t *req = json_object();
+	char *path = xasprintf("/users/%" PRId64, user_id);
+	enum api_status st;
+
+	/* json_string is NULL for text that is not UTF-8: then refused */
+	if ((display_name != NULL && json_object_set_new(req, "displayName",
+	    json_string(display_name)) == -1) || (bio != NULL &&
+	    json_object_set_new(req, "bio", json_string(bio)) == -1)) {
+		memset(err, 0, sizeof(*err));
+		*out = NULL;
+		err->status = st = API_REFUSED;
+		snprintf(err->message, sizeof(err->message),
+		    "the text is not valid UTF-8");
+		goto out;
+	}
+	st = api_call(a, "PATCH", path, req, NULL, out, err);
+out:
+	json_decref(req);
+	free(path);
 	return st;
 }

@@ -31,6 +31,8 @@ struct api;
 struct api *api_new(const char *server, const char *token);
 void api_free(struct api *);
 void api_set_token(struct api *, const char *token);
+/* How long one request may take, in milliseconds (default 15000). */
+void api_set_timeout(struct api *, long ms);
 
 /*
  * One request. body (borrowed) may be NULL; idempotency_key may be NULL.
@@ -81,5 +83,15 @@ enum api_status api_get_notifications(struct api *, int limit,
 /* POST /notifications/read: every one up to and including up_to. */
 enum api_status api_read_notifications(struct api *, int64_t up_to,
     json_t **out, struct api_error *err);
+
+/* GET /tweets/{id} (with the caller's flags when a token is set). */
+enum api_status api_get_tweet(struct api *, int64_t tweet_id, json_t **out,
+    struct api_error *err);
+
+/* PATCH /users/{id}: display_name and bio, each NULL to leave it as is;
+ * the user after the change. */
+enum api_status api_patch_user(struct api *, int64_t user_id,
+    const char *display_name, const char *bio, json_t **out,
+    struct api_error *err);
 
 #endif

@@ -68,6 +68,29 @@ authenticate(struct tweetd *td, struct http_request *req,
 }
 
 /*
+ * The caller of a route that needs no token, for the flags: true with
+ * *id when the request carries a valid token. A token that fails is
+ * treated as no token (API.md), so nothing is answered here.
+ */
+static bool
+viewer(struct tweetd *td, struct http_request *req, int64_t *id)
+{
+	struct http_response *scratch;
+	struct token_claims claims;
+	bool ok;
+
+	if (http_header(req, "Authorization") == NULL)
+		return false;
+	scratch = http_response_new();
+	ok = http_auth(req, scratch, td->secret, td->secret_len, &claims) &&
+	    revocations_token_valid(td, &claims);
+	http_response_free(scratch);
+	if (ok)
+		*id = claims.user_id;
+	return ok;
+}
+
+/*
  * The checks of a route "as userId": a valid token (401) for the user of
  * the path (403). *id is that user.
  */
@@ -191,7 +214,7 @@ tweet_http_post(struct http_request *req, struct http_response *resp,
 		goto out;
 	}
 	r = tweet_store_post(td->store, user_id, claims.username, content,
-	    key, &response);
+	    0, NULL, key, &response);
 	if (r == TWEET_STORE_OK || r == TWEET_STORE_REPLAY)
 		http_reply_raw(resp, 201, JSON_UTF8, response,
 		    strlen(response));
@@ -215,9 +238,9 @@ tweet_http_get(struct http_request *req, struct http_response *resp,
     void *ctx)
 {
 	struct tweetd *td = ctx;
-	struct tweet t;
+	struct tweet t, *tp = &t;
 	enum tweet_store_result r;
-	int64_t id;
+	int64_t id, caller;
 
 	if (!http_path_id(req, resp, 0, "tweet", &id))
 		return;
@@ -231,7 +254,12 @@ tweet_http_get(struct http_request *req, struct http_response *resp,
 		reply_store_failure(resp, r);
 		return;
 	}
-	http_reply_json(resp, 200, model_must(model_tweet_json(&t)));
+	if (viewer(td, req, &caller) &&
+	    (r = tweet_store_flags(td->store, caller, &tp, 1)) !=
+	    TWEET_STORE_OK)
+		reply_store_failure(resp, r);
+	else
+		http_reply_json(resp, 200, model_must(model_tweet_json(&t)));
 	model_tweet_release(&t);
 }
 
@@ -306,6 +334,10 @@ tweet_http_home_timeline(struct http_request *req,
 	 * cannot say, known -1). */
 	(void)followings_sync(td->followings, &known);
 	r = feed_read(td->feed, id, known, q.before, q.after, q.limit, &page);
+	if (r == TWEET_STORE_OK &&
+	    (r = tweet_store_page_flags(td->store, id, &page)) !=
+	    TWEET_STORE_OK)
+		tweet_store_page_release(&page);
 	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;
@@ -322,12 +354,16 @@ tweet_http_user_timeline(struct http_request *req,
 	struct page_query q;
 	enum userd_result u;
 	enum tweet_store_result r;
-	int64_t id;
+	int64_t id, caller;
 
 	if (!http_path_id(req, resp, 0, "user", &id) || !page_query(req, resp, &q))
 		return;
 	r = tweet_store_user_timeline(td->store, id, q.before, q.after,
 	    q.limit, &page);
+	if (r == TWEET_STORE_OK && viewer(td, req, &caller) &&
+	    (r = tweet_store_page_flags(td->store, caller, &page)) !=
+	    TWEET_STORE_OK)
+		tweet_store_page_release(&page);
 	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;

@@ -28,9 +28,21 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #endif
 
-#define TWEET_COLUMNS \
-	"id, user_id, username, content, " \
-	"floor(extract(epoch FROM created_at) * 1000)::bigint"
+/* The columns of the tweet of alias a, in the order row_tweet reads. */
+#define COLS(a) \
+	a ".id, " a ".user_id, " a ".username, " a ".content, " \
+	"floor(extract(epoch FROM " a ".created_at) * 1000)::bigint, " \
+	a ".reply_to, " a ".conversation_id, " a ".mentions, " \
+	a ".reply_count, " a ".like_count, " a ".repost_count, " \
+	a ".repost_of"
+#define NCOLS 12
+/*
+ * A tweet (t) and, for a repost, its original (o), joined on the
+ * original's primary key: every read gives the reposts of its page their
+ * originals, with their own counts, in the same statement.
+ */
+#define TWEET_COLUMNS COLS("t") ", " COLS("o")
+#define TWEET_FROM "tweets t LEFT JOIN tweets o ON o.id = t.repost_of"
 
 static const struct db_statement statements[] = {
 	{"tombstone", "SELECT 1 FROM deleted_users WHERE user_id = $1"},
@@ -56,44 +68,80 @@ static const struct db_statement statements[] = {
 	    "UPDATE idempotency_keys SET response = $3, tweet_id = $4 "
 	    "WHERE user_id = $1 AND key = $2"},
 	{"insert_tweet",
-	    "INSERT INTO tweets (user_id, username, content) "
-	    "VALUES ($1, $2, $3) RETURNING " TWEET_COLUMNS},
-	{"get_tweet", "SELECT " TWEET_COLUMNS " FROM tweets WHERE id = $1"},
+	    "WITH t AS (INSERT INTO tweets (user_id, username, content, "
+	    "reply_to, conversation_id, mentions) "
+	    "VALUES ($1, $2, $3, $4, $5, coalesce($6, '[]')) RETURNING *) "
+	    "SELECT " TWEET_COLUMNS " FROM t "
+	    "LEFT JOIN tweets o ON o.id = t.repost_of"},
+	/* A reply counts at its parent, which it locks: a delete of the
+	 * parent waits, or went first and the reply gets 404. The
+	 * conversation and the author of the parent come back. */
+	{"reply_parent",
+	    "UPDATE tweets SET reply_count = reply_count + 1 WHERE id = $1 "
+	    "RETURNING coalesce(conversation_id, id), user_id"},
+	{"get_tweet",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id = $1"},
+	/* A deleted reply no longer counts at its parent (when that still
+	 * exists); the replies of a deleted tweet stay. */
 	{"delete_tweet",
-	    "DELETE FROM tweets WHERE id = $1 AND user_id = $2 RETURNING id"},
+	    "WITH d AS (DELETE FROM tweets WHERE id = $1 AND user_id = $2 "
+	    "RETURNING id, reply_to), "
+	    "p AS (UPDATE tweets SET reply_count = reply_count - 1 "
+	    "WHERE id = (SELECT reply_to FROM d) AND reply_count > 0) "
+	    "SELECT id FROM d"},
+	/*
+	 * The caller's flags of a page ($2, the ids of its tweets and of
+	 * their originals): one statement, two index lookups of the page's
+	 * ids (likes (user_id, tweet_id), tweets (repost_of, user_id)).
+	 */
+	{"flags",
+	    "SELECT 'l', tweet_id FROM likes WHERE user_id = $1 "
+	    "AND tweet_id = ANY ($2::bigint[]) UNION ALL "
+	    "SELECT 'r', repost_of FROM tweets WHERE repost_of IS NOT NULL "
+	    "AND repost_of = ANY ($2::bigint[]) AND user_id = $1"},
 	{"tweet_exists", "SELECT 1 FROM tweets WHERE id = $1"},
 	/* One index range scan per author, merged (LATERAL). The row
 	 * comparison is there for the planner: only tweets(user_id, id) can
 	 * serve it, where the primary key would filter all tweets. */
 	{"timeline_before",
-	    "SELECT t.* FROM unnest($1::bigint[]) AS f(uid) "
-	    "CROSS JOIN LATERAL (SELECT " TWEET_COLUMNS " AS ms FROM tweets "
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
+	    "(SELECT x.id FROM unnest($1::bigint[]) AS f(uid) "
+	    "CROSS JOIN LATERAL (SELECT id FROM tweets "
 	    "WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) "
-	    "ORDER BY id DESC LIMIT $3) t "
-	    "ORDER BY t.id DESC LIMIT $3"},
+	    "ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) "
+	    "ORDER BY t.id DESC"},
 	{"timeline_after",
-	    "SELECT t.* FROM unnest($1::bigint[]) AS f(uid) "
-	    "CROSS JOIN LATERAL (SELECT " TWEET_COLUMNS " AS ms FROM tweets "
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
+	    "(SELECT x.id FROM unnest($1::bigint[]) AS f(uid) "
+	    "CROSS JOIN LATERAL (SELECT id FROM tweets "
 	    "WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) "
-	    "ORDER BY id ASC LIMIT $3) t "
-	    "ORDER BY t.id ASC LIMIT $3"},
+	    "ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) "
+	    "ORDER BY t.id ASC"},
 	/* One author: a plain range scan of tweets(user_id, id), about half
 	 * again as many per second as the LATERAL form with one element
 	 * (pgbench -M prepared on the Reed98 data). */
 	{"user_timeline_before",
-	    "SELECT " TWEET_COLUMNS " FROM tweets "
-	    "WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"},
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.user_id = $1 AND t.id < $2 ORDER BY t.id DESC LIMIT $3"},
 	{"user_timeline_after",
-	    "SELECT " TWEET_COLUMNS " FROM tweets "
-	    "WHERE user_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3"},
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.user_id = $1 AND t.id > $2 ORDER BY t.id ASC LIMIT $3"},
 	{"deletion_tombstone",
 	    "INSERT INTO deleted_users (user_id) VALUES ($1) "
 	    "ON CONFLICT DO NOTHING"},
 	/* A batch of a deleted user's tweets (DELETION_BATCH), oldest first;
 	 * their events go to the outbox as the payloads of outbox_put. */
+	/* The parents of other authors lose the replies deleted (those of
+	 * the user go too, in this batch or a later one). */
 	{"deletion_tweets",
 	    "WITH d AS (DELETE FROM tweets WHERE id IN (SELECT id FROM tweets "
-	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) RETURNING id) "
+	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) "
+	    "RETURNING id, reply_to), "
+	    "c AS (SELECT reply_to, count(*) AS n FROM d "
+	    "WHERE reply_to IS NOT NULL GROUP BY reply_to), "
+	    "p AS (UPDATE tweets SET reply_count = "
+	    "greatest(tweets.reply_count - c.n, 0) FROM c "
+	    "WHERE tweets.id = c.reply_to AND tweets.user_id <> $1) "
 	    "SELECT id FROM d ORDER BY id"},
 	{"outbox_put",
 	    "INSERT INTO outbox (channel, author, payload) SELECT $1, $3, p "
@@ -270,7 +318,7 @@ static const struct db_statement statements[] = {
 	 * authors the reader follows (one range scan each), then the rows.
 	 */
 	{"feed_before",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN ("
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN ("
 	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
 	    "tweet_id < $2 AND tweet_id >= $4 ORDER BY tweet_id DESC "
 	    "LIMIT $3) UNION "
@@ -279,31 +327,33 @@ static const struct db_statement statements[] = {
 	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
 	    "(user_id, id) < (a.author_id, $2) AND id >= $4 "
 	    "ORDER BY id DESC LIMIT $3) x WHERE a.popular)) "
-	    "ORDER BY id DESC LIMIT $3"},
+	    "ORDER BY t.id DESC LIMIT $3"},
 	{"feed_after",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN ("
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN ("
 	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
 	    "tweet_id > $2 ORDER BY tweet_id ASC LIMIT $3) UNION "
 	    "(SELECT x.id FROM feed_authors a JOIN follows f ON "
 	    "f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN "
 	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
 	    "(user_id, id) > (a.author_id, $2) ORDER BY id ASC LIMIT $3) x "
-	    "WHERE a.popular)) ORDER BY id ASC LIMIT $3"},
+	    "WHERE a.popular)) ORDER BY t.id ASC LIMIT $3"},
 	/* Beyond the feed: the authors' timelines, ids first, then rows. */
 	{"home_before",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN (SELECT x.id "
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
+	    "(SELECT x.id "
 	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
 	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
 	    "tweets WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) "
 	    "ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) "
-	    "ORDER BY id DESC"},
+	    "ORDER BY t.id DESC"},
 	{"home_after",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN (SELECT x.id "
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
+	    "(SELECT x.id "
 	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
 	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
 	    "tweets WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) "
 	    "ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) "
-	    "ORDER BY id ASC"},
+	    "ORDER BY t.id ASC"},
 	/* Readers away longer than $1 days lose their feed, $2 at most per
 	 * pass (rebuilt on their next read). */
 	{"feed_prune",
@@ -314,6 +364,8 @@ static const struct db_statement statements[] = {
 	    "DELETE FROM feed f USING r WHERE f.reader_id = r.reader_id"},
 	{NULL, NULL},
 };
+
+static char *id_array(const int64_t *, size_t);
 
 struct tweet_store {
 	struct db *db;
@@ -440,17 +492,48 @@ run_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
 	}
 }
 
-/* A row of TWEET_COLUMNS into t (content copied byte for byte). */
+/* Column c of row as an id; 0 when NULL. */
+static int64_t
+col_id(const PGresult *r, int row, int c)
+{
+	return PQgetisnull(r, row, c) ? 0 :
+	    strtoll(PQgetvalue(r, row, c), NULL, 10);
+}
+
+/* The COLS from column off of row into t (content byte for byte). */
+static void
+row_cols(const PGresult *r, int row, int off, struct tweet *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = col_id(r, row, off);
+	t->user_id = col_id(r, row, off + 1);
+	memcpy(t->username, PQgetvalue(r, row, off + 2),
+	    MIN((size_t)PQgetlength(r, row, off + 2),
+	    sizeof t->username - 1));
+	t->content = xstrndup(PQgetvalue(r, row, off + 3),
+	    PQgetlength(r, row, off + 3));
+	t->created_ms = col_id(r, row, off + 4);
+	t->reply_to = col_id(r, row, off + 5);
+	t->conversation_id = col_id(r, row, off + 6);
+	/* Written by this service as model.h has it; "[]" is NULL there. */
+	if (strcmp(PQgetvalue(r, row, off + 7), "[]") != 0)
+		t->mentions = xstrndup(PQgetvalue(r, row, off + 7),
+		    PQgetlength(r, row, off + 7));
+	t->reply_count = col_id(r, row, off + 8);
+	t->like_count = col_id(r, row, off + 9);
+	t->repost_count = col_id(r, row, off + 10);
+}
+
+/* A row of TWEET_COLUMNS into t: the tweet, and its original when it is
+ * a repost whose original still exists. */
 static void
 row_tweet(const PGresult *r, int row, struct tweet *t)
 {
-	memset(t, 0, sizeof *t);
-	t->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
-	t->user_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
-	memcpy(t->username, PQgetvalue(r, row, 2),
-	    MIN((size_t)PQgetlength(r, row, 2), sizeof t->username - 1));
-	t->content = xstrndup(PQgetvalue(r, row, 3), PQgetlength(r, row, 3));
-	t->created_ms = strtoll(PQgetvalue(r, row, 4), NULL, 10);
+	row_cols(r, row, 0, t);
+	if (!PQgetisnull(r, row, NCOLS)) {
+		t->repost_of = xcalloc(1, sizeof *t->repost_of);
+		row_cols(r, row, NCOLS, t->repost_of);
+	}
 }
 
 /* JSON text of a tweet; caller frees. */
@@ -488,9 +571,11 @@ read_key(struct tweet_store *s, const char *const *params, char **response)
 /* A new tweet, the argument of post_tx. */
 struct post {
 	struct tx tx;
-	char uid[24], tid[24];
+	char uid[24], tid[24], parent[24], conv[24];
 	const char *kp[4];	/* user id, key, response, tweet id */
-	const char *username, *content;
+	const char *username, *content, *mentions;
+	int64_t reply_to;	/* 0: none */
+	int64_t parent_user;	/* the parent's author, for the event */
 	struct tweet t;
 	char *text;		/* the tweet's JSON */
 };
@@ -518,7 +603,8 @@ post_tx(PGconn *conn, void *arg)
 {
 	struct post *p = arg;
 	struct tweet_store *s = p->tx.s;
-	const char *tp[3] = {p->uid, p->username, p->content};
+	const char *tp[6] = {p->uid, p->username, p->content, NULL, NULL,
+	    p->mentions};
 	char *event;
 	PGresult *r;
 	int ret, n;
@@ -555,8 +641,23 @@ post_tx(PGconn *conn, void *arg)
 	 * a new reader's registration either sees this tweet or is seen. */
 	if (run_count(s, conn, "feed_lock_post", 1, p->kp, &p->tx.r) < 0)
 		return -1;
+	if (p->reply_to != 0) {
+		tp[3] = p->parent;
+		if ((r = run(s, conn, "reply_parent", 1, &tp[3],
+		    &p->tx.r)) == NULL)
+			return -1;
+		if (PQntuples(r) != 1) {
+			PQclear(r);
+			p->tx.r = TWEET_STORE_NOT_FOUND;
+			return -1;
+		}
+		snprintf(p->conv, sizeof p->conv, "%s", PQgetvalue(r, 0, 0));
+		p->parent_user = col_id(r, 0, 1);
+		tp[4] = p->conv;
+		PQclear(r);
+	}
 	/* content holds no NUL (validate_content): stored byte for byte. */
-	if ((r = run(s, conn, "insert_tweet", 3, tp, &p->tx.r)) == NULL)
+	if ((r = run(s, conn, "insert_tweet", 6, tp, &p->tx.r)) == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
@@ -565,7 +666,10 @@ post_tx(PGconn *conn, void *arg)
 	}
 	row_tweet(r, 0, &p->t);
 	PQclear(r);
+	/* The author's flags of a new tweet are known: neither. */
+	p->t.has_flags = true;
 	p->text = tweet_text(&p->t);
+	p->t.has_flags = false;
 	snprintf(p->tid, sizeof p->tid, "%" PRId64, p->t.id);
 	if (fan_out(s, conn, p) != 0)
 		return -1;
@@ -577,7 +681,7 @@ post_tx(PGconn *conn, void *arg)
 			return -1;
 	}
 	event = events_encode(&(struct event){ .type = EVENT_TWEET,
-	    .tweet = p->t });
+	    .tweet = p->t, .parent_user_id = p->parent_user });
 	ret = publish(conn, CHANNEL_TWEET, event, p->t.user_id, &p->tx.r);
 	free(event);
 	return ret;
@@ -585,13 +689,15 @@ post_tx(PGconn *conn, void *arg)
 
 enum tweet_store_result
 tweet_store_post(struct tweet_store *s, int64_t user_id,
-    const char *username, const char *content,
-    const char *key, char **response)
+    const char *username, const char *content, int64_t reply_to,
+    const char *mentions, const char *key, char **response)
 {
-	struct post p = {.username = username, .content = content};
+	struct post p = {.username = username, .content = content,
+	    .mentions = mentions, .reply_to = reply_to};
 	enum tweet_store_result res;
 
 	*response = NULL;
+	snprintf(p.parent, sizeof p.parent, "%" PRId64, reply_to);
 	snprintf(p.uid, sizeof p.uid, "%" PRId64, user_id);
 	p.kp[0] = p.uid;
 	p.kp[1] = key;
@@ -621,6 +727,88 @@ tweet_store_get(struct tweet_store *s, int64_t id, struct tweet *out)
 	else
 		res = TWEET_STORE_NOT_FOUND;
 	PQclear(r);
+	return res;
+}
+
+/* The flag of kind ('l' liked, 'r' reposted) for id among r's rows. */
+static bool
+flag_of(const PGresult *r, char kind, int64_t id)
+{
+	int i, rows = PQntuples(r);
+
+	for (i = 0; i < rows; i++)
+		if (PQgetvalue(r, i, 0)[0] == kind && col_id(r, i, 1) == id)
+			return true;
+	return false;
+}
+
+/* t's flags from r; a repost's are those of its original, on which a
+ * like or a repost acts. */
+static void
+set_flags(const PGresult *r, struct tweet *t)
+{
+	int64_t id = t->repost_of != NULL ? t->repost_of->id : t->id;
+
+	if (t->repost_of != NULL) {
+		t->repost_of->has_flags = true;
+		t->repost_of->liked = flag_of(r, 'l', id);
+		t->repost_of->reposted = flag_of(r, 'r', id);
+	}
+	t->has_flags = true;
+	t->liked = flag_of(r, 'l', id);
+	t->reposted = flag_of(r, 'r', id);
+}
+
+enum tweet_store_result
+tweet_store_flags(struct tweet_store *s, int64_t viewer,
+    struct tweet **items, size_t n)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	int64_t *ids;
+	char vid[24], *arr;
+	const char *p[2] = {vid, NULL};
+	PGresult *r;
+	size_t i, k = 0;
+
+	if (n == 0)
+		return TWEET_STORE_OK;
+	ids = xcalloc(2 * n, sizeof *ids);
+	for (i = 0; i < n; i++) {
+		if (items[i] == NULL)
+			continue;
+		ids[k++] = items[i]->id;
+		if (items[i]->repost_of != NULL)
+			ids[k++] = items[i]->repost_of->id;
+	}
+	snprintf(vid, sizeof vid, "%" PRId64, viewer);
+	p[1] = arr = id_array(ids, k);
+	free(ids);
+	r = run(s, NULL, "flags", 2, p, &res);
+	free(arr);
+	if (r == NULL)
+		return res;
+	for (i = 0; i < n; i++)
+		if (items[i] != NULL)
+			set_flags(r, items[i]);
+	PQclear(r);
+	return TWEET_STORE_OK;
+}
+
+enum tweet_store_result
+tweet_store_page_flags(struct tweet_store *s, int64_t viewer,
+    struct tweet_store_page *page)
+{
+	struct tweet **items;
+	enum tweet_store_result res;
+	size_t i;
+
+	if (page->n == 0)
+		return TWEET_STORE_OK;
+	items = xcalloc(page->n, sizeof *items);
+	for (i = 0; i < page->n; i++)
+		items[i] = &page->items[i];
+	res = tweet_store_flags(s, viewer, items, page->n);
+	free(items);
 	return res;
 }
 

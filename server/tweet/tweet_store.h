@@ -43,15 +43,29 @@ bool tweet_store_healthy(struct tweet_store *);
  * same transaction. *response is the tweet's JSON text (caller frees): the
  * new one (OK) or the one of the first request (REPLAY). DELETED when the
  * user's account was deleted, BUSY while its deletion is under way.
- * content holds no NUL (validate_content).
+ * content holds no NUL (validate_content). reply_to (0: none) names the
+ * parent, whose reply_count grows in the same transaction; NOT_FOUND when
+ * there is no such tweet. mentions is the JSON text of model.h's
+ * struct tweet (NULL: none), stored as it is.
  */
 enum tweet_store_result tweet_store_post(struct tweet_store *, int64_t user_id,
-    const char *username, const char *content,
-    const char *key, char **response);
+    const char *username, const char *content, int64_t reply_to,
+    const char *mentions, const char *key, char **response);
 
 /* One tweet; release it with model_tweet_release. */
 enum tweet_store_result tweet_store_get(struct tweet_store *, int64_t id,
     struct tweet *out);
+
+/*
+ * The flags of viewer (liked, reposted) into items[0..n-1] (NULL ones
+ * skipped), and into their originals: one statement for them all. A
+ * repost's flags are its original's.
+ */
+enum tweet_store_result tweet_store_flags(struct tweet_store *,
+    int64_t viewer, struct tweet **items, size_t n);
+/* The same for every tweet of a page. */
+enum tweet_store_result tweet_store_page_flags(struct tweet_store *,
+    int64_t viewer, struct tweet_store_page *page);
 
 /* Delete a tweet of user_id: OK, NOT_FOUND or FORBIDDEN. */
 enum tweet_store_result tweet_store_delete(struct tweet_store *, int64_t id,
