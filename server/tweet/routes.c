@@ -35,7 +35,7 @@ const struct http_route routes_table[] = {
 	{"POST", "/internal/deletions/{gid}/abort", tweet_http_deletion_abort,
 	    "userd"},
 	{"GET", "/internal/events", tweet_http_internal_events,
-	    "gateway userd"},
+	    "gateway userd notifyd"},
 	{"GET", "/internal/feed/{userId}", tweet_http_internal_feed,
 	    "gateway"},
 };

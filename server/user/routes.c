@@ -62,9 +62,9 @@ const struct http_route routes_table[] = {
 	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion,
 	  "tweetd" },
 	{ "GET", "/internal/revocations", user_http_internal_revocations,
-	  "gateway tweetd" },
+	  "gateway tweetd notifyd" },
 	{ "GET", "/internal/events", user_http_internal_events,
-	  "gateway tweetd" },
+	  "gateway tweetd notifyd" },
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

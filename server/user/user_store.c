@@ -68,7 +68,7 @@ static const struct db_statement user_store_statements[] = {
 	  "WHERE decision = 'commit' "
 	  "AND created_at > now() - $1::bigint * interval '1 second'"
 	  ") r ORDER BY at DESC LIMIT $2" },
-	{ "user_lock_pair", "SELECT id, followings_count FROM users "
+	{ "user_lock_pair", "SELECT id, followings_count, username FROM users "
 	  "WHERE id = $1 OR id = $2 ORDER BY id FOR NO KEY UPDATE" },
 	{ "follow_insert", "INSERT INTO follows (follower_id, followee_id) "
 	  "VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1" },
@@ -567,6 +567,7 @@ static enum user_store_result
 edge_tx(struct tx *tx, void *arg)
 {
 	struct edge *e = arg;
+	struct event ev;
 	char a[24], b[24];
 	const char *pair[] = { a, b };
 	const char *count[] = { a, b, NULL };
@@ -577,6 +578,7 @@ edge_tx(struct tx *tx, void *arg)
 	char *payload = NULL;
 	int i;
 
+	memset(&ev, 0, sizeof(ev));
 	e->changed = false;
 	id_text(e->follower, a);
 	id_text(e->followee, b);
@@ -590,6 +592,10 @@ edge_tx(struct tx *tx, void *arg)
 			/* read under the row lock: concurrent follows of this
 			 * follower wait here, so the count is current */
 			followings = value_i64(res, i, 1);
+			/* the follower's name goes with a follow event,
+			 * so that chirp-notifyd need not ask for it */
+			snprintf(ev.username, sizeof(ev.username), "%s",
+			    PQgetvalue(res, i, 2));
 		}
 		have_b = have_b || id == e->followee;
 	}
@@ -616,9 +622,10 @@ edge_tx(struct tx *tx, void *arg)
 		return failure(tx->sqlstate);
 	PQclear(res);
 
-	payload = events_encode(&(struct event){ .type = e->add ?
-	    EVENT_FOLLOW : EVENT_UNFOLLOW, .user_id = e->follower,
-	    .target_id = e->followee });
+	ev.type = e->add ? EVENT_FOLLOW : EVENT_UNFOLLOW;
+	ev.user_id = e->follower;
+	ev.target_id = e->followee;
+	payload = events_encode(&ev);
 	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
