@@ -81,8 +81,10 @@ fi
 
 # with chirp-notifyd registered, the routes reach it
 if [ -x "$CHIRP_BIN/chirp-notifyd" ] && declare -f start_notifyd_d >/dev/null; then
-	NOTIFYD_PORT=$(free_port)
-	start_notifyd_d notifyd "$NOTIFYD_PORT"
+	if [ -z "$(pid_of notifyd)" ]; then	# start_system may run it
+		NOTIFYD_PORT=$(free_port)
+		start_notifyd_d notifyd "$NOTIFYD_PORT"
+	fi
 	check "the gateway sees chirp-notifyd" \
 	    wait_until 10 gateway_sees "$G" notify "$NOTIFYD_PORT"
 	rid=notif-$RANDOM$RANDOM

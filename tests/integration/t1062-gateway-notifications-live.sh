@@ -20,8 +20,10 @@ fi
 NOTIFYDB=$(test_db n)
 start_system
 G=$GATEWAY
-NOTIFYD_PORT=$(free_port)
-start_notifyd_d notifyd "$NOTIFYD_PORT"
+if [ -z "$(pid_of notifyd)" ]; then	# start_system may run it
+	NOTIFYD_PORT=$(free_port)
+	start_notifyd_d notifyd "$NOTIFYD_PORT"
+fi
 check "the gateway sees chirp-notifyd" wait_until 10 gateway_sees "$G" notify "$NOTIFYD_PORT"
 G2_PORT=$(free_port)
 start_gateway gw2 "$G2_PORT"
@@ -45,7 +47,7 @@ expect_eq "it is a follow by bob" "$(jq -r '.notification.type + " " + .notifica
 NID=$(jq -r .notification.notificationId <<<"$n1")
 expect_eq "both gateways give it the same cursor" "$(jq -r .cursor <<<"$n1")" \
     "$(grep '"type":"notification"' "$T/a2.ws" | head -n 1 | jq -r .cursor)"
-check "its cursor has both parts" sh -c "jq -r .cursor <<<'$n1' | grep -Eq '^t[0-9]+-n[0-9]+\$'"
+check "its cursor has both parts" bash -c "jq -r .cursor <<<'$n1' | grep -Eq '^t[0-9]+-n[0-9]+\$'"
 sleep 0.5
 check "dan got none of amy's notifications" lacks d1 '"type":"notification'
 stop_ws a1 a2 d1
@@ -74,7 +76,7 @@ expect_eq "from ready's cursor: dan's follow once, then ready" \
 tonly=${rc%%-*}
 out=$(ws_client "$GATEWAY_WS/ws?cursor=$tonly" --header "$(auth "$TA")" --count 1 --timeout 8)
 expect_eq "a t-only cursor: ready at once" "$(jq -r .type <<<"$out")" ready
-check "... with both parts now" sh -c "jq -r .cursor <<<'$out' | grep -Eq '^t[0-9]+-n[0-9]+\$'"
+check "... with both parts now" bash -c "jq -r .cursor <<<'$out' | grep -Eq '^t[0-9]+-n[0-9]+\$'"
 # an n part notifyd never issued: reset, then ready
 out=$(ws_client "$GATEWAY_WS/ws?cursor=${tonly}-n999999999" --header "$(auth "$TA")" --count 2 --timeout 8)
 expect_eq "an n part never issued: reset, then ready" \
