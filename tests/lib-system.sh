@@ -2,7 +2,8 @@
 # sourced after tests/lib.sh.
 #
 #   start_discoveryd NAME PORT [FLAGS...]
-#   start_gateway NAME PORT [FLAGS...]   (needs DISCOVERY, USERDB, TWEETDB)
+#   start_gateway NAME PORT [FLAGS...]   (needs DISCOVERY, USERDB, TWEETDB;
+#       with NOTIFYDB set, it follows chirp-notifyd's events too)
 #   start_system [GATEWAY FLAGS...]      discovery + chirp-userd +
 #       chirp-tweetd + chirp-notifyd registered with it + one gateway.
 #       Sets DISCOVERY, DISCOVERY_PORT, USERD, TWEETD, NOTIFYD, USERDB,
@@ -94,6 +95,7 @@ start_gateway() {
 	start_proc "$name" "$CHIRP_BIN/chirp-gateway" --port "$port" \
 	    --discovery_url "$DISCOVERY" --user_bus_url "$(bus_url "$USERDB")" \
 	    --tweet_bus_url "$(bus_url "$TWEETDB")" \
+	    ${NOTIFYDB:+--notify_bus_url "$(bus_url "$NOTIFYDB")"} \
 	    --token_secret_file "$T/secret" \
 	    --openapi_file "$CHIRP_ROOT/docs/openapi.json" \
 	    --docs_file "$CHIRP_ROOT/docs/docs.html" "$@"
