@@ -1,8 +1,11 @@
 /*
  * routes.c: the whole HTTP surface of chirp-tweetd. The public routes are
- * the Tweets section of docs/API.md. The /internal/ ones are chirp-userd's
- * account-deletion protocol (deletion.h), for chirp-userd's service
- * credential only (svcauth.h); the gateway never routes them:
+ * the Tweets section of docs/API.md, and the likes and reposts of its
+ * Conversations section (POST|DELETE /tweets/{id}/like, GET
+ * /tweets/{id}/likes, POST|DELETE /tweets/{id}/repost). The /internal/
+ * ones are chirp-userd's account-deletion protocol (deletion.h), for
+ * chirp-userd's service credential only (svcauth.h); the gateway never
+ * routes them:
  *
  *   POST /internal/deletions {"gid","userId"}   phase one: prepare
  *   POST /internal/deletions/{gid}/commit        phase two: commit
@@ -28,6 +31,11 @@ const struct http_route routes_table[] = {
 	{"GET", "/tweets/userTimeline/{userId}", tweet_http_user_timeline,
 	    NULL},
 	{"GET", "/tweets/{tweetId}", tweet_http_get, NULL},
+	{"POST", "/tweets/{tweetId}/like", tweet_http_like, NULL},
+	{"DELETE", "/tweets/{tweetId}/like", tweet_http_unlike, NULL},
+	{"GET", "/tweets/{tweetId}/likes", tweet_http_likes, NULL},
+	{"POST", "/tweets/{tweetId}/repost", tweet_http_repost, NULL},
+	{"DELETE", "/tweets/{tweetId}/repost", tweet_http_unrepost, NULL},
 	{"DELETE", "/tweets/{tweetId}", tweet_http_delete, NULL},
 	{"POST", "/internal/deletions", tweet_http_deletion_prepare, "userd"},
 	{"POST", "/internal/deletions/{gid}/commit",

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "cursor.h"
 #include "deletion.h"
 #include "deletion_id.h"
 #include "feed.h"
@@ -19,6 +20,7 @@
 #include "log.h"
 #include "model.h"
 #include "revocations.h"
+#include "social_store.h"
 #include "token.h"
 #include "tweet_http.h"
 #include "tweet_store.h"
@@ -511,4 +513,178 @@ tweet_http_internal_feed(struct http_request *req,
 	r = tweet_store_events(td->store, after, limit, ids, n, &page);
 	free(ids);
 	eventlog_reply(resp, r, page, "tweet");
+}
+
+/* --- likes and reposts (API.md "Conversations", social_store.h) ------- */
+
+#define LIKERS_DEFAULT 100
+#define LIKERS_MIN 1
+#define LIKERS_MAX 1000
+
+/* A like's or repost's store answer that is no success. */
+static void
+reply_social_failure(struct http_response *resp, enum tweet_store_result r,
+    int64_t id)
+{
+	if (r == TWEET_STORE_NOT_FOUND)
+		http_reply_error(resp, 404, "not_found", "no tweet %" PRId64,
+		    id);
+	else if (r == TWEET_STORE_DELETED)
+		http_reply_error(resp, 401, "unauthorized",
+		    "the account of this token no longer exists");
+	else if (r == TWEET_STORE_BUSY) {
+		http_reply_header(resp, "Retry-After", "1");
+		http_reply_error(resp, 503, "unavailable",
+		    "the account is being deleted");
+	} else
+		reply_store_failure(resp, r);
+}
+
+/* 200 or 201 t with the caller's flags; t is released. */
+static void
+reply_flagged(struct tweetd *td, struct http_response *resp, int status,
+    struct tweet *t, int64_t caller)
+{
+	enum tweet_store_result r;
+
+	if ((r = tweet_store_flags(td->store, caller, &t, 1)) !=
+	    TWEET_STORE_OK)
+		reply_store_failure(resp, r);
+	else
+		http_reply_json(resp, status, model_must(model_tweet_json(t)));
+	model_tweet_release(t);
+}
+
+/* POST and DELETE /tweets/{id}/like: 200 the tweet liked (a repost's
+ * original), with its counts and the caller's flags after. */
+static void
+like(struct http_request *req, struct http_response *resp,
+    struct tweetd *td, bool on)
+{
+	struct token_claims claims;
+	enum tweet_store_result r;
+	struct tweet t;
+	int64_t id;
+
+	if (!authenticate(td, req, resp, &claims) ||
+	    !http_path_id(req, resp, 0, "tweet", &id))
+		return;
+	r = social_store_like(td->store, id, claims.user_id, claims.username,
+	    on, &t);
+	if (r != TWEET_STORE_OK) {
+		reply_social_failure(resp, r, id);
+		return;
+	}
+	reply_flagged(td, resp, 200, &t, claims.user_id);
+}
+
+void
+tweet_http_like(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	like(req, resp, ctx, true);
+}
+
+void
+tweet_http_unlike(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	like(req, resp, ctx, false);
+}
+
+/* GET /tweets/{id}/likes: the likers newest first, paged like follow
+ * lists (limit, an opaque cursor). */
+void
+tweet_http_likes(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct tweetd *td = ctx;
+	const char *cur = http_query(req, "cursor");
+	struct social_likers page;
+	enum tweet_store_result r;
+	int64_t id, after_us = 0, after_id = 0;
+	char next[CURSOR_MAX];
+	json_t *users, *out;
+	int limit;
+	size_t i;
+
+	if (!http_path_id(req, resp, 0, "tweet", &id))
+		return;
+	if (!validate_limit(http_query(req, "limit"), LIKERS_DEFAULT,
+	    LIKERS_MIN, LIKERS_MAX, &limit)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "limit must be an integer from %d to %d", LIKERS_MIN,
+		    LIKERS_MAX);
+		return;
+	}
+	if (cur != NULL && !cursor_decode(cur, &after_us, &after_id)) {
+		http_reply_error(resp, 400, "bad_request",
+		    "cursor is not one this server gave");
+		return;
+	}
+	r = social_store_likers(td->store, id, limit, cur != NULL, after_us,
+	    after_id, &page);
+	if (r != TWEET_STORE_OK) {
+		reply_social_failure(resp, r, id);
+		return;
+	}
+	users = model_must(json_array());
+	for (i = 0; i < page.n; i++)
+		json_array_append_new(users, model_must(json_pack(
+		    "{s:o, s:s}", "userId", model_id_json(page.items[i].id),
+		    "username", page.items[i].username)));
+	out = model_must(json_pack("{s:o}", "users", users));
+	if (page.more) {
+		cursor_encode(page.items[page.n - 1].time_us,
+		    page.items[page.n - 1].id, next);
+		json_object_set_new(out, "nextCursor",
+		    model_must(json_string(next)));
+	} else
+		json_object_set_new(out, "nextCursor", json_null());
+	social_store_likers_release(&page);
+	http_reply_json(resp, 200, out);
+}
+
+/* POST /tweets/{id}/repost: 201 the new repost, 200 the one made before. */
+void
+tweet_http_repost(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct tweetd *td = ctx;
+	struct token_claims claims;
+	enum tweet_store_result r;
+	struct tweet t;
+	int64_t id;
+
+	if (!authenticate(td, req, resp, &claims) ||
+	    !http_path_id(req, resp, 0, "tweet", &id))
+		return;
+	r = social_store_repost(td->store, id, claims.user_id,
+	    claims.username, &t);
+	if (r != TWEET_STORE_OK && r != TWEET_STORE_REPLAY) {
+		reply_social_failure(resp, r, id);
+		return;
+	}
+	reply_flagged(td, resp, r == TWEET_STORE_OK ? 201 : 200, &t,
+	    claims.user_id);
+}
+
+/* DELETE /tweets/{id}/repost, by the original's id or the repost's. */
+void
+tweet_http_unrepost(struct http_request *req, struct http_response *resp,
+    void *ctx)
+{
+	struct tweetd *td = ctx;
+	struct token_claims claims;
+	enum tweet_store_result r;
+	int64_t id;
+
+	if (!authenticate(td, req, resp, &claims) ||
+	    !http_path_id(req, resp, 0, "tweet", &id))
+		return;
+	r = social_store_unrepost(td->store, id, claims.user_id);
+	if (r != TWEET_STORE_OK)
+		reply_social_failure(resp, r, id);
+	else
+		http_reply_message(resp, 200, "repost removed");
 }

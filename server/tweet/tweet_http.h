@@ -14,5 +14,11 @@ http_handler tweet_http_deletion_commit;
 http_handler tweet_http_deletion_abort;
 http_handler tweet_http_internal_events;
 http_handler tweet_http_internal_feed;
+/* Likes and reposts (social_store.h). */
+http_handler tweet_http_like;
+http_handler tweet_http_unlike;
+http_handler tweet_http_likes;
+http_handler tweet_http_repost;
+http_handler tweet_http_unrepost;
 
 #endif

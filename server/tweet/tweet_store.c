@@ -17,7 +17,9 @@
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
+#include "social_store.h"
 #include "tweet_store.h"
+#include "tweet_store_part.h"
 #include "xmalloc.h"
 
 /* Tweets deleted per statement of a deletion (the LIMIT of
@@ -369,6 +371,7 @@ static char *id_array(const int64_t *, size_t);
 
 struct tweet_store {
 	struct db *db;
+	struct db_statement *stmts;	/* statements and the parts' */
 	char cap[16];		/* feed rows kept per reader */
 	char popular[24];	/* followers that make an author popular */
 };
@@ -377,8 +380,17 @@ struct tweet_store *
 tweet_store_new(const char *url)
 {
 	struct tweet_store *s = xcalloc(1, sizeof *s);
+	size_t n, m;
 
-	s->db = db_new(url, statements);
+	/* One table for db.h: this file's, then social_store.c's. */
+	for (n = 0; statements[n].name != NULL; n++)
+		;
+	for (m = 0; social_store_statements[m].name != NULL; m++)
+		;
+	s->stmts = xcalloc(n + m + 1, sizeof *s->stmts);
+	memcpy(s->stmts, statements, n * sizeof *s->stmts);
+	memcpy(s->stmts + n, social_store_statements, m * sizeof *s->stmts);
+	s->db = db_new(url, s->stmts);
 	tweet_store_feed_config(s, TWEET_STORE_FEED_CAP, 10000);
 	return s;
 }
@@ -389,6 +401,7 @@ tweet_store_free(struct tweet_store *s)
 	if (s == NULL)
 		return;
 	db_free(s->db);
+	free(s->stmts);
 	free(s);
 }
 
@@ -466,12 +479,6 @@ publish(PGconn *conn, const char *channel, const char *payload,
 	*res = failure(conn, NULL);
 	return -1;
 }
-
-/* A transaction of this store; fn's outcome in r. */
-struct tx {
-	struct tweet_store *s;
-	enum tweet_store_result r;
-};
 
 /*
  * Run fn, a db_tx_fn whose argument starts with a struct tx, in a
@@ -824,12 +831,17 @@ delete_tx(PGconn *conn, void *arg)
 {
 	struct removal *d = arg;
 	const char *p[2] = {d->tid, d->uid};
+	bool repost;
 	char *event;
 	int n, ret;
 
 	d->tx.r = TWEET_STORE_OK;
 	if (run_count(d->tx.s, conn, "feed_lock_post", 1, &p[1],
 	    &d->tx.r) < 0)
+		return -1;
+	/* A repost's original counts one less; an original's reposts go. */
+	if (social_store_unposting(d->tx.s, conn, d->tid, d->uid, &repost,
+	    &d->tx.r) != 0)
 		return -1;
 	if ((n = run_count(d->tx.s, conn, "delete_tweet", 2, p,
 	    &d->tx.r)) <= 0) {
@@ -841,7 +853,7 @@ delete_tx(PGconn *conn, void *arg)
 	if (run_count(d->tx.s, conn, "feed_unpost", 2, p, &d->tx.r) < 0)
 		return -1;
 	event = events_encode(&(struct event){ .type = EVENT_DELETE,
-	    .tweet_id = d->id, .user_id = d->user_id });
+	    .tweet_id = d->id, .user_id = d->user_id, .repost = repost });
 	ret = publish(conn, CHANNEL_TWEET, event, d->user_id, &d->tx.r);
 	free(event);
 	return ret;
@@ -1086,6 +1098,8 @@ prepare_tx(PGconn *conn, void *arg)
 	if (run_count(s, conn, "tombstone", 1, p, &d->tx.r) != 0)
 		return -1;
 	if (run_count(s, conn, "deletion_tombstone", 1, p, &d->tx.r) < 0 ||
+	    social_store_deleting_account(s, conn, d->uid, d->user_id,
+	    &d->tx.r) != 0 ||
 	    (d->tx.r = deletion_tweets(s, conn, d->uid, d->user_id)) !=
 	    TWEET_STORE_OK ||
 	    run_count(s, conn, "deletion_keys", 1, p, &d->tx.r) < 0)
@@ -1553,4 +1567,54 @@ tweet_store_feed_prune(struct tweet_store *s, int days, int batch,
 	*pruned = atoi(PQcmdTuples(r));
 	PQclear(r);
 	return TWEET_STORE_OK;
+}
+
+/* --- for the parts of the store (tweet_store_part.h) ------------------- */
+
+enum tweet_store_result
+tweet_store_part_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
+{
+	return run_tx(s, fn, tx);
+}
+
+PGresult *
+tweet_store_part_run(struct tweet_store *s, PGconn *conn, const char *stmt,
+    int n, const char *const *params, enum tweet_store_result *res)
+{
+	return run(s, conn, stmt, n, params, res);
+}
+
+int
+tweet_store_part_count(struct tweet_store *s, PGconn *conn,
+    const char *stmt, int n, const char *const *params,
+    enum tweet_store_result *res)
+{
+	return run_count(s, conn, stmt, n, params, res);
+}
+
+int
+tweet_store_part_publish(PGconn *conn, const char *channel,
+    const char *payload, int64_t author, enum tweet_store_result *res)
+{
+	return publish(conn, channel, payload, author, res);
+}
+
+int
+tweet_store_part_fan_out(struct tweet_store *s, PGconn *conn,
+    const char *uid, const char *tid, enum tweet_store_result *res)
+{
+	struct post p = {.tx = {.s = s, .r = TWEET_STORE_OK}};
+	int ret;
+
+	snprintf(p.uid, sizeof p.uid, "%s", uid);
+	snprintf(p.tid, sizeof p.tid, "%s", tid);
+	ret = fan_out(s, conn, &p);
+	*res = p.tx.r;
+	return ret;
+}
+
+void
+tweet_store_part_row(const PGresult *r, int row, struct tweet *t)
+{
+	row_tweet(r, row, t);
 }
