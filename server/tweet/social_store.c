@@ -294,11 +294,11 @@ social_store_likers(struct tweet_store *s, int64_t id, int limit,
 	if (out->n > 0)
 		return TWEET_STORE_OK;
 	/* Nobody (here): is there such a tweet at all? */
-	if ((rows = run_count(s, NULL, "tweet_exists", 1, p, &res)) < 0) {
+	if ((rows = run_count(s, NULL, "tweet_exists", 1, p, &res)) <= 0) {
 		social_store_likers_release(out);
-		return res;
+		return rows < 0 ? res : TWEET_STORE_NOT_FOUND;
 	}
-	return rows > 0 ? TWEET_STORE_OK : TWEET_STORE_NOT_FOUND;
+	return TWEET_STORE_OK;
 }
 
 void
