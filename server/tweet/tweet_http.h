@@ -7,6 +7,8 @@
 http_handler tweet_http_post;
 http_handler tweet_http_get;
 http_handler tweet_http_delete;
+http_handler tweet_http_thread;
+http_handler tweet_http_internal_tweets;
 http_handler tweet_http_home_timeline;
 http_handler tweet_http_user_timeline;
 http_handler tweet_http_deletion_prepare;

@@ -83,6 +83,28 @@ static const struct db_statement statements[] = {
 	    "RETURNING coalesce(conversation_id, id), user_id"},
 	{"get_tweet",
 	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id = $1"},
+	/* GET /internal/tweets: those of $1 that exist (ordered in C). */
+	{"get_tweets",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.id = ANY ($1::bigint[])"},
+	/*
+	 * A thread's ancestors, nearest first ($2 at most): up reply_to
+	 * from the tweet $1, by primary key. A deleted ancestor is a row of
+	 * NULLs; its own parent is unknown, so the walk stops there.
+	 */
+	{"thread_ancestors",
+	    "WITH RECURSIVE a(id, depth) AS ("
+	    "SELECT reply_to, 1 FROM tweets WHERE id = $1 AND "
+	    "reply_to IS NOT NULL UNION ALL "
+	    "SELECT p.reply_to, a.depth + 1 FROM a JOIN tweets p ON "
+	    "p.id = a.id WHERE p.reply_to IS NOT NULL AND a.depth < $2) "
+	    "SELECT " TWEET_COLUMNS " FROM a LEFT JOIN tweets t ON "
+	    "t.id = a.id LEFT JOIN tweets o ON o.id = t.repost_of "
+	    "ORDER BY a.depth"},
+	/* Its direct replies after $2, oldest first: tweets (reply_to, id). */
+	{"thread_replies",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.reply_to = $1 AND t.id > $2 ORDER BY t.id LIMIT $3"},
 	/* A deleted reply no longer counts at its parent (when that still
 	 * exists); the replies of a deleted tweet stay. */
 	{"delete_tweet",
@@ -368,6 +390,7 @@ static const struct db_statement statements[] = {
 };
 
 static char *id_array(const int64_t *, size_t);
+static void page_of(PGresult *, bool, struct tweet_store_page *);
 
 struct tweet_store {
 	struct db *db;
@@ -734,6 +757,105 @@ tweet_store_get(struct tweet_store *s, int64_t id, struct tweet *out)
 	else
 		res = TWEET_STORE_NOT_FOUND;
 	PQclear(r);
+	return res;
+}
+
+enum tweet_store_result
+tweet_store_get_many(struct tweet_store *s, const int64_t *ids, size_t n,
+    struct tweet_store_page *out)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	const char *p[1];
+	char *arr;
+	PGresult *r;
+	size_t i, j;
+	int row, rows;
+
+	out->items = xcalloc(n ? n : 1, sizeof *out->items);
+	out->n = 0;
+	p[0] = arr = id_array(ids, n);
+	r = run(s, NULL, "get_tweets", 1, p, &res);
+	free(arr);
+	if (r == NULL)
+		return res;
+	rows = PQntuples(r);
+	/* In the order asked, each once: n is small (a page). */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && ids[j] != ids[i]; j++)
+			;
+		if (j < i)
+			continue;
+		for (row = 0; row < rows; row++)
+			if (col_id(r, row, 0) == ids[i]) {
+				row_tweet(r, row, &out->items[out->n++]);
+				break;
+			}
+	}
+	PQclear(r);
+	return TWEET_STORE_OK;
+}
+
+void
+tweet_store_thread_release(struct tweet_store_thread *th)
+{
+	size_t i;
+
+	for (i = 0; i < th->nancestors; i++)
+		if (th->ancestors[i] != NULL) {
+			model_tweet_release(th->ancestors[i]);
+			free(th->ancestors[i]);
+		}
+	free(th->ancestors);
+	model_tweet_release(&th->tweet);
+	tweet_store_page_release(&th->replies);
+	memset(th, 0, sizeof *th);
+}
+
+enum tweet_store_result
+tweet_store_thread(struct tweet_store *s, int64_t id, int64_t after,
+    int limit, struct tweet_store_thread *out)
+{
+	enum tweet_store_result res;
+	char tid[24], aid[24], lim[16], depth[16];
+	const char *p[3] = {tid, aid, lim};
+	PGresult *r;
+	int i, rows;
+
+	memset(out, 0, sizeof *out);
+	if ((res = tweet_store_get(s, id, &out->tweet)) != TWEET_STORE_OK)
+		return res;
+	snprintf(tid, sizeof tid, "%" PRId64, id);
+	snprintf(depth, sizeof depth, "%d", TWEET_STORE_ANCESTORS_MAX);
+	p[1] = depth;
+	if ((r = run(s, NULL, "thread_ancestors", 2, p, &res)) == NULL)
+		goto fail;
+	rows = PQntuples(r);
+	out->ancestors = xcalloc(rows ? (size_t)rows : 1,
+	    sizeof *out->ancestors);
+	out->nancestors = (size_t)rows;
+	/* Read nearest first, answered from the first tweet down. */
+	for (i = 0; i < rows; i++) {
+		if (PQgetisnull(r, i, 0))
+			continue;
+		out->ancestors[rows - 1 - i] = xcalloc(1, sizeof **out->ancestors);
+		row_tweet(r, i, out->ancestors[rows - 1 - i]);
+	}
+	PQclear(r);
+	/* One more than the page: is there a next one? */
+	p[1] = aid;
+	snprintf(aid, sizeof aid, "%" PRId64, after);
+	snprintf(lim, sizeof lim, "%d", limit + 1);
+	if ((r = run(s, NULL, "thread_replies", 3, p, &res)) == NULL)
+		goto fail;
+	page_of(r, false, &out->replies);
+	PQclear(r);
+	if (out->replies.n > (size_t)limit) {
+		out->more = true;
+		model_tweet_release(&out->replies.items[--out->replies.n]);
+	}
+	return TWEET_STORE_OK;
+fail:
+	tweet_store_thread_release(out);
 	return res;
 }
 
