@@ -17,7 +17,9 @@
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
+#include "social_store.h"
 #include "tweet_store.h"
+#include "tweet_store_part.h"
 #include "xmalloc.h"
 
 /* Tweets deleted per statement of a deletion (the LIMIT of
@@ -81,6 +83,28 @@ static const struct db_statement statements[] = {
 	    "RETURNING coalesce(conversation_id, id), user_id"},
 	{"get_tweet",
 	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id = $1"},
+	/* GET /internal/tweets: those of $1 that exist (ordered in C). */
+	{"get_tweets",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.id = ANY ($1::bigint[])"},
+	/*
+	 * A thread's ancestors, nearest first ($2 at most): up reply_to
+	 * from the tweet $1, by primary key. A deleted ancestor is a row of
+	 * NULLs; its own parent is unknown, so the walk stops there.
+	 */
+	{"thread_ancestors",
+	    "WITH RECURSIVE a(id, depth) AS ("
+	    "SELECT reply_to, 1 FROM tweets WHERE id = $1 AND "
+	    "reply_to IS NOT NULL UNION ALL "
+	    "SELECT p.reply_to, a.depth + 1 FROM a JOIN tweets p ON "
+	    "p.id = a.id WHERE p.reply_to IS NOT NULL AND a.depth < $2) "
+	    "SELECT " TWEET_COLUMNS " FROM a LEFT JOIN tweets t ON "
+	    "t.id = a.id LEFT JOIN tweets o ON o.id = t.repost_of "
+	    "ORDER BY a.depth"},
+	/* Its direct replies after $2, oldest first: tweets (reply_to, id). */
+	{"thread_replies",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.reply_to = $1 AND t.id > $2 ORDER BY t.id LIMIT $3"},
 	/* A deleted reply no longer counts at its parent (when that still
 	 * exists); the replies of a deleted tweet stay. */
 	{"delete_tweet",
@@ -366,9 +390,11 @@ static const struct db_statement statements[] = {
 };
 
 static char *id_array(const int64_t *, size_t);
+static void page_of(PGresult *, bool, struct tweet_store_page *);
 
 struct tweet_store {
 	struct db *db;
+	struct db_statement *stmts;	/* statements and the parts' */
 	char cap[16];		/* feed rows kept per reader */
 	char popular[24];	/* followers that make an author popular */
 };
@@ -377,8 +403,17 @@ struct tweet_store *
 tweet_store_new(const char *url)
 {
 	struct tweet_store *s = xcalloc(1, sizeof *s);
+	size_t n, m;
 
-	s->db = db_new(url, statements);
+	/* One table for db.h: this file's, then social_store.c's. */
+	for (n = 0; statements[n].name != NULL; n++)
+		;
+	for (m = 0; social_store_statements[m].name != NULL; m++)
+		;
+	s->stmts = xcalloc(n + m + 1, sizeof *s->stmts);
+	memcpy(s->stmts, statements, n * sizeof *s->stmts);
+	memcpy(s->stmts + n, social_store_statements, m * sizeof *s->stmts);
+	s->db = db_new(url, s->stmts);
 	tweet_store_feed_config(s, TWEET_STORE_FEED_CAP, 10000);
 	return s;
 }
@@ -389,6 +424,7 @@ tweet_store_free(struct tweet_store *s)
 	if (s == NULL)
 		return;
 	db_free(s->db);
+	free(s->stmts);
 	free(s);
 }
 
@@ -466,12 +502,6 @@ publish(PGconn *conn, const char *channel, const char *payload,
 	*res = failure(conn, NULL);
 	return -1;
 }
-
-/* A transaction of this store; fn's outcome in r. */
-struct tx {
-	struct tweet_store *s;
-	enum tweet_store_result r;
-};
 
 /*
  * Run fn, a db_tx_fn whose argument starts with a struct tx, in a
@@ -730,6 +760,105 @@ tweet_store_get(struct tweet_store *s, int64_t id, struct tweet *out)
 	return res;
 }
 
+enum tweet_store_result
+tweet_store_get_many(struct tweet_store *s, const int64_t *ids, size_t n,
+    struct tweet_store_page *out)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	const char *p[1];
+	char *arr;
+	PGresult *r;
+	size_t i, j;
+	int row, rows;
+
+	out->items = xcalloc(n ? n : 1, sizeof *out->items);
+	out->n = 0;
+	p[0] = arr = id_array(ids, n);
+	r = run(s, NULL, "get_tweets", 1, p, &res);
+	free(arr);
+	if (r == NULL)
+		return res;
+	rows = PQntuples(r);
+	/* In the order asked, each once: n is small (a page). */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && ids[j] != ids[i]; j++)
+			;
+		if (j < i)
+			continue;
+		for (row = 0; row < rows; row++)
+			if (col_id(r, row, 0) == ids[i]) {
+				row_tweet(r, row, &out->items[out->n++]);
+				break;
+			}
+	}
+	PQclear(r);
+	return TWEET_STORE_OK;
+}
+
+void
+tweet_store_thread_release(struct tweet_store_thread *th)
+{
+	size_t i;
+
+	for (i = 0; i < th->nancestors; i++)
+		if (th->ancestors[i] != NULL) {
+			model_tweet_release(th->ancestors[i]);
+			free(th->ancestors[i]);
+		}
+	free(th->ancestors);
+	model_tweet_release(&th->tweet);
+	tweet_store_page_release(&th->replies);
+	memset(th, 0, sizeof *th);
+}
+
+enum tweet_store_result
+tweet_store_thread(struct tweet_store *s, int64_t id, int64_t after,
+    int limit, struct tweet_store_thread *out)
+{
+	enum tweet_store_result res;
+	char tid[24], aid[24], lim[16], depth[16];
+	const char *p[3] = {tid, aid, lim};
+	PGresult *r;
+	int i, rows;
+
+	memset(out, 0, sizeof *out);
+	if ((res = tweet_store_get(s, id, &out->tweet)) != TWEET_STORE_OK)
+		return res;
+	snprintf(tid, sizeof tid, "%" PRId64, id);
+	snprintf(depth, sizeof depth, "%d", TWEET_STORE_ANCESTORS_MAX);
+	p[1] = depth;
+	if ((r = run(s, NULL, "thread_ancestors", 2, p, &res)) == NULL)
+		goto fail;
+	rows = PQntuples(r);
+	out->ancestors = xcalloc(rows ? (size_t)rows : 1,
+	    sizeof *out->ancestors);
+	out->nancestors = (size_t)rows;
+	/* Read nearest first, answered from the first tweet down. */
+	for (i = 0; i < rows; i++) {
+		if (PQgetisnull(r, i, 0))
+			continue;
+		out->ancestors[rows - 1 - i] = xcalloc(1, sizeof **out->ancestors);
+		row_tweet(r, i, out->ancestors[rows - 1 - i]);
+	}
+	PQclear(r);
+	/* One more than the page: is there a next one? */
+	p[1] = aid;
+	snprintf(aid, sizeof aid, "%" PRId64, after);
+	snprintf(lim, sizeof lim, "%d", limit + 1);
+	if ((r = run(s, NULL, "thread_replies", 3, p, &res)) == NULL)
+		goto fail;
+	page_of(r, false, &out->replies);
+	PQclear(r);
+	if (out->replies.n > (size_t)limit) {
+		out->more = true;
+		model_tweet_release(&out->replies.items[--out->replies.n]);
+	}
+	return TWEET_STORE_OK;
+fail:
+	tweet_store_thread_release(out);
+	return res;
+}
+
 /* The flag of kind ('l' liked, 'r' reposted) for id among r's rows. */
 static bool
 flag_of(const PGresult *r, char kind, int64_t id)
@@ -824,12 +953,17 @@ delete_tx(PGconn *conn, void *arg)
 {
 	struct removal *d = arg;
 	const char *p[2] = {d->tid, d->uid};
+	bool repost;
 	char *event;
 	int n, ret;
 
 	d->tx.r = TWEET_STORE_OK;
 	if (run_count(d->tx.s, conn, "feed_lock_post", 1, &p[1],
 	    &d->tx.r) < 0)
+		return -1;
+	/* A repost's original counts one less; an original's reposts go. */
+	if (social_store_unposting(d->tx.s, conn, d->tid, d->uid, &repost,
+	    &d->tx.r) != 0)
 		return -1;
 	if ((n = run_count(d->tx.s, conn, "delete_tweet", 2, p,
 	    &d->tx.r)) <= 0) {
@@ -841,7 +975,7 @@ delete_tx(PGconn *conn, void *arg)
 	if (run_count(d->tx.s, conn, "feed_unpost", 2, p, &d->tx.r) < 0)
 		return -1;
 	event = events_encode(&(struct event){ .type = EVENT_DELETE,
-	    .tweet_id = d->id, .user_id = d->user_id });
+	    .tweet_id = d->id, .user_id = d->user_id, .repost = repost });
 	ret = publish(conn, CHANNEL_TWEET, event, d->user_id, &d->tx.r);
 	free(event);
 	return ret;
@@ -1086,6 +1220,8 @@ prepare_tx(PGconn *conn, void *arg)
 	if (run_count(s, conn, "tombstone", 1, p, &d->tx.r) != 0)
 		return -1;
 	if (run_count(s, conn, "deletion_tombstone", 1, p, &d->tx.r) < 0 ||
+	    social_store_deleting_account(s, conn, d->uid, d->user_id,
+	    &d->tx.r) != 0 ||
 	    (d->tx.r = deletion_tweets(s, conn, d->uid, d->user_id)) !=
 	    TWEET_STORE_OK ||
 	    run_count(s, conn, "deletion_keys", 1, p, &d->tx.r) < 0)
@@ -1553,4 +1689,54 @@ tweet_store_feed_prune(struct tweet_store *s, int days, int batch,
 	*pruned = atoi(PQcmdTuples(r));
 	PQclear(r);
 	return TWEET_STORE_OK;
+}
+
+/* --- for the parts of the store (tweet_store_part.h) ------------------- */
+
+enum tweet_store_result
+tweet_store_part_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
+{
+	return run_tx(s, fn, tx);
+}
+
+PGresult *
+tweet_store_part_run(struct tweet_store *s, PGconn *conn, const char *stmt,
+    int n, const char *const *params, enum tweet_store_result *res)
+{
+	return run(s, conn, stmt, n, params, res);
+}
+
+int
+tweet_store_part_count(struct tweet_store *s, PGconn *conn,
+    const char *stmt, int n, const char *const *params,
+    enum tweet_store_result *res)
+{
+	return run_count(s, conn, stmt, n, params, res);
+}
+
+int
+tweet_store_part_publish(PGconn *conn, const char *channel,
+    const char *payload, int64_t author, enum tweet_store_result *res)
+{
+	return publish(conn, channel, payload, author, res);
+}
+
+int
+tweet_store_part_fan_out(struct tweet_store *s, PGconn *conn,
+    const char *uid, const char *tid, enum tweet_store_result *res)
+{
+	struct post p = {.tx = {.s = s, .r = TWEET_STORE_OK}};
+	int ret;
+
+	snprintf(p.uid, sizeof p.uid, "%s", uid);
+	snprintf(p.tid, sizeof p.tid, "%s", tid);
+	ret = fan_out(s, conn, &p);
+	*res = p.tx.r;
+	return ret;
+}
+
+void
+tweet_store_part_row(const PGresult *r, int row, struct tweet *t)
+{
+	row_tweet(r, row, t);
 }

@@ -57,6 +57,37 @@ enum tweet_store_result tweet_store_get(struct tweet_store *, int64_t id,
     struct tweet *out);
 
 /*
+ * The tweets of ids[0..n-1] that exist, in that order, each once, into
+ * *out (release it with tweet_store_page_release).
+ */
+enum tweet_store_result tweet_store_get_many(struct tweet_store *,
+    const int64_t *ids, size_t n, struct tweet_store_page *out);
+
+/* The most ids of one GET /internal/tweets. */
+#define TWEET_STORE_INTERNAL_IDS_MAX 100
+
+/* The most ancestors a thread shows: the nearest to the parent. */
+#define TWEET_STORE_ANCESTORS_MAX 100
+
+/* A thread (GET /tweets/{id}/thread); tweet_store_thread_release. */
+struct tweet_store_thread {
+	struct tweet **ancestors; /* first tweet down to the parent; NULL:
+				   * a deleted one */
+	size_t nancestors;
+	struct tweet tweet;
+	struct tweet_store_page replies; /* direct replies, oldest first */
+	bool more;		/* replies after this page */
+};
+/*
+ * Tweet id's thread: its ancestors (at most TWEET_STORE_ANCESTORS_MAX,
+ * the nearest), and a page of limit direct replies with ids above after
+ * (0: from the first). NOT_FOUND when there is no tweet id.
+ */
+enum tweet_store_result tweet_store_thread(struct tweet_store *, int64_t id,
+    int64_t after, int limit, struct tweet_store_thread *out);
+void tweet_store_thread_release(struct tweet_store_thread *);
+
+/*
  * The flags of viewer (liked, reposted) into items[0..n-1] (NULL ones
  * skipped), and into their originals: one statement for them all. A
  * repost's flags are its original's.

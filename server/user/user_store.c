@@ -111,6 +111,11 @@ static const struct db_statement user_store_statements[] = {
 	  "SELECT followee_id FROM follows WHERE follower_id = $1" },
 	/* Every edge, a page at a time in key order (GET /internal/follows):
 	 * chirp-tweetd's replica of the graph starts from it. */
+	/* Mentions (GET /internal/users?names=): $1 the names in lower
+	 * case, over users (lower(username)). */
+	{ "users_by_names",
+	  "SELECT id, username FROM users "
+	  "WHERE lower(username) = ANY ($1::text[])" },
 	{ "edges_after",
 	  "SELECT follower_id, followee_id FROM follows "
 	  "WHERE (follower_id, followee_id) > ($1, $2) "
@@ -765,6 +770,49 @@ user_store_edges(struct user_store *s, int64_t after_follower,
 		(*pairs)[2 * i + 1] = value_i64(res, i, 1);
 	}
 	*n = (size_t)rows;
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+enum user_store_result
+user_store_by_names(struct user_store *s, const char *const *names,
+    size_t n, struct user_store_page *out)
+{
+	enum user_store_result r;
+	const char *params[1];
+	PGresult *res;
+	char *arr, *p;
+	size_t i, len = 3;
+	int row, rows;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
+	/* "{ann,bob}": usernames need no quoting (A-Z a-z 0-9 _ .). */
+	p = arr = xmalloc(len);
+	*p++ = '{';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		for (const char *c = names[i]; *c != '\0'; c++)
+			*p++ = (*c >= 'A' && *c <= 'Z') ? (char)(*c + 32) : *c;
+	}
+	*p++ = '}';
+	*p = '\0';
+	params[0] = arr;
+	r = run(s, "users_by_names", 1, params, &res);
+	free(arr);
+	if (r != USER_STORE_OK)
+		return r;
+	rows = PQntuples(res);
+	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof(*out->items));
+	for (row = 0; row < rows; row++) {
+		out->items[row].id = value_i64(res, row, 0);
+		snprintf(out->items[row].username,
+		    sizeof(out->items[row].username), "%s",
+		    PQgetvalue(res, row, 1));
+	}
+	out->n = (size_t)rows;
 	PQclear(res);
 	return USER_STORE_OK;
 }
