@@ -33,9 +33,9 @@ reply() {
 
 # (post and reply run in a subshell: their status is read back from the id)
 P=$(post "$TWEETD" "$ANN" "$TA" "hello world")
-check "ann posts" test -n "$P"
+check "ann posts" expr "$P" : "[1-9][0-9]*$"
 R=$(reply "$BOB" "$TB" "hi @ann and @cid and @cid" "$P")
-check "bob replies, mentioning ann and cid" test -n "$R"
+check "bob replies, mentioning ann and cid" expr "$R" : "[1-9][0-9]*$"
 M=$(post "$TWEETD" "$CID" "$TC" "@cid talks to @bob")
 check "ann: the reply only, not a mention as well" becomes "$N" "$TA" "reply:bob:$R"
 check "cid: one mention" becomes "$N" "$TC" "mention:bob:$R"
