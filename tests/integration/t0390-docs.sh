@@ -65,7 +65,8 @@ expect_eq "the error codes are docs/API.md's" "$(spec '.components.schemas.Error
 expect_eq "an error has error and message" "$(spec '.components.schemas.Error.required | sort | join(",")')" error,message
 # status PATH METHOD: the error statuses the operation documents.
 statuses() { jq -r --arg p "$1" --arg m "$2" '.paths[$p][$m].responses | keys | map(select(test("^[45]"))) | join(",")' "$SPEC"; }
-expect_eq "POST /tweets errors" "$(statuses /tweets post)" 400,401,403,405,413,429,503,504
+# 404: a replyTo that names no tweet
+expect_eq "POST /tweets errors" "$(statuses /tweets post)" 400,401,403,404,405,413,429,503,504
 expect_eq "home timeline errors" "$(statuses '/tweets/homeTimeline/{userId}' get)" 400,401,403,404,405,429,503,504
 expect_eq "PATCH /users/{userId} errors" "$(statuses "/users/{userId}" patch)" 400,401,403,404,405,413,429,503,504
 expect_eq "register errors" "$(statuses /users/register post)" 400,405,409,413,429,503,504
