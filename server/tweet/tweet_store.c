@@ -89,15 +89,19 @@ static const struct db_statement statements[] = {
 	    "WHERE t.id = ANY ($1::bigint[])"},
 	/*
 	 * A thread's ancestors, nearest first ($2 at most): up reply_to
-	 * from the tweet $1, by primary key. A deleted ancestor is a row of
-	 * NULLs; its own parent is unknown, so the walk stops there.
+	 * from the tweet $1, by primary key, through the tombstones of
+	 * deleted replies (sql/tweet/0005_thread_tombstones.sql). A deleted
+	 * ancestor is a row of NULLs; one with no tombstone either is a
+	 * deleted first tweet, where the walk ends as at a live one.
 	 */
 	{"thread_ancestors",
 	    "WITH RECURSIVE a(id, depth) AS ("
 	    "SELECT reply_to, 1 FROM tweets WHERE id = $1 AND "
 	    "reply_to IS NOT NULL UNION ALL "
-	    "SELECT p.reply_to, a.depth + 1 FROM a JOIN tweets p ON "
-	    "p.id = a.id WHERE p.reply_to IS NOT NULL AND a.depth < $2) "
+	    "SELECT u.up, a.depth + 1 FROM a CROSS JOIN LATERAL (SELECT "
+	    "coalesce((SELECT reply_to FROM tweets WHERE id = a.id), "
+	    "(SELECT reply_to FROM thread_tombstones WHERE id = a.id)) "
+	    "AS up) u WHERE u.up IS NOT NULL AND a.depth < $2) "
 	    "SELECT " TWEET_COLUMNS " FROM a LEFT JOIN tweets t ON "
 	    "t.id = a.id LEFT JOIN tweets o ON o.id = t.repost_of "
 	    "ORDER BY a.depth"},
@@ -105,14 +109,31 @@ static const struct db_statement statements[] = {
 	{"thread_replies",
 	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
 	    "WHERE t.reply_to = $1 AND t.id > $2 ORDER BY t.id LIMIT $3"},
-	/* A deleted reply no longer counts at its parent (when that still
-	 * exists); the replies of a deleted tweet stay. */
+	/*
+	 * A deleted reply no longer counts at its parent (when that still
+	 * exists); the replies of a deleted tweet stay. A deleted reply
+	 * with something still below it (a reply, or a tombstone) leaves
+	 * its tombstone for the thread's walk; the statement's snapshot is
+	 * taken after the tweet's lock (social_kind), so it sees every
+	 * reply committed before. Its parent comes back, for
+	 * "prune_tombstones" (run after, to see this delete).
+	 */
 	{"delete_tweet",
 	    "WITH d AS (DELETE FROM tweets WHERE id = $1 AND user_id = $2 "
-	    "RETURNING id, reply_to), "
+	    "RETURNING id, reply_to, conversation_id), "
 	    "p AS (UPDATE tweets SET reply_count = reply_count - 1 "
-	    "WHERE id = (SELECT reply_to FROM d) AND reply_count > 0) "
-	    "SELECT id FROM d"},
+	    "WHERE id = (SELECT reply_to FROM d) AND reply_count > 0), "
+	    "k AS (INSERT INTO thread_tombstones (id, reply_to, "
+	    "conversation_id) SELECT d.id, d.reply_to, "
+	    "coalesce(d.conversation_id, d.reply_to) FROM d "
+	    "WHERE d.reply_to IS NOT NULL AND (EXISTS (SELECT FROM tweets c "
+	    "WHERE c.reply_to = d.id) OR EXISTS (SELECT FROM "
+	    "thread_tombstones c WHERE c.reply_to = d.id)) "
+	    "ON CONFLICT DO NOTHING) "
+	    "SELECT id, reply_to FROM d"},
+	/* The tombstones among $1 with nothing left below, and upward. */
+	{"prune_tombstones",
+	    "SELECT thread_tombstones_prune($1::bigint[])"},
 	/*
 	 * The caller's flags of a page ($2, the ids of its tweets and of
 	 * their originals): one statement, two index lookups of the page's
@@ -156,17 +177,28 @@ static const struct db_statement statements[] = {
 	/* A batch of a deleted user's tweets (DELETION_BATCH), oldest first;
 	 * their events go to the outbox as the payloads of outbox_put. */
 	/* The parents of other authors lose the replies deleted (those of
-	 * the user go too, in this batch or a later one). */
+	 * the user go too, in this batch or a later one). A reply with
+	 * something below leaves its tombstone, as in "delete_tweet" (the
+	 * user's tweets are locked first, social_deletion_lock); one whose
+	 * replies were all in this batch is pruned after it
+	 * (prune_tombstones on the batch's ids and parents). */
 	{"deletion_tweets",
 	    "WITH d AS (DELETE FROM tweets WHERE id IN (SELECT id FROM tweets "
 	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) "
-	    "RETURNING id, reply_to), "
+	    "RETURNING id, reply_to, conversation_id), "
 	    "c AS (SELECT reply_to, count(*) AS n FROM d "
 	    "WHERE reply_to IS NOT NULL GROUP BY reply_to), "
 	    "p AS (UPDATE tweets SET reply_count = "
 	    "greatest(tweets.reply_count - c.n, 0) FROM c "
-	    "WHERE tweets.id = c.reply_to AND tweets.user_id <> $1) "
-	    "SELECT id FROM d ORDER BY id"},
+	    "WHERE tweets.id = c.reply_to AND tweets.user_id <> $1), "
+	    "k AS (INSERT INTO thread_tombstones (id, reply_to, "
+	    "conversation_id) SELECT d.id, d.reply_to, "
+	    "coalesce(d.conversation_id, d.reply_to) FROM d "
+	    "WHERE d.reply_to IS NOT NULL AND (EXISTS (SELECT FROM tweets x "
+	    "WHERE x.reply_to = d.id) OR EXISTS (SELECT FROM "
+	    "thread_tombstones x WHERE x.reply_to = d.id)) "
+	    "ON CONFLICT DO NOTHING) "
+	    "SELECT id, reply_to FROM d ORDER BY id"},
 	{"outbox_put",
 	    "INSERT INTO outbox (channel, author, payload) SELECT $1, $3, p "
 	    "FROM json_array_elements_text($2::json) WITH ORDINALITY "
@@ -941,6 +973,25 @@ tweet_store_page_flags(struct tweet_store *s, int64_t viewer,
 	return res;
 }
 
+/*
+ * Drop the tombstones among ids (n of them) that nothing replies to any
+ * more, and upward (sql/tweet/0005_thread_tombstones.sql); -1 (*res set)
+ * on failure.
+ */
+static int
+prune(struct tweet_store *s, PGconn *conn, const int64_t *ids, size_t n,
+    enum tweet_store_result *res)
+{
+	const char *p[1];
+	char *arr;
+	int ret;
+
+	p[0] = arr = id_array(ids, n);
+	ret = run_count(s, conn, "prune_tombstones", 1, p, res) < 0 ? -1 : 0;
+	free(arr);
+	return ret;
+}
+
 /* A tweet to delete, the argument of delete_tx. */
 struct removal {
 	struct tx tx;
@@ -953,9 +1004,11 @@ delete_tx(PGconn *conn, void *arg)
 {
 	struct removal *d = arg;
 	const char *p[2] = {d->tid, d->uid};
+	int64_t parent;
+	PGresult *r;
 	bool repost;
 	char *event;
-	int n, ret;
+	int ret;
 
 	d->tx.r = TWEET_STORE_OK;
 	if (run_count(d->tx.s, conn, "feed_lock_post", 1, &p[1],
@@ -965,12 +1018,18 @@ delete_tx(PGconn *conn, void *arg)
 	if (social_store_unposting(d->tx.s, conn, d->tid, d->uid, &repost,
 	    &d->tx.r) != 0)
 		return -1;
-	if ((n = run_count(d->tx.s, conn, "delete_tweet", 2, p,
-	    &d->tx.r)) <= 0) {
-		if (n == 0)
-			d->tx.r = TWEET_STORE_NOT_FOUND; /* of this user */
+	if ((r = run(d->tx.s, conn, "delete_tweet", 2, p, &d->tx.r)) == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		d->tx.r = TWEET_STORE_NOT_FOUND; /* of this user */
 		return -1;
 	}
+	/* Its parent, when a tombstone, may have nothing left below. */
+	parent = col_id(r, 0, 1);
+	PQclear(r);
+	if (parent != 0 && prune(d->tx.s, conn, &parent, 1, &d->tx.r) != 0)
+		return -1;
 	/* Deletes vanish at once: from every feed, in this transaction. */
 	if (run_count(d->tx.s, conn, "feed_unpost", 2, p, &d->tx.r) < 0)
 		return -1;
@@ -1166,10 +1225,12 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
 {
 	enum tweet_store_result res = TWEET_STORE_OK;
 	const char *del[1] = {uid}, *put[3] = {CHANNEL_TWEET, NULL, uid};
+	int64_t *ids, parent;
 	PGresult *r;
 	json_t *payloads;
 	char *event, *list;
-	int i, rows;
+	size_t n;
+	int i, rows, ret;
 
 	do {
 		if ((r = run(s, conn, "deletion_tweets", 1, del, &res)) == NULL)
@@ -1179,16 +1240,27 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
 			break;
 		}
 		payloads = model_must(json_array());
-		for (i = 0; i < rows; i++) {
+		/* The batch's tweets and their parents: the tombstones
+		 * among them with nothing left below go. */
+		ids = xcalloc(2 * (size_t)rows, sizeof *ids);
+		for (i = 0, n = 0; i < rows; i++) {
+			ids[n++] = col_id(r, i, 0);
+			if ((parent = col_id(r, i, 1)) != 0)
+				ids[n++] = parent;
 			event = events_encode(&(struct event){
 			    .type = EVENT_DELETE, .user_id = user_id,
-			    .tweet_id = strtoll(PQgetvalue(r, i, 0), NULL,
-			    10) });
+			    .tweet_id = col_id(r, i, 0) });
 			json_array_append_new(payloads,
 			    model_must(json_string(event)));
 			free(event);
 		}
 		PQclear(r);
+		ret = prune(s, conn, ids, n, &res);
+		free(ids);
+		if (ret != 0) {
+			json_decref(payloads);
+			return res;
+		}
 		if ((list = json_dumps(payloads, JSON_COMPACT)) == NULL)
 			fatalx("out of memory");
 		json_decref(payloads);

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # t1002: GET /tweets/{tweetId}/thread (API.md "Conversations"): the
-# ancestors from the first tweet down, a deleted one null, at most the 100
-# nearest; direct replies oldest first paged by limit and cursor; errors;
-# the caller's flags and a repost's original on every read path.
+# ancestors from the first tweet down, a deleted one null in its place
+# (deleted by its author or with its account; the walk goes on through it
+# to the first tweet), at most the 100 nearest; the tombstones that walk
+# uses are kept only while a live tweet replies below them; direct replies
+# oldest first paged by limit and cursor; errors; the caller's flags and a
+# repost's original on every read path.
 . "$(dirname "$0")/../lib.sh"
 
 start_core
-accounts "$USERD" alice bob
+accounts "$USERD" alice bob carol
 TWEETD2_PORT=$(free_port); TWEETD2=http://127.0.0.1:$TWEETD2_PORT
 start_tweetd tweetd2 "$TWEETD2_PORT" "$TWEETDB" "$USERD" "$USERDB"
 
@@ -66,28 +69,101 @@ http POST "$TWEETD/tweets/$ROOT/thread" "{}"
 expect_status "POST thread: 405" 405 method_not_allowed
 expect_eq "Allow: GET" "$(hdr Allow)" GET
 
-# --- a deleted ancestor ----------------------------------------------------
+# --- deleted ancestors -----------------------------------------------------
+
+# ids ANCESTORS: the ancestors' ids, null for a deleted one, as one line.
+ids() { jq -c '[.ancestors[] | if . == null then null else .tweetId end]' "$T/body"; }
+# tombstones CONVERSATION: the tombstones of a conversation (white box: the
+# bound of the table is part of the change).
+tombstones() { sql "$TWEETDB" "SELECT count(*) FROM thread_tombstones WHERE conversation_id = $1"; }
 
 http DELETE "$TWEETD/tweets/$R1" "" "$(auth "$TB")"
 expect_status "delete r1" 200
 http GET "$TWEETD/tweets/$R3/thread"
-check "the deleted ancestor is null; above it is unknown" jq -e \
-    --arg c "$R2" '.ancestors | length == 2 and .[0] == null and
-     .[1].tweetId == $c' "$T/body"
+expect_eq "the deleted ancestor is null in its place, the root above it" \
+    "$(ids)" "[\"$ROOT\",null,\"$R2\"]"
 http GET "$TWEETD/tweets/$ROOT/thread"
 check "the root's page no longer holds it, and counts five" jq -e \
     --arg b "$R1" '([.replies[].tweetId] | index($b)) == null and
      .tweet.replyCount == 5' "$T/body"
 
+# c0 (alice) <- c1 (bob) <- c2 (carol) <- c3 (carol) <- c4 (bob) <- c5
+# (alice); and carol's f1 <- f2 under c0, nothing below them.
+C0=$(post "$TWEETD" "$ALICE" "$TA" "c0")
+C1=$(reply "$TB" "$BOB" "$C0" "c1")
+C2=$(reply "$TC" "$CAROL" "$C1" "c2")
+C3=$(reply "$TC" "$CAROL" "$C2" "c3")
+C4=$(reply "$TB" "$BOB" "$C3" "c4")
+C5=$(reply "$TA" "$ALICE" "$C4" "c5")
+F1=$(reply "$TC" "$CAROL" "$C0" "f1")
+F2=$(reply "$TC" "$CAROL" "$F1" "f2")
+L=$(reply "$TB" "$BOB" "$C0" "a leaf")
+http DELETE "$TWEETD/tweets/$L" "" "$(auth "$TB")"
+expect_status "a leaf reply deleted" 200
+expect_eq "a deleted reply with nothing below leaves no tombstone" \
+    "$(tombstones "$C0")" 0
+
+# Carol's account goes (chirp-userd's two-phase deletion): c2 and c3 in one
+# batch of the deletion, c3 with bob's c4 below it.
+http DELETE "$USERD/users/$CAROL" "" "$(auth "$TC")"
+expect_status "carol's account deleted" 200
+check "carol's tweets are gone" wait_until 10 sql_is "$TWEETDB" \
+    "SELECT count(*) FROM tweets WHERE user_id = $CAROL" 0
+http GET "$TWEETD/tweets/$C5/thread"
+expect_eq "a deleted account's ancestors are null, the walk goes on" \
+    "$(ids)" "[\"$C0\",\"$C1\",null,null,\"$C4\"]"
+expect_eq "tombstones: c2 and c3 (f1 and f2 have nothing below)" \
+    "$(tombstones "$C0")" 2
+
+http DELETE "$TWEETD/tweets/$C1" "" "$(auth "$TB")"
+expect_status "delete c1 (no live reply left, a deleted one below)" 200
+http GET "$TWEETD/tweets/$C5/thread"
+expect_eq "three deleted in a row, then the root" \
+    "$(ids)" "[\"$C0\",null,null,null,\"$C4\"]"
+http DELETE "$TWEETD/tweets/$C0" "" "$(auth "$TA")"
+expect_status "delete the root" 200
+http GET "$TWEETD/tweets/$C5/thread"
+expect_eq "a deleted root: null first" "$(ids)" '[null,null,null,null,"'"$C4"'"]'
+http GET "$TWEETD/tweets/$C4/thread"
+expect_eq "and from c4: four nulls" "$(ids)" '[null,null,null,null]'
+
+# The bound: a tombstone stays while a live tweet replies below it.
+http DELETE "$TWEETD/tweets/$C5" "" "$(auth "$TA")"
+expect_eq "c4 still stands on them" "$(tombstones "$C0")" 3
+http DELETE "$TWEETD/tweets/$C4" "" "$(auth "$TB")"
+expect_status "delete c4, the last live tweet below" 200
+expect_eq "then none is left" "$(tombstones "$C0")" 0
+X=$(reply "$TA" "$ALICE" "$ROOT" "x"); Y=$(reply "$TB" "$BOB" "$X" "y")
+for i in 1 2 3; do
+	http DELETE "$TWEETD/tweets/$X" "" "$(auth "$TA")"
+	http DELETE "$TWEETD/tweets/$Y" "" "$(auth "$TB")"
+	X=$(reply "$TA" "$ALICE" "$ROOT" "x"); Y=$(reply "$TB" "$BOB" "$X" "y")
+done
+http DELETE "$TWEETD/tweets/$X" "" "$(auth "$TA")"
+expect_eq "reply, reply to it, delete both, three times: only r1's and x's" \
+    "$(tombstones "$ROOT")" 2
+http DELETE "$TWEETD/tweets/$Y" "" "$(auth "$TB")"
+expect_eq "and r1's only, once y is gone" "$(tombstones "$ROOT")" 1
+
 # --- more than 100 ancestors -----------------------------------------------
 
-P=$ROOT
-for i in $(seq 1 104); do P=$(reply "$TA" "$ALICE" "$P" "deep $i"); done
+P=$ROOT DEEP=()
+for i in $(seq 1 104); do P=$(reply "$TA" "$ALICE" "$P" "deep $i"); DEEP+=("$P"); done
 http GET "$TWEETD/tweets/$P/thread"
 check "104 ancestors deep: the 100 nearest the parent" jq -e \
     '(.ancestors | length) == 100 and .ancestors[0].content == "deep 4"
      and .ancestors[99].content == "deep 103" and .tweet.content ==
      "deep 104"' "$T/body"
+http DELETE "$TWEETD/tweets/${DEEP[49]}" "" "$(auth "$TA")"
+http DELETE "$TWEETD/tweets/${DEEP[1]}" "" "$(auth "$TA")"
+http GET "$TWEETD/tweets/$P/thread"
+check "deep 50 deleted: still the 100 nearest, null in its place" jq -e \
+    '(.ancestors | length) == 100 and .ancestors[0].content == "deep 4"
+     and .ancestors[46] == null and .ancestors[45].content == "deep 49"
+     and .ancestors[99].content == "deep 103"' "$T/body"
+http GET "$TWEETD/tweets/${DEEP[4]}/thread"
+expect_eq "deep 5: the root, deep 1, null for deep 2, deep 3, deep 4" \
+    "$(ids)" "[\"$ROOT\",\"${DEEP[0]}\",null,\"${DEEP[2]}\",\"${DEEP[3]}\"]"
 
 # --- flags and reposts on every read path ----------------------------------
 # Likes and reposts are written here by SQL (their routes are another
