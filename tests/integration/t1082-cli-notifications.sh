@@ -97,7 +97,9 @@ cli repost "$A"
 RP=$(out)
 check "a repost notification arrives" wait_until 20 unread_is 1
 WHO=alice
-cli --json notifications --unread
+# --keep-unread: --json marks read too (API.md), and the plain --unread
+# below must still find the repost unread
+cli --json notifications --unread --keep-unread
 expect_eq "--unread --json keeps only the unread one" \
     "$(jout '[(.notifications | length), .notifications[0].type, .notifications[0].read] | @tsv')" \
     "$(printf '1\trepost\tfalse')"
@@ -128,6 +130,17 @@ check "plain watch prints nothing for it" \
 check "every --json line is one event object with a cursor" \
     jq -e -s 'all(.[]; type == "object" and has("type")) and
         all(.[] | select(.type == "notification"); (.cursor | type) == "string")' "$T/watch.json"
+
+# --json marks read as well, unless --keep-unread
+WHO=bob
+cli like "$A"
+check "the new like arrives" wait_until 20 unread_is 1
+WHO=alice
+cli --json notifications --unread
+expect_eq "--json --unread shows the like" \
+    "$(jout '[(.notifications | length), .notifications[0].type] | @tsv')" \
+    "$(printf '1\tlike')"
+expect_eq "and --json marks it read too" "$(unread)" 0
 
 kill -INT "$WP" "$WJ"
 wait "$WP"; RC=$?
