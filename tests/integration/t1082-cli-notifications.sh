@@ -77,6 +77,16 @@ check "every line fits 80 columns" /usr/bin/python3 -c 'import sys
 sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$T/out"
 expect_eq "--keep-unread leaves them unread" "$(unread)" 3
 
+# ages of different widths ("2h", "now") still line the names up
+sql "$NOTIFYDB" "UPDATE notifications SET created_at = now() - interval '150 minutes'
+    WHERE type = 'follow'" >/dev/null
+cli notifications --keep-unread
+check "an older one says its age" grep -q "^\\* 2h  *@bob followed you\$" "$T/out"
+check "the names start in one column whatever the age's width" \
+    /usr/bin/python3 -c 'import sys
+cols = {l.index(" @bob ") for l in open(sys.argv[1], encoding="utf-8")}
+sys.exit(len(cols) != 1)' "$T/out"
+
 cli --json notifications --limit 2 --keep-unread
 expect_eq "--json --limit 2 is the API's answer with two" \
     "$(jout '[(.notifications | length), .unread, (.notifications[0].type), (.notifications[0].actor.username), (.notifications[0].tweet.tweetId)] | @tsv')" \
