@@ -38,6 +38,10 @@ cmd_notifications_unread(json_t *res)
 	json_object_set_new(res, "notifications", kept);
 }
 
+/*
+ * One line each: "* ", the age padded to the widest of the page (so that
+ * the names line up: "now", "7s", "12m", "Nov 03"), then the notification.
+ */
 static void
 cmd_notifications_print(struct chirp *c, json_t *list)
 {
@@ -45,15 +49,23 @@ cmd_notifications_print(struct chirp *c, json_t *list)
 	json_t *n;
 	int64_t ms;
 	size_t i;
+	int w, widest = 0;
 
+	json_array_foreach(list, i, n) {
+		if (!time_parse_rfc3339(cmd_str(n, "createdAt"), &ms))
+			continue;
+		time_format_age(c->out.now_ms, ms, when, sizeof(when));
+		if ((w = (int)strlen(when)) > widest)
+			widest = w;
+	}
 	json_array_foreach(list, i, n) {
 		when[0] = '\0';
 		if (time_parse_rfc3339(cmd_str(n, "createdAt"), &ms))
 			time_format_age(c->out.now_ms, ms, when,
 			    sizeof(when));
-		snprintf(lead, sizeof(lead), "%s%s%s",
+		snprintf(lead, sizeof(lead), "%s%-*s%s",
 		    json_is_true(json_object_get(n, "read")) ? "  " : "* ",
-		    when, when[0] != '\0' ? "  " : "");
+		    widest, when, widest > 0 ? "  " : "");
 		output_notification(&c->out, stdout, n, lead, 1);
 	}
 }

@@ -77,6 +77,16 @@ check "every line fits 80 columns" /usr/bin/python3 -c 'import sys
 sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$T/out"
 expect_eq "--keep-unread leaves them unread" "$(unread)" 3
 
+# ages of different widths ("2h", "now") still line the names up
+sql "$NOTIFYDB" "UPDATE notifications SET created_at = now() - interval '150 minutes'
+    WHERE type = 'follow'" >/dev/null
+cli notifications --keep-unread
+check "an older one says its age" grep -q "^\\* 2h  *@bob followed you\$" "$T/out"
+check "the names start in one column whatever the age's width" \
+    /usr/bin/python3 -c 'import sys
+cols = {l.index(" @bob ") for l in open(sys.argv[1], encoding="utf-8")}
+sys.exit(len(cols) != 1)' "$T/out"
+
 cli --json notifications --limit 2 --keep-unread
 expect_eq "--json --limit 2 is the API's answer with two" \
     "$(jout '[(.notifications | length), .unread, (.notifications[0].type), (.notifications[0].actor.username), (.notifications[0].tweet.tweetId)] | @tsv')" \
@@ -97,7 +107,9 @@ cli repost "$A"
 RP=$(out)
 check "a repost notification arrives" wait_until 20 unread_is 1
 WHO=alice
-cli --json notifications --unread
+# --keep-unread: --json marks read too (API.md), and the plain --unread
+# below must still find the repost unread
+cli --json notifications --unread --keep-unread
 expect_eq "--unread --json keeps only the unread one" \
     "$(jout '[(.notifications | length), .notifications[0].type, .notifications[0].read] | @tsv')" \
     "$(printf '1\trepost\tfalse')"
@@ -128,6 +140,17 @@ check "plain watch prints nothing for it" \
 check "every --json line is one event object with a cursor" \
     jq -e -s 'all(.[]; type == "object" and has("type")) and
         all(.[] | select(.type == "notification"); (.cursor | type) == "string")' "$T/watch.json"
+
+# --json marks read as well, unless --keep-unread
+WHO=bob
+cli like "$A"
+check "the new like arrives" wait_until 20 unread_is 1
+WHO=alice
+cli --json notifications --unread
+expect_eq "--json --unread shows the like" \
+    "$(jout '[(.notifications | length), .notifications[0].type] | @tsv')" \
+    "$(printf '1\tlike')"
+expect_eq "and --json marks it read too" "$(unread)" 0
 
 kill -INT "$WP" "$WJ"
 wait "$WP"; RC=$?
