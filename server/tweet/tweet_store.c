@@ -76,11 +76,14 @@ static const struct db_statement statements[] = {
 	    "SELECT " TWEET_COLUMNS " FROM t "
 	    "LEFT JOIN tweets o ON o.id = t.repost_of"},
 	/* A reply counts at its parent, which it locks: a delete of the
-	 * parent waits, or went first and the reply gets 404. The
-	 * conversation and the author of the parent come back. */
+	 * parent waits, or went first and the reply gets 404. A reply to a
+	 * repost answers its original, as a like or a repost of one acts
+	 * on the original: a repost has no words of its own to answer. The
+	 * conversation, the author and the id of the parent come back. */
 	{"reply_parent",
-	    "UPDATE tweets SET reply_count = reply_count + 1 WHERE id = $1 "
-	    "RETURNING coalesce(conversation_id, id), user_id"},
+	    "UPDATE tweets SET reply_count = reply_count + 1 WHERE id = "
+	    "(SELECT coalesce(repost_of, id) FROM tweets WHERE id = $1) "
+	    "RETURNING coalesce(conversation_id, id), user_id, id"},
 	{"get_tweet",
 	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id = $1"},
 	/* GET /internal/tweets: those of $1 that exist (ordered in C). */
@@ -715,6 +718,8 @@ post_tx(PGconn *conn, void *arg)
 		}
 		snprintf(p->conv, sizeof p->conv, "%s", PQgetvalue(r, 0, 0));
 		p->parent_user = col_id(r, 0, 1);
+		snprintf(p->parent, sizeof p->parent, "%s",
+		    PQgetvalue(r, 0, 2));
 		tp[4] = p->conv;
 		PQclear(r);
 	}

@@ -135,4 +135,20 @@ http GET "$TWEETD/tweets/$D"
 expect_eq "her reply no longer counts" "$(jb .replyCount)" 0
 : "$NULLP"
 
+# A reply to a repost answers the original, as a like or a repost of one
+# acts on the original: the repost has no words of its own.
+O=$(post "$TWEETD" "$ALICE" "$TA" "worth passing on")
+http POST "$TWEETD/tweets/$O/repost" "" "$(auth "$TB")"
+expect_status "bob reposts it" 201
+RP=$(jb .tweetId)
+reply "$TWEETD" "$TA" "$ALICE" "$RP" "answering the repost"
+expect_status "alice replies to the repost: 201" 201
+check "the reply names the original" jq -e --arg o "$O" \
+    '.replyTo == $o and .conversationId == $o' "$T/body"
+http GET "$TWEETD/tweets/$O"
+expect_eq "the original counts the reply" "$(jb .replyCount)" 1
+http GET "$TWEETD/tweets/$RP"
+expect_eq "the repost shows the original's count" \
+    "$(jb .repostOf.replyCount)" 1
+
 finish
