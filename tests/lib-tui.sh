@@ -14,7 +14,9 @@ tui_login() {
 	keys "$* $CHIRP_BIN/chirp-tui --server $GATEWAY; echo TUI-EXIT=\$?" Enter
 	wait_screen "chirp-tui runs as @$name, live" "live *$"
 }
-# reply URL USERID TOKEN PARENT TEXT: a reply; prints its id.
+# reply URL USERID TOKEN PARENT TEXT: a reply; prints its id. Run in
+# $(...), its HTTP_STATUS stays in that subshell: check the id (decimal
+# digits; an error's body gives null).
 reply() {
 	http POST "$1/tweets" "$(jq -cn --arg u "$2" --arg c "$5" --arg r "$4" \
 	    '{userId:$u,content:$c,replyTo:$r}')" "$(auth "$3")"

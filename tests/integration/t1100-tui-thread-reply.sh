@@ -16,7 +16,8 @@ follow "$GATEWAY" "$ALICE" "$TA" "$BOB"
 follow "$GATEWAY" "$ALICE" "$TA" "$CAROL"
 ROOT=$(post "$GATEWAY" "$BOB" "$TB" "root of the conversation")
 C1=$(reply "$GATEWAY" "$CAROL" "$TC" "$ROOT" "carol answers bob")
-# (reply runs in a subshell: its status is read back from the id)
+# (reply runs in a subshell: its status is read back from the id, decimal
+# digits; an error's body gives null)
 check "carol replies to bob" expr "$C1" : "[1-9][0-9]*$"
 B2=$(reply "$GATEWAY" "$BOB" "$TB" "$C1" "bob answers carol")
 # dave is not followed: his tweet is not loaded in alice's home
