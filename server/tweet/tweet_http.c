@@ -379,11 +379,8 @@ tweet_http_home_timeline(struct http_request *req,
 	 * before now is in the replica (feed_read catches up when the bus
 	 * cannot say, known -1). */
 	(void)followings_sync(td->followings, &known);
+	/* The page comes with the caller's flags (one statement). */
 	r = feed_read(td->feed, id, known, q.before, q.after, q.limit, &page);
-	if (r == TWEET_STORE_OK &&
-	    (r = tweet_store_page_flags(td->store, id, &page)) !=
-	    TWEET_STORE_OK)
-		tweet_store_page_release(&page);
 	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;
@@ -404,12 +401,11 @@ tweet_http_user_timeline(struct http_request *req,
 
 	if (!http_path_id(req, resp, 0, "user", &id) || !page_query(req, resp, &q))
 		return;
-	r = tweet_store_user_timeline(td->store, id, q.before, q.after,
-	    q.limit, &page);
-	if (r == TWEET_STORE_OK && viewer(td, req, &caller) &&
-	    (r = tweet_store_page_flags(td->store, caller, &page)) !=
-	    TWEET_STORE_OK)
-		tweet_store_page_release(&page);
+	/* The caller's flags come in the page's statement. */
+	if (!viewer(td, req, &caller))
+		caller = 0;
+	r = tweet_store_user_timeline(td->store, id, caller, q.before,
+	    q.after, q.limit, &page);
 	if (r != TWEET_STORE_OK) {
 		reply_store_failure(resp, r);
 		return;

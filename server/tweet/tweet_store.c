@@ -45,6 +45,74 @@
  */
 #define TWEET_COLUMNS COLS("t") ", " COLS("o")
 #define TWEET_FROM "tweets t LEFT JOIN tweets o ON o.id = t.repost_of"
+/*
+ * A page statement (its rows TWEET_COLUMNS, at most TIMELINE_MAX of
+ * them) with the caller's flags of each row in the same statement, as
+ * two more columns (liked, reposted; a repost's are its original's, on
+ * which a like or a repost acts): one lookup of the page's ids in likes
+ * (user_id, tweet_id) and one in tweets (repost_of, user_id), never one
+ * per tweet, and no second round trip after the page. viewer is the
+ * parameter of the caller's id, order the page's order (of p.tid).
+ */
+#define FLAGGED(page, viewer, order) \
+	"WITH p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) AS " \
+	"MATERIALIZED (" page "), i(ids) AS MATERIALIZED (SELECT " \
+	"ARRAY(SELECT coalesce(trp, tid) FROM p)) " \
+	"SELECT p.*, coalesce(p.trp, p.tid) = ANY (f.liked), " \
+	"coalesce(p.trp, p.tid) = ANY (f.reposted) FROM p, (SELECT " \
+	"ARRAY(SELECT l.tweet_id FROM likes l WHERE l.user_id = " viewer \
+	" AND l.tweet_id = ANY ((SELECT ids FROM i)::bigint[])), " \
+	"ARRAY(SELECT r.repost_of FROM tweets r WHERE r.repost_of = " \
+	"ANY ((SELECT ids FROM i)::bigint[]) AND r.user_id = " viewer ")) " \
+	"f(liked, reposted) ORDER BY p.tid " order
+
+#define USER_TIMELINE_BEFORE \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
+	"WHERE t.user_id = $1 AND t.id < $2 ORDER BY t.id DESC LIMIT $3"
+
+#define USER_TIMELINE_AFTER \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
+	"WHERE t.user_id = $1 AND t.id > $2 ORDER BY t.id ASC LIMIT $3"
+
+#define FEED_BEFORE \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN (" \
+	"(SELECT tweet_id FROM feed WHERE reader_id = $1 AND " \
+	"tweet_id < $2 AND tweet_id >= $4 ORDER BY tweet_id DESC " \
+	"LIMIT $3) UNION " \
+	"(SELECT x.id FROM feed_authors a JOIN follows f ON " \
+	"f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN " \
+	"LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND " \
+	"(user_id, id) < (a.author_id, $2) AND id >= $4 " \
+	"ORDER BY id DESC LIMIT $3) x WHERE a.popular)) " \
+	"ORDER BY t.id DESC LIMIT $3"
+
+#define FEED_AFTER \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN (" \
+	"(SELECT tweet_id FROM feed WHERE reader_id = $1 AND " \
+	"tweet_id > $2 ORDER BY tweet_id ASC LIMIT $3) UNION " \
+	"(SELECT x.id FROM feed_authors a JOIN follows f ON " \
+	"f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN " \
+	"LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND " \
+	"(user_id, id) > (a.author_id, $2) ORDER BY id ASC LIMIT $3) x " \
+	"WHERE a.popular)) ORDER BY t.id ASC LIMIT $3"
+
+#define HOME_BEFORE \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN " \
+	"(SELECT x.id " \
+	"FROM (SELECT followee_id FROM follows WHERE follower_id = $1 " \
+	"UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM " \
+	"tweets WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) " \
+	"ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) " \
+	"ORDER BY t.id DESC"
+
+#define HOME_AFTER \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN " \
+	"(SELECT x.id " \
+	"FROM (SELECT followee_id FROM follows WHERE follower_id = $1 " \
+	"UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM " \
+	"tweets WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) " \
+	"ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) " \
+	"ORDER BY t.id ASC"
 
 static const struct db_statement statements[] = {
 	{"tombstone", "SELECT 1 FROM deleted_users WHERE user_id = $1"},
@@ -168,12 +236,12 @@ static const struct db_statement statements[] = {
 	/* One author: a plain range scan of tweets(user_id, id), about half
 	 * again as many per second as the LATERAL form with one element
 	 * (pgbench -M prepared on the Reed98 data). */
-	{"user_timeline_before",
-	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
-	    "WHERE t.user_id = $1 AND t.id < $2 ORDER BY t.id DESC LIMIT $3"},
-	{"user_timeline_after",
-	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
-	    "WHERE t.user_id = $1 AND t.id > $2 ORDER BY t.id ASC LIMIT $3"},
+	{"user_timeline_before", USER_TIMELINE_BEFORE},
+	{"user_timeline_before_flags",
+	    FLAGGED(USER_TIMELINE_BEFORE, "$4", "DESC")},
+	{"user_timeline_after", USER_TIMELINE_AFTER},
+	{"user_timeline_after_flags",
+	    FLAGGED(USER_TIMELINE_AFTER, "$4", "ASC")},
 	{"deletion_tombstone",
 	    "INSERT INTO deleted_users (user_id) VALUES ($1) "
 	    "ON CONFLICT DO NOTHING"},
@@ -376,43 +444,11 @@ static const struct db_statement statements[] = {
 	 * above the horizon ($4), merged with the newest of the popular
 	 * authors the reader follows (one range scan each), then the rows.
 	 */
-	{"feed_before",
-	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN ("
-	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
-	    "tweet_id < $2 AND tweet_id >= $4 ORDER BY tweet_id DESC "
-	    "LIMIT $3) UNION "
-	    "(SELECT x.id FROM feed_authors a JOIN follows f ON "
-	    "f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN "
-	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
-	    "(user_id, id) < (a.author_id, $2) AND id >= $4 "
-	    "ORDER BY id DESC LIMIT $3) x WHERE a.popular)) "
-	    "ORDER BY t.id DESC LIMIT $3"},
-	{"feed_after",
-	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN ("
-	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
-	    "tweet_id > $2 ORDER BY tweet_id ASC LIMIT $3) UNION "
-	    "(SELECT x.id FROM feed_authors a JOIN follows f ON "
-	    "f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN "
-	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
-	    "(user_id, id) > (a.author_id, $2) ORDER BY id ASC LIMIT $3) x "
-	    "WHERE a.popular)) ORDER BY t.id ASC LIMIT $3"},
+	{"feed_before", FLAGGED(FEED_BEFORE, "$1", "DESC")},
+	{"feed_after", FLAGGED(FEED_AFTER, "$1", "ASC")},
 	/* Beyond the feed: the authors' timelines, ids first, then rows. */
-	{"home_before",
-	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
-	    "(SELECT x.id "
-	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
-	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
-	    "tweets WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) "
-	    "ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) "
-	    "ORDER BY t.id DESC"},
-	{"home_after",
-	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
-	    "(SELECT x.id "
-	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
-	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
-	    "tweets WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) "
-	    "ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) "
-	    "ORDER BY t.id ASC"},
+	{"home_before", FLAGGED(HOME_BEFORE, "$1", "DESC")},
+	{"home_after", FLAGGED(HOME_AFTER, "$1", "ASC")},
 	/* Readers away longer than $1 days lose their feed, $2 at most per
 	 * pass (rebuilt on their next read). */
 	{"feed_prune",
@@ -425,7 +461,7 @@ static const struct db_statement statements[] = {
 };
 
 static char *id_array(const int64_t *, size_t);
-static void page_of(PGresult *, bool, struct tweet_store_page *);
+static void page_of(PGresult *, bool, bool, struct tweet_store_page *);
 
 struct tweet_store {
 	struct db *db;
@@ -884,7 +920,7 @@ tweet_store_thread(struct tweet_store *s, int64_t id, int64_t after,
 	snprintf(lim, sizeof lim, "%d", limit + 1);
 	if ((r = run(s, NULL, "thread_replies", 3, p, &res)) == NULL)
 		goto fail;
-	page_of(r, false, &out->replies);
+	page_of(r, false, false, &out->replies);
 	PQclear(r);
 	if (out->replies.n > (size_t)limit) {
 		out->more = true;
@@ -1132,25 +1168,44 @@ tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
 	return TWEET_STORE_OK;
 }
 
-/* The rows of r as a page; after: read oldest first, answer newest first. */
+/*
+ * The rows of r as a page; after: read oldest first, answer newest first.
+ * flags: the rows are FLAGGED's, the caller's flags in their last two
+ * columns (a repost's original has the same).
+ */
 static void
-page_of(PGresult *r, bool after, struct tweet_store_page *out)
+page_of(PGresult *r, bool after, bool flags, struct tweet_store_page *out)
 {
+	struct tweet *t;
 	int i, rows = PQntuples(r);
 
 	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof *out->items);
 	out->n = (size_t)rows;
-	for (i = 0; i < rows; i++)
-		row_tweet(r, i, &out->items[after ? rows - 1 - i : i]);
+	for (i = 0; i < rows; i++) {
+		t = &out->items[after ? rows - 1 - i : i];
+		row_tweet(r, i, t);
+		if (!flags)
+			continue;
+		t->has_flags = true;
+		t->liked = PQgetvalue(r, i, 2 * NCOLS)[0] == 't';
+		t->reposted = PQgetvalue(r, i, 2 * NCOLS + 1)[0] == 't';
+		if (t->repost_of != NULL) {
+			t->repost_of->has_flags = true;
+			t->repost_of->liked = t->liked;
+			t->repost_of->reposted = t->reposted;
+		}
+	}
 }
 
 enum tweet_store_result
 tweet_store_user_timeline(struct tweet_store *s, int64_t user_id,
-    int64_t before, int64_t after, int limit, struct tweet_store_page *out)
+    int64_t viewer, int64_t before, int64_t after, int limit,
+    struct tweet_store_page *out)
 {
 	enum tweet_store_result res = TWEET_STORE_OK;
-	char uid[24], cursor[24], lim[16];
-	const char *p[3] = {uid, cursor, lim};
+	char uid[24], cursor[24], lim[16], vid[24];
+	const char *p[4] = {uid, cursor, lim, vid};
+	const char *stmt;
 	PGresult *r;
 
 	out->items = NULL;
@@ -1159,11 +1214,16 @@ tweet_store_user_timeline(struct tweet_store *s, int64_t user_id,
 	snprintf(cursor, sizeof cursor, "%" PRId64, after > 0 ? after :
 	    before > 0 ? before : INT64_MAX);
 	snprintf(lim, sizeof lim, "%d", limit);
-	r = run(s, NULL, after > 0 ? "user_timeline_after" :
-	    "user_timeline_before", 3, p, &res);
-	if (r == NULL)
+	snprintf(vid, sizeof vid, "%" PRId64, viewer);
+	if (viewer > 0)
+		stmt = after > 0 ? "user_timeline_after_flags" :
+		    "user_timeline_before_flags";
+	else
+		stmt = after > 0 ? "user_timeline_after" :
+		    "user_timeline_before";
+	if ((r = run(s, NULL, stmt, viewer > 0 ? 4 : 3, p, &res)) == NULL)
 		return res;
-	page_of(r, after > 0, out);
+	page_of(r, after > 0, viewer > 0, out);
 	PQclear(r);
 	return TWEET_STORE_OK;
 }
@@ -1693,22 +1753,18 @@ tweet_store_feed_build(struct tweet_store *s, int64_t reader, bool kept)
 	return run_tx(s, build_tx, &b.tx);
 }
 
-/* Run a page statement into out (after: read oldest first). */
+/* Run a page statement of the feed into out (after: read oldest first);
+ * its rows have the reader's flags (FLAGGED). */
 static enum tweet_store_result
 page_rows(struct tweet_store *s, const char *stmt, int n,
     const char *const *p, bool after, struct tweet_store_page *out)
 {
 	enum tweet_store_result res = TWEET_STORE_OK;
 	PGresult *r;
-	int i, rows;
 
 	if ((r = run(s, NULL, stmt, n, p, &res)) == NULL)
 		return res;
-	rows = PQntuples(r);
-	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof *out->items);
-	out->n = (size_t)rows;
-	for (i = 0; i < rows; i++)
-		row_tweet(r, i, &out->items[after ? rows - 1 - i : i]);
+	page_of(r, after, true, out);
 	PQclear(r);
 	return TWEET_STORE_OK;
 }

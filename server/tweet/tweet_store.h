@@ -109,10 +109,11 @@ enum tweet_store_result tweet_store_delete(struct tweet_store *, int64_t id,
 enum tweet_store_result tweet_store_timeline(struct tweet_store *,
     const int64_t *uids, size_t n, int64_t before, int64_t after,
     int limit, struct tweet_store_page *out);
-/* The same page for one author (a user timeline): one index range scan. */
+/* The same page for one author (a user timeline): one index range scan;
+ * with viewer's flags in the same statement unless viewer is 0. */
 enum tweet_store_result tweet_store_user_timeline(struct tweet_store *,
-    int64_t user_id, int64_t before, int64_t after, int limit,
-    struct tweet_store_page *out);
+    int64_t user_id, int64_t viewer, int64_t before, int64_t after,
+    int limit, struct tweet_store_page *out);
 
 /* TWEET_STORE_DELETED when user_id has a tombstone, else TWEET_STORE_OK. */
 enum tweet_store_result tweet_store_user_deleted(struct tweet_store *,
@@ -197,7 +198,8 @@ enum tweet_store_result tweet_store_feed_build(struct tweet_store *,
     int64_t reader, bool kept);
 /*
  * A page of the reader's home timeline: from the feed where it is
- * complete (at or above horizon), else from the authors' timelines.
+ * complete (at or above horizon), else from the authors' timelines; with
+ * the reader's flags, in the same statement.
  */
 enum tweet_store_result tweet_store_feed_page(struct tweet_store *,
     int64_t reader, int64_t horizon, int64_t before, int64_t after,
