@@ -81,6 +81,7 @@ endef
 
 $(eval $(call program,userd,server/user,chirp-userd))
 $(eval $(call program,tweetd,server/tweet,chirp-tweetd))
+$(eval $(call program,notifyd,server/notify,chirp-notifyd))
 $(eval $(call program,discoveryd,server/discovery,chirp-discoveryd))
 $(eval $(call program,gateway,gateway,chirp-gateway))
 $(eval $(call program,cli,client-cli,chirp))

@@ -15,9 +15,9 @@ _chirp()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="register login logout whoami post delete follow
-		unfollow followers following timeline user profile watch
-		delete-account help"
+	local commands="register login logout whoami post delete reply thread
+		like unlike repost unrepost follow unfollow followers following
+		timeline user profile notifications watch delete-account help"
 	local globals="--server --json --help --version"
 
 	# the command: the first word after the global options
@@ -49,6 +49,8 @@ _chirp()
 	register | login) opts="$opts --password-stdin" ;;
 	followers | following) opts="$opts --limit" ;;
 	timeline) opts="$opts --limit --before" ;;
+	thread) opts="$opts --limit" ;;
+	notifications) opts="$opts --unread --limit --keep-unread" ;;
 	profile) opts="$opts --name --bio" ;;
 	delete-account) opts="$opts --yes" ;;
 	help)

@@ -2,6 +2,7 @@
  * cmd-post.c: chirp post TEXT... | chirp post -: a new tweet; prints its
  * id. An Idempotency-Key makes the retries after a network failure safe:
  * the server answers a repeat with the first tweet and creates nothing.
+ * chirp reply sends through the same cmd_post_send.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -48,27 +49,17 @@ cmd_post_join(int argc, char **argv)
 	return s;
 }
 
-static int
-cmd_post_exec(struct chirp *c, int argc, char **argv)
+int
+cmd_post_send(struct chirp *c, int argc, char **argv, int64_t reply_to)
 {
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct api_error err;
 	struct timespec pause;
-	char key[33], uid[24];
-	json_t *req = NULL, *res = NULL;
+	char key[33];
+	json_t *res = NULL;
 	char *text = NULL;
-	int opt, try, ret;
+	int try, ret;
 	enum api_status st = API_NETWORK;
 
-	optind = 0;
-	/* "+": options end at the first word of the text */
-	while ((opt = cmd_getopt(&cmd_post_entry, argc, argv, "+", opts)) !=
-	    -1)
-		return CHIRP_EXIT_USAGE;
-	argc -= optind;
-	argv += optind;
-	if (argc == 0)
-		return cmd_usage_error(&cmd_post_entry, "nothing to post");
 	if (cmd_need_login(c) == -1)
 		return CHIRP_EXIT_AUTH;
 	if (argc == 1 && strcmp(argv[0], "-") == 0) {
@@ -78,17 +69,11 @@ cmd_post_exec(struct chirp *c, int argc, char **argv)
 	} else
 		text = cmd_post_join(argc, argv);
 
-	snprintf(uid, sizeof(uid), "%" PRId64, c->cred.user_id);
-	req = json_pack("{s:s, s:s}", "userId", uid, "content", text);
-	if (req == NULL) {
-		fprintf(stderr, "chirp: the text is not valid UTF-8\n");
-		ret = CHIRP_EXIT_FAILED;
-		goto out;
-	}
 	/* one key for every try of this post */
 	rand_hex(key, 16);
 	for (try = 1; try <= CMD_POST_TRIES; try++) {
-		st = api_call(c->api, "POST", "/tweets", req, key, &res, &err);
+		st = api_post_tweet(c->api, c->cred.user_id, text, reply_to,
+		    key, &res, &err);
 		if (st != API_NETWORK || try == CMD_POST_TRIES)
 			break;
 		pause.tv_sec = try / 2;
@@ -108,7 +93,24 @@ cmd_post_exec(struct chirp *c, int argc, char **argv)
 	ret = CHIRP_EXIT_OK;
 out:
 	json_decref(res);
-	json_decref(req);
 	free(text);
 	return ret;
+}
+
+static int
+cmd_post_exec(struct chirp *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+	int opt;
+
+	optind = 0;
+	/* "+": options end at the first word of the text */
+	while ((opt = cmd_getopt(&cmd_post_entry, argc, argv, "+", opts)) !=
+	    -1)
+		return CHIRP_EXIT_USAGE;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		return cmd_usage_error(&cmd_post_entry, "nothing to post");
+	return cmd_post_send(c, argc, argv, 0);
 }

@@ -93,7 +93,7 @@ cmd_timeline_exec(struct chirp *c, int argc, char **argv)
 			if (i > 0)
 				putchar('\n');
 			output_tweet(&c->out, stdout,
-			    json_array_get(tweets, i));
+			    json_array_get(tweets, i), tweets, "", 0);
 		}
 	}
 	json_decref(res);

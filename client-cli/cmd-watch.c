@@ -4,29 +4,47 @@
  * backoff and resumes after the last event received (its cursor), so
  * nothing is missed or repeated, deletes made meanwhile included; when the
  * server cannot resume ("reset") a line says that entries may be missing.
- * What it is doing goes to stderr.
+ * What it is doing goes to stderr. Notifications come on the same feed
+ * and are shown as "[notification] ..." lines; a removed one
+ * (notification_delete) is shown only in --json. A reply names its
+ * parent's author when the parent came on this feed lately (a bounded
+ * memory of recent tweets, no request per tweet), else the parent's id.
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "feed_client.h"
 #include "text.h"
+#include "timeutil.h"
+#include "validate.h"
 
 #define CMD_WATCH_TICK_MS 200
+#define CMD_WATCH_AUTHORS 256	/* recent tweets whose author is known */
 
 static int cmd_watch_exec(struct chirp *, int, char **);
 
 const struct cmd_entry cmd_watch_entry = {
-	"watch", "", "follow your home timeline live, until interrupted",
+	"watch", "", "follow your home timeline and notifications live, until "
+	    "interrupted",
 	cmd_watch_exec,
 };
 
 static volatile sig_atomic_t cmd_watch_stop;
 
+/* A tweet seen on the feed and its author, for the replies to it. */
+struct cmd_watch_author {
+	int64_t id;
+	char username[40];
+};
+
 struct cmd_watch {
 	struct chirp *c;
+	struct cmd_watch_author authors[CMD_WATCH_AUTHORS];	/* a ring */
+	size_t next_author;
 	enum feed_state state;
 	int was_live;
 	int write_failed;
@@ -39,6 +57,70 @@ cmd_watch_on_signal(int sig)
 	cmd_watch_stop = 1;
 }
 
+/* Remember who wrote tweet t (the oldest memory makes room). */
+static void
+cmd_watch_remember(struct cmd_watch *w, json_t *t)
+{
+	struct cmd_watch_author *a;
+	int64_t id;
+
+	if (!validate_id(cmd_str(t, "tweetId"), &id))
+		return;
+	a = &w->authors[w->next_author];
+	w->next_author = (w->next_author + 1) % CMD_WATCH_AUTHORS;
+	a->id = id;
+	snprintf(a->username, sizeof(a->username), "%s",
+	    cmd_str(t, "username"));
+}
+
+/* The author of the tweet that t replies to, when it was seen; or NULL. */
+static const char *
+cmd_watch_parent_author(const struct cmd_watch *w, json_t *t)
+{
+	json_t *orig = json_object_get(t, "repostOf");
+	int64_t id;
+	size_t i;
+
+	if (json_is_object(orig))
+		t = orig;
+	if (!validate_id(cmd_str(t, "replyTo"), &id))
+		return NULL;
+	for (i = 0; i < CMD_WATCH_AUTHORS; i++)
+		if (w->authors[i].id == id)
+			return w->authors[i].username;
+	return NULL;
+}
+
+/* A tweet event: its line, and its authors remembered. */
+static void
+cmd_watch_tweet(struct cmd_watch *w, json_t *t)
+{
+	json_t *orig = json_object_get(t, "repostOf");
+
+	output_tweet_line(&w->c->out, stdout, t,
+	    cmd_watch_parent_author(w, t));
+	cmd_watch_remember(w, t);
+	if (json_is_object(orig))
+		cmd_watch_remember(w, orig);
+}
+
+/* "12:03 [notification] @bob liked your tweet: ...", as a tweet line. */
+static void
+cmd_watch_notification(struct cmd_watch *w, json_t *n)
+{
+	char lead[64] = "[notification] ";
+	int64_t ms;
+	time_t secs;
+	struct tm tm;
+
+	if (time_parse_rfc3339(cmd_str(n, "createdAt"), &ms)) {
+		secs = (time_t)(ms / 1000);
+		localtime_r(&secs, &tm);
+		strftime(lead, sizeof(lead), "%H:%M [notification] ", &tm);
+	}
+	output_notification(&w->c->out, stdout, n, lead, 0);
+}
+
 static void
 cmd_watch_on_event(json_t *ev, const char *raw, void *arg)
 {
@@ -49,8 +131,10 @@ cmd_watch_on_event(json_t *ev, const char *raw, void *arg)
 	if (c->json)
 		printf("%s\n", raw);
 	else if (strcmp(type, "tweet") == 0)
-		output_tweet_line(&c->out, stdout, json_object_get(ev,
-		    "tweet"));
+		cmd_watch_tweet(w, json_object_get(ev, "tweet"));
+	else if (strcmp(type, "notification") == 0)
+		cmd_watch_notification(w, json_object_get(ev,
+		    "notification"));
 	else if (strcmp(type, "delete") == 0) {
 		printf("%s(deleted ", output_dim(&c->out));
 		text_fputs(cmd_str(ev, "tweetId"), stdout, 0);
@@ -60,6 +144,7 @@ cmd_watch_on_event(json_t *ev, const char *raw, void *arg)
 		    "from while it was lost may be missing; 'chirp timeline' "
 		    "shows them)%s\n",
 		    output_dim(&c->out), output_reset(&c->out));
+	/* notification_delete: its action was undone; nothing to show */
 	if (fflush(stdout) != 0)
 		w->write_failed = 1;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -20,6 +21,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_whoami_entry,
 	&cmd_post_entry,
 	&cmd_delete_entry,
+	&cmd_reply_entry,
+	&cmd_thread_entry,
+	&cmd_like_entry,
+	&cmd_unlike_entry,
+	&cmd_repost_entry,
+	&cmd_unrepost_entry,
 	&cmd_follow_entry,
 	&cmd_unfollow_entry,
 	&cmd_followers_entry,
@@ -27,6 +34,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_timeline_entry,
 	&cmd_user_entry,
 	&cmd_profile_entry,
+	&cmd_notifications_entry,
 	&cmd_watch_entry,
 	&cmd_delete_account_entry,
 	&cmd_help_entry,
@@ -232,6 +240,14 @@ cmd_resolve_user(struct chirp *c, const char *username, int64_t *id,
 	else
 		json_decref(u);
 	return CHIRP_EXIT_OK;
+}
+
+int
+cmd_tweet_id(const struct cmd_entry *e, const char *arg, int64_t *id)
+{
+	if (validate_id(arg, id))
+		return CHIRP_EXIT_OK;
+	return cmd_usage_error(e, "'%s' is not a tweet id", arg);
 }
 
 void

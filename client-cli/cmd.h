@@ -64,6 +64,13 @@ extern const struct cmd_entry cmd_following_entry;
 extern const struct cmd_entry cmd_timeline_entry;
 extern const struct cmd_entry cmd_user_entry;
 extern const struct cmd_entry cmd_profile_entry;
+extern const struct cmd_entry cmd_reply_entry;
+extern const struct cmd_entry cmd_thread_entry;
+extern const struct cmd_entry cmd_like_entry;
+extern const struct cmd_entry cmd_unlike_entry;
+extern const struct cmd_entry cmd_repost_entry;
+extern const struct cmd_entry cmd_unrepost_entry;
+extern const struct cmd_entry cmd_notifications_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_delete_account_entry;
 extern const struct cmd_entry cmd_help_entry;
@@ -131,6 +138,19 @@ int cmd_login_as(struct chirp *, const char *username, const char *password,
  */
 int cmd_login_args(const struct cmd_entry *, int argc, char **argv,
     int twice, const char **user, char *password, size_t size);
+
+/*
+ * Post the words of argv joined by spaces, or stdin when argv is "-", as
+ * a reply to reply_to when it is not 0 (cmd-post.c, shared with reply);
+ * prints the new id, or the tweet with --json. An exit status.
+ */
+int cmd_post_send(struct chirp *, int argc, char **argv, int64_t reply_to);
+
+/*
+ * A tweet id argument: 0 with *id set, or a usage error (2) naming what
+ * is wrong.
+ */
+int cmd_tweet_id(const struct cmd_entry *, const char *arg, int64_t *id);
 
 /* The string member key of obj, or "" (never NULL). */
 const char *cmd_str(json_t *obj, const char *key);

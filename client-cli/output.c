@@ -15,6 +15,7 @@
 
 #include "text.h"
 #include "timeutil.h"
+#include "xmalloc.h"
 
 #define OUTPUT_WIDTH_MIN 20
 #define OUTPUT_WIDTH_MAX 200
@@ -84,27 +85,112 @@ output_str(json_t *obj, const char *key)
 	return s != NULL ? s : "";
 }
 
-void
-output_tweet(const struct output *o, FILE *fp, json_t *t)
+const char *
+output_author_of(json_t *page, const char *tweet_id)
 {
-	char when[32] = "";
+	json_t *t, *orig;
+	size_t i;
+
+	if (tweet_id == NULL || tweet_id[0] == '\0')
+		return NULL;
+	json_array_foreach(page, i, t) {
+		if (strcmp(output_str(t, "tweetId"), tweet_id) == 0)
+			return output_str(t, "username");
+		orig = json_object_get(t, "repostOf");
+		if (json_is_object(orig) &&
+		    strcmp(output_str(orig, "tweetId"), tweet_id) == 0)
+			return output_str(orig, "username");
+	}
+	return NULL;
+}
+
+/* "2 replies · 1 like · you liked", or nothing when there is nothing. */
+static void
+output_counts(const struct output *o, FILE *fp, json_t *t,
+    const char *indent)
+{
+	static const struct {
+		const char *key, *one, *many;
+	} counts[] = {
+		{ "replyCount", "reply", "replies" },
+		{ "likeCount", "like", "likes" },
+		{ "repostCount", "repost", "reposts" },
+	};
+	json_int_t n;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		n = json_integer_value(json_object_get(t, counts[i].key));
+		if (n <= 0)
+			continue;
+		fprintf(fp, "%s%s%lld %s", any ? "" : indent,
+		    any ? " · " : output_dim(o), (long long)n,
+		    n == 1 ? counts[i].one : counts[i].many);
+		any = 1;
+	}
+	if (json_is_true(json_object_get(t, "liked"))) {
+		fprintf(fp, "%s%syou liked", any ? "" : indent,
+		    any ? " · " : output_dim(o));
+		any = 1;
+	}
+	if (json_is_true(json_object_get(t, "reposted"))) {
+		fprintf(fp, "%s%syou reposted", any ? "" : indent,
+		    any ? " · " : output_dim(o));
+		any = 1;
+	}
+	if (any)
+		fprintf(fp, "%s\n", output_reset(o));
+}
+
+void
+output_tweet(const struct output *o, FILE *fp, json_t *t, json_t *page,
+    const char *indent, unsigned flags)
+{
+	char when[32] = "", inner[64];
+	json_t *orig = json_object_get(t, "repostOf");
+	const char *parent, *who;
 	int64_t ms;
 
 	if (time_parse_rfc3339(output_str(t, "timestamp"), &ms))
 		time_format_age(o->now_ms, ms, when, sizeof(when));
-	fprintf(fp, "%s", output_bold(o));
+	if (json_is_object(orig)) {
+		/* the original is what is read; who reposted it, and when */
+		fprintf(fp, "%s%s↻ reposted by @", indent, output_dim(o));
+		text_fputs(output_str(t, "username"), fp, 0);
+		fprintf(fp, "%s%s%s\n", when[0] != '\0' ? "  " : "", when,
+		    output_reset(o));
+		t = orig;
+		when[0] = '\0';
+		if (time_parse_rfc3339(output_str(t, "timestamp"), &ms))
+			time_format_age(o->now_ms, ms, when, sizeof(when));
+	}
+	fprintf(fp, "%s%s", indent, output_bold(o));
 	text_fputs(output_str(t, "username"), fp, 0);
 	fprintf(fp, "%s  %s%s%sid ", output_reset(o), output_dim(o), when,
 	    when[0] != '\0' ? "  " : "");
 	text_fputs(output_str(t, "tweetId"), fp, 0);
 	fprintf(fp, "%s\n", output_reset(o));
-	output_wrap(fp, output_str(t, "content"), o->width, "  ");
+	snprintf(inner, sizeof(inner), "%s  ", indent);
+	parent = output_str(t, "replyTo");
+	if (parent[0] != '\0' && !(flags & OUTPUT_NO_REPLY_LINE)) {
+		who = output_author_of(page, parent);
+		fprintf(fp, "%s%s↳ replying to %s", inner, output_dim(o),
+		    who != NULL ? "@" : "tweet ");
+		text_fputs(who != NULL ? who : parent, fp, 0);
+		fprintf(fp, "%s\n", output_reset(o));
+	}
+	output_wrap(fp, output_str(t, "content"), o->width, inner);
+	output_counts(o, fp, t, inner);
 }
 
 void
-output_tweet_line(const struct output *o, FILE *fp, json_t *t)
+output_tweet_line(const struct output *o, FILE *fp, json_t *t,
+    const char *parent_author)
 {
 	char when[16] = "";
+	json_t *orig = json_object_get(t, "repostOf");
+	const char *reposter = NULL, *parent;
 	int64_t ms;
 	time_t secs;
 	struct tm tm;
@@ -114,6 +200,10 @@ output_tweet_line(const struct output *o, FILE *fp, json_t *t)
 		localtime_r(&secs, &tm);
 		strftime(when, sizeof(when), "%H:%M ", &tm);
 	}
+	if (json_is_object(orig)) {
+		reposter = output_str(t, "username");
+		t = orig;
+	}
 	fprintf(fp, "%s%s%s%s", output_dim(o), when, output_reset(o),
 	    output_bold(o));
 	text_fputs(output_str(t, "username"), fp, 0);
@@ -121,7 +211,88 @@ output_tweet_line(const struct output *o, FILE *fp, json_t *t)
 	text_fputs(output_str(t, "content"), fp, 0);
 	fprintf(fp, "  %s(id ", output_dim(o));
 	text_fputs(output_str(t, "tweetId"), fp, 0);
+	parent = output_str(t, "replyTo");
+	if (parent[0] != '\0') {
+		fprintf(fp, ", replying to %s",
+		    parent_author != NULL ? "@" : "tweet ");
+		text_fputs(parent_author != NULL ? parent_author : parent, fp,
+		    0);
+	}
+	if (reposter != NULL) {
+		fputs(", reposted by @", fp);
+		text_fputs(reposter, fp, 0);
+	}
 	fprintf(fp, ")%s\n", output_reset(o));
+}
+
+/* What a notification says, after "@actor ". */
+static const char *
+output_notification_says(const char *type)
+{
+	static const struct {
+		const char *type, *says;
+	} says[] = {
+		{ "follow", "followed you" },
+		{ "like", "liked your tweet" },
+		{ "repost", "reposted your tweet" },
+		{ "reply", "replied" },
+		{ "mention", "mentioned you" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+		if (strcmp(type, says[i].type) == 0)
+			return says[i].says;
+	return NULL;
+}
+
+void
+output_notification(const struct output *o, FILE *fp, json_t *n,
+    const char *lead, int fit)
+{
+	json_t *tweet = json_object_get(n, "tweet");
+	const char *actor = output_str(json_object_get(n, "actor"),
+	    "username");
+	const char *says = output_notification_says(output_str(n, "type"));
+	const char *content = output_str(tweet, "content");
+	char *text = NULL, *id = NULL;
+	int used, avail;
+
+	fputs(lead, fp);
+	fprintf(fp, "%s@", output_bold(o));
+	text_fputs(actor, fp, 0);
+	fputs(output_reset(o), fp);
+	if (says != NULL)
+		fprintf(fp, " %s", says);
+	else {
+		/* a type newer than this client: named, made safe */
+		fputs(" (", fp);
+		text_fputs(output_str(n, "type"), fp, 0);
+		fputc(')', fp);
+	}
+	if (!json_is_object(tweet)) {
+		fputc('\n', fp);
+		return;
+	}
+	id = text_sanitize(output_str(tweet, "tweetId"), 0);
+	/* lead, "@actor says: ", "  (id N)" */
+	used = text_width(lead) + 1 + text_width(actor) + 1 +
+	    (says != NULL ? (int)strlen(says) : text_width(output_str(n,
+	    "type")) + 2) + 2 + 6 + text_width(id) + 1;
+	avail = o->width - used;
+	if (!fit || text_width(content) <= avail)
+		text = text_sanitize(content, 0);
+	else if (avail > 1) {
+		char *cut = text_fit(content, avail - 1);
+
+		text = xasprintf("%s…", cut);
+		free(cut);
+	} else
+		text = xstrdup("…");
+	fprintf(fp, ": %s  %s(id %s)%s\n", text, output_dim(o), id,
+	    output_reset(o));
+	free(text);
+	free(id);
 }
 
 void

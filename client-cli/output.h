@@ -30,10 +30,35 @@ void output_init(struct output *, FILE *fp);
  */
 void output_wrap(FILE *, const char *text, int width, const char *indent);
 
-/* A tweet as a block: "alice  3m  id 123" then its text, indented. */
-void output_tweet(const struct output *, FILE *, json_t *tweet);
-/* A tweet on one line, for watch: "12:03 alice: text  (123)". */
-void output_tweet_line(const struct output *, FILE *, json_t *tweet);
+/* output_tweet's flags. */
+#define OUTPUT_NO_REPLY_LINE 0x1u	/* a thread's indentation says it */
+
+/*
+ * A tweet as a block, every line after indent: for a repost "reposted by
+ * @bob  5m" then the original; "alice  3m  id 123"; for a reply
+ * "replying to @ann" (the parent's author when page, the array of tweets
+ * the tweet came with or NULL, holds the parent, else the parent's id);
+ * the text wrapped; the counts of replies, likes and reposts that are not
+ * zero, and the caller's own like and repost.
+ */
+void output_tweet(const struct output *, FILE *, json_t *tweet, json_t *page,
+    const char *indent, unsigned flags);
+/*
+ * A tweet on one line, for watch: "12:03 alice: text  (id 123)", with
+ * ", replying to @ann" (parent_author, or the parent's id when NULL) or
+ * ", reposted by @bob" inside the parentheses.
+ */
+void output_tweet_line(const struct output *, FILE *, json_t *tweet,
+    const char *parent_author);
+/*
+ * A notification on one line: lead (for example "* 3m  "), then "@bob
+ * liked your tweet: text  (id 123)"; when fit the text is cut with "…" so
+ * that the line fits the width.
+ */
+void output_notification(const struct output *, FILE *, json_t *n,
+    const char *lead, int fit);
+/* The author of the tweet id in page (an array of tweets), or NULL. */
+const char *output_author_of(json_t *page, const char *tweet_id);
 /* A user's profile. */
 void output_user(const struct output *, FILE *, json_t *user);
 

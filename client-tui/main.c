@@ -5,6 +5,7 @@
  */
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 
 #include "client_settings.h"
 #include "log.h"
+#include "parent.h"
 #include "rand.h"
 #include "timeutil.h"
 #include "tui.h"
@@ -192,6 +194,8 @@ main(int argc, char **argv)
 	rand_init();
 
 	memset(&tui, 0, sizeof tui);
+	/* symbols (the counts' arrows and heart) only where they draw */
+	tui.utf8 = MB_CUR_MAX > 1 && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (client_settings_load(&set, server) == -1) {
 		fprintf(stderr, "chirp-tui: '%s' is not an http:// or https:// "
 		    "URL\n", set.server);
@@ -264,6 +268,8 @@ out:
 		tui_pop(&tui);
 	feed_client_free(tui.feed);
 	api_free(tui.api);
+	api_free(tui.quick_api);
+	parent_cache_free(tui.parents);
 	credentials_release(&tui.cred);
 	free(tui.server);
 	free(tui.following);

@@ -17,7 +17,7 @@ timeline_release(struct timeline *tl)
 	size_t i;
 
 	for (i = 0; i < tl->len; i++)
-		free(tl->items[i].content);
+		model_tweet_release(&tl->items[i]);
 	free(tl->items);
 	timeline_init(tl);
 }
@@ -62,8 +62,9 @@ timeline_insert_at(struct timeline *tl, size_t p, const struct tweet *t)
 	memmove(&tl->items[p + 1], &tl->items[p],
 	    (tl->len - p) * sizeof *tl->items);
 	e = &tl->items[p];
-	*e = *t;
-	e->content = xstrdup(t->content != NULL ? t->content : "");
+	model_tweet_copy(e, t);
+	if (e->content == NULL)
+		e->content = xstrdup("");
 	tl->len++;
 	if (was_empty)
 		return;
@@ -100,7 +101,7 @@ timeline_remove(struct timeline *tl, int64_t id)
 	if (found < 0)
 		return false;
 	i = (size_t)found;
-	free(tl->items[i].content);
+	model_tweet_release(&tl->items[i]);
 	memmove(&tl->items[i], &tl->items[i + 1],
 	    (tl->len - i - 1) * sizeof *tl->items);
 	tl->len--;

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "follow.h"
+#include "notify.h"
+#include "parent.h"
 #include "text.h"
 #include "timeutil.h"
 #include "tui.h"
@@ -21,6 +23,9 @@ const struct view_type *const view_table[] = {
 	&view_compose_type,
 	&view_find_type,
 	&view_login_type,
+	&view_thread_type,
+	&view_notifications_type,
+	&view_profile_type,
 	&view_help_type,
 	NULL,
 };
@@ -30,6 +35,8 @@ static void tui_key_home(struct view *, struct tui *);
 static void tui_key_own(struct view *, struct tui *);
 static void tui_key_find(struct view *, struct tui *);
 static void tui_key_redraw(struct view *, struct tui *);
+static void tui_key_notifications(struct view *, struct tui *);
+static void tui_key_profile(struct view *, struct tui *);
 
 /* Keys of every view that does not take text. */
 const struct tui_binding tui_global_keys[] = {
@@ -37,6 +44,8 @@ const struct tui_binding tui_global_keys[] = {
 	{ 'h', "h", "home timeline", tui_key_home },
 	{ 'u', "u", "your own timeline", tui_key_own },
 	{ '/', "/", "find a user", tui_key_find },
+	{ 'n', "n", "notifications (marks them read)", tui_key_notifications },
+	{ 'p', "p", "edit your profile", tui_key_profile },
 	{ 'q', "q", "back, or quit on the home timeline", tui_key_back },
 	{ TUI_KEY_CTRL('l'), "^L", "redraw the screen", tui_key_redraw },
 	{ 0, NULL, NULL, NULL },
@@ -184,6 +193,21 @@ tui_key_find(struct view *v, struct tui *tui)
 	view_find_open(tui);
 }
 
+static void
+tui_key_notifications(struct view *v, struct tui *tui)
+{
+	if (v->type == &view_notifications_type)
+		return;
+	view_notifications_open(tui);
+}
+
+static void
+tui_key_profile(struct view *v, struct tui *tui)
+{
+	(void)v;
+	view_profile_open(tui);
+}
+
 void
 tui_key_back(struct view *v, struct tui *tui)
 {
@@ -310,18 +334,21 @@ tui_live_state(const struct tui *tui, char *out, size_t size)
 static void
 tui_draw_status(struct tui *tui)
 {
-	char live[64], state[112], left[300];
+	char live[64], unread[32] = "", state[160], left[300];
 	unsigned bar = tui_attr(tui, TUI_COLOR_BAR, A_REVERSE);
 	int y = LINES - 1, sw;
 
 	tui_live_state(tui, live, sizeof live);
+	if (tui->have_unread && tui->unread > 0 && tui->logged_in)
+		snprintf(unread, sizeof unread, "%lld unread  ",
+		    (long long)tui->unread);
 	/* a message takes the left: the user moves beside the live state */
 	if ((tui->confirm.active || tui->message[0] != '\0') &&
 	    tui->logged_in && COLS >= 60)
-		snprintf(state, sizeof state, "@%s  %s", tui->cred.username,
-		    live);
+		snprintf(state, sizeof state, "@%s  %s%s", tui->cred.username,
+		    unread, live);
 	else
-		snprintf(state, sizeof state, "%s", live);
+		snprintf(state, sizeof state, "%s%s", unread, live);
 	attron((int)bar);
 	mvhline(y, 0, ' ', COLS);
 	attroff((int)bar);
@@ -405,6 +432,30 @@ tui_broadcast_delete(struct tui *tui, int64_t id)
 }
 
 void
+tui_broadcast_update(struct tui *tui, const struct tweet *t)
+{
+	int i;
+
+	for (i = 0; i < tui->depth; i++)
+		if (tui->stack[i]->type->on_update != NULL)
+			tui->stack[i]->type->on_update(tui->stack[i], tui, t);
+	tui->dirty = true;
+}
+
+const struct tweet *
+tui_find_tweet(struct tui *tui, int64_t id)
+{
+	const struct tweet *t;
+	int i;
+
+	for (i = tui->depth - 1; i >= 0; i--)
+		if (tui->stack[i]->type->find != NULL &&
+		    (t = tui->stack[i]->type->find(tui->stack[i], id)) != NULL)
+			return t;
+	return NULL;
+}
+
+void
 tui_feed_event(json_t *event, const char *raw, void *arg)
 {
 	struct tui *tui = arg;
@@ -421,8 +472,13 @@ tui_feed_event(json_t *event, const char *raw, void *arg)
 		tui_broadcast_tweet(tui, &t);
 		model_tweet_release(&t);
 	} else if (strcmp(type, "delete") == 0) {
-		if (model_get_id(event, "tweetId", &id))
+		if (model_get_id(event, "tweetId", &id)) {
 			tui_broadcast_delete(tui, id);
+			parent_forget(tui, id);
+		}
+	} else if (strcmp(type, "notification") == 0 ||
+	    strcmp(type, "notification_delete") == 0) {
+		notify_event(tui, type, event);
 	} else if (strcmp(type, "reset") == 0) {
 		/* what happened while away cannot be replayed: reload */
 		tui->feed_reset = true;
@@ -527,6 +583,16 @@ tui_session_begin(struct tui *tui)
 	if (!tui->logged_in)
 		return;		/* the token was refused: the login shows */
 	follow_load(tui);
+	if (tui->quick_api == NULL) {
+		tui->quick_api = api_new(tui->server, NULL);
+		api_set_timeout(tui->quick_api, PARENT_TIMEOUT_MS);
+	}
+	api_set_token(tui->quick_api, tui->cred.token);
+	if (tui->parents == NULL)
+		tui->parents = parent_cache_new();
+	tui->have_unread = false;
+	tui->unread = 0;
+	notify_load(tui);
 	tui_feed_start(tui);
 }
 
@@ -548,12 +614,15 @@ tui_feed_reload(struct tui *tui)
 	for (i = 0; i < tui->depth && tui->logged_in; i++)
 		if (tui->stack[i]->type->reload != NULL)
 			tui->stack[i]->type->reload(tui->stack[i], tui);
+	tui->unread_refresh = true;
 	tui->dirty = true;
 }
 
 void
 tui_poll(struct tui *tui)
 {
+	int64_t up_to;
+
 	if (tui->session_start) {
 		tui->session_start = false;
 		tui_session_begin(tui);
@@ -567,4 +636,15 @@ tui_poll(struct tui *tui)
 		tui->feed_reset = false;
 		tui_feed_reload(tui);
 	}
+	if (tui->notify_mark > 0 && tui->logged_in) {
+		up_to = tui->notify_mark;
+		tui->notify_mark = 0;
+		notify_mark_read(tui, up_to);
+	}
+	if (tui->unread_refresh && tui->logged_in) {
+		tui->unread_refresh = false;
+		notify_load(tui);
+	}
+	if (parent_poll(tui))
+		tui->dirty = true;
 }

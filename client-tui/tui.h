@@ -47,6 +47,13 @@ struct view_type {
 	void (*on_tweet)(struct view *, struct tui *, const struct tweet *);
 	void (*on_delete)(struct view *, struct tui *, int64_t id);
 	void (*reload)(struct view *, struct tui *);
+	/* the counts and flags of a tweet changed (a like's answer) */
+	void (*on_update)(struct view *, struct tui *, const struct tweet *);
+	/* a loaded tweet by id, or NULL (for "replying to @user") */
+	const struct tweet *(*find)(struct view *, int64_t id);
+	/* a live notification (its API object, borrowed) or its removal */
+	void (*on_notification)(struct view *, struct tui *, const json_t *);
+	void (*on_notification_delete)(struct view *, struct tui *, int64_t);
 };
 
 struct view {
@@ -87,6 +94,17 @@ struct tui {
 	size_t nfollowing;
 	size_t capfollowing;
 
+	/* the caller's unread notifications, when the service answered */
+	bool have_unread;
+	int64_t unread;
+	bool unread_refresh;	/* ask the server again (at tui_poll) */
+	int64_t notify_mark;	/* mark read up to this id at tui_poll; 0 */
+
+	/* the authors of replies' parents not on screen (parent.c) */
+	struct parent_cache *parents;
+	struct api *quick_api;	/* short timeout, for those lookups */
+	bool utf8;		/* the locale draws UTF-8: symbols, not words */
+
 	/* reads the terminal when it is readable (main.c) */
 	void (*watch_stdin)(int fd, void *arg);
 
@@ -102,6 +120,9 @@ extern const struct view_type view_users_type;
 extern const struct view_type view_compose_type;
 extern const struct view_type view_find_type;
 extern const struct view_type view_help_type;
+extern const struct view_type view_thread_type;
+extern const struct view_type view_notifications_type;
+extern const struct view_type view_profile_type;
 extern const struct view_type *const view_table[];
 extern const struct tui_binding tui_global_keys[];
 
@@ -148,6 +169,10 @@ void tui_feed_state(enum feed_state, int retry_in_s, void *arg);
 /* Hand a tweet or a deletion to every open view. */
 void tui_broadcast_tweet(struct tui *, const struct tweet *);
 void tui_broadcast_delete(struct tui *, int64_t id);
+/* Hand the new counts and flags of a tweet to every open view. */
+void tui_broadcast_update(struct tui *, const struct tweet *);
+/* A loaded tweet of any open view by id, or NULL. */
+const struct tweet *tui_find_tweet(struct tui *, int64_t id);
 
 /* After a login: the home timeline, the follow list, the live feed (at
  * the next tui_poll). */
@@ -181,6 +206,11 @@ void view_users_open(struct tui *, int64_t user_id, const char *username,
     bool followers);
 void view_login_open(struct tui *);
 void view_compose_open(struct tui *);
+/* Compose a reply to parent (borrowed; its id and author are kept). */
+void view_compose_open_reply(struct tui *, const struct tweet *parent);
+void view_thread_open(struct tui *, int64_t tweet_id);
+void view_notifications_open(struct tui *);
+void view_profile_open(struct tui *);
 void view_find_open(struct tui *);
 void view_help_open(struct tui *);
 

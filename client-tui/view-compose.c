@@ -3,7 +3,7 @@
  * points, as the server counts them); refuses empty, blank or too long
  * text with a message. Enter sends with an Idempotency-Key kept for the
  * whole compose, so that a retry after a lost answer posts nothing twice;
- * Esc cancels.
+ * Esc cancels. In reply mode it says to whom, and sends with replyTo.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -20,6 +20,8 @@
 struct view_compose {
 	struct field text;
 	char key[33];		/* Idempotency-Key of this tweet */
+	int64_t reply_to;	/* the parent's id; 0: a new tweet */
+	char reply_name[33];	/* the parent's author */
 };
 
 static void
@@ -28,24 +30,22 @@ view_compose_send(struct view *v, struct tui *tui)
 	struct view_compose *vc = v->data;
 	struct api_error err;
 	enum content_error ce;
-	json_t *body, *answer = NULL;
+	json_t *answer = NULL;
 	struct tweet t;
 	enum api_status st;
+	bool reply;
 
 	ce = validate_content(vc->text.text, vc->text.len);
 	if (ce != CONTENT_OK) {
 		tui_error(tui, "%s", validate_content_message(ce));
 		return;
 	}
-	body = json_object();
-	json_object_set_new(body, "userId", model_id_json(tui->cred.user_id));
-	json_object_set_new(body, "content", json_string(vc->text.text));
-	st = api_call(tui->api, "POST", "/tweets", body, vc->key, &answer,
-	    &err);
-	json_decref(body);
+	st = api_post_tweet(tui->api, tui->cred.user_id, vc->text.text,
+	    vc->reply_to, vc->key, &answer, &err);
 	if (st != API_OK) {
 		/* the text stays: Enter again retries with the same key */
-		tui_api_error(tui, "cannot post", &err);
+		tui_api_error(tui, vc->reply_to > 0 ? "cannot reply" :
+		    "cannot post", &err);
 		return;
 	}
 	/* show it now; the live feed's copy of it is then a duplicate */
@@ -54,8 +54,19 @@ view_compose_send(struct view *v, struct tui *tui)
 		model_tweet_release(&t);
 	}
 	json_decref(answer);
+	if (vc->reply_to > 0) {
+		/* the parent's replyCount grew: read it again */
+		answer = NULL;
+		if (api_get_tweet(tui->api, vc->reply_to, &answer, &err) ==
+		    API_OK && model_tweet_parse(answer, &t)) {
+			tui_broadcast_update(tui, &t);
+			model_tweet_release(&t);
+		}
+		json_decref(answer);
+	}
+	reply = vc->reply_to > 0;
 	tui_pop(tui);		/* frees this view */
-	tui_message(tui, "posted");
+	tui_message(tui, reply ? "replied" : "posted");
 }
 
 static void
@@ -131,8 +142,16 @@ view_compose_draw(struct view *v, struct tui *tui)
 	char buf[64];
 	size_t i, first = 0;
 
-	snprintf(v->title, sizeof v->title, " chirp: new tweet as @%s",
-	    tui->cred.username);
+
+	if (vc->reply_to > 0) {
+		snprintf(v->title, sizeof v->title, " chirp: reply as @%s",
+		    tui->cred.username);
+		snprintf(buf, sizeof buf, "Reply to @%s", vc->reply_name);
+		tui_put(1, 2, COLS - 4, buf, tui_attr(tui, TUI_COLOR_NAME, 0) |
+		    A_BOLD);
+	} else
+		snprintf(v->title, sizeof v->title, " chirp: new tweet as @%s",
+		    tui->cred.username);
 	snprintf(v->title_right, sizeof v->title_right, "%ld left", left);
 	/* the text with a cursor, its end in view */
 	{
@@ -168,5 +187,17 @@ view_compose_open(struct tui *tui)
 	struct view_compose *vc = xcalloc(1, sizeof *vc);
 
 	rand_hex(vc->key, 16);
+	tui_push(tui, tui_view_new(&view_compose_type, vc));
+}
+
+void
+view_compose_open_reply(struct tui *tui, const struct tweet *parent)
+{
+	struct view_compose *vc = xcalloc(1, sizeof *vc);
+
+	rand_hex(vc->key, 16);
+	vc->reply_to = parent->id;
+	snprintf(vc->reply_name, sizeof vc->reply_name, "%s",
+	    parent->username);
 	tui_push(tui, tui_view_new(&view_compose_type, vc));
 }

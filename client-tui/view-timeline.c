@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entry.h"
 #include "follow.h"
+#include "social.h"
 #include "text.h"
 #include "timeline.h"
 #include "timeutil.h"
@@ -36,17 +38,11 @@ view_timeline_text_width(void)
 	return COLS - 4 > 8 ? COLS - 4 : 8;
 }
 
-/* Rows an entry takes: its header, its text, a blank line. */
+/* Rows an entry takes (entry.h). */
 static int
 view_timeline_height(const struct tweet *t, int width)
 {
-	struct text_lines w;
-	int h;
-
-	text_wrap(t->content, width, &w);
-	h = (int)w.n + 2;
-	text_lines_release(&w);
-	return h;
+	return entry_height(t, width);
 }
 
 static void
@@ -222,6 +218,46 @@ view_timeline_compose(struct view *v, struct tui *tui)
 }
 
 static void
+view_timeline_reply(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	const struct tweet *t = timeline_selected(&vt->tl);
+
+	if (t != NULL)
+		view_compose_open_reply(tui, entry_shown(t));
+}
+
+static void
+view_timeline_like(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	const struct tweet *t = timeline_selected(&vt->tl);
+
+	if (t != NULL)
+		social_like(tui, t);
+}
+
+static void
+view_timeline_repost(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	const struct tweet *t = timeline_selected(&vt->tl);
+
+	if (t != NULL)
+		social_repost(tui, t);
+}
+
+static void
+view_timeline_thread(struct view *v, struct tui *tui)
+{
+	struct view_timeline *vt = v->data;
+	const struct tweet *t = timeline_selected(&vt->tl);
+
+	if (t != NULL)
+		view_thread_open(tui, entry_shown(t)->id);
+}
+
+static void
 view_timeline_delete_yes(struct tui *tui, int64_t id)
 {
 	struct api_error err;
@@ -253,7 +289,7 @@ view_timeline_delete(struct view *v, struct tui *tui)
 		tui_error(tui, "you can only delete your own tweets");
 		return;
 	}
-	text = text_fit(t->content, 40);
+	text = text_fit(entry_shown(t)->content, 40);
 	snprintf(q, sizeof q, "delete \"%s\"? (y/n)", text);
 	free(text);
 	tui_ask(tui, q, t->id, view_timeline_delete_yes);
@@ -339,15 +375,14 @@ static const struct tui_binding view_timeline_keys[] = {
 	{ 'f', "f", "follow or unfollow the selected author",
 	    view_timeline_follow },
 	{ 'a', "a", "the selected author's timeline", view_timeline_author },
-	/*
-	 * The keys of the first clients, kept unlisted until conversations
-	 * give them their meaning of API.md (Enter: the thread, r: reply).
-	 */
-	{ '\r', NULL, NULL, view_timeline_author },
-	{ '\n', NULL, NULL, view_timeline_author },
-	{ TUI_KEY_FN | KEY_ENTER, NULL, NULL, view_timeline_author },
+	{ '\r', "Enter", "the selected tweet's thread", view_timeline_thread },
+	{ '\n', NULL, NULL, view_timeline_thread },
+	{ TUI_KEY_FN | KEY_ENTER, NULL, NULL, view_timeline_thread },
+	{ 'r', "r", "reply to the selected tweet", view_timeline_reply },
+	{ 'l', "l", "like or unlike the selected tweet", view_timeline_like },
+	{ 't', "t", "repost or unrepost the selected tweet",
+	    view_timeline_repost },
 	{ 'R', "R", "refresh", view_timeline_reload },
-	{ 'r', NULL, NULL, view_timeline_reload },
 	{ 'F', "F", "followers of this timeline's user",
 	    view_timeline_followers },
 	{ 'W', "W", "whom this timeline's user follows",
@@ -391,13 +426,9 @@ view_timeline_draw(struct view *v, struct tui *tui)
 	struct view_timeline *vt = v->data;
 	struct timeline *tl = &vt->tl;
 	int width = view_timeline_text_width(), y = 1, last = LINES - 2;
-	unsigned name_attr = tui_attr(tui, TUI_COLOR_NAME, 0) | A_BOLD;
 	unsigned dim = tui_attr(tui, TUI_COLOR_DIM, A_DIM);
-	struct text_lines w;
-	char when[32], head[96];
-	size_t i, k;
-	int fully = 0, x;
-	int64_t now = time_now_ms();
+	size_t i;
+	int fully = 0;
 
 	if (vt->home)
 		snprintf(v->title, sizeof v->title, " chirp: home");
@@ -423,24 +454,11 @@ view_timeline_draw(struct view *v, struct tui *tui)
 	}
 	for (i = tl->top; i < tl->len && y <= last; i++) {
 		const struct tweet *t = &tl->items[i];
-		bool sel = i == tl->selected;
 
-		time_format_age(now, t->created_ms, when, sizeof when);
-		if (sel)
-			tui_put_selected(y);
-		snprintf(head, sizeof head, "@%s", t->username);
-		tui_put(y, 2, COLS - 2, head, sel ? A_REVERSE | A_BOLD :
-		    name_attr);
-		x = 2 + text_width(head) + 2;
-		tui_put(y, x, COLS - x, when, sel ? A_REVERSE : dim);
-		y++;
-		text_wrap(t->content, width, &w);
-		for (k = 0; k < w.n && y <= last; k++, y++)
-			tui_put(y, 2, width, w.line[k], 0);
-		if (k == w.n && y <= last + 1)
+		y += entry_draw(tui, t, y, 2, width, last, i == tl->selected);
+		/* drawn whole: the text and counts fit, the blank may not */
+		if (y - 1 <= last + 1)
 			fully++;
-		text_lines_release(&w);
-		y++;
 	}
 	vt->page = fully > 0 ? fully : 1;
 	if (i == tl->len && y <= last)
@@ -469,6 +487,27 @@ view_timeline_on_delete(struct view *v, struct tui *tui, int64_t id)
 }
 
 static void
+view_timeline_on_update(struct view *v, struct tui *tui,
+    const struct tweet *u)
+{
+	struct view_timeline *vt = v->data;
+	size_t i;
+
+	(void)tui;
+	for (i = 0; i < vt->tl.len; i++)
+		entry_apply(&vt->tl.items[i], u);
+}
+
+static const struct tweet *
+view_timeline_find(struct view *v, int64_t id)
+{
+	struct view_timeline *vt = v->data;
+	long i = timeline_find(&vt->tl, id);
+
+	return i >= 0 ? &vt->tl.items[i] : NULL;
+}
+
+static void
 view_timeline_free(struct view *v)
 {
 	struct view_timeline *vt = v->data;
@@ -485,6 +524,8 @@ const struct view_type view_timeline_type = {
 	.on_tweet = view_timeline_on_tweet,
 	.on_delete = view_timeline_on_delete,
 	.reload = view_timeline_refresh,
+	.on_update = view_timeline_on_update,
+	.find = view_timeline_find,
 };
 
 static void

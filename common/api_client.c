@@ -7,6 +7,7 @@
 #include "api_client.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,12 @@ void
 api_set_token(struct api *a, const char *token)
 {
 	http_client_set_token(a->http, token);
+}
+
+void
+api_set_timeout(struct api *a, long ms)
+{
+	http_client_set_timeout(a->http, ms);
 }
 
 /* libcurl's transport error in a few lower-case words. */
@@ -209,5 +216,174 @@ api_user_by_name(struct api *a, const char *username, json_t **out,
 		    "no user '%s'", username);
 	free(path);
 	free(q);
+	return st;
+}
+
+/* A 404 about tweet id: said as "no tweet 'ID'" whatever the route. */
+static enum api_status
+api_tweet_call(struct api *a, const char *method, int64_t id,
+    const char *what, json_t *body, const char *key, json_t **out,
+    struct api_error *err)
+{
+	char *path = xasprintf("/tweets/%" PRId64 "%s", id, what);
+	enum api_status st;
+
+	st = api_call(a, method, path, body, key, out, err);
+	if (st == API_NOT_FOUND)
+		snprintf(err->message, sizeof(err->message),
+		    "no tweet '%" PRId64 "'", id);
+	free(path);
+	return st;
+}
+
+enum api_status
+api_post_tweet(struct api *a, int64_t user_id, const char *content,
+    int64_t reply_to, const char *idempotency_key, json_t **out,
+    struct api_error *err)
+{
+	char uid[24], rid[24];
+	json_t *req;
+	enum api_status st;
+
+	snprintf(uid, sizeof(uid), "%" PRId64, user_id);
+	req = json_pack("{s:s, s:s}", "userId", uid, "content", content);
+	if (req == NULL) {
+		memset(err, 0, sizeof(*err));
+		*out = NULL;
+		err->status = API_REFUSED;
+		snprintf(err->message, sizeof(err->message),
+		    "the text is not valid UTF-8");
+		return API_REFUSED;
+	}
+	if (reply_to == 0) {
+		st = api_call(a, "POST", "/tweets", req, idempotency_key, out,
+		    err);
+		json_decref(req);
+		return st;
+	}
+	snprintf(rid, sizeof(rid), "%" PRId64, reply_to);
+	json_object_set_new(req, "replyTo", json_string(rid));
+	st = api_call(a, "POST", "/tweets", req, idempotency_key, out, err);
+	/* the only thing a reply can be missing is its parent */
+	if (st == API_NOT_FOUND)
+		snprintf(err->message, sizeof(err->message),
+		    "no tweet '%" PRId64 "' to reply to", reply_to);
+	json_decref(req);
+	return st;
+}
+
+enum api_status
+api_get_thread(struct api *a, int64_t tweet_id, const char *cursor,
+    int limit, json_t **out, struct api_error *err)
+{
+	char *q = cursor != NULL ? http_client_escape(cursor) : NULL;
+	char *what, lim[32] = "";
+	enum api_status st;
+
+	if (limit > 0)
+		snprintf(lim, sizeof(lim), "limit=%d", limit);
+	what = xasprintf("/thread%s%s%s%s%s", lim[0] != '\0' ||
+	    q != NULL ? "?" : "", lim, lim[0] != '\0' && q != NULL ? "&" : "",
+	    q != NULL ? "cursor=" : "", q != NULL ? q : "");
+	st = api_tweet_call(a, "GET", tweet_id, what, NULL, NULL, out, err);
+	free(what);
+	free(q);
+	return st;
+}
+
+enum api_status
+api_like_tweet(struct api *a, int64_t tweet_id, json_t **out,
+    struct api_error *err)
+{
+	return api_tweet_call(a, "POST", tweet_id, "/like", NULL, NULL, out,
+	    err);
+}
+
+enum api_status
+api_unlike_tweet(struct api *a, int64_t tweet_id, json_t **out,
+    struct api_error *err)
+{
+	return api_tweet_call(a, "DELETE", tweet_id, "/like", NULL, NULL, out,
+	    err);
+}
+
+enum api_status
+api_repost_tweet(struct api *a, int64_t tweet_id, json_t **out,
+    struct api_error *err)
+{
+	return api_tweet_call(a, "POST", tweet_id, "/repost", NULL, NULL, out,
+	    err);
+}
+
+enum api_status
+api_unrepost_tweet(struct api *a, int64_t tweet_id, json_t **out,
+    struct api_error *err)
+{
+	return api_tweet_call(a, "DELETE", tweet_id, "/repost", NULL, NULL,
+	    out, err);
+}
+
+enum api_status
+api_get_notifications(struct api *a, int limit, int64_t before,
+    json_t **out, struct api_error *err)
+{
+	char path[96];
+	int n;
+
+	n = snprintf(path, sizeof(path), "/notifications");
+	if (limit > 0)
+		n += snprintf(path + n, sizeof(path) - (size_t)n, "?limit=%d",
+		    limit);
+	if (before > 0)
+		snprintf(path + n, sizeof(path) - (size_t)n, "%sbefore=%" PRId64,
+		    limit > 0 ? "&" : "?", before);
+	return api_call(a, "GET", path, NULL, NULL, out, err);
+}
+
+enum api_status
+api_read_notifications(struct api *a, int64_t up_to, json_t **out,
+    struct api_error *err)
+{
+	char id[24];
+	json_t *req;
+	enum api_status st;
+
+	snprintf(id, sizeof(id), "%" PRId64, up_to);
+	req = json_pack("{s:s}", "upTo", id);
+	st = api_call(a, "POST", "/notifications/read", req, NULL, out, err);
+	json_decref(req);
+	return st;
+}
+
+enum api_status
+api_get_tweet(struct api *a, int64_t tweet_id, json_t **out,
+    struct api_error *err)
+{
+	return api_tweet_call(a, "GET", tweet_id, "", NULL, NULL, out, err);
+}
+
+enum api_status
+api_patch_user(struct api *a, int64_t user_id, const char *display_name,
+    const char *bio, json_t **out, struct api_error *err)
+{
+	json_t *req = json_object();
+	char *path = xasprintf("/users/%" PRId64, user_id);
+	enum api_status st;
+
+	/* json_string is NULL for text that is not UTF-8: then refused */
+	if ((display_name != NULL && json_object_set_new(req, "displayName",
+	    json_string(display_name)) == -1) || (bio != NULL &&
+	    json_object_set_new(req, "bio", json_string(bio)) == -1)) {
+		memset(err, 0, sizeof(*err));
+		*out = NULL;
+		err->status = st = API_REFUSED;
+		snprintf(err->message, sizeof(err->message),
+		    "the text is not valid UTF-8");
+		goto out;
+	}
+	st = api_call(a, "PATCH", path, req, NULL, out, err);
+out:
+	json_decref(req);
+	free(path);
 	return st;
 }

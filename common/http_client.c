@@ -244,6 +244,19 @@ http_client_curl_request(struct http_client *c, const char *method,
 	return 0;
 }
 
+/*
+ * A method whose request has a meaning for a body: sent without one, it
+ * still says "Content-Length: 0", as RFC 9110 8.6 asks and curl, browsers
+ * and Python do. Without it the gateway's libwebsockets 4.1 reads the next
+ * request on the kept-alive connection as the body and never answers it.
+ */
+static bool
+http_client_says_length(const char *method)
+{
+	return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+	    strcmp(method, "PATCH") == 0;
+}
+
 int
 http_client_request(struct http_client *c, const char *method,
     const char *path, const char *body, const char *const *headers,
@@ -255,6 +268,8 @@ http_client_request(struct http_client *c, const char *method,
 	memset(r, 0, sizeof(*r));
 	if (body != NULL)
 		lines[n++] = "Content-Type: application/json; charset=utf-8";
+	else if (http_client_says_length(method))
+		lines[n++] = "Content-Length: 0";
 	lines[n++] = "Accept: application/json";
 	if (c->auth != NULL)
 		lines[n++] = c->auth;

@@ -808,8 +808,12 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	elapsed = time_mono() - hc->started;
 	metrics_observe_request(req.route ? req.route : "unmatched", method,
 	    res.status, elapsed);
+	/* Probes, and the services' answered calls to each other (event-log
+	 * polls every second of every instance), would bury the lines about
+	 * users' requests: debug. A refused internal call stays info. */
 	if (strcmp(url, "/status") == 0 || strcmp(url, "/metrics") == 0 ||
-	    (srv->cfg.quiet && res.status < 400))
+	    ((srv->cfg.quiet || strncmp(url, "/internal/", 10) == 0) &&
+	    res.status < 400))
 		log_debug("%s %s %d %.1fms", method, url, res.status,
 		    elapsed * 1000);
 	else

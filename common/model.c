@@ -401,3 +401,15 @@ model_must(json_t *j)
 		fatalx("out of memory");
 	return j;
 }
+
+void
+model_tweet_copy(struct tweet *dst, const struct tweet *src)
+{
+	*dst = *src;
+	dst->content = src->content != NULL ? xstrdup(src->content) : NULL;
+	dst->mentions = src->mentions != NULL ? xstrdup(src->mentions) : NULL;
+	if (src->repost_of != NULL) {
+		dst->repost_of = xmalloc(sizeof(*dst->repost_of));
+		model_tweet_copy(dst->repost_of, src->repost_of);
+	}
+}

@@ -76,6 +76,9 @@ json_t *model_error_json(const char *code, const char *message);
 bool model_tweet_parse(const json_t *, struct tweet *);
 /* Free what a tweet owns (content, mentions, repost_of), and zero those. */
 void model_tweet_release(struct tweet *);
+/* A deep copy of src into dst (content, mentions, repost_of), released
+ * with model_tweet_release. */
+void model_tweet_copy(struct tweet *dst, const struct tweet *src);
 /*
  * The user ids of t's mentions into ids (at most max), in order; their
  * number, or -1 when t->mentions is not the JSON model_tweet_parse

@@ -5,7 +5,7 @@
 #   pg.sh start DIR PORT   initdb on first use, then start (kept across runs)
 #   pg.sh stop DIR
 #   pg.sh url DIR PORT DB  the connection URL of database DB
-#   pg.sh setup DIR PORT   create roles and the two databases when missing
+#   pg.sh setup DIR PORT   create roles and the three databases when missing
 #
 # PostgreSQL refuses to run as root: as root the cluster belongs to the
 # 'postgres' user and every server command runs through runuser.
@@ -75,6 +75,9 @@ SELECT 'CREATE ROLE chirp_user_svc LOGIN'
 SELECT 'CREATE ROLE chirp_tweet_svc LOGIN'
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chirp_tweet_svc')
 \gexec
+SELECT 'CREATE ROLE chirp_notify_svc LOGIN'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chirp_notify_svc')
+\gexec
 SELECT 'CREATE ROLE chirp_bus LOGIN'
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chirp_bus')
 \gexec
@@ -83,6 +86,9 @@ SELECT 'CREATE DATABASE chirp_user OWNER chirp_user_svc'
 \gexec
 SELECT 'CREATE DATABASE chirp_tweet OWNER chirp_tweet_svc'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'chirp_tweet')
+\gexec
+SELECT 'CREATE DATABASE chirp_notify OWNER chirp_notify_svc'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'chirp_notify')
 \gexec
 SQL
 	# Each service's role owns its own database and may not even
@@ -96,7 +102,7 @@ SQL
 	# (outbox, event_log, published) as the owners of their databases.
 	psql -d postgres -c "ALTER ROLE chirp_bus NOSUPERUSER NOCREATEDB
 	    NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-	for db in chirp_user chirp_tweet; do
+	for db in chirp_user chirp_tweet chirp_notify; do
 		psql -d "$db" -c "REVOKE ALL ON DATABASE $db FROM PUBLIC;
 		    REVOKE ALL ON SCHEMA public FROM PUBLIC;
 		    GRANT CONNECT ON DATABASE $db TO chirp_bus;"

@@ -3,10 +3,11 @@
 #
 # Builds, starts a local PostgreSQL under .chirp/ on first use (data kept
 # across runs), creates the databases and roles, and starts discovery, the
-# user and tweet services and the gateway with prefixed log lines. Ctrl-C
-# stops everything. Set CHIRP_DATABASE_URL (both services) or
-# CHIRP_USERD_DATABASE_URL and CHIRP_TWEETD_DATABASE_URL to use an external
-# PostgreSQL instead (it needs max_prepared_transactions > 0).
+# user, tweet and notification services and the gateway with prefixed log
+# lines. Ctrl-C stops everything. Set CHIRP_DATABASE_URL (every service) or
+# CHIRP_USERD_DATABASE_URL, CHIRP_TWEETD_DATABASE_URL and
+# CHIRP_NOTIFYD_DATABASE_URL to use an external PostgreSQL instead (it
+# needs max_prepared_transactions > 0).
 #
 # CHIRP_GATEWAYS=N starts N gateways sharing port 8030 (SO_REUSEPORT,
 # the gateway's reuse_port): the kernel spreads new connections over them,
@@ -52,11 +53,14 @@ if [ -z "${CHIRP_DATABASE_URL:-}${CHIRP_USERD_DATABASE_URL:-}" ]; then
 	url() { "$ROOT/deploy/pg.sh" url "$STATE/pg" "$PGPORT" "$1" "$2"; }
 	export CHIRP_USERD_DATABASE_URL=${CHIRP_USERD_DATABASE_URL:-$(url chirp_user chirp_user_svc)}
 	export CHIRP_TWEETD_DATABASE_URL=${CHIRP_TWEETD_DATABASE_URL:-$(url chirp_tweet chirp_tweet_svc)}
+	export CHIRP_NOTIFYD_DATABASE_URL=${CHIRP_NOTIFYD_DATABASE_URL:-$(url chirp_notify chirp_notify_svc)}
 	USER_BUS=$(url chirp_user chirp_bus)
 	TWEET_BUS=$(url chirp_tweet chirp_bus)
+	NOTIFY_BUS=$(url chirp_notify chirp_bus)
 else
 	USER_BUS=${CHIRP_USERD_DATABASE_URL:-$CHIRP_DATABASE_URL}
 	TWEET_BUS=${CHIRP_TWEETD_DATABASE_URL:-$CHIRP_DATABASE_URL}
+	NOTIFY_BUS=${CHIRP_NOTIFYD_DATABASE_URL:-$CHIRP_DATABASE_URL}
 fi
 # NATS: the services publish there (bus_url), the subscribers take the
 # events from there and ask the barrier of their database (bus.h).
@@ -69,11 +73,15 @@ if [ "${CHIRP_BUS:-}" = nats ]; then
 	export CHIRP_BUS_URL=$CHIRP_NATS_URL
 	USER_BUS="$CHIRP_NATS_URL $USER_BUS"
 	TWEET_BUS="$CHIRP_NATS_URL $TWEET_BUS"
+	NOTIFY_BUS="$CHIRP_NATS_URL $NOTIFY_BUS"
 fi
 export CHIRP_TWEETD_USER_BUS_URL=${CHIRP_TWEETD_USER_BUS_URL:-$USER_BUS}
 export CHIRP_GATEWAY_USER_BUS_URL=${CHIRP_GATEWAY_USER_BUS_URL:-$USER_BUS}
 export CHIRP_GATEWAY_TWEET_BUS_URL=${CHIRP_GATEWAY_TWEET_BUS_URL:-$TWEET_BUS}
+export CHIRP_GATEWAY_NOTIFY_BUS_URL=${CHIRP_GATEWAY_NOTIFY_BUS_URL:-$NOTIFY_BUS}
 export CHIRP_USERD_TWEET_BUS_URL=${CHIRP_USERD_TWEET_BUS_URL:-$TWEET_BUS}
+export CHIRP_NOTIFYD_USER_BUS_URL=${CHIRP_NOTIFYD_USER_BUS_URL:-$USER_BUS}
+export CHIRP_NOTIFYD_TWEET_BUS_URL=${CHIRP_NOTIFYD_TWEET_BUS_URL:-$TWEET_BUS}
 export CHIRP_TOKEN_SECRET_FILE=${CHIRP_TOKEN_SECRET_FILE:-$STATE/secret}
 # The secret of service credentials and bus events, made once, mode 0600.
 export CHIRP_SERVICE_SECRET_FILE=${CHIRP_SERVICE_SECRET_FILE:-$STATE/service_secret}
@@ -84,6 +92,7 @@ fi
 export CHIRP_DISCOVERY_URL=${CHIRP_DISCOVERY_URL:-http://127.0.0.1:8040}
 export CHIRP_USERD_SQL_DIR=${CHIRP_USERD_SQL_DIR:-$ROOT/sql/user}
 export CHIRP_TWEETD_SQL_DIR=${CHIRP_TWEETD_SQL_DIR:-$ROOT/sql/tweet}
+export CHIRP_NOTIFYD_SQL_DIR=${CHIRP_NOTIFYD_SQL_DIR:-$ROOT/sql/notify}
 
 GATEWAYS=${CHIRP_GATEWAYS:-1}
 case $GATEWAYS in
@@ -116,6 +125,7 @@ sleep 0.3
 start user chirp-userd
 sleep 0.5	# the first instance applies the shared migrations' lock first
 start tweet chirp-tweetd
+start notify chirp-notifyd
 if [ "$GATEWAYS" -eq 1 ]; then
 	start gateway chirp-gateway
 	echo "chirp: gateway on http://localhost:8030 (Ctrl-C stops everything)"

@@ -22,30 +22,42 @@
 char *
 bus_events_frame(const struct event *ev)
 {
-	struct event plain = *ev;
+	struct event plain;
 	json_t *frame;
-	char *s, *out;
-	size_t len;
+	char *s;
 
-	if (ev->type == EVENT_TWEET) {
-		plain.seq = 0;	/* the frame says it as its cursor */
-		s = events_encode(&plain);
-	} else if (ev->type == EVENT_DELETE) {
+	switch (ev->type) {
+	case EVENT_TWEET:
+		/* the tweet as published, whole (a reply's and a repost's
+		 * members included); the seq is the frame's cursor, and the
+		 * parent's author is for the services, not a client */
+		plain = *ev;
+		plain.seq = 0;
+		plain.parent_user_id = 0;
+		return events_encode(&plain);
+	case EVENT_DELETE:
 		frame = model_must(json_pack("{s:s, s:o}", "type", "delete",
 		    "tweetId", model_id_json(ev->tweet_id)));
-		if ((s = json_dumps(frame, JSON_COMPACT)) == NULL)
-			fatalx("out of memory");
-		json_decref(frame);
-	} else
-		return NULL;
-	if (ev->seq <= 0)
-		return s;
-	/* an object: its cursor goes in before the closing brace */
-	len = strlen(s);
-	s[len - 1] = '\0';
-	out = xasprintf("%s,\"cursor\":\"t%" PRId64 "\"}", s, ev->seq);
-	free(s);
-	return out;
+		break;
+	case EVENT_NOTIFICATION:
+		/* the object as notifyd published it (a JSON object, checked
+		 * by events_decode) */
+		if (ev->notification == NULL)
+			return NULL;
+		return xasprintf("{\"type\":\"notification\","
+		    "\"notification\":%s}", ev->notification);
+	case EVENT_NOTIFICATION_DELETE:
+		frame = model_must(json_pack("{s:s, s:o}", "type",
+		    "notification_delete", "notificationId",
+		    model_id_json(ev->notification_id)));
+		break;
+	default:
+		return NULL;	/* like, unlike, the user events: no frame */
+	}
+	if ((s = json_dumps(frame, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	json_decref(frame);
+	return s;
 }
 
 /* A frame of the live feed: the tweet as published, or the deleted id. */
@@ -59,11 +71,64 @@ fan_out(struct gateway *gw, const struct event *ev)
 	free(s);
 }
 
+/* Only tweets and deletes reach the live feed: a like or unlike is in
+ * the tweet log (its seq applied, so the position moves past it) but is
+ * no frame of anyone's feed; a client learns of a like on its tweet from
+ * its notification. */
 void
 bus_events_tweet_apply(struct gateway *gw, const struct event *ev)
 {
 	if (ev->type == EVENT_TWEET || ev->type == EVENT_DELETE)
 		fan_out(gw, ev);
+}
+
+/* A notification or its removal, for the recipient's connections on
+ * this gateway; anything else on the notify channel is no concern. */
+void
+bus_events_notify_apply(struct gateway *gw, const struct event *ev)
+{
+	char *s;
+
+	if ((ev->type != EVENT_NOTIFICATION &&
+	    ev->type != EVENT_NOTIFICATION_DELETE) || ev->user_id <= 0)
+		return;
+	if ((s = bus_events_frame(ev)) == NULL)
+		return;
+	feed_publish_user(gw->feed, ev->user_id, ev->seq, s, strlen(s),
+	    ws_wake, gw);
+	free(s);
+}
+
+void
+bus_events_notify(const char *channel, const char *payload, void *arg)
+{
+	struct gateway *gw = arg;
+
+	(void)channel;
+	logsync_event(gw->notify_log, payload);
+}
+
+/*
+ * The notify log's position was learnt (connections start their
+ * notifications from it), or events it no longer holds were missed: as
+ * for the tweet log, the connections are closed to resume with their
+ * cursor, whose notify part then resets.
+ */
+void
+bus_events_notify_lost(struct gateway *gw, bool first)
+{
+	if (first)
+		ws_notify_position_known(gw);
+	else
+		ws_close_all(gw, "notifications were lost; resume");
+}
+
+void
+bus_events_notify_connected(void *arg)
+{
+	struct gateway *gw = arg;
+
+	logsync_connected(gw->notify_log);
 }
 
 void

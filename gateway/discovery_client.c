@@ -22,12 +22,16 @@ struct discovery_client {
 	bool warned;
 };
 
+/* optional: a discovery older than the service lists no such member
+ * (none of that type is up then) */
 static const struct {
 	const char *key;
 	enum service service;
+	bool optional;
 } discovery_lists[] = {
-	{ "userServices", SERVICE_USER },
-	{ "tweetServices", SERVICE_TWEET },
+	{ "userServices", SERVICE_USER, false },
+	{ "tweetServices", SERVICE_TWEET, false },
+	{ "notifyServices", SERVICE_NOTIFY, true },
 };
 
 /* One list of the answer into the pool; false when malformed. */
@@ -73,11 +77,17 @@ discovery_client_done(const struct upstream_result *r, void *arg)
 	if (root != NULL) {
 		ok = true;
 		for (i = 0; i < sizeof(discovery_lists) /
-		    sizeof(discovery_lists[0]); i++)
-			if (!discovery_client_apply(d->gw, json_object_get(root,
-			    discovery_lists[i].key),
+		    sizeof(discovery_lists[0]); i++) {
+			json_t *arr = json_object_get(root,
+			    discovery_lists[i].key);
+
+			if (arr == NULL && discovery_lists[i].optional)
+				pool_update(d->gw, discovery_lists[i].service,
+				    NULL, NULL, 0);	/* none of that type */
+			else if (!discovery_client_apply(d->gw, arr,
 			    discovery_lists[i].service))
 				ok = false;
+		}
 		json_decref(root);
 	}
 	if (!ok && !d->warned)

@@ -439,24 +439,56 @@ conn_push(struct feed *f, struct feed_conn *c, struct feed_msg *m,
 		wake(c->owner, arg);
 }
 
+static struct feed_msg *
+msg_new(int64_t author, int64_t id, int64_t seq, bool is_tweet, bool notify,
+    const char *frame, size_t len)
+{
+	struct feed_msg *m = xmalloc(sizeof(*m) + len + 1);
+
+	m->refs = 1;		/* the caller's, until it unrefs */
+	m->author = author;
+	m->id = id;
+	m->seq = seq;
+	m->is_tweet = is_tweet;
+	m->notify = notify;
+	m->len = len;
+	memcpy(m->data, frame, len);
+	m->data[len] = '\0';
+	return m;
+}
+
+size_t
+feed_publish_user(struct feed *f, int64_t user_id, int64_t seq,
+    const char *frame, size_t len, feed_wake_fn *wake, void *arg)
+{
+	struct feed_msg *m;
+	struct connvec *v;
+	size_t i, n = 0;
+
+	if ((v = idmap_find(&f->by_user, user_id)) == NULL)
+		return 0;
+	/* the author is the recipient, so a loading connection's filter
+	 * (feed_conn_set_followings) keeps it */
+	m = msg_new(user_id, 0, seq, false, true, frame, len);
+	for (i = 0; i < v->n; i++) {
+		conn_push(f, v->v[i], m, wake, arg);
+		n++;
+	}
+	msg_unref(m);
+	return n;
+}
+
 size_t
 feed_publish(struct feed *f, int64_t author, int64_t tweet_id, int64_t seq,
     bool is_tweet, const char *frame, size_t len, feed_wake_fn *wake,
     void *arg)
 {
-	struct feed_msg *m = xmalloc(sizeof(*m) + len + 1);
+	struct feed_msg *m;
 	struct connvec *v;
 	struct feed_conn *c, *next;
 	size_t i, n = 0;
 
-	m->refs = 1;		/* ours, until the end of this call */
-	m->author = author;
-	m->id = tweet_id;
-	m->seq = seq;
-	m->is_tweet = is_tweet;
-	m->len = len;
-	memcpy(m->data, frame, len);
-	m->data[len] = '\0';
+	m = msg_new(author, tweet_id, seq, is_tweet, false, frame, len);
 
 	if ((v = idmap_find(&f->by_user, author)) != NULL)
 		for (i = 0; i < v->n; i++)

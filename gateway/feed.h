@@ -24,10 +24,12 @@ struct feed_msg {
 	int refs;
 	int64_t author;
 	int64_t id;		/* the tweet id */
-	int64_t seq;		/* its position in the tweet log; 0: none */
-	bool is_tweet;		/* false: a delete */
+	int64_t seq;		/* its position in its log; 0: none */
+	bool is_tweet;		/* false: a delete or a notification */
+	bool notify;		/* of the notify log (seq is its position) */
 	size_t len;
-	char data[];		/* the JSON frame, NUL-terminated */
+	char data[];		/* the JSON frame without its cursor (ws.c
+				 * adds the connection's), NUL-terminated */
 };
 
 struct feed;
@@ -82,6 +84,14 @@ typedef void feed_wake_fn(void *owner, void *arg);
 size_t feed_publish(struct feed *, int64_t author, int64_t tweet_id,
     int64_t seq, bool is_tweet, const char *frame, size_t len, feed_wake_fn *wake,
     void *arg);
+
+/*
+ * A frame of the notify log for user_id alone (a notification or its
+ * removal): queued for each of user_id's connections, loading ones
+ * included (their followings do not matter to it). Returns how many.
+ */
+size_t feed_publish_user(struct feed *, int64_t user_id, int64_t seq,
+    const char *frame, size_t len, feed_wake_fn *wake, void *arg);
 
 /* follower now (un)follows target: from now on for its connections (a
  * loading one applies it after its followings, which may predate it). */

@@ -79,8 +79,10 @@ struct gateway {
 	struct feed *feed;
 	struct listener *user_bus;
 	struct listener *tweet_bus;
+	struct listener *notify_bus;	/* NULL: no notify_bus_url */
 	struct logsync *user_log;	/* the user bus in log order */
 	struct logsync *tweet_log;	/* the tweet bus in log order */
+	struct logsync *notify_log;	/* the notify bus in log order */
 	struct discovery_client *discovery;
 	struct ws_state *ws;
 	struct revoke *revoke;		/* revoked tokens (common/revoke.h) */

@@ -63,6 +63,9 @@ static const struct config_entry gateway_config[] = {
 	    "the user database, to LISTEN for user events"),
 	CONFIG_SECRET_ROW("tweet_bus_url",
 	    "the tweet database, to LISTEN for tweet events"),
+	CONFIG_SECRET_ROW("notify_bus_url",
+	    "the notify database, to LISTEN for notification events (live "
+	    "notifications); unset: the live feed carries none"),
 	CONFIG_INT_ROW("max_upstream_conns", "32", 1, 10000,
 	    "kept-alive connections to each service instance; more requests "
 	    "wait their turn"),
@@ -404,6 +407,8 @@ main(int argc, char **argv)
 	    bus_events_user_apply, bus_events_user_lost);
 	gw.tweet_log = logsync_new(&gw, "tweet log", SERVICE_TWEET,
 	    bus_events_tweet_apply, bus_events_tweet_lost);
+	gw.notify_log = logsync_new(&gw, "notify log", SERVICE_NOTIFY,
+	    bus_events_notify_apply, bus_events_notify_lost);
 	if ((url = config_str(gw.cfg, "user_bus_url")) != NULL && *url) {
 		gw.user_bus = listener_new(&gw, "user bus", url, CHANNEL_USER,
 		    bus_events_user, bus_events_user_connected, &gw);
@@ -418,6 +423,15 @@ main(int argc, char **argv)
 		listener_start(gw.tweet_bus);
 	} else {
 		log_warnx("no tweet_bus_url: the live feed gets no events");
+	}
+	if ((url = config_str(gw.cfg, "notify_bus_url")) != NULL && *url) {
+		gw.notify_bus = listener_new(&gw, "notify bus", url,
+		    CHANNEL_NOTIFY, bus_events_notify,
+		    bus_events_notify_connected, &gw);
+		listener_start(gw.notify_bus);
+	} else {
+		log_info("no notify_bus_url: the live feed carries no "
+		    "notifications");
 	}
 	ws_start(&gw);
 	gw.discovery = discovery_client_start(&gw);
@@ -437,8 +451,10 @@ main(int argc, char **argv)
 	gw.stopping = true;
 	listener_stop(gw.user_bus);
 	listener_stop(gw.tweet_bus);
+	listener_stop(gw.notify_bus);
 	logsync_stop(gw.user_log);
 	logsync_stop(gw.tweet_log);
+	logsync_stop(gw.notify_log);
 	discovery_client_stop(gw.discovery);
 	ws_stop(&gw);
 	revocations_stop(&gw);
@@ -456,8 +472,10 @@ out:
 	acceptor_free(&gw);
 	listener_free(gw.user_bus);
 	listener_free(gw.tweet_bus);
+	listener_free(gw.notify_bus);
 	logsync_free(gw.user_log);
 	logsync_free(gw.tweet_log);
+	logsync_free(gw.notify_log);
 	discovery_client_free(gw.discovery);
 	ws_free(&gw);
 	revocations_free(&gw);

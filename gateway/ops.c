@@ -50,17 +50,23 @@ ops_status(struct front_req *hr, const char *arg)
 	struct gateway *gw = hr->gw;
 	bool users = pool_service_up(gw, SERVICE_USER);
 	bool tweets = pool_service_up(gw, SERVICE_TWEET);
+	/* notifications are no dependency of the rest: without chirp-notifyd
+	 * its two routes answer 503 and the live feed carries none, the
+	 * gateway is still ok (shown here and in the breaker metrics) */
+	bool notify = pool_service_up(gw, SERVICE_NOTIFY);
 	bool ok = users && tweets;
 	json_t *j;
 	char *s;
 
 	(void)arg;
-	j = json_pack("{s:s, s:s, s:s, s:{s:b, s:b, s:b, s:b}}",
+	j = json_pack("{s:s, s:s, s:s, s:{s:b, s:b, s:b, s:b, s:b, s:b}}",
 	    "status", ok ? "ok" : "degraded", "service", "gateway",
 	    "version", CHIRP_VERSION, "dependencies",
 	    "userService", users, "tweetService", tweets,
+	    "notifyService", notify,
 	    "userBus", listener_connected(gw->user_bus),
-	    "tweetBus", listener_connected(gw->tweet_bus));
+	    "tweetBus", listener_connected(gw->tweet_bus),
+	    "notifyBus", listener_connected(gw->notify_bus));
 	s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (s == NULL)

@@ -39,6 +39,24 @@ static const struct route route_table[] = {
 	    ROUTE_NO_CACHE, ROUTE_PLAIN },
 	{ "GET", "/tweets/userTimeline/{id}", SERVICE_TWEET, false,
 	    ROUTE_NO_CACHE, ROUTE_PLAIN },
+	/* conversations (API.md "Conversations"); replyTo rides POST /tweets */
+	{ "GET", "/tweets/{id}/thread", SERVICE_TWEET, false, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
+	{ "POST", "/tweets/{id}/like", SERVICE_TWEET, true, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
+	{ "DELETE", "/tweets/{id}/like", SERVICE_TWEET, true, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
+	{ "GET", "/tweets/{id}/likes", SERVICE_TWEET, false, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
+	{ "POST", "/tweets/{id}/repost", SERVICE_TWEET, true, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
+	{ "DELETE", "/tweets/{id}/repost", SERVICE_TWEET, true,
+	    ROUTE_NO_CACHE, ROUTE_PLAIN },
+	/* notifications (API.md "Notifications"): chirp-notifyd's */
+	{ "GET", "/notifications", SERVICE_NOTIFY, true, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
+	{ "POST", "/notifications/read", SERVICE_NOTIFY, true, ROUTE_NO_CACHE,
+	    ROUTE_PLAIN },
 };
 
 #define NROUTES (sizeof(route_table) / sizeof(route_table[0]))
@@ -90,7 +108,31 @@ routes_match(const char *method, const char *path, const struct route **out,
 const char *
 routes_service_name(enum service s)
 {
-	return s == SERVICE_USER ? "user" : "tweet";
+	switch (s) {
+	case SERVICE_USER:
+		return "user";
+	case SERVICE_TWEET:
+		return "tweet";
+	case SERVICE_NOTIFY:
+		return "notify";
+	default:
+		return "?";
+	}
+}
+
+const char *
+routes_service_credential(enum service s)
+{
+	switch (s) {
+	case SERVICE_USER:
+		return "userd";
+	case SERVICE_TWEET:
+		return "tweetd";
+	case SERVICE_NOTIFY:
+		return "notifyd";
+	default:
+		return "?";
+	}
 }
 
 bool

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum service { SERVICE_USER, SERVICE_TWEET, SERVICE_COUNT };
+enum service { SERVICE_USER, SERVICE_TWEET, SERVICE_NOTIFY, SERVICE_COUNT };
 
 enum route_cache { ROUTE_NO_CACHE, ROUTE_CACHE_FOLLOWS };
 
@@ -43,8 +43,11 @@ enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 enum route_match routes_match(const char *method, const char *path,
     const struct route **out, char *allow, size_t allow_len);
 
-/* The service's name ("user", "tweet"). */
+/* The service's name ("user", "tweet", "notify"): metrics, logs. */
 const char *routes_service_name(enum service);
+/* The name its service credential is minted for (svcauth.h's audience:
+ * "userd", "tweetd", "notifyd"). */
+const char *routes_service_credential(enum service);
 
 /* The id in the path segment that "{id}" matched first, copied into out
  * (size outlen); false when the pattern has none or path does not match

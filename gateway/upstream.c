@@ -513,8 +513,8 @@ upstream_internal_get(struct gateway *gw, struct instance *inst,
 	req.method = "GET";
 	req.path = path;
 	req.timeout_ms = gw->upstream_timeout_ms;
-	cred = svcauth_mint(gw->svcauth, inst->service == SERVICE_USER ?
-	    "userd" : "tweetd", (int64_t)time(NULL));
+	cred = svcauth_mint(gw->svcauth,
+	    routes_service_credential(inst->service), (int64_t)time(NULL));
 	req.service_credential = cred;
 	up = upstream_start(gw, inst->host, inst->port, &req, done, arg);
 	free(cred);

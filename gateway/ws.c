@@ -8,12 +8,28 @@
  * either at most replay_max entries -> {"type":"ready"} -> the buffered
  * then live events, skipping what the replay already sent.
  *
- * Every tweet and delete frame carries its cursor, "t<seq>" (the tweet
- * log's position); each connection keeps its position, the seq of the
- * last frame it was sent (at first the log's position when it was
- * opened, or the cursor it resumes from), and skips queued events at or
- * below it, so nothing goes twice and, the queue taking every event from
- * the moment the connection exists, nothing is skipped.
+ * Every event frame carries the connection's position in two logs, the
+ * tweet log's (tweetd) and the notify log's (notifyd, the recipient's
+ * notifications): the cursor "t<tweet seq>-n<notify seq>", or "t<tweet
+ * seq>" while the connection follows no notify log position. For each
+ * log a connection keeps its position, the seq of the last frame of that
+ * log it was sent (at first the log's position when it was opened, or
+ * the cursor it resumes from), and skips queued events at or below it,
+ * so nothing goes twice and, the queue taking every event from the
+ * moment the connection exists, nothing is skipped. The frames are
+ * shared without a cursor; each connection's goes in as it is sent.
+ *
+ * Cursor grammar (anything else of 1 to 128 of A-Z a-z 0-9 _ - resumes
+ * nothing: reset, then ready):
+ *   cursor = "t" seq [ "-n" seq ]
+ *   seq    = "0" / nonzero-digit *digit     (a 64-bit signed integer)
+ * The tweet part resumes from tweetd's /internal/feed/{user}; the notify
+ * part from notifyd's /internal/feed?authors={user}, after the tweet
+ * replay and before ready; without it (an older client) notifications
+ * start from now. Notifications never hold up the tweets: when no notify
+ * instance answers, the connection goes live with the notify position it
+ * had (its cursors keep saying it) and catches up when one is back,
+ * dropping live notification frames meanwhile and fetching them too.
  *
  * Pings from one cheap timer; one more walks the connections every few
  * seconds to close those whose token expired. After the user log is lost
@@ -60,6 +76,7 @@
 #define LOADS_MAX 64
 #define TICK_S 5		/* expiry checks and reload retries */
 #define CURSOR_NEVER (-1)	/* a well-formed cursor never issued */
+#define CURSOR_LEN 48		/* "t<19 digits>-n<19 digits>" and a NUL */
 
 enum ws_admit {
 	ADMIT_NONE,		/* its first load is over, or not begun */
@@ -102,6 +119,20 @@ struct ws_conn {
 	size_t page_limit;	/* the limit of its page under way */
 	int64_t floor;		/* a since= replay sent everything up to it */
 	size_t filter_left;	/* queued before the replay ended */
+	/* the notify log (chirp-notifyd): the recipient's notifications */
+	bool has_ncursor;	/* the cursor's notify part is yet to replay */
+	int64_t npos;		/* the notify seq reached; -1: none */
+	int64_t nstart;		/* the gateway's notify position when the
+				 * queue began taking them; -1 unknown */
+	bool ncatching;		/* a notify replay is due or under way:
+				 * queued notify frames are dropped and
+				 * fetched by it */
+	bool nretry;		/* no notify instance: again on the tick */
+	int64_t nseen;		/* the newest notify seq dropped so */
+	int64_t nafter;		/* a notify replay's next page is after it */
+	int64_t nlast;		/* notifyd's newest seq, as last answered */
+	bool nfinal;		/* a notify replay's last page is out */
+	bool frames_notify;	/* the frames are a notify replay's */
 	struct upstream *up;
 	struct upstream *reload;	/* a follow-list reload under way */
 	uint64_t follow_gen;	/* user-bus generation of the list */
@@ -124,6 +155,8 @@ struct ws_upgrade {
 	int64_t since;
 	bool has_cursor;
 	int64_t cursor;
+	bool has_ncursor;
+	int64_t ncursor;
 };
 
 struct ws_state {
@@ -146,6 +179,7 @@ static void ws_admit_done(struct ws_conn *);
 static void ws_replay_page(struct ws_conn *);
 static void ws_log_page(struct ws_conn *);
 static void ws_reload_pump(struct ws_state *);
+static void ws_notify_page(struct ws_conn *);
 
 static void
 ws_request_close(struct ws_conn *c, int code, const char *why)
@@ -231,28 +265,46 @@ ws_since(struct lws *wsi, int64_t *since)
 	return validate_id(v, since) ? 1 : -1;
 }
 
+/* One seq of a cursor: "0" or a decimal id (validate_id: no sign, no
+ * leading zero, fits 64 bits). */
+static bool
+ws_cursor_seq(const char *s, int64_t *out)
+{
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return true;
+	}
+	return validate_id(s, out);
+}
+
 /*
- * cursor= : 0 absent, 1 good, -1 malformed (validate_feed_cursor). A good one is "t<seq>" (a later part after a "-" is
- * another log's, none yet) in *seq, or CURSOR_NEVER for any other: no
- * gateway issued it, so it resumes nothing.
+ * cursor= : 0 absent, 1 good, -1 malformed (validate_feed_cursor). A
+ * good one of the grammar at the top ("t<seq>" or "t<seq>-n<seq>") sets
+ * *seq, and *has_n and *nseq for the notify part; any other resumes
+ * nothing: *seq is CURSOR_NEVER (no gateway issued it) and *has_n false.
  */
 static int
-ws_cursor(struct lws *wsi, int64_t *seq)
+ws_cursor(struct lws *wsi, int64_t *seq, bool *has_n, int64_t *nseq)
 {
-	char v[FEED_CURSOR_MAX + 1], *end;
+	char v[FEED_CURSOR_MAX + 1], *dash;
 	int n = ws_arg(wsi, "cursor=", v, sizeof(v));
 
+	*has_n = false;
 	if (n <= 0)
 		return n;
 	if (!validate_feed_cursor(v, strlen(v)))
 		return -1;
 	*seq = CURSOR_NEVER;
-	if ((end = strchr(v, '-')) != NULL)
-		*end = '\0';
-	if (v[0] == 't' && strcmp(v + 1, "0") == 0)
-		*seq = 0;
-	else if (v[0] == 't' && !validate_id(v + 1, seq))
+	if ((dash = strchr(v, '-')) != NULL) {
+		*dash = '\0';
+		if (dash[1] != 'n' || !ws_cursor_seq(dash + 2, nseq))
+			return 1;
+	}
+	if (v[0] != 't' || !ws_cursor_seq(v + 1, seq)) {
 		*seq = CURSOR_NEVER;
+		return 1;
+	}
+	*has_n = dash != NULL;
 	return 1;
 }
 
@@ -274,7 +326,8 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 	char uri[64], token[TOKEN_MAX];
 	struct token_claims claims;
 	struct ws_upgrade *up;
-	int64_t since = 0, cursor = 0;
+	int64_t since = 0, cursor = 0, ncursor = 0;
+	bool has_n = false;
 	int n, nc;
 
 	ws_upgrade_forget(wsi);	/* nothing from an earlier request counts */
@@ -298,7 +351,7 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 		    "since must be a tweet id", NULL, NULL);
 		return 1;
 	}
-	if ((nc = ws_cursor(wsi, &cursor)) < 0) {
+	if ((nc = ws_cursor(wsi, &cursor, &has_n, &ncursor)) < 0) {
 		front_refuse_now(wsi, 400, "bad_request",
 		    "cursor must be 1 to 128 of A-Z a-z 0-9 _ -", NULL, NULL);
 		return 1;
@@ -324,6 +377,8 @@ ws_confirm_upgrade(struct gateway *gw, struct lws *wsi, const char *proto)
 	up->since = since;
 	up->has_cursor = nc == 1;
 	up->cursor = cursor;
+	up->has_ncursor = nc == 1 && has_n;
+	up->ncursor = ncursor;
 	lws_set_opaque_user_data(wsi, up);
 	return 0;
 }
@@ -578,11 +633,9 @@ replay_done(const struct upstream_result *r, void *arg)
 {
 	struct ws_conn *c = arg;
 	json_t *root = NULL, *arr, *e;
-	char cur[24];
 	size_t i, n;
 
 	c->up = NULL;
-	snprintf(cur, sizeof(cur), "t%lld", (long long)c->pos);
 	if (r->error == UPSTREAM_OK && r->status == 200)
 		root = json_loadb(r->body, r->len, 0, NULL);
 	arr = json_object_get(root, "tweets");
@@ -616,9 +669,9 @@ replay_done(const struct upstream_result *r, void *arg)
 		e = json_array_get(arr, i);
 		if (!model_get_id(e, "tweetId", &id))
 			continue;
-		/* not in the log: the position the connection started at */
-		frame = json_pack("{s:s, s:O, s:s}", "type", "tweet", "tweet",
-		    e, "cursor", cur);
+		/* not in the log: its cursor says the position the
+		 * connection started at (ws_send_event) */
+		frame = json_pack("{s:s, s:O}", "type", "tweet", "tweet", e);
 		s = frame != NULL ? json_dumps(frame, JSON_COMPACT) : NULL;
 		json_decref(frame);
 		if (s == NULL)
@@ -671,41 +724,82 @@ ws_replay_page(struct ws_conn *c)
 
 /* --- replay from the tweet log (cursor=) -------------------------------- */
 
-/* The log replay is done: go live from the position reached (the newest
- * seq the log had, when the last page said so). */
+/* Replays done: ready, then the queue. */
+static void
+ws_go_live(struct ws_conn *c)
+{
+	c->phase = WS_LIVE;
+	c->ready_due = true;
+	c->replayed = 0;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* Start a notify replay (or catch-up) from npos. */
+static void
+ws_notify_start(struct ws_conn *c)
+{
+	c->ncatching = true;
+	c->nretry = false;
+	c->nafter = c->npos;
+	c->attempts = 0;
+	c->replayed = 0;
+	ws_notify_page(c);
+}
+
+/* The log replay is done: the position reached is the newest seq the log
+ * had, when the last page said so; then the notify part of the cursor,
+ * when the gateway follows that log; then live. */
 static void
 ws_log_end(struct ws_conn *c, bool reset)
 {
 	if (reset || c->replay_last > c->pos)
 		c->pos = c->replay_last;
-	c->phase = WS_LIVE;
-	c->ready_due = true;
-	c->reset_due = reset;
+	c->reset_due = c->reset_due || reset;
 	c->replayed = 0;
-	lws_callback_on_writable(c->wsi);
+	if (c->has_ncursor && c->gw->notify_bus != NULL) {
+		c->has_ncursor = false;
+		ws_notify_start(c);
+		return;
+	}
+	c->has_ncursor = false;
+	ws_go_live(c);
+}
+
+/* The seq of a log page's row; 0 when it has none. */
+static int64_t
+ws_row_seq(json_t *row)
+{
+	json_t *seqj = json_object_get(row, "seq");
+
+	if (!json_is_integer(seqj) || json_integer_value(seqj) < 1)
+		return 0;
+	return json_integer_value(seqj);
 }
 
 /*
- * One row of a feed page as the frame the live feed would have sent for
- * it; false when it is not a tweet or delete event.
+ * One row of a log page as the frame the live feed would have sent for
+ * it; false when it is none: notify false, not a tweet or delete event
+ * (a like or unlike is in the tweet log but no frame); notify true, not
+ * a notification or its removal for user_id.
  */
 static bool
-ws_log_frame(json_t *row, char **framep, int64_t *seqp)
+ws_log_frame(json_t *row, bool notify, int64_t user_id, char **framep)
 {
-	json_t *seqj = json_object_get(row, "seq");
 	struct event ev;
 	char *s;
-	bool ok = false;
+	bool ok = false, want;
 
-	if (!json_is_integer(seqj) || json_integer_value(seqj) < 1)
-		return false;
 	s = json_dumps(json_object_get(row, "event"), JSON_COMPACT);
 	if (s != NULL && events_decode(s, &ev) == 0) {
-		ev.seq = json_integer_value(seqj);
-		if ((*framep = bus_events_frame(&ev)) != NULL) {
-			*seqp = ev.seq;
+		if (notify)
+			want = (ev.type == EVENT_NOTIFICATION ||
+			    ev.type == EVENT_NOTIFICATION_DELETE) &&
+			    ev.user_id == user_id;
+		else
+			want = ev.type == EVENT_TWEET ||
+			    ev.type == EVENT_DELETE;
+		if (want && (*framep = bus_events_frame(&ev)) != NULL)
 			ok = true;
-		}
 		events_release(&ev);
 	}
 	free(s);
@@ -752,9 +846,13 @@ log_replay_done(const struct upstream_result *r, void *arg)
 	json_array_foreach(arr, i, row) {
 		char *frame;
 
-		if (!ws_log_frame(row, &frame, &seq) || seq <= c->after)
+		if ((seq = ws_row_seq(row)) <= c->after)
 			continue;
+		/* past it, frame or not: a page of likes alone is read
+		 * once, not again and again up to replay_max */
 		c->after = seq;
+		if (!ws_log_frame(row, false, c->user_id, &frame))
+			continue;
 		c->frames[c->nframes] = frame;
 		c->frame_seqs[c->nframes++] = seq;
 	}
@@ -796,6 +894,172 @@ ws_log_page(struct ws_conn *c)
 	snprintf(path, sizeof(path), "/internal/feed/%lld?after=%lld&limit=%zu",
 	    (long long)c->user_id, (long long)c->after, limit);
 	c->up = upstream_internal_get(c->gw, inst, path, log_replay_done, c);
+}
+
+/* --- replay from the notify log (the cursor's n part) -------------------- */
+
+/*
+ * The notify replay is done (reset: the n part could not be resumed;
+ * truncated: it stopped at replay_max). Every notification after the
+ * position reached must come through the queue: those from nstart on
+ * (the queue takes them), and those dropped while catching up (nseen);
+ * when the position is below either, another page fetches the rest.
+ */
+static void
+ws_notify_end(struct ws_conn *c, bool reset, bool truncated)
+{
+	if (reset || c->nlast > c->npos)
+		c->npos = c->nlast;
+	if (truncated) {
+		/* bounded work: a gap the client reloads over REST */
+		if (c->nseen > c->npos)
+			c->npos = c->nseen;
+		if (c->nstart > c->npos)
+			c->npos = c->nstart;
+		reset = true;
+	} else if (c->nseen > c->npos ||
+	    (c->nstart >= 0 && c->npos < c->nstart)) {
+		c->nafter = c->npos;
+		ws_notify_page(c);
+		return;
+	}
+	c->ncatching = false;
+	c->nretry = false;
+	c->replayed = 0;
+	if (reset)
+		c->reset_due = true;
+	if (c->phase != WS_LIVE) {
+		ws_go_live(c);
+		return;
+	}
+	if (reset)
+		c->ready_due = true;	/* reset, then ready, live */
+	lws_callback_on_writable(c->wsi);
+}
+
+/* No notify instance answered: the tweets go on without waiting, the
+ * notifications are fetched again on the tick. */
+static void
+ws_notify_unavailable(struct ws_conn *c)
+{
+	c->nretry = true;
+	c->attempts = 0;
+	if (c->phase != WS_LIVE)
+		ws_go_live(c);
+}
+
+static void
+notify_replay_done(const struct upstream_result *r, void *arg)
+{
+	struct ws_conn *c = arg;
+	json_t *root = NULL, *arr, *lastj, *row;
+	struct instance *inst = c->tried[c->attempts - 1];
+	size_t i, n;
+	int64_t seq;
+
+	c->up = NULL;
+	if (r->error == UPSTREAM_OK && r->status == 200)
+		root = json_loadb(r->body, r->len, 0, NULL);
+	arr = json_object_get(root, "events");
+	lastj = json_object_get(root, "last");
+	if (!json_is_array(arr) || !json_is_integer(lastj) ||
+	    json_integer_value(lastj) < 0) {
+		json_decref(root);
+		pool_instance_result(c->gw, inst, false);
+		log_warnx("live feed of user %lld: notify instance %s failed "
+		    "(%d/%d)", (long long)c->user_id, inst->label, r->status,
+		    (int)r->error);
+		ws_notify_page(c);	/* the next instance, or later */
+		return;
+	}
+	pool_instance_result(c->gw, inst, true);
+	c->attempts = 0;
+	c->nlast = json_integer_value(lastj);
+	if (json_is_true(json_object_get(root, "reset"))) {
+		json_decref(root);
+		ws_notify_end(c, true, false);
+		return;
+	}
+	n = json_array_size(arr);
+	c->replayed += n;
+	c->frames = xcalloc(n + 1, sizeof(*c->frames));
+	c->frame_seqs = xcalloc(n + 1, sizeof(*c->frame_seqs));
+	json_array_foreach(arr, i, row) {
+		char *frame;
+
+		if ((seq = ws_row_seq(row)) <= c->nafter)
+			continue;
+		c->nafter = seq;
+		if (!ws_log_frame(row, true, c->user_id, &frame))
+			continue;
+		c->frames[c->nframes] = frame;
+		c->frame_seqs[c->nframes++] = seq;
+	}
+	json_decref(root);
+	c->nfinal = n < c->page_limit || c->nafter >= c->nlast;
+	if (c->nframes == 0) {
+		ws_frames_clear(c);
+		if (c->nfinal) {
+			if (c->nafter > c->npos)
+				c->npos = c->nafter;
+			ws_notify_end(c, false, false);
+		} else {
+			ws_notify_page(c);
+		}
+		return;
+	}
+	c->frames_notify = true;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* GET the next page of the user's notifications from the notify log. */
+static void
+ws_notify_page(struct ws_conn *c)
+{
+	struct instance *inst;
+	char path[128];
+	size_t max = (size_t)c->gw->replay_max, limit = REPLAY_PAGE;
+
+	if (c->close_code != 0 || c->gw->stopping)
+		return;
+	if (c->replayed >= max) {
+		ws_notify_end(c, false, true);
+		return;
+	}
+	if (max - c->replayed < limit)
+		limit = max - c->replayed;
+	c->page_limit = limit;
+	if ((inst = ws_pick(c, SERVICE_NOTIFY)) == NULL) {
+		ws_notify_unavailable(c);
+		return;
+	}
+	snprintf(path, sizeof(path),
+	    "/internal/feed?after=%lld&authors=%lld&limit=%zu",
+	    (long long)c->nafter, (long long)c->user_id, limit);
+	c->up = upstream_internal_get(c->gw, inst, path, notify_replay_done,
+	    c);
+}
+
+void
+ws_notify_position_known(struct gateway *gw)
+{
+	struct ws_conn *c;
+	int64_t p;
+
+	if (gw->ws == NULL)
+		return;
+	p = logsync_last(gw->notify_log);
+	LIST_FOREACH(c, &gw->ws->conns, entry) {
+		if (c->close_code != 0)
+			continue;
+		if (c->nstart < 0)
+			c->nstart = p;
+		if (c->npos < 0 && !c->has_ncursor && !c->ncatching)
+			c->npos = p;	/* notifications from now */
+		else if (c->phase == WS_LIVE && !c->ncatching &&
+		    c->npos < p && c->up == NULL)
+			ws_notify_start(c);	/* what came before p */
+	}
 }
 
 void
@@ -931,13 +1195,63 @@ ws_send(struct ws_conn *c, const char *s, size_t len)
 	return n == (int)len;
 }
 
+/* The connection's position as a cursor (the grammar at the top). */
+static void
+ws_cursor_text(const struct ws_conn *c, char *out, size_t outlen)
+{
+	if (c->npos >= 0)
+		snprintf(out, outlen, "t%lld-n%lld", (long long)c->pos,
+		    (long long)c->npos);
+	else
+		snprintf(out, outlen, "t%lld", (long long)c->pos);
+}
+
+/* An event frame (a JSON object) with the connection's cursor put in
+ * before its closing brace. */
+static bool
+ws_send_event(struct ws_conn *c, const char *s, size_t len)
+{
+	char cur[CURSOR_LEN], *frame;
+	bool ok;
+
+	if (len < 2 || s[len - 1] != '}')
+		return ws_send(c, s, len);	/* not ours: as it is */
+	ws_cursor_text(c, cur, sizeof(cur));
+	frame = xasprintf("%.*s,\"cursor\":\"%s\"}", (int)(len - 1), s, cur);
+	ok = ws_send(c, frame, strlen(frame));
+	free(frame);
+	return ok;
+}
+
+/* A replay page's frames are all out: the next page, or the end. */
+static void
+ws_frames_done(struct ws_conn *c)
+{
+	bool log = c->frame_seqs != NULL, notify = c->frames_notify;
+
+	ws_frames_clear(c);
+	c->frames_notify = false;
+	if (notify) {
+		if (c->nfinal)
+			ws_notify_end(c, false, false);
+		else
+			ws_notify_page(c);
+	} else if (!log) {
+		ws_replay_page(c);	/* the next page */
+	} else if (c->replay_final) {
+		ws_log_end(c, false);
+	} else {
+		ws_log_page(c);
+	}
+}
+
 static int
 ws_writable(struct ws_conn *c)
 {
 	static const char reset[] = "{\"type\":\"reset\"}";
 	const struct feed_msg *m;
 	unsigned char ping[LWS_PRE + 1];
-	char ready[64];
+	char ready[32 + CURSOR_LEN], cur[CURSOR_LEN];
 	int len;
 
 	if (c->close_code != 0) {
@@ -964,24 +1278,19 @@ ws_writable(struct ws_conn *c)
 			lws_callback_on_writable(c->wsi);
 			return 0;
 		}
-		if (!ws_send(c, c->frames[c->frame_pos],
-		    strlen(c->frames[c->frame_pos])))
-			return -1;
-		if (c->frame_seqs != NULL)
+		/* the position first: the frame's cursor says it */
+		if (c->frames_notify)
+			c->npos = c->frame_seqs[c->frame_pos];
+		else if (c->frame_seqs != NULL)
 			c->pos = c->frame_seqs[c->frame_pos];
 		else if (c->frame_ids[c->frame_pos] > c->floor)
 			c->floor = c->frame_ids[c->frame_pos];
+		if (!ws_send_event(c, c->frames[c->frame_pos],
+		    strlen(c->frames[c->frame_pos])))
+			return -1;
 		c->frame_pos++;
 		if (c->frame_pos == c->nframes) {
-			bool log = c->frame_seqs != NULL;
-
-			ws_frames_clear(c);
-			if (!log)
-				ws_replay_page(c);	/* the next page */
-			else if (c->replay_final)
-				ws_log_end(c, false);
-			else
-				ws_log_page(c);
+			ws_frames_done(c);
 			return 0;
 		}
 	}
@@ -993,31 +1302,42 @@ ws_writable(struct ws_conn *c)
 		c->reset_due = false;
 	}
 	if (c->ready_due) {
+		ws_cursor_text(c, cur, sizeof(cur));
 		len = snprintf(ready, sizeof(ready),
-		    "{\"type\":\"ready\",\"cursor\":\"t%lld\"}",
-		    (long long)c->pos);
+		    "{\"type\":\"ready\",\"cursor\":\"%s\"}", cur);
 		if (!ws_send(c, ready, (size_t)len))
 			return -1;
 		c->ready_due = false;
 	}
 	while ((m = feed_conn_peek(c->fc)) != NULL) {
 		/* at or below the position: sent already (or a replay's) */
-		bool skip = m->seq > 0 && m->seq <= c->pos;
+		bool skip;
 
+		if (m->notify) {
+			skip = m->seq > 0 && m->seq <= c->npos;
+			if (c->ncatching && !skip) {
+				/* the catch-up under way fetches it */
+				if (m->seq > c->nseen)
+					c->nseen = m->seq;
+				skip = true;
+			}
+		} else {
+			skip = m->seq > 0 && m->seq <= c->pos;
+		}
 		if (c->filter_left > 0) {
 			c->filter_left--;
 			skip = skip || (m->is_tweet && m->id <= c->floor);
 		}
-		if (!skip) {
-			if (lws_send_pipe_choked(c->wsi)) {
-				lws_callback_on_writable(c->wsi);
-				return 0;
-			}
-			if (!ws_send(c, m->data, m->len))
-				return -1;
+		if (!skip && lws_send_pipe_choked(c->wsi)) {
+			lws_callback_on_writable(c->wsi);
+			return 0;
 		}
-		if (m->seq > c->pos)
+		if (m->notify && !c->ncatching && m->seq > c->npos)
+			c->npos = m->seq;
+		else if (!m->notify && m->seq > c->pos)
 			c->pos = m->seq;
+		if (!skip && !ws_send_event(c, m->data, m->len))
+			return -1;
 		feed_conn_pop(c->fc);
 	}
 	return 0;
@@ -1044,6 +1364,8 @@ ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
 		c->since = up->since;
 		c->has_cursor = up->has_cursor;
 		c->cursor = up->cursor;
+		c->has_ncursor = up->has_ncursor;
+		c->npos = up->ncursor;
 		ws_upgrade_forget(wsi);
 	}
 	if (gw->ws_sndbuf > 0)
@@ -1051,6 +1373,13 @@ ws_established(struct gateway *gw, struct lws *wsi, struct ws_conn *c)
 		    &gw->ws_sndbuf, sizeof(gw->ws_sndbuf));
 	/* every event after this position reaches c's queue from now on */
 	c->pos = gw->tweet_bus == NULL ? 0 : logsync_last(gw->tweet_log);
+	/* and of the notify log, when the gateway follows it; without an n
+	 * part in the cursor, notifications start from there (-1: when the
+	 * position is learnt, ws_notify_position_known) */
+	c->nstart = gw->notify_bus == NULL ? -1 :
+	    logsync_last(gw->notify_log);
+	if (!c->has_ncursor)
+		c->npos = c->nstart;
 	c->fc = feed_conn_new(gw->feed, c->user_id, c);
 	LIST_INSERT_HEAD(&gw->ws->conns, c, entry);
 	if (c->close_code != 0) {
@@ -1142,6 +1471,21 @@ ws_ping_cb(lws_sorted_usec_list_t *sul)
 	    (lws_usec_t)st->gw->ping_interval_s * LWS_US_PER_SEC);
 }
 
+/* Connections whose notify replay found no instance: try again. */
+static void
+ws_notify_retry(struct ws_state *st)
+{
+	struct ws_conn *c;
+
+	LIST_FOREACH(c, &st->conns, entry)
+		if (c->nretry && c->phase == WS_LIVE && c->up == NULL &&
+		    c->close_code == 0 && !st->gw->stopping) {
+			c->nretry = false;
+			c->attempts = 0;
+			ws_notify_page(c);
+		}
+}
+
 /* Every TICK_S: close the connections whose token expired (one walk, no
  * timer per connection) and sweep again for reloads that failed. */
 static void
@@ -1150,6 +1494,7 @@ ws_tick_cb(lws_sorted_usec_list_t *sul)
 	struct ws_state *st = lws_container_of(sul, struct ws_state, tick);
 
 	ws_sweep_expired(st->gw, (int64_t)time(NULL));
+	ws_notify_retry(st);
 	if (st->reload_retry && st->reload_next == NULL) {
 		st->reload_retry = false;
 		st->reload_next = LIST_FIRST(&st->conns);

@@ -31,6 +31,9 @@ void ws_user_bus_connected(struct gateway *);
 /* The tweet log's position is known (logsync.h): connections that were
  * opened before start from it and go on. */
 void ws_position_known(struct gateway *);
+/* The notify log's position is known: connections start their
+ * notifications from it, or catch up to it. */
+void ws_notify_position_known(struct gateway *);
 /* Close every connection (1011, reason a static string): events were
  * lost for good; each resumes with its cursor. */
 void ws_close_all(struct gateway *, const char *reason);

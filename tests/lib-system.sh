@@ -2,11 +2,13 @@
 # sourced after tests/lib.sh.
 #
 #   start_discoveryd NAME PORT [FLAGS...]
-#   start_gateway NAME PORT [FLAGS...]   (needs DISCOVERY, USERDB, TWEETDB)
+#   start_gateway NAME PORT [FLAGS...]   (needs DISCOVERY, USERDB, TWEETDB;
+#       with NOTIFYDB set, it follows chirp-notifyd's events too)
 #   start_system [GATEWAY FLAGS...]      discovery + chirp-userd +
-#       chirp-tweetd registered with it + one gateway. Sets DISCOVERY,
-#       DISCOVERY_PORT, USERD, TWEETD, USERDB, TWEETDB, GATEWAY,
-#       GATEWAY_PORT, GATEWAY_WS.
+#       chirp-tweetd + chirp-notifyd registered with it + one gateway.
+#       Sets DISCOVERY, DISCOVERY_PORT, USERD, TWEETD, NOTIFYD, USERDB,
+#       TWEETDB, NOTIFYDB, NOTIFYD_PORT, GATEWAY, GATEWAY_PORT,
+#       GATEWAY_WS.
 #   ws_client ARGS...                    the WebSocket test client
 #   start_tmux                           a terminal for chirp-tui
 
@@ -93,6 +95,7 @@ start_gateway() {
 	start_proc "$name" "$CHIRP_BIN/chirp-gateway" --port "$port" \
 	    --discovery_url "$DISCOVERY" --user_bus_url "$(bus_url "$USERDB")" \
 	    --tweet_bus_url "$(bus_url "$TWEETDB")" \
+	    ${NOTIFYDB:+--notify_bus_url "$(bus_url "$NOTIFYDB")"} \
 	    --token_secret_file "$T/secret" \
 	    --openapi_file "$CHIRP_ROOT/docs/openapi.json" \
 	    --docs_file "$CHIRP_ROOT/docs/docs.html" "$@"
@@ -117,6 +120,15 @@ start_tweetd_d() {
 	wait_until 10 listed "$DISCOVERY" tweet "$2"
 }
 
+# start_notifyd_d NAME PORT: one more notification service, registered
+# (on $NOTIFYDB). NOTIFYD_FLAGS (words) go to chirp-notifyd.
+start_notifyd_d() {
+	# shellcheck disable=SC2086
+	start_notifyd "$1" "$2" "$NOTIFYDB" --discovery_url "$DISCOVERY" \
+	    ${NOTIFYD_FLAGS:-}
+	wait_until 10 listed "$DISCOVERY" notify "$2"
+}
+
 start_system() {
 	DISCOVERY_PORT=$(free_port)
 	DISCOVERY=http://127.0.0.1:$DISCOVERY_PORT
@@ -126,6 +138,9 @@ start_system() {
 	USERD=http://127.0.0.1:$USERD_PORT; TWEETD=http://127.0.0.1:$TWEETD_PORT
 	start_userd_d userd "$USERD_PORT"
 	start_tweetd_d tweetd "$TWEETD_PORT"
+	NOTIFYDB=$(test_db n); NOTIFYD_PORT=$(free_port)
+	NOTIFYD=http://127.0.0.1:$NOTIFYD_PORT
+	start_notifyd_d notifyd "$NOTIFYD_PORT"
 	GATEWAY_PORT=$(free_port)
 	GATEWAY=http://127.0.0.1:$GATEWAY_PORT
 	GATEWAY_WS=ws://127.0.0.1:$GATEWAY_PORT

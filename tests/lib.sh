@@ -253,6 +253,19 @@ start_tweetd() {
 	    --sql_dir "$CHIRP_ROOT/sql/tweet" "$@"
 	wait_http "http://127.0.0.1:$port/status"
 }
+# start_notifyd NAME PORT DBURL [FLAGS...]: a notification service
+# reading the events of $USERD and $TWEETD (their logs, and their buses on
+# $USERDB and $TWEETDB).
+start_notifyd() {
+	local name=$1 port=$2 db=$3; shift 3
+	start_proc "$name" "$CHIRP_BIN/chirp-notifyd" --port "$port" \
+	    --database_url "$db" --user_url "$USERD" --tweet_url "$TWEETD" \
+	    --user_bus_url "$(bus_url "$USERDB")" \
+	    --tweet_bus_url "$(bus_url "$TWEETDB")" \
+	    --token_secret_file "$T/secret" \
+	    --sql_dir "$CHIRP_ROOT/sql/notify" "$@"
+	wait_http "http://127.0.0.1:$port/status"
+}
 # start_core [USERD FLAGS...]: both services on fresh databases. Sets
 # USERD, TWEETD, USERDB, TWEETDB, USERD_PORT, TWEETD_PORT. TWEETD_FLAGS
 # (words) go to chirp-tweetd.

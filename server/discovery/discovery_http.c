@@ -14,6 +14,7 @@
 static const char *const discovery_http_lists[REGISTRY_NTYPES] = {
 	[REGISTRY_USER] = "userServices",
 	[REGISTRY_TWEET] = "tweetServices",
+	[REGISTRY_NOTIFY] = "notifyServices",
 };
 
 bool
@@ -28,7 +29,7 @@ discovery_http_parse(const json_t *body, struct discovery_instance *out,
 	port = json_object_get(body, "servicePort");
 	if (!json_is_string(type) ||
 	    !registry_type_parse(json_string_value(type), &out->type)) {
-		*why = "serviceType must be \"user\" or \"tweet\"";
+		*why = "serviceType must be \"user\", \"tweet\" or \"notify\"";
 		return false;
 	}
 	if (!json_is_string(host) ||
@@ -54,6 +55,7 @@ discovery_http_gauge(struct registry *reg, int64_t now_ms)
 	static const char *const labels[REGISTRY_NTYPES] = {
 		[REGISTRY_USER] = "type=\"user\"",
 		[REGISTRY_TWEET] = "type=\"tweet\"",
+		[REGISTRY_NOTIFY] = "type=\"notify\"",
 	};
 	struct registry_instance *list;
 	size_t n;

@@ -33,8 +33,10 @@ static const struct {
 } registry_type_names[] = {
 	{ "user", REGISTRY_USER },
 	{ "tweet", REGISTRY_TWEET },
+	{ "notify", REGISTRY_NOTIFY },
 	{ "userService", REGISTRY_USER },
 	{ "tweetService", REGISTRY_TWEET },
+	{ "notifyService", REGISTRY_NOTIFY },
 };
 
 struct registry *
@@ -78,7 +80,13 @@ registry_type_parse(const char *s, enum registry_type *out)
 const char *
 registry_type_name(enum registry_type t)
 {
-	return t == REGISTRY_USER ? "user" : "tweet";
+	static const char *const names[REGISTRY_NTYPES] = {
+		[REGISTRY_USER] = "user",
+		[REGISTRY_TWEET] = "tweet",
+		[REGISTRY_NOTIFY] = "notify",
+	};
+
+	return t >= 0 && t < REGISTRY_NTYPES ? names[t] : "unknown";
 }
 
 bool

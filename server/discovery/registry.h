@@ -16,7 +16,12 @@
 
 #define REGISTRY_HOST_MAX 255
 
-enum registry_type { REGISTRY_USER, REGISTRY_TWEET, REGISTRY_NTYPES };
+enum registry_type {
+	REGISTRY_USER,
+	REGISTRY_TWEET,
+	REGISTRY_NOTIFY,	/* chirp-notifyd */
+	REGISTRY_NTYPES
+};
 
 struct registry_instance {
 	char host[REGISTRY_HOST_MAX + 1];
@@ -35,7 +40,8 @@ struct registry *registry_new(int64_t ttl_ms, size_t max_instances);
 void registry_free(struct registry *);
 
 /* "user", "userService" -> REGISTRY_USER; "tweet", "tweetService" ->
- * REGISTRY_TWEET; false for anything else. */
+ * REGISTRY_TWEET; "notify", "notifyService" -> REGISTRY_NOTIFY; false for
+ * anything else. */
 bool registry_type_parse(const char *, enum registry_type *out);
 const char *registry_type_name(enum registry_type);
 

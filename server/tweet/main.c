@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "cursor.h"
 #include "deletion.h"
 #include "events.h"
 #include "feed.h"
@@ -76,6 +77,8 @@ main(int argc, char **argv)
 	td.secret = proc.secret;
 	td.secret_len = proc.secret_len;
 	td.svcauth = proc.svcauth;
+	/* Likers-list cursors keyed: nobody else can make one. */
+	cursor_init(td.secret, td.secret_len);
 
 	if (!process_migrate(&proc, url))
 		goto stopped;

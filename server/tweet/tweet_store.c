@@ -17,7 +17,9 @@
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
+#include "social_store.h"
 #include "tweet_store.h"
+#include "tweet_store_part.h"
 #include "xmalloc.h"
 
 /* Tweets deleted per statement of a deletion (the LIMIT of
@@ -28,9 +30,89 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #endif
 
-#define TWEET_COLUMNS \
-	"id, user_id, username, content, " \
-	"floor(extract(epoch FROM created_at) * 1000)::bigint"
+/* The columns of the tweet of alias a, in the order row_tweet reads. */
+#define COLS(a) \
+	a ".id, " a ".user_id, " a ".username, " a ".content, " \
+	"floor(extract(epoch FROM " a ".created_at) * 1000)::bigint, " \
+	a ".reply_to, " a ".conversation_id, " a ".mentions, " \
+	a ".reply_count, " a ".like_count, " a ".repost_count, " \
+	a ".repost_of"
+#define NCOLS 12
+/*
+ * A tweet (t) and, for a repost, its original (o), joined on the
+ * original's primary key: every read gives the reposts of its page their
+ * originals, with their own counts, in the same statement.
+ */
+#define TWEET_COLUMNS COLS("t") ", " COLS("o")
+#define TWEET_FROM "tweets t LEFT JOIN tweets o ON o.id = t.repost_of"
+/*
+ * A page statement (its rows TWEET_COLUMNS, at most TIMELINE_MAX of
+ * them) with the caller's flags of each row in the same statement, as
+ * two more columns (liked, reposted; a repost's are its original's, on
+ * which a like or a repost acts): one lookup of the page's ids in likes
+ * (user_id, tweet_id) and one in tweets (repost_of, user_id), never one
+ * per tweet, and no second round trip after the page. viewer is the
+ * parameter of the caller's id, order the page's order (of p.tid).
+ */
+#define FLAGGED(page, viewer, order) \
+	"WITH p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) AS " \
+	"MATERIALIZED (" page "), i(ids) AS MATERIALIZED (SELECT " \
+	"ARRAY(SELECT coalesce(trp, tid) FROM p)) " \
+	"SELECT p.*, coalesce(p.trp, p.tid) = ANY (f.liked), " \
+	"coalesce(p.trp, p.tid) = ANY (f.reposted) FROM p, (SELECT " \
+	"ARRAY(SELECT l.tweet_id FROM likes l WHERE l.user_id = " viewer \
+	" AND l.tweet_id = ANY ((SELECT ids FROM i)::bigint[])), " \
+	"ARRAY(SELECT r.repost_of FROM tweets r WHERE r.repost_of = " \
+	"ANY ((SELECT ids FROM i)::bigint[]) AND r.user_id = " viewer ")) " \
+	"f(liked, reposted) ORDER BY p.tid " order
+
+#define USER_TIMELINE_BEFORE \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
+	"WHERE t.user_id = $1 AND t.id < $2 ORDER BY t.id DESC LIMIT $3"
+
+#define USER_TIMELINE_AFTER \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
+	"WHERE t.user_id = $1 AND t.id > $2 ORDER BY t.id ASC LIMIT $3"
+
+#define FEED_BEFORE \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN (" \
+	"(SELECT tweet_id FROM feed WHERE reader_id = $1 AND " \
+	"tweet_id < $2 AND tweet_id >= $4 ORDER BY tweet_id DESC " \
+	"LIMIT $3) UNION " \
+	"(SELECT x.id FROM feed_authors a JOIN follows f ON " \
+	"f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN " \
+	"LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND " \
+	"(user_id, id) < (a.author_id, $2) AND id >= $4 " \
+	"ORDER BY id DESC LIMIT $3) x WHERE a.popular)) " \
+	"ORDER BY t.id DESC LIMIT $3"
+
+#define FEED_AFTER \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN (" \
+	"(SELECT tweet_id FROM feed WHERE reader_id = $1 AND " \
+	"tweet_id > $2 ORDER BY tweet_id ASC LIMIT $3) UNION " \
+	"(SELECT x.id FROM feed_authors a JOIN follows f ON " \
+	"f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN " \
+	"LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND " \
+	"(user_id, id) > (a.author_id, $2) ORDER BY id ASC LIMIT $3) x " \
+	"WHERE a.popular)) ORDER BY t.id ASC LIMIT $3"
+
+#define HOME_BEFORE \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN " \
+	"(SELECT x.id " \
+	"FROM (SELECT followee_id FROM follows WHERE follower_id = $1 " \
+	"UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM " \
+	"tweets WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) " \
+	"ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) " \
+	"ORDER BY t.id DESC"
+
+#define HOME_AFTER \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN " \
+	"(SELECT x.id " \
+	"FROM (SELECT followee_id FROM follows WHERE follower_id = $1 " \
+	"UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM " \
+	"tweets WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) " \
+	"ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) " \
+	"ORDER BY t.id ASC"
 
 static const struct db_statement statements[] = {
 	{"tombstone", "SELECT 1 FROM deleted_users WHERE user_id = $1"},
@@ -56,45 +138,138 @@ static const struct db_statement statements[] = {
 	    "UPDATE idempotency_keys SET response = $3, tweet_id = $4 "
 	    "WHERE user_id = $1 AND key = $2"},
 	{"insert_tweet",
-	    "INSERT INTO tweets (user_id, username, content) "
-	    "VALUES ($1, $2, $3) RETURNING " TWEET_COLUMNS},
-	{"get_tweet", "SELECT " TWEET_COLUMNS " FROM tweets WHERE id = $1"},
+	    "WITH t AS (INSERT INTO tweets (user_id, username, content, "
+	    "reply_to, conversation_id, mentions) "
+	    "VALUES ($1, $2, $3, $4, $5, coalesce($6, '[]')) RETURNING *) "
+	    "SELECT " TWEET_COLUMNS " FROM t "
+	    "LEFT JOIN tweets o ON o.id = t.repost_of"},
+	/* A reply counts at its parent, which it locks: a delete of the
+	 * parent waits, or went first and the reply gets 404. A reply to a
+	 * repost answers its original, as a like or a repost of one acts
+	 * on the original: a repost has no words of its own to answer. The
+	 * conversation, the author and the id of the parent come back. */
+	{"reply_parent",
+	    "UPDATE tweets SET reply_count = reply_count + 1 WHERE id = "
+	    "(SELECT coalesce(repost_of, id) FROM tweets WHERE id = $1) "
+	    "RETURNING coalesce(conversation_id, id), user_id, id"},
+	{"get_tweet",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id = $1"},
+	/* GET /internal/tweets: those of $1 that exist (ordered in C). */
+	{"get_tweets",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.id = ANY ($1::bigint[])"},
+	/*
+	 * A thread's ancestors, nearest first ($2 at most): up reply_to
+	 * from the tweet $1, by primary key, through the tombstones of
+	 * deleted replies (sql/tweet/0005_thread_tombstones.sql). A deleted
+	 * ancestor is a row of NULLs; one with no tombstone either is a
+	 * deleted first tweet, where the walk ends as at a live one.
+	 */
+	{"thread_ancestors",
+	    "WITH RECURSIVE a(id, depth) AS ("
+	    "SELECT reply_to, 1 FROM tweets WHERE id = $1 AND "
+	    "reply_to IS NOT NULL UNION ALL "
+	    "SELECT u.up, a.depth + 1 FROM a CROSS JOIN LATERAL (SELECT "
+	    "coalesce((SELECT reply_to FROM tweets WHERE id = a.id), "
+	    "(SELECT reply_to FROM thread_tombstones WHERE id = a.id)) "
+	    "AS up) u WHERE u.up IS NOT NULL AND a.depth < $2) "
+	    "SELECT " TWEET_COLUMNS " FROM a LEFT JOIN tweets t ON "
+	    "t.id = a.id LEFT JOIN tweets o ON o.id = t.repost_of "
+	    "ORDER BY a.depth"},
+	/* Its direct replies after $2, oldest first: tweets (reply_to, id). */
+	{"thread_replies",
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " "
+	    "WHERE t.reply_to = $1 AND t.id > $2 ORDER BY t.id LIMIT $3"},
+	/*
+	 * A deleted reply no longer counts at its parent (when that still
+	 * exists); the replies of a deleted tweet stay. A deleted reply
+	 * with something still below it (a reply, or a tombstone) leaves
+	 * its tombstone for the thread's walk; the statement's snapshot is
+	 * taken after the tweet's lock (social_kind), so it sees every
+	 * reply committed before. Its parent comes back, for
+	 * "prune_tombstones" (run after, to see this delete).
+	 */
 	{"delete_tweet",
-	    "DELETE FROM tweets WHERE id = $1 AND user_id = $2 RETURNING id"},
+	    "WITH d AS (DELETE FROM tweets WHERE id = $1 AND user_id = $2 "
+	    "RETURNING id, reply_to, conversation_id), "
+	    "p AS (UPDATE tweets SET reply_count = reply_count - 1 "
+	    "WHERE id = (SELECT reply_to FROM d) AND reply_count > 0), "
+	    "k AS (INSERT INTO thread_tombstones (id, reply_to, "
+	    "conversation_id) SELECT d.id, d.reply_to, "
+	    "coalesce(d.conversation_id, d.reply_to) FROM d "
+	    "WHERE d.reply_to IS NOT NULL AND (EXISTS (SELECT FROM tweets c "
+	    "WHERE c.reply_to = d.id) OR EXISTS (SELECT FROM "
+	    "thread_tombstones c WHERE c.reply_to = d.id)) "
+	    "ON CONFLICT DO NOTHING) "
+	    "SELECT id, reply_to FROM d"},
+	/* The tombstones among $1 with nothing left below, and upward. */
+	{"prune_tombstones",
+	    "SELECT thread_tombstones_prune($1::bigint[])"},
+	/*
+	 * The caller's flags of a page ($2, the ids of its tweets and of
+	 * their originals): one statement, two index lookups of the page's
+	 * ids (likes (user_id, tweet_id), tweets (repost_of, user_id)).
+	 */
+	{"flags",
+	    "SELECT 'l', tweet_id FROM likes WHERE user_id = $1 "
+	    "AND tweet_id = ANY ($2::bigint[]) UNION ALL "
+	    "SELECT 'r', repost_of FROM tweets WHERE repost_of IS NOT NULL "
+	    "AND repost_of = ANY ($2::bigint[]) AND user_id = $1"},
 	{"tweet_exists", "SELECT 1 FROM tweets WHERE id = $1"},
 	/* One index range scan per author, merged (LATERAL). The row
 	 * comparison is there for the planner: only tweets(user_id, id) can
 	 * serve it, where the primary key would filter all tweets. */
 	{"timeline_before",
-	    "SELECT t.* FROM unnest($1::bigint[]) AS f(uid) "
-	    "CROSS JOIN LATERAL (SELECT " TWEET_COLUMNS " AS ms FROM tweets "
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
+	    "(SELECT x.id FROM unnest($1::bigint[]) AS f(uid) "
+	    "CROSS JOIN LATERAL (SELECT id FROM tweets "
 	    "WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) "
-	    "ORDER BY id DESC LIMIT $3) t "
-	    "ORDER BY t.id DESC LIMIT $3"},
+	    "ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) "
+	    "ORDER BY t.id DESC"},
 	{"timeline_after",
-	    "SELECT t.* FROM unnest($1::bigint[]) AS f(uid) "
-	    "CROSS JOIN LATERAL (SELECT " TWEET_COLUMNS " AS ms FROM tweets "
+	    "SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN "
+	    "(SELECT x.id FROM unnest($1::bigint[]) AS f(uid) "
+	    "CROSS JOIN LATERAL (SELECT id FROM tweets "
 	    "WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) "
-	    "ORDER BY id ASC LIMIT $3) t "
-	    "ORDER BY t.id ASC LIMIT $3"},
+	    "ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) "
+	    "ORDER BY t.id ASC"},
 	/* One author: a plain range scan of tweets(user_id, id), about half
 	 * again as many per second as the LATERAL form with one element
 	 * (pgbench -M prepared on the Reed98 data). */
-	{"user_timeline_before",
-	    "SELECT " TWEET_COLUMNS " FROM tweets "
-	    "WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"},
-	{"user_timeline_after",
-	    "SELECT " TWEET_COLUMNS " FROM tweets "
-	    "WHERE user_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3"},
+	{"user_timeline_before", USER_TIMELINE_BEFORE},
+	{"user_timeline_before_flags",
+	    FLAGGED(USER_TIMELINE_BEFORE, "$4", "DESC")},
+	{"user_timeline_after", USER_TIMELINE_AFTER},
+	{"user_timeline_after_flags",
+	    FLAGGED(USER_TIMELINE_AFTER, "$4", "ASC")},
 	{"deletion_tombstone",
 	    "INSERT INTO deleted_users (user_id) VALUES ($1) "
 	    "ON CONFLICT DO NOTHING"},
 	/* A batch of a deleted user's tweets (DELETION_BATCH), oldest first;
 	 * their events go to the outbox as the payloads of outbox_put. */
+	/* The parents of other authors lose the replies deleted (those of
+	 * the user go too, in this batch or a later one). A reply with
+	 * something below leaves its tombstone, as in "delete_tweet" (the
+	 * user's tweets are locked first, social_deletion_lock); one whose
+	 * replies were all in this batch is pruned after it
+	 * (prune_tombstones on the batch's ids and parents). */
 	{"deletion_tweets",
 	    "WITH d AS (DELETE FROM tweets WHERE id IN (SELECT id FROM tweets "
-	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) RETURNING id) "
-	    "SELECT id FROM d ORDER BY id"},
+	    "WHERE user_id = $1 ORDER BY id LIMIT 1000) "
+	    "RETURNING id, reply_to, conversation_id), "
+	    "c AS (SELECT reply_to, count(*) AS n FROM d "
+	    "WHERE reply_to IS NOT NULL GROUP BY reply_to), "
+	    "p AS (UPDATE tweets SET reply_count = "
+	    "greatest(tweets.reply_count - c.n, 0) FROM c "
+	    "WHERE tweets.id = c.reply_to AND tweets.user_id <> $1), "
+	    "k AS (INSERT INTO thread_tombstones (id, reply_to, "
+	    "conversation_id) SELECT d.id, d.reply_to, "
+	    "coalesce(d.conversation_id, d.reply_to) FROM d "
+	    "WHERE d.reply_to IS NOT NULL AND (EXISTS (SELECT FROM tweets x "
+	    "WHERE x.reply_to = d.id) OR EXISTS (SELECT FROM "
+	    "thread_tombstones x WHERE x.reply_to = d.id)) "
+	    "ON CONFLICT DO NOTHING) "
+	    "SELECT id, reply_to FROM d ORDER BY id"},
 	{"outbox_put",
 	    "INSERT INTO outbox (channel, author, payload) SELECT $1, $3, p "
 	    "FROM json_array_elements_text($2::json) WITH ORDINALITY "
@@ -269,41 +444,11 @@ static const struct db_statement statements[] = {
 	 * above the horizon ($4), merged with the newest of the popular
 	 * authors the reader follows (one range scan each), then the rows.
 	 */
-	{"feed_before",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN ("
-	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
-	    "tweet_id < $2 AND tweet_id >= $4 ORDER BY tweet_id DESC "
-	    "LIMIT $3) UNION "
-	    "(SELECT x.id FROM feed_authors a JOIN follows f ON "
-	    "f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN "
-	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
-	    "(user_id, id) < (a.author_id, $2) AND id >= $4 "
-	    "ORDER BY id DESC LIMIT $3) x WHERE a.popular)) "
-	    "ORDER BY id DESC LIMIT $3"},
-	{"feed_after",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN ("
-	    "(SELECT tweet_id FROM feed WHERE reader_id = $1 AND "
-	    "tweet_id > $2 ORDER BY tweet_id ASC LIMIT $3) UNION "
-	    "(SELECT x.id FROM feed_authors a JOIN follows f ON "
-	    "f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN "
-	    "LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND "
-	    "(user_id, id) > (a.author_id, $2) ORDER BY id ASC LIMIT $3) x "
-	    "WHERE a.popular)) ORDER BY id ASC LIMIT $3"},
+	{"feed_before", FLAGGED(FEED_BEFORE, "$1", "DESC")},
+	{"feed_after", FLAGGED(FEED_AFTER, "$1", "ASC")},
 	/* Beyond the feed: the authors' timelines, ids first, then rows. */
-	{"home_before",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN (SELECT x.id "
-	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
-	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
-	    "tweets WHERE user_id = f.uid AND (user_id, id) < (f.uid, $2) "
-	    "ORDER BY id DESC LIMIT $3) x ORDER BY x.id DESC LIMIT $3) "
-	    "ORDER BY id DESC"},
-	{"home_after",
-	    "SELECT " TWEET_COLUMNS " FROM tweets WHERE id IN (SELECT x.id "
-	    "FROM (SELECT followee_id FROM follows WHERE follower_id = $1 "
-	    "UNION ALL SELECT $1) f(uid) CROSS JOIN LATERAL (SELECT id FROM "
-	    "tweets WHERE user_id = f.uid AND (user_id, id) > (f.uid, $2) "
-	    "ORDER BY id ASC LIMIT $3) x ORDER BY x.id ASC LIMIT $3) "
-	    "ORDER BY id ASC"},
+	{"home_before", FLAGGED(HOME_BEFORE, "$1", "DESC")},
+	{"home_after", FLAGGED(HOME_AFTER, "$1", "ASC")},
 	/* Readers away longer than $1 days lose their feed, $2 at most per
 	 * pass (rebuilt on their next read). */
 	{"feed_prune",
@@ -315,8 +460,12 @@ static const struct db_statement statements[] = {
 	{NULL, NULL},
 };
 
+static char *id_array(const int64_t *, size_t);
+static void page_of(PGresult *, bool, bool, struct tweet_store_page *);
+
 struct tweet_store {
 	struct db *db;
+	struct db_statement *stmts;	/* statements and the parts' */
 	char cap[16];		/* feed rows kept per reader */
 	char popular[24];	/* followers that make an author popular */
 };
@@ -325,8 +474,17 @@ struct tweet_store *
 tweet_store_new(const char *url)
 {
 	struct tweet_store *s = xcalloc(1, sizeof *s);
+	size_t n, m;
 
-	s->db = db_new(url, statements);
+	/* One table for db.h: this file's, then social_store.c's. */
+	for (n = 0; statements[n].name != NULL; n++)
+		;
+	for (m = 0; social_store_statements[m].name != NULL; m++)
+		;
+	s->stmts = xcalloc(n + m + 1, sizeof *s->stmts);
+	memcpy(s->stmts, statements, n * sizeof *s->stmts);
+	memcpy(s->stmts + n, social_store_statements, m * sizeof *s->stmts);
+	s->db = db_new(url, s->stmts);
 	tweet_store_feed_config(s, TWEET_STORE_FEED_CAP, 10000);
 	return s;
 }
@@ -337,6 +495,7 @@ tweet_store_free(struct tweet_store *s)
 	if (s == NULL)
 		return;
 	db_free(s->db);
+	free(s->stmts);
 	free(s);
 }
 
@@ -415,12 +574,6 @@ publish(PGconn *conn, const char *channel, const char *payload,
 	return -1;
 }
 
-/* A transaction of this store; fn's outcome in r. */
-struct tx {
-	struct tweet_store *s;
-	enum tweet_store_result r;
-};
-
 /*
  * Run fn, a db_tx_fn whose argument starts with a struct tx, in a
  * transaction (db_tx). fn sets tx->r afresh on each run.
@@ -440,17 +593,48 @@ run_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
 	}
 }
 
-/* A row of TWEET_COLUMNS into t (content copied byte for byte). */
+/* Column c of row as an id; 0 when NULL. */
+static int64_t
+col_id(const PGresult *r, int row, int c)
+{
+	return PQgetisnull(r, row, c) ? 0 :
+	    strtoll(PQgetvalue(r, row, c), NULL, 10);
+}
+
+/* The COLS from column off of row into t (content byte for byte). */
+static void
+row_cols(const PGresult *r, int row, int off, struct tweet *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = col_id(r, row, off);
+	t->user_id = col_id(r, row, off + 1);
+	memcpy(t->username, PQgetvalue(r, row, off + 2),
+	    MIN((size_t)PQgetlength(r, row, off + 2),
+	    sizeof t->username - 1));
+	t->content = xstrndup(PQgetvalue(r, row, off + 3),
+	    PQgetlength(r, row, off + 3));
+	t->created_ms = col_id(r, row, off + 4);
+	t->reply_to = col_id(r, row, off + 5);
+	t->conversation_id = col_id(r, row, off + 6);
+	/* Written by this service as model.h has it; "[]" is NULL there. */
+	if (strcmp(PQgetvalue(r, row, off + 7), "[]") != 0)
+		t->mentions = xstrndup(PQgetvalue(r, row, off + 7),
+		    PQgetlength(r, row, off + 7));
+	t->reply_count = col_id(r, row, off + 8);
+	t->like_count = col_id(r, row, off + 9);
+	t->repost_count = col_id(r, row, off + 10);
+}
+
+/* A row of TWEET_COLUMNS into t: the tweet, and its original when it is
+ * a repost whose original still exists. */
 static void
 row_tweet(const PGresult *r, int row, struct tweet *t)
 {
-	memset(t, 0, sizeof *t);
-	t->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
-	t->user_id = strtoll(PQgetvalue(r, row, 1), NULL, 10);
-	memcpy(t->username, PQgetvalue(r, row, 2),
-	    MIN((size_t)PQgetlength(r, row, 2), sizeof t->username - 1));
-	t->content = xstrndup(PQgetvalue(r, row, 3), PQgetlength(r, row, 3));
-	t->created_ms = strtoll(PQgetvalue(r, row, 4), NULL, 10);
+	row_cols(r, row, 0, t);
+	if (!PQgetisnull(r, row, NCOLS)) {
+		t->repost_of = xcalloc(1, sizeof *t->repost_of);
+		row_cols(r, row, NCOLS, t->repost_of);
+	}
 }
 
 /* JSON text of a tweet; caller frees. */
@@ -488,9 +672,11 @@ read_key(struct tweet_store *s, const char *const *params, char **response)
 /* A new tweet, the argument of post_tx. */
 struct post {
 	struct tx tx;
-	char uid[24], tid[24];
+	char uid[24], tid[24], parent[24], conv[24];
 	const char *kp[4];	/* user id, key, response, tweet id */
-	const char *username, *content;
+	const char *username, *content, *mentions;
+	int64_t reply_to;	/* 0: none */
+	int64_t parent_user;	/* the parent's author, for the event */
 	struct tweet t;
 	char *text;		/* the tweet's JSON */
 };
@@ -518,7 +704,8 @@ post_tx(PGconn *conn, void *arg)
 {
 	struct post *p = arg;
 	struct tweet_store *s = p->tx.s;
-	const char *tp[3] = {p->uid, p->username, p->content};
+	const char *tp[6] = {p->uid, p->username, p->content, NULL, NULL,
+	    p->mentions};
 	char *event;
 	PGresult *r;
 	int ret, n;
@@ -555,8 +742,25 @@ post_tx(PGconn *conn, void *arg)
 	 * a new reader's registration either sees this tweet or is seen. */
 	if (run_count(s, conn, "feed_lock_post", 1, p->kp, &p->tx.r) < 0)
 		return -1;
+	if (p->reply_to != 0) {
+		tp[3] = p->parent;
+		if ((r = run(s, conn, "reply_parent", 1, &tp[3],
+		    &p->tx.r)) == NULL)
+			return -1;
+		if (PQntuples(r) != 1) {
+			PQclear(r);
+			p->tx.r = TWEET_STORE_NOT_FOUND;
+			return -1;
+		}
+		snprintf(p->conv, sizeof p->conv, "%s", PQgetvalue(r, 0, 0));
+		p->parent_user = col_id(r, 0, 1);
+		snprintf(p->parent, sizeof p->parent, "%s",
+		    PQgetvalue(r, 0, 2));
+		tp[4] = p->conv;
+		PQclear(r);
+	}
 	/* content holds no NUL (validate_content): stored byte for byte. */
-	if ((r = run(s, conn, "insert_tweet", 3, tp, &p->tx.r)) == NULL)
+	if ((r = run(s, conn, "insert_tweet", 6, tp, &p->tx.r)) == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
@@ -565,7 +769,10 @@ post_tx(PGconn *conn, void *arg)
 	}
 	row_tweet(r, 0, &p->t);
 	PQclear(r);
+	/* The author's flags of a new tweet are known: neither. */
+	p->t.has_flags = true;
 	p->text = tweet_text(&p->t);
+	p->t.has_flags = false;
 	snprintf(p->tid, sizeof p->tid, "%" PRId64, p->t.id);
 	if (fan_out(s, conn, p) != 0)
 		return -1;
@@ -577,7 +784,7 @@ post_tx(PGconn *conn, void *arg)
 			return -1;
 	}
 	event = events_encode(&(struct event){ .type = EVENT_TWEET,
-	    .tweet = p->t });
+	    .tweet = p->t, .parent_user_id = p->parent_user });
 	ret = publish(conn, CHANNEL_TWEET, event, p->t.user_id, &p->tx.r);
 	free(event);
 	return ret;
@@ -585,13 +792,15 @@ post_tx(PGconn *conn, void *arg)
 
 enum tweet_store_result
 tweet_store_post(struct tweet_store *s, int64_t user_id,
-    const char *username, const char *content,
-    const char *key, char **response)
+    const char *username, const char *content, int64_t reply_to,
+    const char *mentions, const char *key, char **response)
 {
-	struct post p = {.username = username, .content = content};
+	struct post p = {.username = username, .content = content,
+	    .mentions = mentions, .reply_to = reply_to};
 	enum tweet_store_result res;
 
 	*response = NULL;
+	snprintf(p.parent, sizeof p.parent, "%" PRId64, reply_to);
 	snprintf(p.uid, sizeof p.uid, "%" PRId64, user_id);
 	p.kp[0] = p.uid;
 	p.kp[1] = key;
@@ -624,6 +833,206 @@ tweet_store_get(struct tweet_store *s, int64_t id, struct tweet *out)
 	return res;
 }
 
+enum tweet_store_result
+tweet_store_get_many(struct tweet_store *s, const int64_t *ids, size_t n,
+    struct tweet_store_page *out)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	const char *p[1];
+	char *arr;
+	PGresult *r;
+	size_t i, j;
+	int row, rows;
+
+	out->items = xcalloc(n ? n : 1, sizeof *out->items);
+	out->n = 0;
+	p[0] = arr = id_array(ids, n);
+	r = run(s, NULL, "get_tweets", 1, p, &res);
+	free(arr);
+	if (r == NULL)
+		return res;
+	rows = PQntuples(r);
+	/* In the order asked, each once: n is small (a page). */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && ids[j] != ids[i]; j++)
+			;
+		if (j < i)
+			continue;
+		for (row = 0; row < rows; row++)
+			if (col_id(r, row, 0) == ids[i]) {
+				row_tweet(r, row, &out->items[out->n++]);
+				break;
+			}
+	}
+	PQclear(r);
+	return TWEET_STORE_OK;
+}
+
+void
+tweet_store_thread_release(struct tweet_store_thread *th)
+{
+	size_t i;
+
+	for (i = 0; i < th->nancestors; i++)
+		if (th->ancestors[i] != NULL) {
+			model_tweet_release(th->ancestors[i]);
+			free(th->ancestors[i]);
+		}
+	free(th->ancestors);
+	model_tweet_release(&th->tweet);
+	tweet_store_page_release(&th->replies);
+	memset(th, 0, sizeof *th);
+}
+
+enum tweet_store_result
+tweet_store_thread(struct tweet_store *s, int64_t id, int64_t after,
+    int limit, struct tweet_store_thread *out)
+{
+	enum tweet_store_result res;
+	char tid[24], aid[24], lim[16], depth[16];
+	const char *p[3] = {tid, aid, lim};
+	PGresult *r;
+	int i, rows;
+
+	memset(out, 0, sizeof *out);
+	if ((res = tweet_store_get(s, id, &out->tweet)) != TWEET_STORE_OK)
+		return res;
+	snprintf(tid, sizeof tid, "%" PRId64, id);
+	snprintf(depth, sizeof depth, "%d", TWEET_STORE_ANCESTORS_MAX);
+	p[1] = depth;
+	if ((r = run(s, NULL, "thread_ancestors", 2, p, &res)) == NULL)
+		goto fail;
+	rows = PQntuples(r);
+	out->ancestors = xcalloc(rows ? (size_t)rows : 1,
+	    sizeof *out->ancestors);
+	out->nancestors = (size_t)rows;
+	/* Read nearest first, answered from the first tweet down. */
+	for (i = 0; i < rows; i++) {
+		if (PQgetisnull(r, i, 0))
+			continue;
+		out->ancestors[rows - 1 - i] = xcalloc(1, sizeof **out->ancestors);
+		row_tweet(r, i, out->ancestors[rows - 1 - i]);
+	}
+	PQclear(r);
+	/* One more than the page: is there a next one? */
+	p[1] = aid;
+	snprintf(aid, sizeof aid, "%" PRId64, after);
+	snprintf(lim, sizeof lim, "%d", limit + 1);
+	if ((r = run(s, NULL, "thread_replies", 3, p, &res)) == NULL)
+		goto fail;
+	page_of(r, false, false, &out->replies);
+	PQclear(r);
+	if (out->replies.n > (size_t)limit) {
+		out->more = true;
+		model_tweet_release(&out->replies.items[--out->replies.n]);
+	}
+	return TWEET_STORE_OK;
+fail:
+	tweet_store_thread_release(out);
+	return res;
+}
+
+/* The flag of kind ('l' liked, 'r' reposted) for id among r's rows. */
+static bool
+flag_of(const PGresult *r, char kind, int64_t id)
+{
+	int i, rows = PQntuples(r);
+
+	for (i = 0; i < rows; i++)
+		if (PQgetvalue(r, i, 0)[0] == kind && col_id(r, i, 1) == id)
+			return true;
+	return false;
+}
+
+/* t's flags from r; a repost's are those of its original, on which a
+ * like or a repost acts. */
+static void
+set_flags(const PGresult *r, struct tweet *t)
+{
+	int64_t id = t->repost_of != NULL ? t->repost_of->id : t->id;
+
+	if (t->repost_of != NULL) {
+		t->repost_of->has_flags = true;
+		t->repost_of->liked = flag_of(r, 'l', id);
+		t->repost_of->reposted = flag_of(r, 'r', id);
+	}
+	t->has_flags = true;
+	t->liked = flag_of(r, 'l', id);
+	t->reposted = flag_of(r, 'r', id);
+}
+
+enum tweet_store_result
+tweet_store_flags(struct tweet_store *s, int64_t viewer,
+    struct tweet **items, size_t n)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	int64_t *ids;
+	char vid[24], *arr;
+	const char *p[2] = {vid, NULL};
+	PGresult *r;
+	size_t i, k = 0;
+
+	if (n == 0)
+		return TWEET_STORE_OK;
+	ids = xcalloc(2 * n, sizeof *ids);
+	for (i = 0; i < n; i++) {
+		if (items[i] == NULL)
+			continue;
+		ids[k++] = items[i]->id;
+		if (items[i]->repost_of != NULL)
+			ids[k++] = items[i]->repost_of->id;
+	}
+	snprintf(vid, sizeof vid, "%" PRId64, viewer);
+	p[1] = arr = id_array(ids, k);
+	free(ids);
+	r = run(s, NULL, "flags", 2, p, &res);
+	free(arr);
+	if (r == NULL)
+		return res;
+	for (i = 0; i < n; i++)
+		if (items[i] != NULL)
+			set_flags(r, items[i]);
+	PQclear(r);
+	return TWEET_STORE_OK;
+}
+
+enum tweet_store_result
+tweet_store_page_flags(struct tweet_store *s, int64_t viewer,
+    struct tweet_store_page *page)
+{
+	struct tweet **items;
+	enum tweet_store_result res;
+	size_t i;
+
+	if (page->n == 0)
+		return TWEET_STORE_OK;
+	items = xcalloc(page->n, sizeof *items);
+	for (i = 0; i < page->n; i++)
+		items[i] = &page->items[i];
+	res = tweet_store_flags(s, viewer, items, page->n);
+	free(items);
+	return res;
+}
+
+/*
+ * Drop the tombstones among ids (n of them) that nothing replies to any
+ * more, and upward (sql/tweet/0005_thread_tombstones.sql); -1 (*res set)
+ * on failure.
+ */
+static int
+prune(struct tweet_store *s, PGconn *conn, const int64_t *ids, size_t n,
+    enum tweet_store_result *res)
+{
+	const char *p[1];
+	char *arr;
+	int ret;
+
+	p[0] = arr = id_array(ids, n);
+	ret = run_count(s, conn, "prune_tombstones", 1, p, res) < 0 ? -1 : 0;
+	free(arr);
+	return ret;
+}
+
 /* A tweet to delete, the argument of delete_tx. */
 struct removal {
 	struct tx tx;
@@ -636,24 +1045,37 @@ delete_tx(PGconn *conn, void *arg)
 {
 	struct removal *d = arg;
 	const char *p[2] = {d->tid, d->uid};
+	int64_t parent;
+	PGresult *r;
+	bool repost;
 	char *event;
-	int n, ret;
+	int ret;
 
 	d->tx.r = TWEET_STORE_OK;
 	if (run_count(d->tx.s, conn, "feed_lock_post", 1, &p[1],
 	    &d->tx.r) < 0)
 		return -1;
-	if ((n = run_count(d->tx.s, conn, "delete_tweet", 2, p,
-	    &d->tx.r)) <= 0) {
-		if (n == 0)
-			d->tx.r = TWEET_STORE_NOT_FOUND; /* of this user */
+	/* A repost's original counts one less; an original's reposts go. */
+	if (social_store_unposting(d->tx.s, conn, d->tid, d->uid, &repost,
+	    &d->tx.r) != 0)
+		return -1;
+	if ((r = run(d->tx.s, conn, "delete_tweet", 2, p, &d->tx.r)) == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		d->tx.r = TWEET_STORE_NOT_FOUND; /* of this user */
 		return -1;
 	}
+	/* Its parent, when a tombstone, may have nothing left below. */
+	parent = col_id(r, 0, 1);
+	PQclear(r);
+	if (parent != 0 && prune(d->tx.s, conn, &parent, 1, &d->tx.r) != 0)
+		return -1;
 	/* Deletes vanish at once: from every feed, in this transaction. */
 	if (run_count(d->tx.s, conn, "feed_unpost", 2, p, &d->tx.r) < 0)
 		return -1;
 	event = events_encode(&(struct event){ .type = EVENT_DELETE,
-	    .tweet_id = d->id, .user_id = d->user_id });
+	    .tweet_id = d->id, .user_id = d->user_id, .repost = repost });
 	ret = publish(conn, CHANNEL_TWEET, event, d->user_id, &d->tx.r);
 	free(event);
 	return ret;
@@ -746,25 +1168,44 @@ tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
 	return TWEET_STORE_OK;
 }
 
-/* The rows of r as a page; after: read oldest first, answer newest first. */
+/*
+ * The rows of r as a page; after: read oldest first, answer newest first.
+ * flags: the rows are FLAGGED's, the caller's flags in their last two
+ * columns (a repost's original has the same).
+ */
 static void
-page_of(PGresult *r, bool after, struct tweet_store_page *out)
+page_of(PGresult *r, bool after, bool flags, struct tweet_store_page *out)
 {
+	struct tweet *t;
 	int i, rows = PQntuples(r);
 
 	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof *out->items);
 	out->n = (size_t)rows;
-	for (i = 0; i < rows; i++)
-		row_tweet(r, i, &out->items[after ? rows - 1 - i : i]);
+	for (i = 0; i < rows; i++) {
+		t = &out->items[after ? rows - 1 - i : i];
+		row_tweet(r, i, t);
+		if (!flags)
+			continue;
+		t->has_flags = true;
+		t->liked = PQgetvalue(r, i, 2 * NCOLS)[0] == 't';
+		t->reposted = PQgetvalue(r, i, 2 * NCOLS + 1)[0] == 't';
+		if (t->repost_of != NULL) {
+			t->repost_of->has_flags = true;
+			t->repost_of->liked = t->liked;
+			t->repost_of->reposted = t->reposted;
+		}
+	}
 }
 
 enum tweet_store_result
 tweet_store_user_timeline(struct tweet_store *s, int64_t user_id,
-    int64_t before, int64_t after, int limit, struct tweet_store_page *out)
+    int64_t viewer, int64_t before, int64_t after, int limit,
+    struct tweet_store_page *out)
 {
 	enum tweet_store_result res = TWEET_STORE_OK;
-	char uid[24], cursor[24], lim[16];
-	const char *p[3] = {uid, cursor, lim};
+	char uid[24], cursor[24], lim[16], vid[24];
+	const char *p[4] = {uid, cursor, lim, vid};
+	const char *stmt;
 	PGresult *r;
 
 	out->items = NULL;
@@ -773,11 +1214,16 @@ tweet_store_user_timeline(struct tweet_store *s, int64_t user_id,
 	snprintf(cursor, sizeof cursor, "%" PRId64, after > 0 ? after :
 	    before > 0 ? before : INT64_MAX);
 	snprintf(lim, sizeof lim, "%d", limit);
-	r = run(s, NULL, after > 0 ? "user_timeline_after" :
-	    "user_timeline_before", 3, p, &res);
-	if (r == NULL)
+	snprintf(vid, sizeof vid, "%" PRId64, viewer);
+	if (viewer > 0)
+		stmt = after > 0 ? "user_timeline_after_flags" :
+		    "user_timeline_before_flags";
+	else
+		stmt = after > 0 ? "user_timeline_after" :
+		    "user_timeline_before";
+	if ((r = run(s, NULL, stmt, viewer > 0 ? 4 : 3, p, &res)) == NULL)
 		return res;
-	page_of(r, after > 0, out);
+	page_of(r, after > 0, viewer > 0, out);
 	PQclear(r);
 	return TWEET_STORE_OK;
 }
@@ -844,10 +1290,12 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
 {
 	enum tweet_store_result res = TWEET_STORE_OK;
 	const char *del[1] = {uid}, *put[3] = {CHANNEL_TWEET, NULL, uid};
+	int64_t *ids, parent;
 	PGresult *r;
 	json_t *payloads;
 	char *event, *list;
-	int i, rows;
+	size_t n;
+	int i, rows, ret;
 
 	do {
 		if ((r = run(s, conn, "deletion_tweets", 1, del, &res)) == NULL)
@@ -857,16 +1305,27 @@ deletion_tweets(struct tweet_store *s, PGconn *conn, const char *uid,
 			break;
 		}
 		payloads = model_must(json_array());
-		for (i = 0; i < rows; i++) {
+		/* The batch's tweets and their parents: the tombstones
+		 * among them with nothing left below go. */
+		ids = xcalloc(2 * (size_t)rows, sizeof *ids);
+		for (i = 0, n = 0; i < rows; i++) {
+			ids[n++] = col_id(r, i, 0);
+			if ((parent = col_id(r, i, 1)) != 0)
+				ids[n++] = parent;
 			event = events_encode(&(struct event){
 			    .type = EVENT_DELETE, .user_id = user_id,
-			    .tweet_id = strtoll(PQgetvalue(r, i, 0), NULL,
-			    10) });
+			    .tweet_id = col_id(r, i, 0) });
 			json_array_append_new(payloads,
 			    model_must(json_string(event)));
 			free(event);
 		}
 		PQclear(r);
+		ret = prune(s, conn, ids, n, &res);
+		free(ids);
+		if (ret != 0) {
+			json_decref(payloads);
+			return res;
+		}
 		if ((list = json_dumps(payloads, JSON_COMPACT)) == NULL)
 			fatalx("out of memory");
 		json_decref(payloads);
@@ -898,6 +1357,8 @@ prepare_tx(PGconn *conn, void *arg)
 	if (run_count(s, conn, "tombstone", 1, p, &d->tx.r) != 0)
 		return -1;
 	if (run_count(s, conn, "deletion_tombstone", 1, p, &d->tx.r) < 0 ||
+	    social_store_deleting_account(s, conn, d->uid, d->user_id,
+	    &d->tx.r) != 0 ||
 	    (d->tx.r = deletion_tweets(s, conn, d->uid, d->user_id)) !=
 	    TWEET_STORE_OK ||
 	    run_count(s, conn, "deletion_keys", 1, p, &d->tx.r) < 0)
@@ -1292,22 +1753,18 @@ tweet_store_feed_build(struct tweet_store *s, int64_t reader, bool kept)
 	return run_tx(s, build_tx, &b.tx);
 }
 
-/* Run a page statement into out (after: read oldest first). */
+/* Run a page statement of the feed into out (after: read oldest first);
+ * its rows have the reader's flags (FLAGGED). */
 static enum tweet_store_result
 page_rows(struct tweet_store *s, const char *stmt, int n,
     const char *const *p, bool after, struct tweet_store_page *out)
 {
 	enum tweet_store_result res = TWEET_STORE_OK;
 	PGresult *r;
-	int i, rows;
 
 	if ((r = run(s, NULL, stmt, n, p, &res)) == NULL)
 		return res;
-	rows = PQntuples(r);
-	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof *out->items);
-	out->n = (size_t)rows;
-	for (i = 0; i < rows; i++)
-		row_tweet(r, i, &out->items[after ? rows - 1 - i : i]);
+	page_of(r, after, true, out);
 	PQclear(r);
 	return TWEET_STORE_OK;
 }
@@ -1365,4 +1822,54 @@ tweet_store_feed_prune(struct tweet_store *s, int days, int batch,
 	*pruned = atoi(PQcmdTuples(r));
 	PQclear(r);
 	return TWEET_STORE_OK;
+}
+
+/* --- for the parts of the store (tweet_store_part.h) ------------------- */
+
+enum tweet_store_result
+tweet_store_part_tx(struct tweet_store *s, db_tx_fn *fn, struct tx *tx)
+{
+	return run_tx(s, fn, tx);
+}
+
+PGresult *
+tweet_store_part_run(struct tweet_store *s, PGconn *conn, const char *stmt,
+    int n, const char *const *params, enum tweet_store_result *res)
+{
+	return run(s, conn, stmt, n, params, res);
+}
+
+int
+tweet_store_part_count(struct tweet_store *s, PGconn *conn,
+    const char *stmt, int n, const char *const *params,
+    enum tweet_store_result *res)
+{
+	return run_count(s, conn, stmt, n, params, res);
+}
+
+int
+tweet_store_part_publish(PGconn *conn, const char *channel,
+    const char *payload, int64_t author, enum tweet_store_result *res)
+{
+	return publish(conn, channel, payload, author, res);
+}
+
+int
+tweet_store_part_fan_out(struct tweet_store *s, PGconn *conn,
+    const char *uid, const char *tid, enum tweet_store_result *res)
+{
+	struct post p = {.tx = {.s = s, .r = TWEET_STORE_OK}};
+	int ret;
+
+	snprintf(p.uid, sizeof p.uid, "%s", uid);
+	snprintf(p.tid, sizeof p.tid, "%s", tid);
+	ret = fan_out(s, conn, &p);
+	*res = p.tx.r;
+	return ret;
+}
+
+void
+tweet_store_part_row(const PGresult *r, int row, struct tweet *t)
+{
+	row_tweet(r, row, t);
 }

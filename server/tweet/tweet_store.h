@@ -43,15 +43,60 @@ bool tweet_store_healthy(struct tweet_store *);
  * same transaction. *response is the tweet's JSON text (caller frees): the
  * new one (OK) or the one of the first request (REPLAY). DELETED when the
  * user's account was deleted, BUSY while its deletion is under way.
- * content holds no NUL (validate_content).
+ * content holds no NUL (validate_content). reply_to (0: none) names the
+ * parent, whose reply_count grows in the same transaction; NOT_FOUND when
+ * there is no such tweet. mentions is the JSON text of model.h's
+ * struct tweet (NULL: none), stored as it is.
  */
 enum tweet_store_result tweet_store_post(struct tweet_store *, int64_t user_id,
-    const char *username, const char *content,
-    const char *key, char **response);
+    const char *username, const char *content, int64_t reply_to,
+    const char *mentions, const char *key, char **response);
 
 /* One tweet; release it with model_tweet_release. */
 enum tweet_store_result tweet_store_get(struct tweet_store *, int64_t id,
     struct tweet *out);
+
+/*
+ * The tweets of ids[0..n-1] that exist, in that order, each once, into
+ * *out (release it with tweet_store_page_release).
+ */
+enum tweet_store_result tweet_store_get_many(struct tweet_store *,
+    const int64_t *ids, size_t n, struct tweet_store_page *out);
+
+/* The most ids of one GET /internal/tweets. */
+#define TWEET_STORE_INTERNAL_IDS_MAX 100
+
+/* The most ancestors a thread shows: the nearest to the parent. */
+#define TWEET_STORE_ANCESTORS_MAX 100
+
+/* A thread (GET /tweets/{id}/thread); tweet_store_thread_release. */
+struct tweet_store_thread {
+	struct tweet **ancestors; /* first tweet down to the parent; NULL:
+				   * a deleted one */
+	size_t nancestors;
+	struct tweet tweet;
+	struct tweet_store_page replies; /* direct replies, oldest first */
+	bool more;		/* replies after this page */
+};
+/*
+ * Tweet id's thread: its ancestors (at most TWEET_STORE_ANCESTORS_MAX,
+ * the nearest), and a page of limit direct replies with ids above after
+ * (0: from the first). NOT_FOUND when there is no tweet id.
+ */
+enum tweet_store_result tweet_store_thread(struct tweet_store *, int64_t id,
+    int64_t after, int limit, struct tweet_store_thread *out);
+void tweet_store_thread_release(struct tweet_store_thread *);
+
+/*
+ * The flags of viewer (liked, reposted) into items[0..n-1] (NULL ones
+ * skipped), and into their originals: one statement for them all. A
+ * repost's flags are its original's.
+ */
+enum tweet_store_result tweet_store_flags(struct tweet_store *,
+    int64_t viewer, struct tweet **items, size_t n);
+/* The same for every tweet of a page. */
+enum tweet_store_result tweet_store_page_flags(struct tweet_store *,
+    int64_t viewer, struct tweet_store_page *page);
 
 /* Delete a tweet of user_id: OK, NOT_FOUND or FORBIDDEN. */
 enum tweet_store_result tweet_store_delete(struct tweet_store *, int64_t id,
@@ -64,10 +109,11 @@ enum tweet_store_result tweet_store_delete(struct tweet_store *, int64_t id,
 enum tweet_store_result tweet_store_timeline(struct tweet_store *,
     const int64_t *uids, size_t n, int64_t before, int64_t after,
     int limit, struct tweet_store_page *out);
-/* The same page for one author (a user timeline): one index range scan. */
+/* The same page for one author (a user timeline): one index range scan;
+ * with viewer's flags in the same statement unless viewer is 0. */
 enum tweet_store_result tweet_store_user_timeline(struct tweet_store *,
-    int64_t user_id, int64_t before, int64_t after, int limit,
-    struct tweet_store_page *out);
+    int64_t user_id, int64_t viewer, int64_t before, int64_t after,
+    int limit, struct tweet_store_page *out);
 
 /* TWEET_STORE_DELETED when user_id has a tombstone, else TWEET_STORE_OK. */
 enum tweet_store_result tweet_store_user_deleted(struct tweet_store *,
@@ -152,7 +198,8 @@ enum tweet_store_result tweet_store_feed_build(struct tweet_store *,
     int64_t reader, bool kept);
 /*
  * A page of the reader's home timeline: from the feed where it is
- * complete (at or above horizon), else from the authors' timelines.
+ * complete (at or above horizon), else from the authors' timelines; with
+ * the reader's flags, in the same statement.
  */
 enum tweet_store_result tweet_store_feed_page(struct tweet_store *,
     int64_t reader, int64_t horizon, int64_t before, int64_t after,

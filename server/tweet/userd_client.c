@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -286,5 +287,58 @@ userd_client_edges(struct userd_client *u, int64_t after_follower,
 		(*n)++;
 	}
 	json_decref(j);
+	return USERD_OK;
+}
+
+enum userd_result
+userd_client_mentions(struct userd_client *u, const char *const *names,
+    size_t n, char **json)
+{
+	enum userd_result r;
+	json_t *body, *users, *e, *out = NULL;
+	const char *name;
+	char *path, *p;
+	size_t i, j, len = sizeof "/internal/users?names=";
+	int64_t id;
+
+	*json = NULL;
+	if (n == 0)
+		return USERD_OK;
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
+	/* Usernames are safe in a query as they are (A-Z a-z 0-9 _ .). */
+	path = p = xmalloc(len);
+	p += sprintf(p, "/internal/users?names=");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i > 0 ? "," : "", names[i]);
+	r = get_json(u, path, &body);
+	free(path);
+	if (r != USERD_OK)
+		return r == USERD_NOT_FOUND ? USERD_UNAVAILABLE : r;
+	if (!json_is_array(users = json_object_get(body, "users"))) {
+		log_warnx("userd: /internal/users: no users array");
+		json_decref(body);
+		return USERD_UNAVAILABLE;
+	}
+	out = model_must(json_array());
+	/* In the order of the names: each matches at most one user. */
+	for (i = 0; i < n; i++)
+		json_array_foreach(users, j, e) {
+			name = json_string_value(json_object_get(e,
+			    "username"));
+			if (name == NULL || !model_get_id(e, "userId", &id) ||
+			    !validate_username(name, strlen(name)) ||
+			    strcasecmp(name, names[i]) != 0)
+				continue;
+			json_array_append_new(out, model_must(json_pack(
+			    "{s:o, s:s}", "userId", model_id_json(id),
+			    "username", name)));
+			break;
+		}
+	if (json_array_size(out) > 0 &&
+	    (*json = json_dumps(out, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	json_decref(out);
+	json_decref(body);
 	return USERD_OK;
 }

@@ -47,6 +47,15 @@ enum userd_result userd_client_revocations(struct userd_client *,
     json_t **out);
 
 /*
+ * Resolve mentioned names (GET /internal/users?names=, one call): *json
+ * is the mentions JSON of model.h's struct tweet, the users that exist in
+ * the order of names (each a valid username, at most
+ * MODEL_MENTIONS_MAX), or NULL when none does; the caller frees it.
+ */
+enum userd_result userd_client_mentions(struct userd_client *,
+    const char *const *names, size_t n, char **json);
+
+/*
  * A page of chirp-userd's event log after seq after (GET
  * /internal/events, common/eventlog.h) in *out, a JSON object the caller
  * decrefs.

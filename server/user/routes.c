@@ -40,6 +40,10 @@
  *   GET /internal/events?after=<seq>&limit=<1..1000>
  *       200 {"events":[{"seq":N,"event":{...}}...],"first","last"}: the
  *       user database's event log after seq (common/eventlog.h).
+ *   GET /internal/users?names=ann,bob   (1 to 70 usernames)
+ *       200 {"users":[{"userId","username"}...]}: those that exist,
+ *       matched ignoring case, names as stored (chirp-tweetd resolves a
+ *       tweet's mentions with it, in one call); 400 for a malformed list.
  */
 #include "routes.h"
 #include "user_http.h"
@@ -62,9 +66,10 @@ const struct http_route routes_table[] = {
 	{ "GET", "/internal/deletions/{gid}", user_http_internal_deletion,
 	  "tweetd" },
 	{ "GET", "/internal/revocations", user_http_internal_revocations,
-	  "gateway tweetd" },
+	  "gateway tweetd notifyd" },
 	{ "GET", "/internal/events", user_http_internal_events,
-	  "gateway tweetd" },
+	  "gateway tweetd notifyd" },
+	{ "GET", "/internal/users", user_http_internal_users, "tweetd" },
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

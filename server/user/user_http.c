@@ -791,3 +791,61 @@ user_http_internal_events(struct http_request *req,
 	r = user_store_events(ud->store, after, limit, &page);
 	eventlog_reply(resp, r, page, "user");
 }
+
+/*
+ * GET /internal/users?names=a,b,c: the users a tweet mentions, in one
+ * call (chirp-tweetd). At most MODEL_MENTIONS_MAX names, each a valid
+ * username; anything else is 400.
+ */
+void
+user_http_internal_users(struct http_request *req,
+    struct http_response *resp, void *ctx)
+{
+	struct userd *ud = ctx;
+	struct user_store_page page;
+	enum user_store_result r;
+	const char *q = http_query(req, "names");
+	const char *names[MODEL_MENTIONS_MAX];
+	char *copy = NULL, *tok, *save;
+	json_t *arr;
+	size_t i, n = 0;
+
+	if (q == NULL || *q == '\0' || strlen(q) > MODEL_MENTIONS_MAX * 33) {
+		http_reply_error(resp, 400, "bad_request",
+		    "names must be 1 to %d usernames separated by commas",
+		    MODEL_MENTIONS_MAX);
+		return;
+	}
+	copy = xstrdup(q);
+	/* strtok_r would pass over empty names: count commas instead. */
+	for (tok = copy; ; tok = save + 1) {
+		save = strchr(tok, ',');
+		if (save != NULL)
+			*save = '\0';
+		if (n == MODEL_MENTIONS_MAX ||
+		    !validate_username(tok, strlen(tok))) {
+			http_reply_error(resp, 400, "bad_request",
+			    "names must be 1 to %d usernames separated by "
+			    "commas", MODEL_MENTIONS_MAX);
+			goto out;
+		}
+		names[n++] = tok;
+		if (save == NULL)
+			break;
+	}
+	if ((r = user_store_by_names(ud->store, names, n, &page)) !=
+	    USER_STORE_OK) {
+		reply_store_failure(resp, r);
+		goto out;
+	}
+	arr = model_must(json_array());
+	for (i = 0; i < page.n; i++)
+		json_array_append_new(arr, model_must(json_pack("{s:o, s:s}",
+		    "userId", model_id_json(page.items[i].id), "username",
+		    page.items[i].username)));
+	user_store_page_release(&page);
+	http_reply_json(resp, 200, model_must(json_pack("{s:o}", "users",
+	    arr)));
+out:
+	free(copy);
+}

@@ -24,5 +24,6 @@ http_handler user_http_internal_deletion;
 http_handler user_http_logout;
 http_handler user_http_internal_revocations;
 http_handler user_http_internal_events;
+http_handler user_http_internal_users;
 
 #endif

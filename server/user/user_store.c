@@ -68,7 +68,7 @@ static const struct db_statement user_store_statements[] = {
 	  "WHERE decision = 'commit' "
 	  "AND created_at > now() - $1::bigint * interval '1 second'"
 	  ") r ORDER BY at DESC LIMIT $2" },
-	{ "user_lock_pair", "SELECT id, followings_count FROM users "
+	{ "user_lock_pair", "SELECT id, followings_count, username FROM users "
 	  "WHERE id = $1 OR id = $2 ORDER BY id FOR NO KEY UPDATE" },
 	{ "follow_insert", "INSERT INTO follows (follower_id, followee_id) "
 	  "VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1" },
@@ -111,6 +111,11 @@ static const struct db_statement user_store_statements[] = {
 	  "SELECT followee_id FROM follows WHERE follower_id = $1" },
 	/* Every edge, a page at a time in key order (GET /internal/follows):
 	 * chirp-tweetd's replica of the graph starts from it. */
+	/* Mentions (GET /internal/users?names=): $1 the names in lower
+	 * case, over users (lower(username)). */
+	{ "users_by_names",
+	  "SELECT id, username FROM users "
+	  "WHERE lower(username) = ANY ($1::text[])" },
 	{ "edges_after",
 	  "SELECT follower_id, followee_id FROM follows "
 	  "WHERE (follower_id, followee_id) > ($1, $2) "
@@ -567,6 +572,7 @@ static enum user_store_result
 edge_tx(struct tx *tx, void *arg)
 {
 	struct edge *e = arg;
+	struct event ev;
 	char a[24], b[24];
 	const char *pair[] = { a, b };
 	const char *count[] = { a, b, NULL };
@@ -577,6 +583,7 @@ edge_tx(struct tx *tx, void *arg)
 	char *payload = NULL;
 	int i;
 
+	memset(&ev, 0, sizeof(ev));
 	e->changed = false;
 	id_text(e->follower, a);
 	id_text(e->followee, b);
@@ -590,6 +597,10 @@ edge_tx(struct tx *tx, void *arg)
 			/* read under the row lock: concurrent follows of this
 			 * follower wait here, so the count is current */
 			followings = value_i64(res, i, 1);
+			/* the follower's name goes with a follow event,
+			 * so that chirp-notifyd need not ask for it */
+			snprintf(ev.username, sizeof(ev.username), "%s",
+			    PQgetvalue(res, i, 2));
 		}
 		have_b = have_b || id == e->followee;
 	}
@@ -616,9 +627,10 @@ edge_tx(struct tx *tx, void *arg)
 		return failure(tx->sqlstate);
 	PQclear(res);
 
-	payload = events_encode(&(struct event){ .type = e->add ?
-	    EVENT_FOLLOW : EVENT_UNFOLLOW, .user_id = e->follower,
-	    .target_id = e->followee });
+	ev.type = e->add ? EVENT_FOLLOW : EVENT_UNFOLLOW;
+	ev.user_id = e->follower;
+	ev.target_id = e->followee;
+	payload = events_encode(&ev);
 	if (bus_publish(db_bus_tx(tx->conn), CHANNEL_USER, payload) == -1)
 		r = USER_STORE_ERROR;
 	free(payload);
@@ -758,6 +770,49 @@ user_store_edges(struct user_store *s, int64_t after_follower,
 		(*pairs)[2 * i + 1] = value_i64(res, i, 1);
 	}
 	*n = (size_t)rows;
+	PQclear(res);
+	return USER_STORE_OK;
+}
+
+enum user_store_result
+user_store_by_names(struct user_store *s, const char *const *names,
+    size_t n, struct user_store_page *out)
+{
+	enum user_store_result r;
+	const char *params[1];
+	PGresult *res;
+	char *arr, *p;
+	size_t i, len = 3;
+	int row, rows;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
+	/* "{ann,bob}": usernames need no quoting (A-Z a-z 0-9 _ .). */
+	p = arr = xmalloc(len);
+	*p++ = '{';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		for (const char *c = names[i]; *c != '\0'; c++)
+			*p++ = (*c >= 'A' && *c <= 'Z') ? (char)(*c + 32) : *c;
+	}
+	*p++ = '}';
+	*p = '\0';
+	params[0] = arr;
+	r = run(s, "users_by_names", 1, params, &res);
+	free(arr);
+	if (r != USER_STORE_OK)
+		return r;
+	rows = PQntuples(res);
+	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof(*out->items));
+	for (row = 0; row < rows; row++) {
+		out->items[row].id = value_i64(res, row, 0);
+		snprintf(out->items[row].username,
+		    sizeof(out->items[row].username), "%s",
+		    PQgetvalue(res, row, 1));
+	}
+	out->n = (size_t)rows;
 	PQclear(res);
 	return USER_STORE_OK;
 }

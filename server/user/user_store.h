@@ -141,6 +141,13 @@ void user_store_page_release(struct user_store_page *);
 enum user_store_result user_store_edges(struct user_store *,
     int64_t after_follower, int64_t after_followee, int limit,
     int64_t **pairs, size_t *n);
+/*
+ * The users named in names[0..n-1] (validated usernames), matched
+ * ignoring case, as stored, into *out (time_us 0; release with
+ * user_store_page_release): one statement.
+ */
+enum user_store_result user_store_by_names(struct user_store *,
+    const char *const *names, size_t n, struct user_store_page *out);
 /* Every followee id of a user; *ids is the caller's to free. */
 enum user_store_result user_store_all_followings(struct user_store *,
     int64_t id, int64_t **ids, size_t *n);

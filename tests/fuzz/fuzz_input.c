@@ -178,8 +178,10 @@ fuzz_answer(const char *s, size_t n)
 		return;
 	tweets = json_object_get(j, "tweets");
 	json_array_foreach(tweets, i, t) {
-		output_tweet(&o, sink, t);
-		output_tweet_line(&o, sink, t);
+		output_tweet(&o, sink, t, tweets, "  ", 0);
+		output_tweet_line(&o, sink, t, "ann");
+		output_tweet_line(&o, sink, t, NULL);
+		output_notification(&o, sink, t, "* ", 1);
 		if (model_tweet_parse(t, &tw)) {
 			text_wrap(tw.content, 10, &w);
 			text_lines_release(&w);

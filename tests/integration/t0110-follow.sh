@@ -20,8 +20,9 @@ expect_status "follow answers 200" 200
 check "follow answers a message" jq -e '.message | type == "string"' "$T/body"
 follow "$U" "$A" "$TA" "$B"
 expect_status "following twice is 200" 200
-expect_eq "follows are announced once, with their ids" "$(bus_mark 1)" \
-    "{\"type\":\"follow\",\"userId\":\"$A\",\"targetId\":\"$B\"}"
+expect_eq "follows are announced once, with their ids and the follower's name" \
+    "$(bus_mark 1)" \
+    "{\"type\":\"follow\",\"userId\":\"$A\",\"targetId\":\"$B\",\"username\":\"amy\"}"
 expect_eq "following twice makes one edge (followee counts)" "$(counts "$B")" '[1,0]'
 expect_eq "following twice makes one edge (follower counts)" "$(counts "$A")" '[0,1]'
 http GET "$U/users/$B/followers"
@@ -49,8 +50,8 @@ expect_status "unfollow answers 200" 200
 unfollow "$U" "$A" "$TA" "$B"
 expect_status "unfollowing someone not followed is 200" 200
 expect_eq "unfollow is announced once, follows before it" "$(bus_mark 2)" \
-    "$(printf '%s\n' "{\"type\":\"follow\",\"userId\":\"$A\",\"targetId\":\"$C\"}" \
-      "{\"type\":\"follow\",\"userId\":\"$B\",\"targetId\":\"$A\"}" \
+    "$(printf '%s\n' "{\"type\":\"follow\",\"userId\":\"$A\",\"targetId\":\"$C\",\"username\":\"amy\"}" \
+      "{\"type\":\"follow\",\"userId\":\"$B\",\"targetId\":\"$A\",\"username\":\"ben\"}" \
       "{\"type\":\"unfollow\",\"userId\":\"$A\",\"targetId\":\"$B\"}")"
 expect_eq "unfollow lowers the counts" "$(counts "$B")" '[0,1]'
 http GET "$U/users/$A/followings"

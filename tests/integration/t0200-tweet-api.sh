@@ -26,10 +26,15 @@ check "the tweet has every field" jq -e --arg u "$ALICE" \
      and (.timestamp|test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"))' "$T/body"
 cp "$T/body" "$T/posted"
 
-http GET "$TWEETD/tweets/$T1"
+# The post carried a token: its answer has the author's flags, as a get
+# with that token has them (API.md); a get without one has none.
+http GET "$TWEETD/tweets/$T1" "" "$(auth "$TA")"
 expect_status "get the tweet: 200" 200
 check "get answers what the post answered" \
     bash -c "[ \"\$(jq -S . '$T/posted')\" = \"\$(jq -S . '$T/body')\" ]"
+http GET "$TWEETD/tweets/$T1"
+check "without a token, no flags" \
+    jq -e 'has("liked") or has("reposted") | not' "$T/body"
 
 tweet "$TA" "{\"userId\":\"$ALICE\",\"content\":\"second\"}"
 T2=$(jb .tweetId)

@@ -29,6 +29,12 @@ routes='/users/register post
 /tweets/{tweetId} delete,get
 /tweets/homeTimeline/{userId} get
 /tweets/userTimeline/{userId} get
+/tweets/{tweetId}/thread get
+/tweets/{tweetId}/like delete,post
+/tweets/{tweetId}/likes get
+/tweets/{tweetId}/repost delete,post
+/notifications get
+/notifications/read post
 /ws get
 /status get
 /metrics get
@@ -59,7 +65,8 @@ expect_eq "the error codes are docs/API.md's" "$(spec '.components.schemas.Error
 expect_eq "an error has error and message" "$(spec '.components.schemas.Error.required | sort | join(",")')" error,message
 # status PATH METHOD: the error statuses the operation documents.
 statuses() { jq -r --arg p "$1" --arg m "$2" '.paths[$p][$m].responses | keys | map(select(test("^[45]"))) | join(",")' "$SPEC"; }
-expect_eq "POST /tweets errors" "$(statuses /tweets post)" 400,401,403,405,413,429,503,504
+# 404: a replyTo that names no tweet
+expect_eq "POST /tweets errors" "$(statuses /tweets post)" 400,401,403,404,405,413,429,503,504
 expect_eq "home timeline errors" "$(statuses '/tweets/homeTimeline/{userId}' get)" 400,401,403,404,405,429,503,504
 expect_eq "PATCH /users/{userId} errors" "$(statuses "/users/{userId}" patch)" 400,401,403,404,405,413,429,503,504
 expect_eq "register errors" "$(statuses /users/register post)" 400,405,409,413,429,503,504
@@ -81,8 +88,9 @@ expect_eq "/ws takes cursor, since and access_token" "$(spec '[.paths["/ws"].get
 expect_eq "the home timeline needs a bearer token" "$(spec '.paths["/tweets/homeTimeline/{userId}"].get.security[0] | has("bearerAuth")')" true
 expect_eq "bearerAuth is an HTTP bearer scheme" "$(spec '.components.securitySchemes.bearerAuth | "\(.type) \(.scheme)"')" "http bearer"
 expect_eq "a user has docs/API.md's fields" "$(spec '.components.schemas.User.required | sort | join(",")')" bio,createdAt,displayName,followersCount,followingsCount,tweetsCount,userId,username
-expect_eq "a tweet has docs/API.md's fields" "$(spec '.components.schemas.Tweet.required | sort | join(",")')" content,timestamp,tweetId,userId,username
-expect_eq "feed events are tweet, delete, ready and reset" "$(spec '.components.schemas.FeedEvent.discriminator.mapping | keys | join(",")')" delete,ready,reset,tweet
+expect_eq "a tweet has docs/API.md's fields" "$(spec '.components.schemas.Tweet.required | sort | join(",")')" content,conversationId,likeCount,mentions,replyCount,replyTo,repostCount,repostOf,timestamp,tweetId,userId,username
+expect_eq "a notification has docs/API.md's fields" "$(spec '.components.schemas.Notification.required | sort | join(",")')" actor,createdAt,notificationId,read,tweet,type
+expect_eq "feed events are tweet, delete, notification, notification_delete, ready and reset" "$(spec '.components.schemas.FeedEvent.discriminator.mapping | keys | join(",")')" delete,notification,notification_delete,ready,reset,tweet
 expect_eq "ids are strings of digits" "$(spec '.components.schemas.Id | "\(.type) \(.pattern)"')" 'string ^[1-9][0-9]{0,18}$'
 
 # A full validator, where the machine has one.

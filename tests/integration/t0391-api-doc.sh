@@ -14,14 +14,6 @@ SPEC=$CHIRP_ROOT/docs/openapi.json
 # work that builds them. Delete a line when its route reaches openapi.json:
 # a line whose route is there, or that docs/API.md no longer documents, fails.
 not_built='
-GET /tweets/{tweetId}/thread	conversations: replies, mentions
-POST /tweets/{tweetId}/like	conversations: likes
-DELETE /tweets/{tweetId}/like	conversations: likes
-GET /tweets/{tweetId}/likes	conversations: likes
-POST /tweets/{tweetId}/repost	conversations: reposts
-DELETE /tweets/{tweetId}/repost	conversations: reposts
-GET /notifications		notifications
-POST /notifications/read	notifications
 '
 
 # "GET /users/{userId}?x=1" -> "GET /users/{}": parameter names and the

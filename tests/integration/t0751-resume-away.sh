@@ -51,7 +51,7 @@ check "nothing of bob, unfollowed while away" \
 check "nothing from before the cursor" lacks s2 "\"tweetId\":\"$C0\""
 last=$(sql "$TWEETDB" "SELECT max(seq) FROM event_log")
 expect_eq "ready carries the log's position" \
-    "$(grep '"type":"ready"' "$T/s2.ws" | jq -r .cursor)" "t$last"
+    "$(grep '"type":"ready"' "$T/s2.ws" | jq -r '.cursor | sub("-n[0-9]+$"; "")')" "t$last"
 C2=$(post "$G" "$CID" "$TC" "cid live")
 B3=$(post "$G" "$BOB" "$TB" "bob live")
 A3=$(post "$G" "$AMY" "$TA" "amy live")
@@ -61,12 +61,12 @@ check "and not bob's" lacks s2 "\"tweetId\":\"$B3\""
 stop_ws s2
 
 # resuming from the ready position replays nothing
-rc=$(grep '"type":"ready"' "$T/s2.ws" | jq -r .cursor)
+rc=$(grep '"type":"ready"' "$T/s2.ws" | jq -r '.cursor | sub("-n[0-9]+$"; "")')
 out=$(ws_client "$GATEWAY_WS/ws?cursor=$(grep -F "\"tweetId\":\"$A3\"" "$T/s2.ws" | jq -r .cursor)" \
     --header "$(auth "$TR")" --count 1 --timeout 10)
 expect_eq "resuming at the newest position: ready at once" \
     "$(jq -r .type <<<"$out")" ready
 check "ready's cursor is never below the one resumed from" \
-    test "$(jq -r .cursor <<<"$out" | tr -d t)" -ge "${rc#t}"
+    test "$(jq -r '.cursor | sub("-n[0-9]+$"; "")' <<<"$out" | tr -d t)" -ge "${rc#t}"
 
 finish

@@ -40,10 +40,10 @@ for c in t6 t9223372036854775807 abc t00 t-1 n5 "t$(printf '9%.0s' $(seq 1 25))"
 	expect_eq "cursor $c (never issued): reset, then ready" \
 	    "$(resume never "$c")" '{"type":"reset"},{"type":"ready"}'
 	expect_eq "... ready at the log's position" \
-	    "$(tail -n 1 "$T/never.ws" | jq -r .cursor)" "t$last"
+	    "$(tail -n 1 "$T/never.ws" | jq -r '.cursor | sub("-n[0-9]+$"; "")')" "t$last"
 done
 expect_eq "t2 replays the three after it, then ready at the last" \
-    "$(ws_client "$W/ws?cursor=t2" --header "$H" --count 4 --timeout 10 | jq -r '.type + " " + .cursor' | paste -sd, -)" \
+    "$(ws_client "$W/ws?cursor=t2" --header "$H" --count 4 --timeout 10 | jq -r '.type + " " + (.cursor | sub("-n[0-9]+$"; ""))' | paste -sd, -)" \
     "tweet t3,tweet t4,tweet t5,ready t5"
 
 # The retention took the oldest events: a cursor before them is too old.
@@ -60,7 +60,7 @@ check "reset then ready" wait_until 10 ready live
 L=$(post "$G" "$AMY" "$TA" "live")
 check "then live" wait_until 10 has live "\"tweetId\":\"$L\""
 expect_eq "the live tweet's cursor is the next position" \
-    "$(grep -F "\"tweetId\":\"$L\"" "$T/live.ws" | jq -r .cursor)" "t$((last + 1))"
+    "$(grep -F "\"tweetId\":\"$L\"" "$T/live.ws" | jq -r '.cursor | sub("-n[0-9]+$"; "")')" "t$((last + 1))"
 stop_ws live
 
 finish

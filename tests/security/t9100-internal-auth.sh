@@ -54,8 +54,8 @@ http GET "$USERD/internal/deletions/$GID" "" "$(svc_hdr tweetd userd)"
 expect_status "a deletion decision for tweetd: 200" 200
 
 refused "userd revocations" GET "$USERD/internal/revocations" "" userd tweetd
-http GET "$USERD/internal/revocations" "" "$(svc_hdr notifyd userd)"
-expect_status "userd revocations for notifyd: 403" 403 forbidden
+http GET "$USERD/internal/revocations" "" "$(svc_hdr discoveryd userd)"
+expect_status "userd revocations for discoveryd: 403" 403 forbidden
 http GET "$USERD/internal/revocations" "" "$(svc_hdr gateway userd)"
 expect_status "userd revocations for the gateway: 200" 200
 http GET "$USERD/internal/revocations" "" "$(svc_hdr tweetd userd)"

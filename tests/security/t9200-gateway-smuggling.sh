@@ -17,12 +17,14 @@ for i in 1 2 3; do
 done
 VT=$(jb .tweetId)
 
-# every request a service answered, but its own /metrics and /status and
-# the revocation list that tweetd and the gateway poll by themselves
+# every request a service answered, but its own /metrics and /status,
+# the revocation list that tweetd and the gateway poll by themselves and
+# the event logs that userd and chirp-notifyd poll every second
 served() {
 	curl -s "$1/metrics" | grep '^chirp_requests_total' |
 	    grep -v 'route="/metrics"' | grep -v 'route="/status"' |
 	    grep -v 'route="/internal/revocations"' |
+	    grep -v 'route="/internal/events"' |
 	    awk '{ s += $2 } END { print s + 0 }'
 }
 U0=$(served "$USERD"); T0=$(served "$TWEETD")

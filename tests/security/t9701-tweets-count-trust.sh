@@ -47,7 +47,7 @@ http GET "$E" "" "$(auth "$TA")"
 expect_status "tweetd's log with a user's token: 401" 401 unauthorized
 http GET "$E" "" "$(svc_hdr userd tweetd)"
 expect_status "tweetd's log for chirp-userd: 200" 200
-http GET "$E" "" "$(svc_hdr notifyd tweetd)"
+http GET "$E" "" "$(svc_hdr discoveryd tweetd)"
 expect_status "tweetd's log for another process: 403" 403 forbidden
 http GET "$TWEETD/internal/feed/$AMY?after=0" "" "$(svc_hdr userd tweetd)"
 expect_status "tweetd's per-user feed stays closed to chirp-userd: 403" 403 forbidden

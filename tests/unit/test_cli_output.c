@@ -75,7 +75,7 @@ tweet_block_has_author_time_id_and_text(void **state)
 
 	(void)state;
 	o.now_ms = 1795485960000LL + 3 * 60000;	/* 02:09, 3m after */
-	output_tweet(&o, fp, t);
+	output_tweet(&o, fp, t, NULL, "", 0);
 	fclose(fp);
 	assert_string_equal(buf,
 	    "alice  3m  id 77\n  hello\xef\xbf\xbd world\n");
@@ -95,12 +95,77 @@ tweet_line_is_one_line(void **state)
 	FILE *fp = open_memstream(&buf, &len);
 
 	(void)state;
-	output_tweet_line(&o, fp, t);
+	output_tweet_line(&o, fp, t, NULL);
 	fclose(fp);
 	assert_non_null(strstr(buf, "bob: two lines  (id 78)\n"));
 	assert_int_equal(strchr(buf, '\n') - buf, (long)len - 1);
 	free(buf);
 	json_decref(t);
+}
+
+
+static void
+repost_reply_and_counts_are_shown(void **state)
+{
+	struct output o = { 0, 80, 0 };
+	json_t *orig = json_pack("{s:s, s:s, s:s, s:s, s:n, s:i, s:i, s:i, "
+	    "s:b}", "tweetId", "5", "username", "ann", "content", "hi",
+	    "timestamp", "x", "replyTo", "replyCount", 0, "likeCount", 2,
+	    "repostCount", 1, "liked", 1);
+	json_t *rp = json_pack("{s:s, s:s, s:s, s:s, s:O}", "tweetId", "9",
+	    "username", "bob", "content", "", "timestamp", "x", "repostOf",
+	    orig);
+	json_t *reply = json_pack("{s:s, s:s, s:s, s:s, s:s}", "tweetId", "10",
+	    "username", "cy", "content", "yes", "timestamp", "x", "replyTo",
+	    "5");
+	json_t *page = json_pack("[O, O]", rp, reply);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	(void)state;
+	output_tweet(&o, fp, rp, page, "", 0);
+	output_tweet(&o, fp, reply, page, "", 0);
+	output_tweet(&o, fp, reply, NULL, "  ", OUTPUT_NO_REPLY_LINE);
+	json_object_set_new(reply, "replyTo", json_string("4"));
+	output_tweet_line(&o, fp, reply, NULL);
+	output_tweet_line(&o, fp, rp, NULL);
+	fclose(fp);
+	assert_string_equal(buf,
+	    "↻ reposted by @bob\nann  id 5\n  hi\n"
+	    "  2 likes · 1 repost · you liked\n"
+	    "cy  id 10\n  ↳ replying to @ann\n  yes\n"
+	    "  cy  id 10\n    yes\n"
+	    "cy: yes  (id 10, replying to tweet 4)\n"
+	    "ann: hi  (id 5, reposted by @bob)\n");
+	free(buf);
+	json_decref(page);
+	json_decref(reply);
+	json_decref(rp);
+	json_decref(orig);
+}
+
+static void
+notification_line_fits_the_width(void **state)
+{
+	struct output o = { 0, 40, 0 };
+	json_t *n = json_pack("{s:s, s:{s:s}, s:{s:s, s:s}}", "type", "like",
+	    "actor", "username", "bob", "tweet", "tweetId", "7", "content",
+	    "a long text\033 that cannot fit in forty columns at all");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	(void)state;
+	output_notification(&o, fp, n, "* ", 1);
+	json_object_set_new(n, "type", json_string("follow"));
+	json_object_set_new(n, "tweet", json_null());
+	output_notification(&o, fp, n, "", 0);
+	fclose(fp);
+	assert_string_equal(buf,
+	    "* @bob liked your tweet: a long…  (id 7)\n@bob followed you\n");
+	free(buf);
+	json_decref(n);
 }
 
 static void
@@ -125,6 +190,8 @@ main(void)
 		cmocka_unit_test(every_line_but_an_empty_one_is_indented),
 		cmocka_unit_test(tweet_block_has_author_time_id_and_text),
 		cmocka_unit_test(tweet_line_is_one_line),
+		cmocka_unit_test(repost_reply_and_counts_are_shown),
+		cmocka_unit_test(notification_line_fits_the_width),
 		cmocka_unit_test(no_colour_without_a_terminal),
 	};
 

@@ -116,13 +116,17 @@ list_has_both_arrays(void **state)
 	j = discovery_http_list_json(r, 0);
 	assert_true(json_is_array(json_object_get(j, "userServices")));
 	assert_true(json_is_array(json_object_get(j, "tweetServices")));
-	assert_int_equal(json_object_size(j), 2);
+	assert_true(json_is_array(json_object_get(j, "notifyServices")));
+	assert_int_equal(json_object_size(j), 3);
 	json_decref(j);
 
 	registry_renew(r, REGISTRY_USER, "127.0.0.1", 8000, 0);
 	registry_renew(r, REGISTRY_TWEET, "127.0.0.1", 8010, 0);
 	registry_renew(r, REGISTRY_TWEET, "127.0.0.1", 8011, 0);
+	registry_renew(r, REGISTRY_NOTIFY, "127.0.0.1", 8020, 0);
 	j = discovery_http_list_json(r, 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    json_object_get(j, "notifyServices"), 0), "port")), 8020);
 	users = json_object_get(j, "userServices");
 	tweets = json_object_get(j, "tweetServices");
 	assert_int_equal(json_array_size(users), 1);

@@ -24,12 +24,17 @@ type_names_accept_both_spellings(void **state)
 	assert_int_equal(t, REGISTRY_TWEET);
 	assert_true(registry_type_parse("tweetService", &t));
 	assert_int_equal(t, REGISTRY_TWEET);
+	assert_true(registry_type_parse("notify", &t));
+	assert_int_equal(t, REGISTRY_NOTIFY);
+	assert_true(registry_type_parse("notifyService", &t));
+	assert_int_equal(t, REGISTRY_NOTIFY);
 	assert_false(registry_type_parse("gateway", &t));
 	assert_false(registry_type_parse("User", &t));
 	assert_false(registry_type_parse("", &t));
 	assert_false(registry_type_parse(NULL, &t));
 	assert_string_equal(registry_type_name(REGISTRY_USER), "user");
 	assert_string_equal(registry_type_name(REGISTRY_TWEET), "tweet");
+	assert_string_equal(registry_type_name(REGISTRY_NOTIFY), "notify");
 }
 
 static void

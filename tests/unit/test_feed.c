@@ -309,6 +309,44 @@ reload_replaces_the_list_and_keeps_changes_seen_meanwhile(void **state)
 	feed_free(f);
 }
 
+/* A notification goes to its recipient's connections alone, loading ones
+ * included, and a loading one keeps it when its followings come. */
+static void
+notification_reaches_only_the_recipient(void **state)
+{
+	struct feed *f = feed_new(16);
+	struct owner oa = { 0 }, ob = { 0 }, ol = { 0 };
+	struct feed_conn *a = feed_conn_new(f, 1, &oa);
+	struct feed_conn *b = feed_conn_new(f, 2, &ob);
+	struct feed_conn *l = feed_conn_new(f, 1, &ol);	/* loading */
+	int64_t follows_1[] = { 1 }, none[1] = { 0 };
+	const struct feed_msg *m;
+	const char frame[] = "{\"type\":\"notification\"}";
+
+	(void)state;
+	feed_conn_set_followings(f, a, none, 0);
+	feed_conn_set_followings(f, b, follows_1, 1);	/* b follows 1 */
+	assert_int_equal(feed_publish_user(f, 1, 7, frame, strlen(frame),
+	    wake, NULL), 2);
+	assert_int_equal(feed_publish_user(f, 9, 8, frame, strlen(frame),
+	    wake, NULL), 0);
+	assert_non_null(m = feed_conn_peek(a));
+	assert_true(m->notify);
+	assert_false(m->is_tweet);
+	assert_int_equal(m->seq, 7);
+	assert_string_equal(m->data, frame);
+	assert_null(feed_conn_peek(b));	/* a follower gets none of it */
+	assert_int_equal(oa.wakes, 1);
+	assert_int_equal(ol.wakes, 0);	/* loading: nothing to send yet */
+	feed_conn_set_followings(f, l, none, 0);
+	assert_non_null(m = feed_conn_peek(l));
+	assert_true(m->notify);
+	feed_conn_free(f, a);
+	feed_conn_free(f, b);
+	feed_conn_free(f, l);
+	feed_free(f);
+}
+
 int
 main(void)
 {
@@ -326,6 +364,7 @@ main(void)
 		cmocka_unit_test(connect_work_is_not_quadratic),
 		cmocka_unit_test(
 		    reload_replaces_the_list_and_keeps_changes_seen_meanwhile),
+		cmocka_unit_test(notification_reaches_only_the_recipient),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

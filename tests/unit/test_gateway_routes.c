@@ -31,6 +31,15 @@ every_public_route_has_its_owner(void **state)
 		{ "DELETE", "/tweets/9", SERVICE_TWEET, true },
 		{ "GET", "/tweets/homeTimeline/12", SERVICE_TWEET, true },
 		{ "GET", "/tweets/userTimeline/12", SERVICE_TWEET, false },
+		{ "PATCH", "/users/12", SERVICE_USER, true },
+		{ "GET", "/tweets/9/thread", SERVICE_TWEET, false },
+		{ "POST", "/tweets/9/like", SERVICE_TWEET, true },
+		{ "DELETE", "/tweets/9/like", SERVICE_TWEET, true },
+		{ "GET", "/tweets/9/likes", SERVICE_TWEET, false },
+		{ "POST", "/tweets/9/repost", SERVICE_TWEET, true },
+		{ "DELETE", "/tweets/9/repost", SERVICE_TWEET, true },
+		{ "GET", "/notifications", SERVICE_NOTIFY, true },
+		{ "POST", "/notifications/read", SERVICE_NOTIFY, true },
 	};
 	const struct route *r;
 	char allow[64];
@@ -81,6 +90,41 @@ wrong_method_lists_the_allowed_ones(void **state)
 	assert_int_equal(routes_match("GET", "/tweets", &r, allow,
 	    sizeof allow), ROUTE_BAD_METHOD);
 	assert_string_equal(allow, "POST");
+	/* the conversation routes */
+	assert_int_equal(routes_match("GET", "/tweets/5/like", &r, allow,
+	    sizeof allow), ROUTE_BAD_METHOD);
+	assert_string_equal(allow, "POST, DELETE");
+	assert_int_equal(routes_match("PUT", "/tweets/5/repost", &r, allow,
+	    sizeof allow), ROUTE_BAD_METHOD);
+	assert_string_equal(allow, "POST, DELETE");
+	assert_int_equal(routes_match("POST", "/tweets/5/thread", &r, allow,
+	    sizeof allow), ROUTE_BAD_METHOD);
+	assert_string_equal(allow, "GET");
+	assert_int_equal(routes_match("DELETE", "/tweets/5/likes", &r, allow,
+	    sizeof allow), ROUTE_BAD_METHOD);
+	assert_string_equal(allow, "GET");
+	assert_int_equal(routes_match("POST", "/notifications", &r, allow,
+	    sizeof allow), ROUTE_BAD_METHOD);
+	assert_string_equal(allow, "GET");
+	assert_int_equal(routes_match("GET", "/notifications/read", &r, allow,
+	    sizeof allow), ROUTE_BAD_METHOD);
+	assert_string_equal(allow, "POST");
+	assert_int_equal(routes_match("GET", "/notifications/5", &r, allow,
+	    sizeof allow), ROUTE_NOT_FOUND);
+	assert_int_equal(routes_match("GET", "/tweets/5/replies", &r, allow,
+	    sizeof allow), ROUTE_NOT_FOUND);
+}
+
+static void
+service_names_and_credentials(void **state)
+{
+	(void)state;
+	assert_string_equal(routes_service_name(SERVICE_NOTIFY), "notify");
+	assert_string_equal(routes_service_credential(SERVICE_NOTIFY),
+	    "notifyd");
+	assert_string_equal(routes_service_credential(SERVICE_USER), "userd");
+	assert_string_equal(routes_service_credential(SERVICE_TWEET),
+	    "tweetd");
 }
 
 static void
@@ -109,6 +153,7 @@ main(void)
 		    unknown_paths_and_internal_routes_are_not_found),
 		cmocka_unit_test(wrong_method_lists_the_allowed_ones),
 		cmocka_unit_test(path_id_is_the_id_segment),
+		cmocka_unit_test(service_names_and_credentials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
