@@ -35,6 +35,7 @@
 
 struct front_sess {
 	struct front_req *req;
+	bool closing;		/* the last answer is out: close once sent */
 };
 
 static const struct {
@@ -227,6 +228,17 @@ front_refuse_now(struct lws *wsi, int status, const char *code,
 	return ret;
 }
 
+/* A connection that ends after its answer: close it once lws has sent
+ * all of the answer (nonzero closes). */
+static int
+front_close_flushed(struct lws *wsi)
+{
+	if (!lws_partial_buffered(wsi))
+		return -1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
 /* Write the queued answer; nonzero closes the connection. */
 static int
 front_send(struct front_sess *sess)
@@ -234,8 +246,11 @@ front_send(struct front_sess *sess)
 	struct front_req *hr = sess->req;
 	struct lws *wsi = hr->wsi;
 	double secs;
+	bool close_after = hr->close_after;
 	int ret;
 
+	if (close_after)
+		front_add_header(hr, "Connection", "close");
 	if (hr->limited) {
 		char v[24];
 
@@ -260,6 +275,10 @@ front_send(struct front_sess *sess)
 	front_req_free(hr);
 	if (ret != 0)
 		return -1;
+	if (close_after) {
+		sess->closing = true;
+		return front_close_flushed(wsi);
+	}
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -553,6 +572,12 @@ front_dispatch(struct front_req *hr)
 		front_respond_error(hr, 400, "bad_request", hr->bad_input);
 		goto out;
 	}
+	if (hr->no_length) {
+		front_respond_error(hr, 411, "length_required",
+		    "a request body needs a Content-Length; chunked bodies "
+		    "are not taken");
+		goto out;
+	}
 	if (hr->method[0] == '\0') {
 		hr->metric_route = "other";
 		front_add_header(hr, "Allow", "GET, POST, DELETE");
@@ -630,6 +655,10 @@ out:
 static int
 front_on_body(struct front_req *hr, const void *in, size_t len)
 {
+	/* bytes after a dispatched request are never its body (lws hands
+	 * over what follows a bodiless POST as one, see front_framing) */
+	if (hr->state != FRONT_READING)
+		return 0;
 	if (len == 0)
 		return 0;	/* lws passes NULL for an empty body */
 	if (hr->too_large || hr->len + len > REQUEST_BODY_MAX) {
@@ -648,17 +677,67 @@ front_on_body(struct front_req *hr, const void *in, size_t len)
 	return 0;
 }
 
-/* A body follows the headers (Content-Length > 0 or chunked). */
+/*
+ * How the request's body is framed (RFC 9112 section 6.3), decided once
+ * from its headers: true when a body of Content-Length > 0 bytes follows
+ * and is to be read before the request is dispatched.
+ *
+ * lws 4.1 frames a request otherwise than the RFC in two ways, and the
+ * gateway answers each before lws's framing can matter:
+ * - a POST, PUT or PATCH with neither Content-Length nor
+ *   Transfer-Encoding has no body, but lws reads one "until the close"
+ *   (100 MiB): after the answer it would swallow the connection's next
+ *   requests as that body and never answer them. Such a request is
+ *   served as bodiless and its connection ended after the answer
+ *   (Connection: close), as lws offers no way to end the body it awaits.
+ * - lws does not decode a chunked request body, and with Content-Length
+ *   as well it frames by Content-Length and parses the rest as the next
+ *   request. Transfer-Encoding is refused (411 alone, 400 with
+ *   Content-Length, which RFC 9112 calls a sign of smuggling), and so is
+ *   a Content-Length that is not one plain number (lws reads "5,50" as 5
+ *   and "-1" as a body until the close): the connection ends after
+ *   either answer, its remaining bytes never read as a request.
+ */
 static bool
-front_has_body(struct lws *wsi)
+front_framing(struct lws *wsi, struct front_req *hr)
 {
 	char v[32];
+	const char *c;
+	bool has_te, has_cl;
+	int n;
 
-	if (lws_hdr_copy(wsi, v, sizeof(v),
-	    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
-		return atoll(v) > 0;
-	return lws_hdr_copy(wsi, v, sizeof(v),
+	has_te = lws_hdr_total_length(wsi,
 	    WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+	has_cl = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0;
+	if (has_te || (!has_cl && (strcmp(hr->method, "POST") == 0 ||
+	    strcmp(hr->method, "PUT") == 0 ||
+	    strcmp(hr->method, "PATCH") == 0)))
+		hr->close_after = true;
+	if (has_te && has_cl) {
+		if (hr->bad_input == NULL)
+			hr->bad_input = "Transfer-Encoding and Content-Length "
+			    "together are refused";
+		return false;
+	}
+	if (has_te) {
+		hr->no_length = true;
+		return false;
+	}
+	if (!has_cl)
+		return false;
+	/* at most 18 digits: a value that lws's atoll() reads the same */
+	n = lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH);
+	if (n > 0)
+		front_trim(v);
+	for (c = v; n > 0 && *c >= '0' && *c <= '9'; c++)
+		;
+	if (n <= 0 || c == v || *c != '\0' || c - v > 18) {
+		hr->close_after = true;
+		if (hr->bad_input == NULL)
+			hr->bad_input = "Content-Length is not a number";
+		return false;
+	}
+	return atoll(v) > 0;
 }
 
 /*
@@ -751,7 +830,7 @@ front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (sess->req != NULL)	/* should not happen */
 			return -1;
 		sess->req = front_req_new(gw, wsi, in);
-		if (front_has_body(wsi))
+		if (front_framing(wsi, sess->req))
 			return 0;	/* wait for the body */
 		front_dispatch(sess->req);
 		return 0;
@@ -764,6 +843,8 @@ front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			front_dispatch(sess->req);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (sess->closing)
+			return front_close_flushed(wsi);
 		if (sess->req != NULL && sess->req->state == FRONT_READY)
 			return front_send(sess);
 		return 0;
