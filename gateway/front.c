@@ -661,6 +661,18 @@ front_on_body(struct front_req *hr, const void *in, size_t len)
 		return 0;
 	if (len == 0)
 		return 0;	/* lws passes NULL for an empty body */
+	/*
+	 * lws 4.1 reads the body of a request that came pipelined behind
+	 * another from the start of the bytes it holds, the request's own
+	 * headers, and then loops on the rest, starving every connection:
+	 * a body that begins with the request's method and a path is that,
+	 * never a real one (bodies are JSON): end the connection now.
+	 */
+	if (hr->len == 0 && len > strlen(hr->method) + 1 &&
+	    hr->method[0] != '\0' &&
+	    memcmp(in, hr->method, strlen(hr->method)) == 0 &&
+	    memcmp((const char *)in + strlen(hr->method), " /", 2) == 0)
+		return -1;
 	if (hr->too_large || hr->len + len > REQUEST_BODY_MAX) {
 		hr->too_large = true;	/* keep reading, keep nothing */
 		return 0;

@@ -79,6 +79,16 @@ expect_eq "pipelined answers in order" \
 expect_eq "pipelined: a small POST, then GET" \
     "$(ka pipe "$SMALL" "$STATUS")" "201 keep,200 keep,open"
 
+# lws 4.1 reads a body that comes pipelined behind another request from
+# the wrong place and then loops on it, starving every connection: the
+# gateway ends that connection instead (the client sends again)
+r=$(ka pipe "$STATUS" "$SMALL")
+case $r in
+"200 keep,201 keep,open"|"200 keep,closed") ok "a POST with a body pipelined behind a GET: answered or closed ($r)";;
+*) not_ok "a POST with a body pipelined behind a GET: answered or closed" "got $r";;
+esac
+expect_eq "  and the gateway goes on serving" "$(ka seq "$STATUS")" "200 keep,open"
+
 # PUT and PATCH without a body: lws frames them as a POST
 expect_eq "bodiless PATCH: answered, then closed" \
     "$(ka seq "PATCH /users/$U HTTP/1.1\\r\\n$H\\r\\n")" "400 close,closed"
