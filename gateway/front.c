@@ -573,7 +573,7 @@ front_dispatch(struct front_req *hr)
 		goto out;
 	}
 	if (hr->no_length) {
-		front_respond_error(hr, 411, "length_required",
+		front_respond_error(hr, 411, "bad_request",
 		    "a request body needs a Content-Length; chunked bodies "
 		    "are not taken");
 		goto out;

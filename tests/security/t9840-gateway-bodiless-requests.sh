@@ -106,7 +106,7 @@ HIDE="DELETE /tweets/$TW HTTP/1.1\\r\\n${H}\\r\\n"
 expect_eq "a chunked POST is 411 and closed" \
     "$(ka pipe "POST /tweets HTTP/1.1\\r\\n${H}Content-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n$(printf %x ${#B})\\r\\n$B\\r\\n0\\r\\n\\r\\n" "$HIDE")" \
     "411 close,closed"
-expect_eq "  with error length_required" "$(body 1 | jq -r .error)" length_required
+expect_eq "  with error bad_request (the codes of docs/API.md)" "$(body 1 | jq -r .error)" bad_request
 expect_eq "Transfer-Encoding and Content-Length: 400 and closed" \
     "$(ka pipe "POST /tweets HTTP/1.1\\r\\n${H}Content-Type: application/json\\r\\nContent-Length: 4\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\r\\n\\r\\n" "$HIDE")" \
     "400 close,closed"
