@@ -5,9 +5,12 @@
  * (404/405, 401, 413, 429, 503) and hand it to the local handlers (ops.c)
  * or the proxy, then write the answer, headers and body in one write.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 
 #include <jansson.h>
 #include <libwebsockets.h>
@@ -239,12 +242,60 @@ front_close_flushed(struct lws *wsi)
 	return 0;
 }
 
+/*
+ * How many bytes lws has taken from the client's socket so far: the
+ * bytes TCP received less those still queued in the kernel. Nonzero
+ * when it cannot tell.
+ */
+static int
+front_taken(struct lws *wsi, uint64_t *taken)
+{
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
+	int fd = (int)lws_get_socket_fd(wsi), queued;
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) != 0 ||
+	    sl < offsetof(struct tcp_info, tcpi_bytes_received) +
+	    sizeof(ti.tcpi_bytes_received) ||
+	    ioctl(fd, SIOCINQ, &queued) != 0 || queued < 0 ||
+	    (uint64_t)queued > ti.tcpi_bytes_received)
+		return -1;
+	*taken = ti.tcpi_bytes_received - (uint64_t)queued;
+	return 0;
+}
+
+/*
+ * Is this request, read on a connection that already had an answer,
+ * one that lws framed from bytes it already held when that answer went
+ * out, i.e. one the client pipelined behind an unanswered request?
+ * lws 4.1 takes the body of such a request from the start of its held
+ * bytes, the request's own headers (lws_http_action() reads its buflist
+ * from the head, not from where the headers ended) and then calls
+ * HTTP_BODY_COMPLETION again and again without consuming anything: the
+ * whole gateway spins. When it cannot tell, it says yes.
+ */
+static bool
+front_pipelined(struct gateway *gw, struct lws *wsi)
+{
+	uint64_t now, then;
+
+	if (gw->conns == NULL || !conns_answered(gw->conns,
+	    (int)lws_get_socket_fd(wsi), &then))
+		return false;
+	if (then == UINT64_MAX || front_taken(wsi, &now) != 0)
+		return true;
+	return now == then;
+}
+
 /* Write the queued answer; nonzero closes the connection. */
 static int
 front_send(struct front_sess *sess)
 {
 	struct front_req *hr = sess->req;
 	struct lws *wsi = hr->wsi;
+	struct gateway *gw = hr->gw;
+	uint64_t taken;
 	double secs;
 	bool close_after = hr->close_after;
 	int ret;
@@ -279,6 +330,15 @@ front_send(struct front_sess *sess)
 		sess->closing = true;
 		return front_close_flushed(wsi);
 	}
+	/*
+	 * What lws has read by now came before this answer; kept in conns,
+	 * as lws gives the connection new session data for each request.
+	 */
+	if (front_taken(wsi, &taken) != 0)
+		taken = UINT64_MAX;
+	if (gw->conns != NULL)
+		conns_set_answered(gw->conns, (int)lws_get_socket_fd(wsi),
+		    taken);
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -662,10 +722,9 @@ front_on_body(struct front_req *hr, const void *in, size_t len)
 	if (len == 0)
 		return 0;	/* lws passes NULL for an empty body */
 	/*
-	 * lws 4.1 reads the body of a request that came pipelined behind
-	 * another from the start of the bytes it holds, the request's own
-	 * headers, and then loops on the rest, starving every connection:
-	 * a body that begins with the request's method and a path is that,
+	 * A body that begins with the request's method and a path is its
+	 * own headers, as lws 4.1 reads the body of a pipelined request
+	 * (front_pipelined ends those first; this is a second guard),
 	 * never a real one (bodies are JSON): end the connection now.
 	 */
 	if (hr->len == 0 && len > strlen(hr->method) + 1 &&
@@ -725,6 +784,8 @@ front_framing(struct lws *wsi, struct front_req *hr)
 	    strcmp(hr->method, "PUT") == 0 ||
 	    strcmp(hr->method, "PATCH") == 0)))
 		hr->close_after = true;
+	hr->lws_bodiless = !has_te && !has_cl && !hr->close_after &&
+	    hr->method[0] != '\0';
 	if (has_te && has_cl) {
 		if (hr->bad_input == NULL)
 			hr->bad_input = "Transfer-Encoding and Content-Length "
@@ -749,6 +810,7 @@ front_framing(struct lws *wsi, struct front_req *hr)
 			hr->bad_input = "Content-Length is not a number";
 		return false;
 	}
+	hr->lws_bodiless = atoll(v) == 0;
 	return atoll(v) > 0;
 }
 
@@ -826,6 +888,24 @@ front_accept(struct gateway *gw, int fd)
 	return -1;	/* lws closes it unread */
 }
 
+/*
+ * A request that lws framed from bytes held behind an answered one and
+ * that lws gives a body: lws would read the body from the wrong place
+ * and loop (front_pipelined), so the connection ends here, before lws
+ * reads a byte of that body; the client has every answer before it and
+ * sends the rest again on a new connection. A bodiless one lws frames
+ * right and is served.
+ */
+static int
+front_refuse_pipelined(struct front_sess *sess)
+{
+	log_debug("a request with a body pipelined behind an answered one: "
+	    "connection ended");
+	front_req_free(sess->req);
+	sess->req = NULL;
+	return -1;
+}
+
 int
 front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -839,11 +919,16 @@ front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:	/* not the default */
 		return front_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_HTTP:
-		if (sess->req != NULL)	/* should not happen */
+		if (sess->req != NULL || sess->closing)	/* should not happen */
 			return -1;
 		sess->req = front_req_new(gw, wsi, in);
-		if (front_framing(wsi, sess->req))
+		if (front_framing(wsi, sess->req)) {
+			if (front_pipelined(gw, wsi))
+				return front_refuse_pipelined(sess);
 			return 0;	/* wait for the body */
+		}
+		if (!sess->req->lws_bodiless && front_pipelined(gw, wsi))
+			return front_refuse_pipelined(sess);
 		front_dispatch(sess->req);
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY:
