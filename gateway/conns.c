@@ -22,6 +22,7 @@ struct conns {
 	int total;
 	size_t nslots;
 	struct conns_addr **slots;	/* by fd */
+	uint64_t *answered;		/* by fd: conns_set_answered()'s + 1 */
 	struct hmap addrs;
 };
 
@@ -41,6 +42,7 @@ conns_new(int max_total, int max_per_addr, size_t fd_limit)
 	c->max_per_addr = max_per_addr;
 	c->nslots = fd_limit;
 	c->slots = xcalloc(fd_limit, sizeof(*c->slots));
+	c->answered = xcalloc(fd_limit, sizeof(*c->answered));
 	hmap_init(&c->addrs);
 	return c;
 }
@@ -65,6 +67,7 @@ conns_free(struct conns *c)
 		conns_addr_free(c, HMAP_ENTRY(n, struct conns_addr, node));
 	hmap_release(&c->addrs);
 	free(c->slots);
+	free(c->answered);
 	free(c);
 }
 
@@ -115,9 +118,29 @@ conns_release(struct conns *c, int fd)
 		return;
 	a = c->slots[fd];
 	c->slots[fd] = NULL;
+	c->answered[fd] = 0;
 	c->total--;
 	if (--a->count == 0)
 		conns_addr_free(c, a);
+}
+
+void
+conns_set_answered(struct conns *c, int fd, uint64_t taken)
+{
+	if (fd < 0 || (size_t)fd >= c->nslots || c->slots[fd] == NULL)
+		return;
+	c->answered[fd] = taken == UINT64_MAX ? UINT64_MAX : taken + 1;
+}
+
+bool
+conns_answered(const struct conns *c, int fd, uint64_t *taken)
+{
+	if (fd < 0 || (size_t)fd >= c->nslots || c->slots[fd] == NULL ||
+	    c->answered[fd] == 0)
+		return false;
+	*taken = c->answered[fd] == UINT64_MAX ? UINT64_MAX :
+	    c->answered[fd] - 1;
+	return true;
 }
 
 int

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct conns;
 
@@ -27,6 +28,13 @@ bool conns_accept(struct conns *, int fd, const char *addr);
 void conns_release(struct conns *, int fd);
 /* The address fd was counted under (as conns_accept got it), or NULL. */
 const char *conns_addr(const struct conns *, int fd);
+/*
+ * What front.c noted when it last answered on fd (the bytes read from
+ * its socket by then), kept across the connection's requests: false when
+ * nothing was answered on it yet.
+ */
+void conns_set_answered(struct conns *, int fd, uint64_t taken);
+bool conns_answered(const struct conns *, int fd, uint64_t *taken);
 /* Plain HTTP connections now. */
 int conns_count(const struct conns *);
 

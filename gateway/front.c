@@ -5,9 +5,12 @@
  * (404/405, 401, 413, 429, 503) and hand it to the local handlers (ops.c)
  * or the proxy, then write the answer, headers and body in one write.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 
 #include <jansson.h>
 #include <libwebsockets.h>
@@ -35,6 +38,7 @@
 
 struct front_sess {
 	struct front_req *req;
+	bool closing;		/* the last answer is out: close once sent */
 };
 
 static const struct {
@@ -227,15 +231,77 @@ front_refuse_now(struct lws *wsi, int status, const char *code,
 	return ret;
 }
 
+/* A connection that ends after its answer: close it once lws has sent
+ * all of the answer (nonzero closes). */
+static int
+front_close_flushed(struct lws *wsi)
+{
+	if (!lws_partial_buffered(wsi))
+		return -1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+/*
+ * How many bytes lws has taken from the client's socket so far: the
+ * bytes TCP received less those still queued in the kernel. Nonzero
+ * when it cannot tell.
+ */
+static int
+front_taken(struct lws *wsi, uint64_t *taken)
+{
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
+	int fd = (int)lws_get_socket_fd(wsi), queued;
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) != 0 ||
+	    sl < offsetof(struct tcp_info, tcpi_bytes_received) +
+	    sizeof(ti.tcpi_bytes_received) ||
+	    ioctl(fd, SIOCINQ, &queued) != 0 || queued < 0 ||
+	    (uint64_t)queued > ti.tcpi_bytes_received)
+		return -1;
+	*taken = ti.tcpi_bytes_received - (uint64_t)queued;
+	return 0;
+}
+
+/*
+ * Is this request, read on a connection that already had an answer,
+ * one that lws framed from bytes it already held when that answer went
+ * out, i.e. one the client pipelined behind an unanswered request?
+ * lws 4.1 takes the body of such a request from the start of its held
+ * bytes, the request's own headers (lws_http_action() reads its buflist
+ * from the head, not from where the headers ended) and then calls
+ * HTTP_BODY_COMPLETION again and again without consuming anything: the
+ * whole gateway spins. When it cannot tell, it says yes.
+ */
+static bool
+front_pipelined(struct gateway *gw, struct lws *wsi)
+{
+	uint64_t now, then;
+
+	if (gw->conns == NULL || !conns_answered(gw->conns,
+	    (int)lws_get_socket_fd(wsi), &then))
+		return false;
+	if (then == UINT64_MAX || front_taken(wsi, &now) != 0)
+		return true;
+	return now == then;
+}
+
 /* Write the queued answer; nonzero closes the connection. */
 static int
 front_send(struct front_sess *sess)
 {
 	struct front_req *hr = sess->req;
 	struct lws *wsi = hr->wsi;
+	struct gateway *gw = hr->gw;
+	uint64_t taken;
 	double secs;
+	bool close_after = hr->close_after;
 	int ret;
 
+	if (close_after)
+		front_add_header(hr, "Connection", "close");
 	if (hr->limited) {
 		char v[24];
 
@@ -260,6 +326,19 @@ front_send(struct front_sess *sess)
 	front_req_free(hr);
 	if (ret != 0)
 		return -1;
+	if (close_after) {
+		sess->closing = true;
+		return front_close_flushed(wsi);
+	}
+	/*
+	 * What lws has read by now came before this answer; kept in conns,
+	 * as lws gives the connection new session data for each request.
+	 */
+	if (front_taken(wsi, &taken) != 0)
+		taken = UINT64_MAX;
+	if (gw->conns != NULL)
+		conns_set_answered(gw->conns, (int)lws_get_socket_fd(wsi),
+		    taken);
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -553,6 +632,12 @@ front_dispatch(struct front_req *hr)
 		front_respond_error(hr, 400, "bad_request", hr->bad_input);
 		goto out;
 	}
+	if (hr->no_length) {
+		front_respond_error(hr, 411, "bad_request",
+		    "a request body needs a Content-Length; chunked bodies "
+		    "are not taken");
+		goto out;
+	}
 	if (hr->method[0] == '\0') {
 		hr->metric_route = "other";
 		front_add_header(hr, "Allow", "GET, POST, DELETE");
@@ -630,8 +715,23 @@ out:
 static int
 front_on_body(struct front_req *hr, const void *in, size_t len)
 {
+	/* bytes after a dispatched request are never its body (lws hands
+	 * over what follows a bodiless POST as one, see front_framing) */
+	if (hr->state != FRONT_READING)
+		return 0;
 	if (len == 0)
 		return 0;	/* lws passes NULL for an empty body */
+	/*
+	 * A body that begins with the request's method and a path is its
+	 * own headers, as lws 4.1 reads the body of a pipelined request
+	 * (front_pipelined ends those first; this is a second guard),
+	 * never a real one (bodies are JSON): end the connection now.
+	 */
+	if (hr->len == 0 && len > strlen(hr->method) + 1 &&
+	    hr->method[0] != '\0' &&
+	    memcmp(in, hr->method, strlen(hr->method)) == 0 &&
+	    memcmp((const char *)in + strlen(hr->method), " /", 2) == 0)
+		return -1;
 	if (hr->too_large || hr->len + len > REQUEST_BODY_MAX) {
 		hr->too_large = true;	/* keep reading, keep nothing */
 		return 0;
@@ -648,17 +748,70 @@ front_on_body(struct front_req *hr, const void *in, size_t len)
 	return 0;
 }
 
-/* A body follows the headers (Content-Length > 0 or chunked). */
+/*
+ * How the request's body is framed (RFC 9112 section 6.3), decided once
+ * from its headers: true when a body of Content-Length > 0 bytes follows
+ * and is to be read before the request is dispatched.
+ *
+ * lws 4.1 frames a request otherwise than the RFC in two ways, and the
+ * gateway answers each before lws's framing can matter:
+ * - a POST, PUT or PATCH with neither Content-Length nor
+ *   Transfer-Encoding has no body, but lws reads one "until the close"
+ *   (100 MiB): after the answer it would swallow the connection's next
+ *   requests as that body and never answer them. Such a request is
+ *   served as bodiless and its connection ended after the answer
+ *   (Connection: close), as lws offers no way to end the body it awaits.
+ * - lws does not decode a chunked request body, and with Content-Length
+ *   as well it frames by Content-Length and parses the rest as the next
+ *   request. Transfer-Encoding is refused (411 alone, 400 with
+ *   Content-Length, which RFC 9112 calls a sign of smuggling), and so is
+ *   a Content-Length that is not one plain number (lws reads "5,50" as 5
+ *   and "-1" as a body until the close): the connection ends after
+ *   either answer, its remaining bytes never read as a request.
+ */
 static bool
-front_has_body(struct lws *wsi)
+front_framing(struct lws *wsi, struct front_req *hr)
 {
 	char v[32];
+	const char *c;
+	bool has_te, has_cl;
+	int n;
 
-	if (lws_hdr_copy(wsi, v, sizeof(v),
-	    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
-		return atoll(v) > 0;
-	return lws_hdr_copy(wsi, v, sizeof(v),
+	has_te = lws_hdr_total_length(wsi,
 	    WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+	has_cl = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0;
+	if (has_te || (!has_cl && (strcmp(hr->method, "POST") == 0 ||
+	    strcmp(hr->method, "PUT") == 0 ||
+	    strcmp(hr->method, "PATCH") == 0)))
+		hr->close_after = true;
+	hr->lws_bodiless = !has_te && !has_cl && !hr->close_after &&
+	    hr->method[0] != '\0';
+	if (has_te && has_cl) {
+		if (hr->bad_input == NULL)
+			hr->bad_input = "Transfer-Encoding and Content-Length "
+			    "together are refused";
+		return false;
+	}
+	if (has_te) {
+		hr->no_length = true;
+		return false;
+	}
+	if (!has_cl)
+		return false;
+	/* at most 18 digits: a value that lws's atoll() reads the same */
+	n = lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH);
+	if (n > 0)
+		front_trim(v);
+	for (c = v; n > 0 && *c >= '0' && *c <= '9'; c++)
+		;
+	if (n <= 0 || c == v || *c != '\0' || c - v > 18) {
+		hr->close_after = true;
+		if (hr->bad_input == NULL)
+			hr->bad_input = "Content-Length is not a number";
+		return false;
+	}
+	hr->lws_bodiless = atoll(v) == 0;
+	return atoll(v) > 0;
 }
 
 /*
@@ -735,6 +888,24 @@ front_accept(struct gateway *gw, int fd)
 	return -1;	/* lws closes it unread */
 }
 
+/*
+ * A request that lws framed from bytes held behind an answered one and
+ * that lws gives a body: lws would read the body from the wrong place
+ * and loop (front_pipelined), so the connection ends here, before lws
+ * reads a byte of that body; the client has every answer before it and
+ * sends the rest again on a new connection. A bodiless one lws frames
+ * right and is served.
+ */
+static int
+front_refuse_pipelined(struct front_sess *sess)
+{
+	log_debug("a request with a body pipelined behind an answered one: "
+	    "connection ended");
+	front_req_free(sess->req);
+	sess->req = NULL;
+	return -1;
+}
+
 int
 front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -748,11 +919,16 @@ front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:	/* not the default */
 		return front_confirm_upgrade(gw, wsi, in);
 	case LWS_CALLBACK_HTTP:
-		if (sess->req != NULL)	/* should not happen */
+		if (sess->req != NULL || sess->closing)	/* should not happen */
 			return -1;
 		sess->req = front_req_new(gw, wsi, in);
-		if (front_has_body(wsi))
+		if (front_framing(wsi, sess->req)) {
+			if (front_pipelined(gw, wsi))
+				return front_refuse_pipelined(sess);
 			return 0;	/* wait for the body */
+		}
+		if (!sess->req->lws_bodiless && front_pipelined(gw, wsi))
+			return front_refuse_pipelined(sess);
 		front_dispatch(sess->req);
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY:
@@ -764,6 +940,8 @@ front_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			front_dispatch(sess->req);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (sess->closing)
+			return front_close_flushed(wsi);
 		if (sess->req != NULL && sess->req->state == FRONT_READY)
 			return front_send(sess);
 		return 0;

@@ -35,6 +35,9 @@ struct front_req {
 	 * (front_input_error()): no control byte, bounded; bad_input says
 	 * why the request is refused with 400 before routing. */
 	const char *bad_input;		/* NULL when the input is clean */
+	bool no_length;			/* a body sent chunked: 411 */
+	bool close_after;		/* end the connection after the answer */
+	bool lws_bodiless;		/* lws frames it with no body at all */
 	char *authorization;		/* the header, or NULL */
 	char content_type[FRONT_CTYPE_MAX + 1];
 	char idempotency_key[IDEMPOTENCY_KEY_MAX + 1];	/* "" when none */
