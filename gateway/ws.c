@@ -806,13 +806,39 @@ ws_log_frame(json_t *row, bool notify, int64_t user_id, char **framep)
 	return ok;
 }
 
+/*
+ * The frames of one replay page's rows into c->frames: those past
+ * *after, which moves past every row read, framed or not (a page of
+ * likes alone is read once, not again and again up to replay_max).
+ */
+static void
+ws_page_frames(struct ws_conn *c, json_t *arr, bool notify, int64_t *after)
+{
+	size_t i, n = json_array_size(arr);
+	json_t *row;
+	int64_t seq;
+	char *frame;
+
+	c->replayed += n;
+	c->frames = xcalloc(n + 1, sizeof(*c->frames));
+	c->frame_seqs = xcalloc(n + 1, sizeof(*c->frame_seqs));
+	json_array_foreach(arr, i, row) {
+		if ((seq = ws_row_seq(row)) <= *after)
+			continue;
+		*after = seq;
+		if (!ws_log_frame(row, notify, c->user_id, &frame))
+			continue;
+		c->frames[c->nframes] = frame;
+		c->frame_seqs[c->nframes++] = seq;
+	}
+}
+
 static void
 log_replay_done(const struct upstream_result *r, void *arg)
 {
 	struct ws_conn *c = arg;
-	json_t *root = NULL, *arr, *lastj, *row;
-	size_t i, n;
-	int64_t seq;
+	json_t *root = NULL, *arr, *lastj;
+	size_t n;
 
 	c->up = NULL;
 	if (r->error == UPSTREAM_OK && r->status == 200)
@@ -840,22 +866,7 @@ log_replay_done(const struct upstream_result *r, void *arg)
 		return;
 	}
 	n = json_array_size(arr);
-	c->replayed += n;
-	c->frames = xcalloc(n + 1, sizeof(*c->frames));
-	c->frame_seqs = xcalloc(n + 1, sizeof(*c->frame_seqs));
-	json_array_foreach(arr, i, row) {
-		char *frame;
-
-		if ((seq = ws_row_seq(row)) <= c->after)
-			continue;
-		/* past it, frame or not: a page of likes alone is read
-		 * once, not again and again up to replay_max */
-		c->after = seq;
-		if (!ws_log_frame(row, false, c->user_id, &frame))
-			continue;
-		c->frames[c->nframes] = frame;
-		c->frame_seqs[c->nframes++] = seq;
-	}
+	ws_page_frames(c, arr, false, &c->after);
 	json_decref(root);
 	/* a short page is the last: the log held nothing more up to last */
 	c->replay_final = n < c->page_limit || c->after >= c->replay_last;
@@ -952,10 +963,9 @@ static void
 notify_replay_done(const struct upstream_result *r, void *arg)
 {
 	struct ws_conn *c = arg;
-	json_t *root = NULL, *arr, *lastj, *row;
+	json_t *root = NULL, *arr, *lastj;
 	struct instance *inst = c->tried[c->attempts - 1];
-	size_t i, n;
-	int64_t seq;
+	size_t n;
 
 	c->up = NULL;
 	if (r->error == UPSTREAM_OK && r->status == 200)
@@ -981,20 +991,7 @@ notify_replay_done(const struct upstream_result *r, void *arg)
 		return;
 	}
 	n = json_array_size(arr);
-	c->replayed += n;
-	c->frames = xcalloc(n + 1, sizeof(*c->frames));
-	c->frame_seqs = xcalloc(n + 1, sizeof(*c->frame_seqs));
-	json_array_foreach(arr, i, row) {
-		char *frame;
-
-		if ((seq = ws_row_seq(row)) <= c->nafter)
-			continue;
-		c->nafter = seq;
-		if (!ws_log_frame(row, true, c->user_id, &frame))
-			continue;
-		c->frames[c->nframes] = frame;
-		c->frame_seqs[c->nframes++] = seq;
-	}
+	ws_page_frames(c, arr, true, &c->nafter);
 	json_decref(root);
 	c->nfinal = n < c->page_limit || c->nafter >= c->nlast;
 	if (c->nframes == 0) {
