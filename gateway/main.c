@@ -114,6 +114,22 @@ static const struct config_entry gateway_config[] = {
 	CONFIG_END,
 };
 
+/*
+ * libwebsockets' own lines go through log.h, so that they carry the
+ * process and the format (one JSON object a line with log_format json).
+ * Its errors are warnings here; the rest (CHIRP_LWS_DEBUG) info.
+ */
+static void
+gateway_lws_log(int level, const char *line)
+{
+	int n = (int)strcspn(line, "\n");
+
+	if (level & LLL_ERR)
+		log_warnx("lws: %.*s", n, line);
+	else
+		log_info("lws: %.*s", n, line);
+}
+
 static volatile sig_atomic_t stop_requested;
 static struct lws_context *signal_ctx;
 static bool signal_libev;
@@ -381,7 +397,7 @@ main(int argc, char **argv)
 	gw.feed = feed_new((size_t)gw.ws_queue_max);
 
 	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN |
-	    LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
+	    LLL_NOTICE | LLL_INFO : LLL_ERR, gateway_lws_log);
 	gw.ctx = gateway_context(&gw);
 	if (gw.ctx == NULL) {
 		log_warnx("cannot start the event loop");
