@@ -32,7 +32,17 @@ process_load(struct process *p, const char *name, const char *self,
 	p->self = self;
 	snprintf(p->progname, sizeof(p->progname), "chirp-%s", self);
 	p->cfg = config_load(p->progname, table, argc, argv);
-	log_init(p->progname, config_str(p->cfg, "log_level"));
+	/* Checked like the other settings: exit 2, naming the setting. */
+	if (!log_init(p->progname, config_str(p->cfg, "log_level"))) {
+		fprintf(stderr, "%s: log_level: '%s' is not debug, info or "
+		    "warn\n", p->progname, config_str(p->cfg, "log_level"));
+		exit(2);
+	}
+	if (!log_set_format(config_str(p->cfg, "log_format"))) {
+		fprintf(stderr, "%s: log_format: '%s' is not text or json\n",
+		    p->progname, config_str(p->cfg, "log_format"));
+		exit(2);
+	}
 	rand_init();
 	metrics_init(name);
 

@@ -29,6 +29,8 @@ struct http_server_config;
 	CONFIG_INT_ROW("port", port, 1, 65535, "TCP port to listen on"), \
 	CONFIG_STR_ROW("bind", "127.0.0.1", "address to listen on"), \
 	CONFIG_STR_ROW("log_level", "info", "debug, info or warn"), \
+	CONFIG_STR_ROW("log_format", "text", "text (one line a message) " \
+	    "or json (one JSON object a line)"), \
 	SVCAUTH_CONFIG_ENTRIES
 
 /* The rows of a process that checks access tokens. */

@@ -1,7 +1,8 @@
 /*
- * test_log_time.c: log lines, RFC 3339 timestamps (written and read),
+ * test_log_time.c: log lines (text and JSON), RFC 3339 timestamps (written and read),
  * ages for people and random hex ids.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "log.h"
 #include "rand.h"
@@ -78,6 +80,135 @@ levels_filter(void **state)
 	capture(debug_lines_wait_for_the_debug_level, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "debug hidden"));
 	log_init("chirp-test", "info");
+}
+
+/* A message with every kind of byte that could break a JSON line. */
+#define HOSTILE "said \"hi\"\n{\"level\":\"fatal\"}\\ \x01\x7f\xff caf\xc3\xa9"
+
+static void
+json_lines(void)
+{
+	log_set_request_id("rid-\"2");
+	log_info("%s", HOSTILE);
+	log_request(false, "GET", "/users/42", "/users/{userId}", 200, 1.25);
+	log_set_request_id(NULL);
+	errno = ENOENT;
+	log_warn("open");
+}
+
+/* Line i (from 0) of buf, parsed; fails the test when it is not JSON. */
+static json_t *
+json_line(const char *buf, int i)
+{
+	const char *p = buf, *nl;
+	json_error_t err;
+	json_t *j;
+
+	while (i-- > 0) {
+		assert_non_null(p = strchr(p, '\n'));
+		p++;
+	}
+	assert_non_null(nl = strchr(p, '\n'));
+	j = json_loadb(p, (size_t)(nl - p), 0, &err);
+	if (j == NULL)
+		fail_msg("not JSON: %.*s (%s)", (int)(nl - p), p, err.text);
+	return j;
+}
+
+static const char *
+field(json_t *j, const char *name)
+{
+	const char *v = json_string_value(json_object_get(j, name));
+
+	if (v == NULL)
+		fail_msg("no string field %s", name);
+	return v;
+}
+
+static void
+json_format_is_one_object_a_line(void **state)
+{
+	char buf[8192];
+	json_t *j;
+	int64_t ms;
+	const char *p;
+	int lines = 0;
+
+	(void)state;
+	log_init("chirp-test", "info");
+	assert_true(log_set_format("json"));
+	capture(json_lines, buf, sizeof(buf));
+	assert_true(log_set_format("text"));
+	for (p = buf; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, 3);
+
+	j = json_line(buf, 0);
+	assert_true(time_parse_rfc3339(field(j, "time"), &ms));
+	assert_string_equal(field(j, "level"), "info");
+	assert_string_equal(field(j, "process"), "chirp-test");
+	assert_string_equal(field(j, "requestId"), "rid-\"2");
+	/* every byte back as it was, but the one that is not UTF-8 */
+	assert_string_equal(field(j, "message"), "said \"hi\"\n"
+	    "{\"level\":\"fatal\"}\\ \x01\x7f\\xff caf\xc3\xa9");
+	json_decref(j);
+
+	j = json_line(buf, 1);
+	assert_string_equal(field(j, "method"), "GET");
+	assert_string_equal(field(j, "route"), "/users/{userId}");
+	assert_int_equal(json_integer_value(json_object_get(j, "status")),
+	    200);
+	assert_true(json_real_value(json_object_get(j, "durationMs")) ==
+	    1.25);
+	assert_string_equal(field(j, "message"),
+	    "GET /users/{userId} 200 1.2ms");
+	json_decref(j);
+
+	j = json_line(buf, 2);
+	assert_string_equal(field(j, "level"), "warn");
+	assert_null(json_object_get(j, "requestId"));
+	assert_null(json_object_get(j, "route"));
+	assert_non_null(strstr(field(j, "message"), "open: "));
+	json_decref(j);
+}
+
+static void
+request_line(void)
+{
+	log_set_request_id("rid-3");
+	log_request(false, "POST", "/users/7/follow",
+	    "/users/{userId}/follow", 401, 0.5);
+	log_request(true, "GET", "/status", "/status", 200, 0.1);
+	log_set_request_id(NULL);
+}
+
+static void
+text_request_lines_are_as_before(void **state)
+{
+	char buf[1024];
+
+	(void)state;
+	log_init("chirp-test", "info");
+	capture(request_line, buf, sizeof(buf));
+	/* the path as asked; the quiet line waits for debug */
+	assert_non_null(strstr(buf, " chirp-test info [rid-3] POST "
+	    "/users/7/follow 401 0.5ms\n"));
+	assert_null(strstr(buf, "/status"));
+	log_init("chirp-test", "debug");
+	capture(request_line, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " chirp-test debug [rid-3] GET /status "
+	    "200 0.1ms\n"));
+	log_init("chirp-test", "info");
+}
+
+static void
+unknown_levels_and_formats_are_refused(void **state)
+{
+	(void)state;
+	assert_false(log_init("chirp-test", "error"));
+	assert_false(log_set_format("xml"));
+	assert_true(log_set_format(NULL));
+	assert_true(log_init("chirp-test", NULL));
 }
 
 static void
@@ -239,6 +370,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(control_characters_cannot_forge_a_line),
 		cmocka_unit_test(levels_filter),
+		cmocka_unit_test(json_format_is_one_object_a_line),
+		cmocka_unit_test(text_request_lines_are_as_before),
+		cmocka_unit_test(unknown_levels_and_formats_are_refused),
 		cmocka_unit_test(timestamps_are_rfc3339_utc_with_milliseconds),
 		cmocka_unit_test(rfc3339_parses_with_millis_and_offsets),
 		cmocka_unit_test(written_timestamps_read_back),
