@@ -366,6 +366,20 @@ on_event(const char *channel, const char *payload, void *arg)
 	snprintf(s->last, sizeof(s->last), "%s", payload);
 }
 
+static void
+channel_labels_never_need_escaping(void **state)
+{
+	char *l;
+
+	(void)state;
+	l = bus_channel_label("chirp_tweet_events");
+	assert_string_equal(l, "channel=\"chirp_tweet_events\"");
+	free(l);
+	assert_null(bus_channel_label("a\"b"));
+	assert_null(bus_channel_label("a\\b"));
+	assert_null(bus_channel_label("a\nb"));
+}
+
 /* The value of the gauge name{...,channel="ch"}, or -1 when absent. */
 static double
 gauge_of(const char *name, const char *ch)
@@ -600,6 +614,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(channel_labels_never_need_escaping),
 		cmocka_unit_test(migrations_apply_in_order_once),
 		cmocka_unit_test(
 		  exec_and_begin_survive_a_lost_connection),
