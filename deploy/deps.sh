@@ -2,7 +2,8 @@
 # deps.sh: install the Debian 12 packages chirp needs, when any is missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 # "deps.sh test" adds what only the tests need (headless Chromium for the
-# /docs page, python3-h2 for the HTTP/2 attacks of tests/security/),
+# /docs page, python3-h2 for the HTTP/2 attacks of tests/security/,
+# kubectl and python3-yaml for the Kubernetes manifests),
 # "deps.sh bench" what the benchmarks need (wrk, gnuplot for the plots),
 # "deps.sh nats" the NATS server of make run's CHIRP_BUS=nats (the tests
 # run it too).
@@ -12,7 +13,11 @@ PKGS="build-essential pkg-config libpq-dev libwebsockets-dev \
 libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libsodium-dev \
 libncurses-dev libcmocka-dev libhttp-parser-dev libnats-dev postgresql curl \
 jq tmux python3-flasgger"
-[ "${1:-}" = test ] && PKGS="$PKGS chromium python3-h2 nats-server"
+[ "${1:-}" = test ] && PKGS="$PKGS chromium python3-h2 nats-server python3-yaml"
+# kubectl kustomize renders deploy/k8s (t1160): Debian's kubectl (1.20)
+# only where there is none, so that a newer one is never replaced
+[ "${1:-}" = test ] && ! command -v kubectl >/dev/null &&
+	PKGS="$PKGS kubernetes-client"
 # make run with CHIRP_BUS=nats starts a local nats-server
 [ "${1:-}" = nats ] && PKGS="$PKGS nats-server"
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk nats-server gnuplot-nox"
