@@ -366,6 +366,26 @@ on_event(const char *channel, const char *payload, void *arg)
 	snprintf(s->last, sizeof(s->last), "%s", payload);
 }
 
+/* The value of the gauge name{...,channel="ch"}, or -1 when absent. */
+static double
+gauge_of(const char *name, const char *ch)
+{
+	char *text = metrics_render(), *pat, *at;
+	double v = -1;
+
+	pat = xasprintf("channel=\"%s\"} ", ch);
+	for (at = text; (at = strstr(at, name)) != NULL; at++)
+		if (strncmp(at + strlen(name), "{", 1) == 0 &&
+		    strstr(at, pat) != NULL && strstr(at, pat) <
+		    strchr(at, '\n')) {
+			v = strtod(strstr(at, pat) + strlen(pat), NULL);
+			break;
+		}
+	free(pat);
+	free(text);
+	return v;
+}
+
 static void
 bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 {
@@ -403,7 +423,13 @@ bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 	assert_int_equal(bus_dispatch(bus, on_event, &seen), 0);
 	assert_int_equal(seen.n, 1);
 	PQfinish(pub);
+	/* The lag gauges: the subscriber applied what the log holds. */
+	assert_true(gauge_of(BUS_APPLIED_METRIC, "chirp_test") > 0);
+	assert_true(gauge_of(BUS_APPLIED_METRIC, "chirp_test") ==
+	    gauge_of(BUS_LOG_METRIC, "chirp_test"));
 	bus_free(bus);
+	/* a subscriber that is gone says nothing any more */
+	assert_true(gauge_of(BUS_APPLIED_METRIC, "chirp_test") < 0);
 }
 
 /* NOTIFY payload on channel by hand, as anyone who may connect can. */
