@@ -3,7 +3,8 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 # "deps.sh test" adds what only the tests need (headless Chromium for the
 # /docs page, python3-h2 for the HTTP/2 attacks of tests/security/,
-# promtool from prometheus for the alert rules and the dashboard),
+# promtool from prometheus for the alert rules and the dashboard,
+# kubectl and python3-yaml for the Kubernetes manifests),
 # "deps.sh bench" what the benchmarks need (wrk, gnuplot for the plots),
 # "deps.sh nats" the NATS server of make run's CHIRP_BUS=nats (the tests
 # run it too).
@@ -16,6 +17,10 @@ jq tmux python3-flasgger"
 [ "${1:-}" = test ] && PKGS="$PKGS chromium python3-h2 nats-server"
 # promtool (tests/integration/t1140-t1141); only the tool is wanted
 [ "${1:-}" = test ] && PKGS="$PKGS prometheus python3-yaml"
+# kubectl kustomize renders deploy/k8s (t1160): Debian's kubectl (1.20)
+# only where there is none, so that a newer one is never replaced
+[ "${1:-}" = test ] && ! command -v kubectl >/dev/null &&
+	PKGS="$PKGS kubernetes-client"
 # make run with CHIRP_BUS=nats starts a local nats-server
 [ "${1:-}" = nats ] && PKGS="$PKGS nats-server"
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk nats-server gnuplot-nox"
