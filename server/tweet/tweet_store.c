@@ -49,22 +49,21 @@
  * A page statement (its rows TWEET_COLUMNS, at most TIMELINE_MAX of
  * them) with the caller's flags of each row in the same statement, as
  * two more columns (liked, reposted; a repost's are its original's, on
- * which a like or a repost acts): one lookup of the page's ids in likes
- * (user_id, tweet_id) and one in tweets (repost_of, user_id), never one
- * per tweet, and no second round trip after the page. viewer is the
- * parameter of the caller's id, order the page's order (of p.tid).
+ * which a like or a repost acts): after the page's LIMIT, one probe per
+ * row of likes (user_id, tweet_id) and one of tweets (repost_of,
+ * user_id), both unique, so no row is doubled; no second round trip
+ * after the page. Each probe is an equality on both columns: its cost
+ * is the page's, not the caller's count of likes (an = ANY filter over
+ * the caller's likes grew with them). viewer is the parameter of the
+ * caller's id, order the page's order (of p.tid).
  */
 #define FLAGGED(page, viewer, order) \
-	"WITH p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) AS " \
-	"MATERIALIZED (" page "), i(ids) AS MATERIALIZED (SELECT " \
-	"ARRAY(SELECT coalesce(trp, tid) FROM p)) " \
-	"SELECT p.*, coalesce(p.trp, p.tid) = ANY (f.liked), " \
-	"coalesce(p.trp, p.tid) = ANY (f.reposted) FROM p, (SELECT " \
-	"ARRAY(SELECT l.tweet_id FROM likes l WHERE l.user_id = " viewer \
-	" AND l.tweet_id = ANY ((SELECT ids FROM i)::bigint[])), " \
-	"ARRAY(SELECT r.repost_of FROM tweets r WHERE r.repost_of = " \
-	"ANY ((SELECT ids FROM i)::bigint[]) AND r.user_id = " viewer ")) " \
-	"f(liked, reposted) ORDER BY p.tid " order
+	"SELECT p.*, l.user_id IS NOT NULL, r.id IS NOT NULL FROM (" page \
+	") p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) " \
+	"LEFT JOIN likes l ON l.user_id = " viewer " AND l.tweet_id = " \
+	"coalesce(p.trp, p.tid) LEFT JOIN tweets r ON r.repost_of = " \
+	"coalesce(p.trp, p.tid) AND r.user_id = " viewer " " \
+	"ORDER BY p.tid " order
 
 #define USER_TIMELINE_BEFORE \
 	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
