@@ -51,18 +51,26 @@
  * two more columns (liked, reposted; a repost's are its original's, on
  * which a like or a repost acts): after the page's LIMIT, one probe per
  * row of likes (user_id, tweet_id) and one of tweets (repost_of,
- * user_id), both unique, so no row is doubled; no second round trip
- * after the page. Each probe is an equality on both columns: its cost
- * is the page's, not the caller's count of likes (an = ANY filter over
- * the caller's likes grew with them). viewer is the parameter of the
+ * user_id), both unique; no second round trip after the page. Each
+ * probe is an equality on both columns: its cost is the page's, not the
+ * caller's count of likes (an = ANY filter over the caller's likes grew
+ * with them). A probe runs only where its answer can be yes: a tweet
+ * whose like_count (repost_count) is 0 is liked (reposted) by nobody,
+ * the caller included. The counts change in the transaction of the like
+ * or repost, so the statement's snapshot holds both consistent: the
+ * answer is exact, and a page of tweets nobody liked costs no probe
+ * (coalesce: the original's count, p.like_count, for a repost; the
+ * row's own, p.t10, for the others). viewer is the parameter of the
  * caller's id, order the page's order (of p.tid).
  */
 #define FLAGGED(page, viewer, order) \
-	"SELECT p.*, l.user_id IS NOT NULL, r.id IS NOT NULL FROM (" page \
+	"SELECT p.*, CASE WHEN coalesce(p.like_count, p.t10) > 0 THEN " \
+	"EXISTS (SELECT 1 FROM likes l WHERE l.user_id = " viewer " AND " \
+	"l.tweet_id = coalesce(p.trp, p.tid)) ELSE false END, " \
+	"CASE WHEN coalesce(p.repost_count, p.t11) > 0 THEN EXISTS (SELECT " \
+	"1 FROM tweets r WHERE r.repost_of = coalesce(p.trp, p.tid) AND " \
+	"r.user_id = " viewer ") ELSE false END FROM (" page \
 	") p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) " \
-	"LEFT JOIN likes l ON l.user_id = " viewer " AND l.tweet_id = " \
-	"coalesce(p.trp, p.tid) LEFT JOIN tweets r ON r.repost_of = " \
-	"coalesce(p.trp, p.tid) AND r.user_id = " viewer " " \
 	"ORDER BY p.tid " order
 
 #define USER_TIMELINE_BEFORE \
