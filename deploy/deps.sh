@@ -7,8 +7,8 @@
 # "deps.sh bench" what the benchmarks need (wrk, gnuplot for the plots),
 # "deps.sh nats" the NATS server of make run's CHIRP_BUS=nats (the tests
 # run it too), "deps.sh compose" what make test-compose runs the compose
-# file with: podman (runc, netavark and aardvark-dns for names on an
-# internal network), podman-compose, mmdebstrap for the base image, and
+# file with: podman (with runc, and the CNI dnsname plugin for names on
+# a network), podman-compose, mmdebstrap for the base image, and
 # docker-compose for its config check.
 set -eu
 
@@ -21,8 +21,9 @@ jq tmux python3-flasgger"
 [ "${1:-}" = test ] && PKGS="$PKGS prometheus python3-yaml"
 # make run with CHIRP_BUS=nats starts a local nats-server
 [ "${1:-}" = nats ] && PKGS="$PKGS nats-server"
-[ "${1:-}" = compose ] && PKGS="$PKGS podman podman-compose runc netavark \
-aardvark-dns mmdebstrap docker-compose"
+[ "${1:-}" = compose ] && PKGS="$PKGS podman podman-compose runc \
+golang-github-containernetworking-plugin-dnsname dnsmasq-base mmdebstrap \
+docker-compose"
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk nats-server gnuplot-nox"
 
 missing=""

@@ -18,9 +18,17 @@
 # containers.conf and a storage.conf of this test's own (CONTAINERS_CONF,
 # CONTAINERS_STORAGE_CONF) under CHIRP_COMPOSE_STORE (/var/tmp/chirp-
 # compose): the rlimits containers need here (nofile 20000, nproc 4096),
-# runc (crun refuses this machine's hybrid cgroups), netavark (whose DNS
-# also works on an internal network, unlike CNI's dnsname), and an image
-# store of its own. Run as root (rootful podman; the secret files are
+# runc (crun refuses this machine's hybrid cgroups), the CNI network
+# backend with its dnsname plugin (dnsmasq), and an image store of its
+# own. Not netavark: its aardvark-dns (1.4, Debian 12) stopped answering
+# for tens of seconds at a time while containers were being started,
+# and the services then could not resolve their databases' names. The
+# script makes the two networks itself before podman-compose would:
+# CNI's dnsname is off on an internal network, so "backend" is an
+# ordinary one here (nothing on it is published either way, which this
+# script checks), and each network has a DNS server of its own that knows
+# only its own containers, so "frontend" has none, or Prometheus, on
+# both, asks it for the services' names and gets nothing. Run as root (rootful podman; the secret files are
 # given to uid 10001). Not part of make test: it takes minutes.
 #
 # podman-compose 1.0.3 differs from docker compose in three ways this
@@ -86,10 +94,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/chirp-compose.XXXXXX")
 cat >"$STORE/containers.conf" <<'EOF'
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+# short DNS tries: a name asked of the host's resolver must not hold a
+# lookup for long
+dns_options = ["timeout:1", "attempts:3"]
 [engine]
 runtime = "runc"
 [network]
-network_backend = "netavark"
+network_backend = "cni"
 EOF
 cat >"$STORE/storage.conf" <<EOF
 [storage]
@@ -113,6 +124,13 @@ cnt() { echo "${PROJECT}_$1"; }
 teardown() {
 	local st=$?
 	say "tearing down"
+	if [ "$FAILED" -ne 0 ] || [ "$st" -ne 0 ]; then
+		mkdir -p "$WORK/logs"
+		for c in $(podman ps -a --format '{{.Names}}' \
+		    --filter "label=io.podman.compose.project=$PROJECT"); do
+			podman logs "$c" >"$WORK/logs/$c.log" 2>&1 || true
+		done
+	fi
 	CHIRP_TWEET_REPLICAS=3 pc down -v -t 5 >"$WORK/down.log" 2>&1 || true
 	for n in backend frontend; do
 		podman network rm -f "${PROJECT}_$n" >/dev/null 2>&1 || true
@@ -226,6 +244,12 @@ exited_ok() {
 # logs_of CONTAINER: its last lines, for a failure.
 logs_of() { podman logs --tail 20 "$1" 2>&1 | sed 's/^/#   /'; }
 
+podman network create --label "io.podman.compose.project=$PROJECT" \
+    "${PROJECT}_backend" >/dev/null
+podman network create --disable-dns \
+    --label "io.podman.compose.project=$PROJECT" "${PROJECT}_frontend" \
+    >/dev/null
+
 say "databases"
 up user-db tweet-db notify-db
 for d in user tweet notify; do
@@ -261,6 +285,25 @@ check "the gateway's health check passes" wait_until 60 healthy "$(cnt gateway_1
 check "a user replica's health check passes" wait_until 60 healthy "$(cnt user_3)"
 check "the second migrate of the same databases is a no-op (the services applied nothing)" \
     sh -c "! podman logs $(cnt user_1) 2>&1 | grep -q 'migrate: applied'"
+
+# settled: every dependency of the gateway up and a request through it to
+# each service answered at once, three times in a row (the services may
+# still be reconnecting after the names of the network settled)
+answers() {
+	local i code
+	for i in 1 2 3; do
+		curl -sf --max-time 3 "$GW/status" | jq -e \
+		    '[.dependencies[]] | all' >/dev/null || return 1
+		for path in /users/0 /tweets/userTimeline/0 /notifications; do
+			code=$(curl -s -o /dev/null -w '%{http_code}' \
+			    --max-time 2 "$GW$path") || return 1
+			case $code in 2??|4??) ;; *) return 1 ;; esac
+		done
+		sleep 1
+	done
+}
+check "the system settles: every service answers through the gateway" \
+    wait_until 120 answers
 
 # Nothing but the gateway and Prometheus is on the host.
 published=$(podman ps --filter "label=io.podman.compose.project=$PROJECT" \
@@ -312,6 +355,7 @@ running() {
 check "three tweet replicas run" wait_until 30 running tweet 3
 check "all three are healthy" wait_until 60 sh -c \
     "podman healthcheck run $(cnt tweet_2) && podman healthcheck run $(cnt tweet_3)"
+check "the system settles again" wait_until 120 answers
 # discovery lists every replica (GET /services, from inside the network)
 check "discovery lists three tweet instances" wait_until 30 sh -c \
     "[ \"\$(podman exec $(cnt discovery_1) bash -c 'exec 3<>/dev/tcp/127.0.0.1/8040; printf \"GET /services HTTP/1.0\r\n\r\n\" >&3; cat <&3' | grep -o ':8010' | wc -l)\" -ge 3 ]"
@@ -336,6 +380,8 @@ traffic() {
 		    -H "Authorization: Bearer $TA" \
 		    "$GW/tweets/userTimeline/$AID" >>"$WORK/traffic" ||
 			echo "000 read" >>"$WORK/traffic"
+		# under the gateway's rate limit (1200 a minute a user)
+		sleep 0.1
 	done
 }
 : >"$WORK/traffic"
@@ -351,11 +397,16 @@ total=$(wc -l <"$WORK/traffic")
 bad=$(grep -cv '^20[01] ' "$WORK/traffic" || true)
 say "$total requests, $bad not answered 200/201: $(grep -v '^20[01] ' "$WORK/traffic" | sort | uniq -c | tr '\n' ' ')"
 check "requests flowed during the kill" test "$total" -ge 20
-# After the gateway notices (its breaker), nothing fails: the last two
-# thirds of the requests all succeed, and no more than 2 failed in all.
-check "no more than 2 of $total requests failed around the kill" test "$bad" -le 2
-tail_bad=$(tail -n $((total * 2 / 3)) "$WORK/traffic" | grep -cv '^20[01] ' || true)
-check "every request of the last two thirds succeeded" test "$tail_bad" -eq 0
+# One request is in flight at a time: at most that one may fail, a post
+# sent to the replica as it died (the gateway does not resend a write it
+# cannot know was not done; it answers 502/504). Reads go to another
+# replica; every request after the kill's one succeeds.
+check "no read failed" test "$(grep -c -v '^200 read' "$WORK/traffic" | tr -d ' ')" = \
+    "$(grep -c ' post$' "$WORK/traffic" | tr -d ' ')"
+check "at most one request failed: $bad of $total" test "$bad" -le 1
+first_bad=$(grep -n -v '^20[01] ' "$WORK/traffic" | head -n 1 | cut -d: -f1)
+check "every request after it succeeded" test -z "$first_bad" -o \
+    "$(tail -n +$((${first_bad:-0} + 1)) "$WORK/traffic" | grep -cv '^20[01] ' || true)" = 0
 podman start "$(cnt tweet_2)" >/dev/null 2>&1 || true
 
 # --- Prometheus ---------------------------------------------------------------
