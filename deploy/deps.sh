@@ -7,7 +7,10 @@
 # kubectl and python3-yaml for the Kubernetes manifests),
 # "deps.sh bench" what the benchmarks need (wrk, gnuplot for the plots),
 # "deps.sh nats" the NATS server of make run's CHIRP_BUS=nats (the tests
-# run it too).
+# run it too), "deps.sh compose" what make test-compose runs the compose
+# file with: podman (with runc, and the CNI dnsname plugin for names on
+# a network), podman-compose, mmdebstrap for the base image, and
+# docker-compose for its config check.
 set -eu
 
 PKGS="build-essential pkg-config libpq-dev libwebsockets-dev \
@@ -23,6 +26,9 @@ jq tmux python3-flasgger"
 	PKGS="$PKGS kubernetes-client"
 # make run with CHIRP_BUS=nats starts a local nats-server
 [ "${1:-}" = nats ] && PKGS="$PKGS nats-server"
+[ "${1:-}" = compose ] && PKGS="$PKGS podman podman-compose runc \
+golang-github-containernetworking-plugin-dnsname dnsmasq-base mmdebstrap \
+docker-compose"
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk nats-server gnuplot-nox"
 
 missing=""
