@@ -19,6 +19,18 @@ static enum log_level log_level = LOG_LEVEL_INFO;
 static enum log_format log_format = LOG_FORMAT_TEXT;
 static _Thread_local char log_rid[80];
 
+/*
+ * Request lines held to be written together (log_hold_requests): an
+ * access log's buffer, as nginx's "access_log ... buffer= flush=", for a
+ * single-threaded process answering many requests a second, where one
+ * write(2) a line costs more than the line's formatting.
+ */
+#define LOG_HOLD_MAX	16384
+static int log_hold_ms;
+static char log_held[LOG_HOLD_MAX];
+static size_t log_held_len;
+static int64_t log_held_since;
+
 /* The fields of a request line (log_request); NULL in any other line. */
 struct log_req {
 	const char *method, *route;
@@ -148,10 +160,11 @@ log_json(char *line, size_t cap, const char *ts, const char *level,
 
 /* Write one line. */
 static void
-log_emit(const char *level, int errnum, const struct log_req *rq,
+log_emit(const char *level, int errnum, const struct log_req *rq, bool hold,
     const char *fmt, va_list ap)
 {
 	char msg[LOG_MSG_MAX], line[LOG_LINE_MAX], ts[TIME_RFC3339_LEN];
+	int64_t now;
 	size_t o, n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -159,28 +172,76 @@ log_emit(const char *level, int errnum, const struct log_req *rq,
 		n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnum));
 	}
-	time_format_rfc3339(time_now_ms(), ts);
+	now = time_now_ms();
+	time_format_rfc3339(now, ts);
 	/* room kept for the newline */
 	if (log_format == LOG_FORMAT_JSON)
 		o = log_json(line, sizeof(line) - 1, ts, level, msg, rq);
 	else
 		o = log_text(line, sizeof(line) - 1, ts, level, msg);
 	line[o++] = '\n';
+	if (hold && log_hold_ms > 0 && o <= sizeof(log_held)) {
+		if (log_held_len + o > sizeof(log_held))
+			log_flush();
+		if (log_held_len == 0)
+			log_held_since = now;
+		memcpy(log_held + log_held_len, line, o);
+		log_held_len += o;
+		if (now - log_held_since >= log_hold_ms)
+			log_flush();
+		return;
+	}
+	/* The held lines first: the order of the lines holds. */
+	if (log_held_len > 0)
+		log_flush();
 	(void)!write(STDERR_FILENO, line, o);
 }
 
-static void
-log_emitf(const char *level, int errnum, const struct log_req *rq,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void
+log_hold_requests(int ms)
+{
+	static bool registered;
+
+	log_hold_ms = ms > 0 ? ms : 0;
+	if (log_hold_ms > 0 && !registered) {
+		registered = true;
+		atexit(log_flush);
+	}
+	if (log_hold_ms == 0)
+		log_flush();
+}
+
+void
+log_flush(void)
+{
+	int saved = errno;
+	size_t o = 0;
+	ssize_t n;
+
+	while (o < log_held_len) {
+		n = write(STDERR_FILENO, log_held + o, log_held_len - o);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;		/* stderr is gone: the lines with it */
+		o += (size_t)n;
+	}
+	log_held_len = 0;
+	errno = saved;
+}
 
 static void
-log_emitf(const char *level, int errnum, const struct log_req *rq,
+log_emitf(const char *level, int errnum, const struct log_req *rq, bool hold,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+log_emitf(const char *level, int errnum, const struct log_req *rq, bool hold,
     const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_emit(level, errnum, rq, fmt, ap);
+	log_emit(level, errnum, rq, hold, fmt, ap);
 	va_end(ap);
 }
 
@@ -193,7 +254,7 @@ log_emitf(const char *level, int errnum, const struct log_req *rq,
 		if (log_level > (lvl))					\
 			return;						\
 		va_start(ap, fmt);					\
-		log_emit(label, (witherr) ? saved : 0, NULL, fmt, ap);	\
+		log_emit(label, (witherr) ? saved : 0, NULL, false, fmt, ap); \
 		va_end(ap);						\
 		errno = saved;						\
 	}
@@ -213,10 +274,12 @@ log_request(bool quiet, const char *method, const char *path,
 	if (log_level > (quiet ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO))
 		return;
 	if (log_format == LOG_FORMAT_JSON)
-		log_emitf(quiet ? "debug" : "info", 0, &rq, "%s %s %d %.1fms",
+		log_emitf(quiet ? "debug" : "info", 0, &rq, true,
+		    "%s %s %d %.1fms",
 		    method, route, status, ms);
 	else
-		log_emitf(quiet ? "debug" : "info", 0, NULL, "%s %s %d %.1fms",
+		log_emitf(quiet ? "debug" : "info", 0, NULL, true,
+		    "%s %s %d %.1fms",
 		    method, path, status, ms);
 	errno = saved;
 }
@@ -228,7 +291,7 @@ fatal(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_emit("fatal", saved, NULL, fmt, ap);
+	log_emit("fatal", saved, NULL, false, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -239,7 +302,7 @@ fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_emit("fatal", 0, NULL, fmt, ap);
+	log_emit("fatal", 0, NULL, false, fmt, ap);
 	va_end(ap);
 	exit(1);
 }

@@ -56,4 +56,16 @@ void fatalx(const char *, ...)
 void log_request(bool quiet, const char *method, const char *path,
     const char *route, int status, double ms);
 
+/*
+ * Hold the request lines (log_request) and write them together, in one
+ * write(2), once the oldest is ms milliseconds old or 16 KB are held: an
+ * access log's buffer, for a busy single-threaded process (the gateway).
+ * Any other line writes the held ones first, so the order of the lines
+ * holds; at exit they are written too. 0 (the default): each line at
+ * once. Single-threaded processes only: the held lines are not locked.
+ */
+void log_hold_requests(int ms);
+/* Write the held request lines now (a timer's, so none waits long). */
+void log_flush(void);
+
 #endif

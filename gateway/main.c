@@ -99,6 +99,9 @@ static const struct config_entry gateway_config[] = {
 	    "default); bounds what a slow client holds"),
 	CONFIG_INT_ROW("ping_interval", "30", 0, INT_MAX,
 	    "seconds between pings; 0: none"),
+	CONFIG_INT_ROW("log_hold_ms", "100", 0, 1000,
+	    "milliseconds request lines are held to be written together, "
+	    "one write for many answers; 0: each line at once"),
 	CONFIG_INT_ROW("replay_max", "1000", 1, 100000,
 	    "entries a live connection's cursor= or since= replay sends at "
 	    "most before reset and ready"),
@@ -151,6 +154,20 @@ on_signal(int sig)
 		kill(getpid(), SIGINT);
 	else if (signal_ctx != NULL)
 		lws_cancel_service(signal_ctx);
+}
+
+/* The held request lines (log_hold_requests) go out at least every
+ * log_hold_ms, also when no further answer comes to push them. */
+static lws_sorted_usec_list_t log_flush_sul;
+static struct lws_context *log_flush_ctx;
+static int log_flush_ms;
+
+static void
+log_flush_tick(lws_sorted_usec_list_t *sul)
+{
+	log_flush();
+	lws_sul_schedule(log_flush_ctx, 0, sul, log_flush_tick,
+	    (lws_usec_t)log_flush_ms * LWS_US_PER_MS);
 }
 
 /* Raise the soft fd limit to the hard one; the limit now. */
@@ -454,6 +471,12 @@ main(int argc, char **argv)
 	}
 	ws_start(&gw);
 	gw.discovery = discovery_client_start(&gw);
+	if ((log_flush_ms = (int)config_int(gw.cfg, "log_hold_ms")) > 0) {
+		log_flush_ctx = gw.ctx;
+		log_hold_requests(log_flush_ms);
+		lws_sul_schedule(gw.ctx, 0, &log_flush_sul, log_flush_tick,
+		    (lws_usec_t)log_flush_ms * LWS_US_PER_MS);
+	}
 	log_info("listening on %s:%lld%s, up to %d live connections, %s loop",
 	    config_str(gw.cfg, "bind"), config_int(gw.cfg, "port"),
 	    config_bool(gw.cfg, "reuse_port") ? " (shared)" : "",
@@ -468,6 +491,8 @@ main(int argc, char **argv)
 
 	log_info("shutting down");
 	gw.stopping = true;
+	lws_sul_cancel(&log_flush_sul);
+	log_hold_requests(0);
 	listener_stop(gw.user_bus);
 	listener_stop(gw.tweet_bus);
 	listener_stop(gw.notify_bus);

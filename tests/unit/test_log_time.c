@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -201,6 +202,79 @@ text_request_lines_are_as_before(void **state)
 	log_init("chirp-test", "info");
 }
 
+/* The bytes stderr (a file) holds now. */
+static off_t
+written(int fd)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	return st.st_size;
+}
+
+/*
+ * Held request lines (the gateway's log_hold_ms): none written while
+ * held, all before any other line and in order, at most 16 KB held, the
+ * oldest's age sends them, and turning holding off writes the rest.
+ */
+static void
+request_lines_are_held_then_written_in_order(void **state)
+{
+	char path[] = "/tmp/chirp-log-test.XXXXXX", *buf, *a, *b, *w, *c;
+	int fd, saved, i, lines = 0;
+	off_t size;
+	ssize_t n;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	unlink(path);
+	saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	log_init("chirp-test", "info");
+	log_hold_requests(60000);
+	log_request(false, "GET", "/a", "/a", 200, 1.0);
+	log_request(false, "GET", "/b", "/b", 200, 1.0);
+	assert_int_equal(written(fd), 0);
+	log_warnx("a warning");
+	size = written(fd);
+	assert_true(size > 0);
+	log_request(false, "POST", "/c", "/c", 201, 1.0);
+	assert_int_equal(written(fd), size);
+	for (i = 0; i < 400; i++)	/* about 24 KB: past the 16 KB held */
+		log_request(false, "GET", "/many", "/many", 200, 1.0);
+	assert_true(written(fd) > size);
+	log_hold_requests(0);
+	size = written(fd);
+	log_hold_requests(1);		/* the oldest's age sends them */
+	log_request(false, "GET", "/d", "/d", 200, 1.0);
+	usleep(5000);
+	log_request(false, "GET", "/e", "/e", 200, 1.0);
+	assert_true(written(fd) > size);
+	log_hold_requests(0);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+
+	size = written(fd);
+	buf = malloc((size_t)size + 1);
+	assert_non_null(buf);
+	n = pread(fd, buf, (size_t)size, 0);
+	assert_int_equal(n, size);
+	buf[n] = '\0';
+	close(fd);
+	for (i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	assert_int_equal(lines, 2 + 1 + 1 + 400 + 2);
+	a = strstr(buf, "GET /a 200");
+	b = strstr(buf, "GET /b 200");
+	w = strstr(buf, "a warning");
+	c = strstr(buf, "POST /c 201");
+	assert_true(a != NULL && b != NULL && w != NULL && c != NULL);
+	assert_true(a < b && b < w && w < c);
+	assert_true(c < strstr(buf, "GET /many") && strstr(buf, "GET /d") <
+	    strstr(buf, "GET /e"));
+	free(buf);
+}
+
 static void
 unknown_levels_and_formats_are_refused(void **state)
 {
@@ -373,6 +447,7 @@ main(void)
 		cmocka_unit_test(json_format_is_one_object_a_line),
 		cmocka_unit_test(text_request_lines_are_as_before),
 		cmocka_unit_test(unknown_levels_and_formats_are_refused),
+		cmocka_unit_test(request_lines_are_held_then_written_in_order),
 		cmocka_unit_test(timestamps_are_rfc3339_utc_with_milliseconds),
 		cmocka_unit_test(rfc3339_parses_with_millis_and_offsets),
 		cmocka_unit_test(written_timestamps_read_back),
