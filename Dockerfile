@@ -16,7 +16,7 @@ FROM ${DEBIAN_IMAGE} AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
 	build-essential pkg-config libpq-dev libwebsockets-dev \
 	libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libsodium-dev \
-	libncurses-dev libhttp-parser-dev libnats-dev && \
+	libncurses-dev libhttp-parser-dev libnats-dev python3-flasgger && \
 	rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -27,7 +27,11 @@ RUN make -j"$(nproc)" BUILD=build WERROR=1 build/bin/chirp-userd \
 	install -d /out/bin /out/share/chirp && \
 	install -m 755 build/bin/chirp-* /out/bin/ && \
 	cp -r sql /out/share/chirp/sql && \
-	cp docs/openapi.json docs/docs.html /out/share/chirp/
+	cp docs/openapi.json docs/docs.html /out/share/chirp/ && \
+	install -d /out/share/chirp/swagger-ui && \
+	cp /usr/lib/python3/dist-packages/flasgger/ui3/static/swagger-ui-bundle.js \
+	    /usr/lib/python3/dist-packages/flasgger/ui3/static/swagger-ui.css \
+	    /out/share/chirp/swagger-ui/
 
 # What every image shares: the user, and no state in the image. A
 # process's relative defaults (.chirp/...) land in its home, but a
@@ -102,8 +106,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 COPY --from=build /out/bin/chirp-gateway /usr/local/bin/
 COPY --from=build /out/share/chirp/openapi.json /out/share/chirp/docs.html \
 	/usr/local/share/chirp/
+# /docs renders with Swagger UI's two files, from Debian's python3-flasgger
+# in the build stage (the image itself has no Python).
+COPY --from=build /out/share/chirp/swagger-ui /usr/local/share/chirp/swagger-ui
 ENV CHIRP_OPENAPI_FILE=/usr/local/share/chirp/openapi.json \
-	CHIRP_DOCS_FILE=/usr/local/share/chirp/docs.html
+	CHIRP_DOCS_FILE=/usr/local/share/chirp/docs.html \
+	CHIRP_SWAGGER_UI_DIR=/usr/local/share/chirp/swagger-ui
 USER chirp
 EXPOSE 8030
 HEALTHCHECK --interval=5s --timeout=6s --start-period=30s --retries=3 \

@@ -302,6 +302,10 @@ answers() {
 		sleep 1
 	done
 }
+check "the gateway serves /openapi.json, /docs and Swagger UI's script" sh -c "
+	curl -sf '$GW/openapi.json' | jq -e '.openapi' >/dev/null &&
+	curl -sf '$GW/docs' | grep -q swagger-ui-bundle.js &&
+	curl -sf -o /dev/null '$GW/docs/swagger-ui-bundle.js'"
 check "the system settles: every service answers through the gateway" \
     wait_until 120 answers
 
