@@ -4,6 +4,7 @@
 #   make run                  install what is missing, start the whole system
 #   make test                 every test, sanitizers on, warnings as errors
 #   make SANITIZE=address,undefined WERROR=1   a checked build by hand
+#   make test-compose         docker-compose.yml brought up for real (podman)
 #   make bench                benchmarks under tests/bench/ (print figures)
 #   make bench-quick          the same in under 2 minutes (the main rows)
 #   make fuzz                 a libFuzzer campaign over the input parsers
@@ -133,6 +134,11 @@ test:
 	@./deploy/deps.sh test
 	@./tests/run.sh
 
+# docker-compose.yml with podman, built from Debian's packages: minutes,
+# root, not part of make test (tests/compose/run.sh).
+test-compose:
+	@./tests/compose/run.sh
+
 bench:
 	@./deploy/deps.sh bench
 	@./tests/bench/run.sh
@@ -186,7 +192,7 @@ else
 	fi
 endif
 
-.PHONY: all run deps test bench bench-quick fuzz check-unit unit-tests benches install clean \
+.PHONY: all run deps test test-compose bench bench-quick fuzz check-unit unit-tests benches install clean \
 	format
 .SECONDARY:
 

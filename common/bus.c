@@ -60,6 +60,7 @@ struct bus {
 	uint32_t efd_events;	/* what efd watches it for */
 	bool live;		/* subscribed: NATS messages are handed on */
 	char **channels;
+	char **labels;		/* per channel: its metric label, or NULL */
 	size_t nchannels;
 	/*
 	 * Per channel: the newest seq handed on on this connection (a seq at
@@ -283,8 +284,11 @@ bus_new(const char *url, const char *const *channels)
 	b->floor = xcalloc(n + 1, sizeof(int64_t));
 	b->target = xcalloc(n + 1, sizeof(int64_t));
 	b->channels = xcalloc(n + 1, sizeof(char *));
-	for (i = 0; i < n; i++)
+	b->labels = xcalloc(n + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
 		b->channels[i] = xstrdup(channels[i]);
+		b->labels[i] = bus_channel_label(channels[i]);
+	}
 	pthread_mutex_init(&b->lock, NULL);
 	b->wake[0] = b->wake[1] = -1;
 	b->sent.tail = &b->sent.head;
@@ -302,9 +306,14 @@ bus_free(struct bus *b)
 		return;
 	bus_thread_stop(b);
 	bus_close(b);
-	for (i = 0; b->channels[i] != NULL; i++)
+	for (i = 0; b->channels[i] != NULL; i++) {
 		free(b->channels[i]);
+		if (b->labels[i] != NULL)
+			metrics_gauge_remove(BUS_APPLIED_METRIC, b->labels[i]);
+		free(b->labels[i]);
+	}
 	free(b->channels);
+	free(b->labels);
 	free(b->last);
 	free(b->floor);
 	free(b->target);
@@ -491,6 +500,35 @@ bus_connected(struct bus *b)
 	return atomic_load(&b->connected);
 }
 
+char *
+bus_channel_label(const char *channel)
+{
+	const char *c;
+
+	for (c = channel; *c != '\0'; c++)
+		if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20 ||
+		    *c == 0x7f)
+			return NULL;
+	return xasprintf("channel=\"%s\"", channel);
+}
+
+/*
+ * BUS_APPLIED_METRIC of each channel: the newest seq handed on, or the
+ * log's newest when the connection began to listen (what came before
+ * is the subscriber's catch-up, not the bus's).
+ */
+static void
+bus_gauge(const struct bus *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nchannels; i++)
+		if (b->labels[i] != NULL)
+			metrics_gauge_set(BUS_APPLIED_METRIC, b->labels[i],
+			    (double)(b->last[i] > b->floor[i] ? b->last[i] :
+			    b->floor[i]));
+}
+
 /* Hand an event to b->fn if it is sealed right and fresh. */
 static void
 bus_hand(struct bus *b, const char *channel, const char *sealed)
@@ -498,8 +536,11 @@ bus_hand(struct bus *b, const char *channel, const char *sealed)
 	const char *payload = bus_open(channel, sealed);
 
 	if (b->fn != NULL && payload != NULL &&
-	    bus_fresh(b, channel, payload))
+	    bus_fresh(b, channel, payload)) {
 		b->fn(channel, payload, b->arg);
+		/* after fn: applied, not just received */
+		bus_gauge(b);
+	}
 }
 
 /* Hand on every queued event; answer the waiters they satisfy. */
@@ -715,6 +756,8 @@ bus_read(struct bus *b)
 			/* the positions at LISTEN, or a barrier's seqs */
 			busy = !bus_read_seqs(b, res, b->state == BUS_READY ?
 			    b->target : b->floor);
+			if (b->state != BUS_READY)
+				bus_gauge(b);
 		} else if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 			busy = false;
 		} else if (b->state == BUS_READY) {

@@ -15,8 +15,23 @@
 #include <stdint.h>
 
 #define BUS_REJECTED_METRIC "chirp_bus_events_rejected_total"
+/*
+ * The bus lag, in seqs, per channel: the owner's publisher says the newest
+ * seq of the channel in its log (BUS_LOG_METRIC, while it leads), every
+ * subscriber the newest it has applied or started after
+ * (BUS_APPLIED_METRIC). The difference is how far a subscriber is behind.
+ */
+#define BUS_LOG_METRIC "chirp_bus_log_seq"
+#define BUS_APPLIED_METRIC "chirp_bus_applied_seq"
 
 struct svcauth;
+
+/*
+ * The metric labels of channel ('channel="name"'), caller frees; NULL
+ * when the name holds a byte that a label value would have to escape
+ * (channel names are the program's, so that never happens in practice).
+ */
+char *bus_channel_label(const char *channel);
 
 /*
  * The keys that seal and open every event of this process (svcauth.h),

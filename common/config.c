@@ -86,14 +86,30 @@ config_put(struct config *c, size_t i, const char *value, const char *from)
 	return true;
 }
 
+/* PROG of CHIRP_<PROG>_<NAME>: "chirp-userd" is USERD. */
+static void
+config_prog(const char *progname, char *out, size_t len)
+{
+	const char *base;
+	size_t o;
+
+	base = strncmp(progname, "chirp-", 6) == 0 ? progname + 6 : progname;
+	for (o = 0; base[o] != '\0' && o + 1 < len; o++)
+		out[o] = (char)toupper((unsigned char)base[o]);
+	out[o] = '\0';
+}
+
 static void
 config_usage(const struct config *c, FILE *f)
 {
+	char prog[64];
 	size_t i;
 
 	fprintf(f, "usage: %s [-n] [--config FILE] [--NAME VALUE ...]\n\n",
 	    c->progname);
-	fprintf(f, "settings (environment CHIRP_NAME, flags --NAME):\n");
+	config_prog(c->progname, prog, sizeof(prog));
+	fprintf(f, "settings (environment CHIRP_NAME or CHIRP_%s_NAME, "
+	    "flags --NAME):\n", prog);
 	for (i = 0; i < c->n; i++) {
 		const struct config_entry *e = &c->table[i];
 		bool def = e->def != NULL && !e->secret && e->def[0] != '\0';
@@ -198,7 +214,7 @@ config_load(const char *progname, const struct config_entry *table,
 {
 	struct config *c = xcalloc(1, sizeof(*c));
 	char prog[64], env[160];
-	const char *base, *v, *cfgfile = NULL;
+	const char *v, *cfgfile = NULL;
 	size_t i, o;
 	int a;
 	bool check = false;
@@ -212,10 +228,7 @@ config_load(const char *progname, const struct config_entry *table,
 		if (table[i].def != NULL)
 			c->values[i] = xstrdup(table[i].def);
 
-	base = strncmp(progname, "chirp-", 6) == 0 ? progname + 6 : progname;
-	for (o = 0; base[o] != '\0' && o + 1 < sizeof(prog); o++)
-		prog[o] = (char)toupper((unsigned char)base[o]);
-	prog[o] = '\0';
+	config_prog(progname, prog, sizeof(prog));
 
 	/* First pass: --help, -n and --config. */
 	for (a = 1; a < argc; a++) {

@@ -811,14 +811,11 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	/* Probes, and the services' answered calls to each other (event-log
 	 * polls every second of every instance), would bury the lines about
 	 * users' requests: debug. A refused internal call stays info. */
-	if (strcmp(url, "/status") == 0 || strcmp(url, "/metrics") == 0 ||
+	log_request(strcmp(url, "/status") == 0 ||
+	    strcmp(url, "/metrics") == 0 ||
 	    ((srv->cfg.quiet || strncmp(url, "/internal/", 10) == 0) &&
-	    res.status < 400))
-		log_debug("%s %s %d %.1fms", method, url, res.status,
-		    elapsed * 1000);
-	else
-		log_info("%s %s %d %.1fms", method, url, res.status,
-		    elapsed * 1000);
+	    res.status < 400), method, url,
+	    req.route ? req.route : "unmatched", res.status, elapsed * 1000);
 	ret = http_send(conn, &res, rid);
 	http_response_release(&res);
 	log_set_request_id(NULL);

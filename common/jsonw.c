@@ -59,10 +59,52 @@ jsonw_special8(uint64_t x)
 	return (((x - ones * 0x20) | (q - ones) | (b - ones) | x) & high) != 0;
 }
 
+static const char jsonw_hex[] = "0123456789ABCDEF";
+
+/*
+ * Byte c (below 0x80) as JSON writes it inside a string: itself, or its
+ * escape ('"', '\\' and control characters, as jansson escapes them).
+ * Writes at most 6 bytes at o; returns how many.
+ */
+static size_t
+jsonw_ascii(char *o, unsigned char c)
+{
+	if (c >= 0x20 && c != '"' && c != '\\') {
+		o[0] = (char)c;
+		return 1;
+	}
+	o[0] = '\\';
+	switch (c) {
+	case '"':
+	case '\\':
+		o[1] = (char)c;
+		return 2;
+	case '\b':
+		o[1] = 'b';
+		return 2;
+	case '\f':
+		o[1] = 'f';
+		return 2;
+	case '\n':
+		o[1] = 'n';
+		return 2;
+	case '\r':
+		o[1] = 'r';
+		return 2;
+	case '\t':
+		o[1] = 't';
+		return 2;
+	default:
+		memcpy(o + 1, "u00", 3);
+		o[4] = jsonw_hex[c >> 4];
+		o[5] = jsonw_hex[c & 0xF];
+		return 6;
+	}
+}
+
 bool
 jsonw_string(struct jsonw *w, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t start = w->len, i = 0, n;
 	uint32_t cp;
@@ -96,37 +138,7 @@ jsonw_string(struct jsonw *w, const char *s, size_t len)
 			continue;
 		}
 		i++;
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			*o++ = (char)c;
-			continue;
-		}
-		*o++ = '\\';
-		switch (c) {
-		case '"':
-		case '\\':
-			*o++ = (char)c;
-			break;
-		case '\b':
-			*o++ = 'b';
-			break;
-		case '\f':
-			*o++ = 'f';
-			break;
-		case '\n':
-			*o++ = 'n';
-			break;
-		case '\r':
-			*o++ = 'r';
-			break;
-		case '\t':
-			*o++ = 't';
-			break;
-		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[c >> 4];
-			o[4] = hex[c & 0xF];
-			o += 5;
-		}
+		o += jsonw_ascii(o, c);
 	}
 	*o++ = '"';
 	*o = '\0';
@@ -136,6 +148,41 @@ bad:
 	w->len = start;
 	w->buf[start] = '\0';
 	return false;
+}
+
+size_t
+jsonw_escape(char *out, size_t cap, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char one[6];
+	size_t o = 0, i = 0, n, k;
+	uint32_t cp;
+
+	if (cap == 0)
+		return 0;
+	while (i < len) {
+		if (p[i] < 0x80) {
+			k = jsonw_ascii(one, p[i]);
+			n = 1;
+		} else if ((n = validate_utf8_next(s + i, len - i, &cp)) > 0) {
+			k = n;
+			memcpy(one, s + i, n);
+		} else {
+			/* not UTF-8: the text \xNN, its backslash escaped */
+			memcpy(one, "\\\\x", 3);
+			one[3] = "0123456789abcdef"[p[i] >> 4];
+			one[4] = "0123456789abcdef"[p[i] & 0xF];
+			k = 5;
+			n = 1;
+		}
+		if (o + k + 1 > cap)
+			break;
+		memcpy(out + o, one, k);
+		o += k;
+		i += n;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 void

@@ -33,6 +33,17 @@ void jsonw_raw(struct jsonw *, const char *s, size_t len);
  * them too).
  */
 bool jsonw_string(struct jsonw *, const char *s, size_t len);
+/*
+ * For text that may hold any bytes (a log line): s (len bytes) escaped
+ * as the inside of a JSON string, without the quotes, into out (cap
+ * bytes, NUL-terminated). What jsonw_string escapes is escaped the same;
+ * a byte that is not part of well-formed UTF-8 becomes the five
+ * characters \\xNN (the text "\xNN"), so the result is always valid
+ * JSON whatever came in. Stops before a character that does not fit
+ * whole. Returns the bytes written (not the NUL); allocates nothing,
+ * so that a fatal out-of-memory message can use it.
+ */
+size_t jsonw_escape(char *out, size_t cap, const char *s, size_t len);
 /* A decimal id as a JSON string: "123". */
 void jsonw_id(struct jsonw *, int64_t);
 

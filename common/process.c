@@ -32,7 +32,24 @@ process_load(struct process *p, const char *name, const char *self,
 	p->self = self;
 	snprintf(p->progname, sizeof(p->progname), "chirp-%s", self);
 	p->cfg = config_load(p->progname, table, argc, argv);
-	log_init(p->progname, config_str(p->cfg, "log_level"));
+	/* Checked like the other settings: exit 2, naming the setting. */
+	if (!log_init(p->progname, config_str(p->cfg, "log_level"))) {
+		fprintf(stderr, "%s: log_level: '%s' is not debug, info or "
+		    "warn\n", p->progname, config_str(p->cfg, "log_level"));
+		exit(2);
+	}
+	if (!log_set_format(config_str(p->cfg, "log_format"))) {
+		fprintf(stderr, "%s: log_format: '%s' is not text or json\n",
+		    p->progname, config_str(p->cfg, "log_format"));
+		exit(2);
+	}
+	/* Before the secrets: a migrate step needs the database only. */
+	if (config_bool(p->cfg, "migrate")) {
+		int status = process_migrate_only(p);
+
+		config_free(p->cfg);
+		exit(status);
+	}
 	rand_init();
 	metrics_init(name);
 
@@ -95,6 +112,56 @@ process_migrate(struct process *p, const char *url)
 		}
 	}
 	return true;
+}
+
+int
+process_migrate_only(struct process *p)
+{
+	const char *url = process_required(p, "database_url");
+	const char *dir = config_str(p->cfg, "sql_dir");
+	time_t deadline = time(NULL) + config_int(p->cfg, "migrate_wait");
+	const struct timespec pause = { 1, 0 };
+	sigset_t sigs;
+	PGPing ping;
+	int sig;
+
+	/* Blocked by process_init: a stop while waiting is taken here. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+
+	/*
+	 * A server still starting refuses (PQPING_REJECT) or is not there
+	 * yet (PQPING_NO_RESPONSE): wait for it, as a whole system starts
+	 * at once. A URL libpq cannot parse (PQPING_NO_ATTEMPT) will never
+	 * work: fail at once.
+	 */
+	while ((ping = PQping(url)) != PQPING_OK) {
+		if (ping == PQPING_NO_ATTEMPT) {
+			log_warnx("migrate: database_url is not a connection "
+			    "string libpq accepts");
+			return 1;
+		}
+		if (time(NULL) >= deadline) {
+			log_warnx("migrate: the %s database did not answer "
+			    "in %lld s", p->name,
+			    config_int(p->cfg, "migrate_wait"));
+			return 1;
+		}
+		if ((sig = sigtimedwait(&sigs, NULL, &pause)) > 0) {
+			log_warnx("migrate: signal %d while waiting for the "
+			    "database: stopping", sig);
+			return 1;
+		}
+	}
+	if (db_migrate(url, dir) != 0) {
+		log_warnx("migrate: the %s database was not migrated (the "
+		    "reason is above)", p->name);
+		return 1;
+	}
+	log_info("migrate: the %s database is current with %s", p->name,
+	    dir);
+	return 0;
 }
 
 void

@@ -29,6 +29,8 @@ struct http_server_config;
 	CONFIG_INT_ROW("port", port, 1, 65535, "TCP port to listen on"), \
 	CONFIG_STR_ROW("bind", "127.0.0.1", "address to listen on"), \
 	CONFIG_STR_ROW("log_level", "info", "debug, info or warn"), \
+	CONFIG_STR_ROW("log_format", "text", "text (one line a message) " \
+	    "or json (one JSON object a line)"), \
 	SVCAUTH_CONFIG_ENTRIES
 
 /* The rows of a process that checks access tokens. */
@@ -47,6 +49,13 @@ struct http_server_config;
 	    "PostgreSQL URL of the " what " database (required)"), \
 	CONFIG_STR_ROW("sql_dir", dir, \
 	    "folder of the migrations applied at start"), \
+	CONFIG_BOOL_ROW("migrate", "false", \
+	    "apply the migrations of sql_dir to database_url, then exit: " \
+	    "0 when the schema is current, 1 with the reason otherwise " \
+	    "(a one-shot migrate step; flag --migrate)"), \
+	CONFIG_INT_ROW("migrate_wait", "60", 0, 3600, \
+	    "seconds --migrate waits for a database that does not answer " \
+	    "yet"), \
 	CONFIG_STR_ROW("discovery_url", "", \
 	    "chirp-discoveryd to register with; empty: none"), \
 	CONFIG_STR_ROW("advertise_host", "127.0.0.1", \
@@ -69,7 +78,9 @@ struct process {
 
 /*
  * Block the signals, then process_load(). Exits (logged) when a setting
- * or a secret is wrong; exits 0 after --help or -n.
+ * or a secret is wrong; exits 0 after --help or -n. With --migrate (the
+ * rows of PROCESS_STORE_ROWS) it applies the migrations and exits before
+ * any secret is read: process_migrate_only.
  */
 void process_init(struct process *, const char *name, const char *self,
     const struct config_entry *, int argc, char **argv);
@@ -83,6 +94,13 @@ const char *process_required(const struct process *, const char *name);
  * not up yet; false when a signal came first (then stop).
  */
 bool process_migrate(struct process *, const char *url);
+/*
+ * The migrate-only mode: wait up to migrate_wait seconds for the server
+ * of database_url to answer, apply the migrations of sql_dir once, and
+ * return the exit status, 0 when the schema is current, 1 (with one
+ * logged line saying why) otherwise.
+ */
+int process_migrate_only(struct process *);
 /*
  * Start the publisher of the events of the database at url, which
  * carries channel (publisher.h), with the process's event_retention.

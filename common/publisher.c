@@ -101,12 +101,33 @@ publisher_crash_point(struct publisher *p, const char *point)
 	}
 }
 
+/* BUS_LOG_METRIC of channel: seq, or none (seq < 0). */
+static void
+publisher_log_gauge(const char *channel, int64_t seq)
+{
+	char *label = bus_channel_label(channel);
+
+	if (label == NULL)
+		return;
+	if (seq < 0)
+		metrics_gauge_remove(BUS_LOG_METRIC, label);
+	else
+		metrics_gauge_set(BUS_LOG_METRIC, label, (double)seq);
+	free(label);
+}
+
 static void
 publisher_set_leader(struct publisher *p, bool leader)
 {
+	size_t i;
+
 	if (p->leader != leader)
 		log_info("publisher: %s", leader ? "publishing the events of "
 		    "this database" : "no longer publishing");
+	/* Only the leader says where the log is: a former one is stale. */
+	if (p->leader && !leader)
+		for (i = 0; p->channels[i] != NULL; i++)
+			publisher_log_gauge(p->channels[i], -1);
 	p->leader = leader;
 	metrics_gauge_set(LEADER_METRIC, NULL, leader ? 1 : 0);
 }
@@ -176,6 +197,28 @@ fail:
 	return false;
 }
 
+/*
+ * A new leader: BUS_LOG_METRIC of every channel from the log itself, so
+ * that a quiet channel has its position too. False when the query failed.
+ */
+static bool
+publisher_positions(struct publisher *p)
+{
+	const char *v[1];
+	PGresult *res;
+	size_t i;
+
+	for (i = 0; p->channels[i] != NULL; i++) {
+		v[0] = p->channels[i];
+		if (!publisher_exec(p, "SELECT bus_position($1)", 1, v, &res))
+			return false;
+		publisher_log_gauge(p->channels[i],
+		    strtoll(PQgetvalue(res, 0, 0), NULL, 10));
+		PQclear(res);
+	}
+	return true;
+}
+
 /* Try to become the publisher; false when the connection failed. */
 static bool
 publisher_try_lock(struct publisher *p)
@@ -191,7 +234,7 @@ publisher_try_lock(struct publisher *p)
 		return false;
 	publisher_set_leader(p, strcmp(PQgetvalue(res, 0, 0), "t") == 0);
 	PQclear(res);
-	return true;
+	return !p->leader || publisher_positions(p);
 }
 
 /*
@@ -288,6 +331,8 @@ publisher_move(struct publisher *p)
 		metrics_histogram_observe(LAG_METRIC, lag[i] +
 		    (double)t0 / 1000);
 	metrics_counter_add(PUBLISHED_METRIC, NULL, moved);
+	json_object_foreach(pub, channel, row)
+		publisher_log_gauge(channel, json_integer_value(row));
 	ret = n;
 	goto out;
 rollback:

@@ -17,7 +17,9 @@
  *
  * Metrics: chirp_publisher_leader (1 while this process publishes),
  * chirp_events_published_total, chirp_publish_lag_seconds (from the
- * outbox row's created_at to the commit of its move).
+ * outbox row's created_at to the commit of its move), and while it leads
+ * chirp_bus_log_seq{channel} (the newest seq of each channel in the log;
+ * bus.h).
  */
 #ifndef CHIRP_PUBLISHER_H
 #define CHIRP_PUBLISHER_H

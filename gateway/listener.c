@@ -33,6 +33,7 @@ struct listener {
 	bool stopped;
 	bool warned;
 	lws_sorted_usec_list_t retry;
+	lws_sorted_usec_list_t rearm;	/* listener_rearm_cb */
 };
 
 struct listener *
@@ -161,17 +162,41 @@ listener_start(struct listener *l)
 		listener_lost(l, "cannot watch the socket", false);
 }
 
+/* Ask lws again for a writable callback, from outside the last one. */
+static void
+listener_rearm_cb(lws_sorted_usec_list_t *sul)
+{
+	struct listener *l = lws_container_of(sul, struct listener, rearm);
+
+	if (l->wsi != NULL && !l->stopped && bus_want_write(l->bus))
+		lws_callback_on_writable(l->wsi);
+}
+
 /* The socket is readable or writable: let the bus move on. */
 static void
 listener_step(struct listener *l, bool writable)
 {
 	bool ready = bus_connected(l->bus);
 
-	if (bus_step(l->bus, writable) != 0)
+	if (bus_step(l->bus, writable) != 0) {
 		listener_lost(l, ready ? "connection lost" : "cannot connect",
 		    ready);
-	else if (!l->stopped && !listener_watch(l))
+		return;
+	}
+	if (!l->stopped && !listener_watch(l)) {
 		listener_lost(l, "cannot watch the socket", ready);
+		return;
+	}
+	/*
+	 * lws 4.1 takes POLLOUT off a raw file after its writable callback
+	 * returns, dropping a request made inside it. A TCP connect wants
+	 * to write twice in a row (its end, then the startup packet): ask
+	 * again from the next turn of the loop, or it waits forever (a
+	 * Unix socket connects at once and never needed the second).
+	 */
+	if (writable && !l->stopped && bus_want_write(l->bus))
+		lws_sul_schedule(l->gw->ctx, 0, &l->rearm, listener_rearm_cb,
+		    1);
 }
 
 int
@@ -193,6 +218,7 @@ listener_stop(struct listener *l)
 		return;
 	l->stopped = true;
 	lws_sul_cancel(&l->retry);
+	lws_sul_cancel(&l->rearm);
 	listener_unwatch(l);
 	bus_close(l->bus);
 }

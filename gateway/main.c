@@ -60,12 +60,15 @@ static const struct config_entry gateway_config[] = {
 	CONFIG_STR_ROW("discovery_url", "http://127.0.0.1:8040",
 	    "chirp-discoveryd, for the instance lists"),
 	CONFIG_SECRET_ROW("user_bus_url",
-	    "the user database, to LISTEN for user events"),
+	    "chirp-userd's event bus (its database, or nats://host:port then "
+	    "a space then that database): follow lists are cached only with "
+	    "it"),
 	CONFIG_SECRET_ROW("tweet_bus_url",
-	    "the tweet database, to LISTEN for tweet events"),
+	    "chirp-tweetd's event bus (as user_bus_url): the live feed's "
+	    "tweets"),
 	CONFIG_SECRET_ROW("notify_bus_url",
-	    "the notify database, to LISTEN for notification events (live "
-	    "notifications); unset: the live feed carries none"),
+	    "chirp-notifyd's event bus (as user_bus_url): live "
+	    "notifications; unset: the live feed carries none"),
 	CONFIG_INT_ROW("max_upstream_conns", "32", 1, 10000,
 	    "kept-alive connections to each service instance; more requests "
 	    "wait their turn"),
@@ -96,9 +99,12 @@ static const struct config_entry gateway_config[] = {
 	    "default); bounds what a slow client holds"),
 	CONFIG_INT_ROW("ping_interval", "30", 0, INT_MAX,
 	    "seconds between pings; 0: none"),
+	CONFIG_INT_ROW("log_hold_ms", "100", 0, 1000,
+	    "milliseconds request lines are held to be written together, "
+	    "one write for many answers; 0: each line at once"),
 	CONFIG_INT_ROW("replay_max", "1000", 1, 100000,
-	    "entries a live connection's since= replay sends at most before "
-	    "reset and ready"),
+	    "entries a live connection's cursor= or since= replay sends at "
+	    "most before reset and ready"),
 	CONFIG_INT_ROW("cache_ttl_ms", "60000", 0, INT_MAX,
 	    "lifetime of a cached follow list; 0: no expiry"),
 	CONFIG_INT_ROW("cache_max", "10000", 0, INT_MAX,
@@ -113,6 +119,22 @@ static const struct config_entry gateway_config[] = {
 	    "swagger-ui-bundle.js and swagger-ui.css for /docs"),
 	CONFIG_END,
 };
+
+/*
+ * libwebsockets' own lines go through log.h, so that they carry the
+ * process and the format (one JSON object a line with log_format json).
+ * Its errors are warnings here; the rest (CHIRP_LWS_DEBUG) info.
+ */
+static void
+gateway_lws_log(int level, const char *line)
+{
+	int n = (int)strcspn(line, "\n");
+
+	if (level & LLL_ERR)
+		log_warnx("lws: %.*s", n, line);
+	else
+		log_info("lws: %.*s", n, line);
+}
 
 static volatile sig_atomic_t stop_requested;
 static struct lws_context *signal_ctx;
@@ -132,6 +154,20 @@ on_signal(int sig)
 		kill(getpid(), SIGINT);
 	else if (signal_ctx != NULL)
 		lws_cancel_service(signal_ctx);
+}
+
+/* The held request lines (log_hold_requests) go out at least every
+ * log_hold_ms, also when no further answer comes to push them. */
+static lws_sorted_usec_list_t log_flush_sul;
+static struct lws_context *log_flush_ctx;
+static int log_flush_ms;
+
+static void
+log_flush_tick(lws_sorted_usec_list_t *sul)
+{
+	log_flush();
+	lws_sul_schedule(log_flush_ctx, 0, sul, log_flush_tick,
+	    (lws_usec_t)log_flush_ms * LWS_US_PER_MS);
 }
 
 /* Raise the soft fd limit to the hard one; the limit now. */
@@ -381,7 +417,7 @@ main(int argc, char **argv)
 	gw.feed = feed_new((size_t)gw.ws_queue_max);
 
 	lws_set_log_level(getenv("CHIRP_LWS_DEBUG") ? LLL_ERR | LLL_WARN |
-	    LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
+	    LLL_NOTICE | LLL_INFO : LLL_ERR, gateway_lws_log);
 	gw.ctx = gateway_context(&gw);
 	if (gw.ctx == NULL) {
 		log_warnx("cannot start the event loop");
@@ -435,6 +471,12 @@ main(int argc, char **argv)
 	}
 	ws_start(&gw);
 	gw.discovery = discovery_client_start(&gw);
+	if ((log_flush_ms = (int)config_int(gw.cfg, "log_hold_ms")) > 0) {
+		log_flush_ctx = gw.ctx;
+		log_hold_requests(log_flush_ms);
+		lws_sul_schedule(gw.ctx, 0, &log_flush_sul, log_flush_tick,
+		    (lws_usec_t)log_flush_ms * LWS_US_PER_MS);
+	}
 	log_info("listening on %s:%lld%s, up to %d live connections, %s loop",
 	    config_str(gw.cfg, "bind"), config_int(gw.cfg, "port"),
 	    config_bool(gw.cfg, "reuse_port") ? " (shared)" : "",
@@ -449,6 +491,8 @@ main(int argc, char **argv)
 
 	log_info("shutting down");
 	gw.stopping = true;
+	lws_sul_cancel(&log_flush_sul);
+	log_hold_requests(0);
 	listener_stop(gw.user_bus);
 	listener_stop(gw.tweet_bus);
 	listener_stop(gw.notify_bus);

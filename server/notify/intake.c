@@ -33,6 +33,15 @@ struct intake {
 	/* one applier in this process (instances take turns in the
 	 * database) */
 	pthread_mutex_t lock;
+	/*
+	 * The position as this process knows it: every event up to known
+	 * is applied, or makes nothing (notify_store_makes_nothing) and was
+	 * passed over with no transaction; saved is the last position read
+	 * or stored. The pass stores known when it is ahead (each poll_ms),
+	 * a change stores it with itself; 0: nothing known yet. A replay
+	 * from the stored position meets only events that make nothing.
+	 */
+	int64_t known, saved;
 	int64_t gone_warned;	/* the last "first" warned about */
 	bool failing;		/* the last read failed (warned once) */
 };
@@ -75,7 +84,17 @@ gauge(struct intake *in, int64_t pos)
 	metrics_gauge_set("chirp_notify_source_seq", label, (double)pos);
 }
 
-/* Apply evs; lock held. */
+/* The position read or stored is pos; lock held. */
+static void
+saved_at(struct intake *in, int64_t pos)
+{
+	in->saved = pos;
+	if (pos > in->known)
+		in->known = pos;
+	gauge(in, in->known);
+}
+
+/* Apply evs (none: store the position known); lock held. */
 static enum notify_store_result
 apply_locked(struct intake *in, struct event *evs, size_t n, bool strict)
 {
@@ -86,9 +105,10 @@ apply_locked(struct intake *in, struct event *evs, size_t n, bool strict)
 	for (i = 0; i < n; i++)
 		if (resolve_username(in, &evs[i]) != 0)
 			return NOTIFY_STORE_UNAVAILABLE;
-	r = notify_store_apply(in->store, in->cfg.owner, evs, n, strict, &pos);
+	r = notify_store_apply(in->store, in->cfg.owner, evs, n, strict,
+	    in->known, &pos);
 	if (r == NOTIFY_STORE_OK)
-		gauge(in, pos);
+		saved_at(in, pos);
 	return r;
 }
 
@@ -204,9 +224,15 @@ pass(void *arg)
 	pthread_mutex_lock(&in->lock);
 	for (i = 0; i < INTAKE_PAGES; i++) {
 		if (notify_store_position(in->store, in->cfg.owner, &pos) !=
-		    NOTIFY_STORE_OK || catch_up_page(in, pos) <= 0)
+		    NOTIFY_STORE_OK)
+			break;
+		saved_at(in, pos);
+		if (catch_up_page(in, in->known) <= 0)
 			break;
 	}
+	/* The events passed over since the last store. */
+	if (in->known > in->saved)
+		(void)apply_locked(in, NULL, 0, false);
 	pthread_mutex_unlock(&in->lock);
 	if (strcmp(in->cfg.owner, NOTIFY_OWNER_USER) == 0)
 		notify_store_prune(in->store);
@@ -233,7 +259,15 @@ on_event(const char *channel, const char *payload, void *arg)
 		in->cfg.on_event(&ev, in->cfg.arg);
 	if (ev.seq > 0) {
 		pthread_mutex_lock(&in->lock);
-		r = apply_locked(in, &ev, 1, true);
+		/* The next event, making nothing: no transaction now, the
+		 * position stored later (known). */
+		if (in->known > 0 && ev.seq == in->known + 1 &&
+		    notify_store_makes_nothing(&ev)) {
+			in->known = ev.seq;
+			gauge(in, in->known);
+			r = NOTIFY_STORE_OK;
+		} else
+			r = apply_locked(in, &ev, 1, true);
 		pthread_mutex_unlock(&in->lock);
 		if (r != NOTIFY_STORE_OK)
 			ticker_kick(in->ticker);

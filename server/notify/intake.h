@@ -9,6 +9,11 @@
  * up from the owner's GET /internal/events?after=<position>, a page of up
  * to 1000 events per transaction. Any number of chirp-notifyd instances
  * may run: they take turns on the position's row lock.
+ *
+ * An event that makes nothing (notify_store_makes_nothing: most tweets)
+ * costs no transaction: the position passes it in memory and is stored
+ * with the next change or by the next poll. A restart replays from the
+ * stored position only such events, which make nothing again.
  */
 #ifndef CHIRP_INTAKE_H
 #define CHIRP_INTAKE_H

@@ -166,6 +166,7 @@ struct apply {
 	const struct event *evs;
 	size_t n;
 	bool strict;
+	int64_t floor;		/* notify_store_apply's */
 	int64_t pos;
 	enum notify_store_result r;
 };
@@ -354,6 +355,40 @@ apply_one(struct apply *a, PGconn *conn, const struct event *ev)
 	}
 }
 
+bool
+notify_store_makes_nothing(const struct event *ev)
+{
+	const struct tweet *t = &ev->tweet;
+	int64_t ids[MODEL_MENTIONS_MAX], parent = ev->parent_user_id;
+	int i, n;
+
+	switch (ev->type) {
+	case EVENT_TWEET:
+		/* as apply_tweet and insert: a recipient other than the
+		 * author */
+		if (t->repost_of != NULL)
+			return t->repost_of->user_id == t->user_id ||
+			    t->repost_of->user_id <= 0;
+		if (parent > 0 && parent != t->user_id)
+			return false;
+		n = model_tweet_mention_ids(t, ids, MODEL_MENTIONS_MAX);
+		for (i = 0; i < n; i++)
+			if (ids[i] > 0 && ids[i] != t->user_id &&
+			    ids[i] != parent)
+				return false;
+		return true;
+	case EVENT_FOLLOW:
+	case EVENT_UNFOLLOW:
+	case EVENT_USER_DELETED:
+	case EVENT_DELETE:
+	case EVENT_LIKE:
+	case EVENT_UNLIKE:
+		return false;
+	default:
+		return true;	/* apply_one's default */
+	}
+}
+
 static int
 apply_tx(PGconn *conn, void *arg)
 {
@@ -361,7 +396,7 @@ apply_tx(PGconn *conn, void *arg)
 	const char *p[2] = { a->owner, NULL };
 	char seq[24];
 	PGresult *res;
-	int64_t pos;
+	int64_t pos, start;
 	size_t i;
 
 	a->r = NOTIFY_STORE_OK;
@@ -374,12 +409,15 @@ apply_tx(PGconn *conn, void *arg)
 		a->r = NOTIFY_STORE_ERROR;
 		return -1;
 	}
-	a->pos = pos = col_id(res, 0, 0);
+	a->pos = col_id(res, 0, 0);
 	PQclear(res);
+	/* Past the stored position: the events the caller passed over
+	 * (makers of nothing, notify_store_apply). */
+	pos = start = a->pos > a->floor ? a->pos : a->floor;
 	for (i = 0; i < a->n; i++) {
 		if (a->evs[i].seq <= pos)
 			continue;	/* applied before */
-		if (a->strict && pos == a->pos && a->evs[i].seq != pos + 1) {
+		if (a->strict && pos == start && a->evs[i].seq != pos + 1) {
 			a->r = NOTIFY_STORE_GAP;
 			return -1;
 		}
@@ -400,10 +438,11 @@ apply_tx(PGconn *conn, void *arg)
 
 enum notify_store_result
 notify_store_apply(struct notify_store *s, const char *owner,
-    const struct event *evs, size_t n, bool strict, int64_t *pos)
+    const struct event *evs, size_t n, bool strict, int64_t floor,
+    int64_t *pos)
 {
 	struct apply a = { .s = s, .owner = owner, .evs = evs, .n = n,
-	    .strict = strict, .r = NOTIFY_STORE_OK };
+	    .strict = strict, .floor = floor, .r = NOTIFY_STORE_OK };
 
 	switch (db_tx(s->db, apply_tx, &a)) {
 	case DB_TX_COMMITTED:

@@ -45,10 +45,25 @@ enum notify_store_result notify_store_position(struct notify_store *,
  * one must be the position + 1 (else NOTIFY_STORE_GAP and nothing
  * changes). *pos is the position after. A follow event whose username is
  * "" makes no notification (its follower is gone).
+ *
+ * floor: the caller knows every event after the stored position up to
+ * floor makes nothing (notify_store_makes_nothing; 0: none known). The
+ * position is taken as the greater of the two, and stored with the
+ * transaction's change; with no events, floor alone is stored (when
+ * ahead), which is how a position moved in memory is kept.
  */
 enum notify_store_result notify_store_apply(struct notify_store *,
     const char *owner, const struct event *evs, size_t n, bool strict,
-    int64_t *pos);
+    int64_t floor, int64_t *pos);
+
+/*
+ * Whether ev makes no change here whatever the database holds: a tweet
+ * event that notifies nobody (no original, no other parent's author, no
+ * one else mentioned), or an event no notification comes from. Only
+ * the event is read, so the answer is the same on every replay: such
+ * an event needs no transaction, and the position may pass it later.
+ */
+bool notify_store_makes_nothing(const struct event *ev);
 
 /* Forget accounts deleted more than 30 days ago (deleted_users). */
 void notify_store_prune(struct notify_store *);

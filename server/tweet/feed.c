@@ -193,10 +193,17 @@ feed_read(struct feed *f, int64_t reader, int64_t known, int64_t before,
 {
 	struct tweet_store_feed_state st;
 	enum tweet_store_result r;
+	bool answered;
 
 	out->items = NULL;
 	out->n = 0;
-	if ((r = tweet_store_feed_state(f->store, reader, &st)) !=
+	/* A first page: the state and, most often, the page at once. */
+	if (after == 0) {
+		r = tweet_store_feed_first(f->store, reader, known, before,
+		    limit, &st, out, &answered);
+		if (r != TWEET_STORE_OK || answered)
+			return r;
+	} else if ((r = tweet_store_feed_state(f->store, reader, &st)) !=
 	    TWEET_STORE_OK)
 		return r;
 	/* The barrier: every follow the caller may have seen is applied. */

@@ -31,8 +31,8 @@ static const struct config_entry tweetd_config[] = {
 	CONFIG_STR_ROW("user_url", "http://127.0.0.1:8000",
 	    "chirp-userd: followings, users, deletion decisions"),
 	CONFIG_STR_ROW("user_bus_url", NULL,
-	    "PostgreSQL URL of the user database, only to LISTEN to its "
-	    "events (required)"),
+	    "chirp-userd's event bus (its database, or nats://host:port then "
+	    "a space then that database) (required)"),
 	CONFIG_INT_ROW("followings_cache_max", "100000", 0, 100000000,
 	    "users whose followings are cached"),
 	CONFIG_INT_ROW("feed_cap", "400", 20, 10000,

@@ -49,22 +49,29 @@
  * A page statement (its rows TWEET_COLUMNS, at most TIMELINE_MAX of
  * them) with the caller's flags of each row in the same statement, as
  * two more columns (liked, reposted; a repost's are its original's, on
- * which a like or a repost acts): one lookup of the page's ids in likes
- * (user_id, tweet_id) and one in tweets (repost_of, user_id), never one
- * per tweet, and no second round trip after the page. viewer is the
- * parameter of the caller's id, order the page's order (of p.tid).
+ * which a like or a repost acts): after the page's LIMIT, one probe per
+ * row of likes (user_id, tweet_id) and one of tweets (repost_of,
+ * user_id), both unique; no second round trip after the page. Each
+ * probe is an equality on both columns: its cost is the page's, not the
+ * caller's count of likes (an = ANY filter over the caller's likes grew
+ * with them). A probe runs only where its answer can be yes: a tweet
+ * whose like_count (repost_count) is 0 is liked (reposted) by nobody,
+ * the caller included. The counts change in the transaction of the like
+ * or repost, so the statement's snapshot holds both consistent: the
+ * answer is exact, and a page of tweets nobody liked costs no probe
+ * (coalesce: the original's count, p.like_count, for a repost; the
+ * row's own, p.t10, for the others). viewer is the parameter of the
+ * caller's id, order the page's order (of p.tid).
  */
 #define FLAGGED(page, viewer, order) \
-	"WITH p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) AS " \
-	"MATERIALIZED (" page "), i(ids) AS MATERIALIZED (SELECT " \
-	"ARRAY(SELECT coalesce(trp, tid) FROM p)) " \
-	"SELECT p.*, coalesce(p.trp, p.tid) = ANY (f.liked), " \
-	"coalesce(p.trp, p.tid) = ANY (f.reposted) FROM p, (SELECT " \
-	"ARRAY(SELECT l.tweet_id FROM likes l WHERE l.user_id = " viewer \
-	" AND l.tweet_id = ANY ((SELECT ids FROM i)::bigint[])), " \
-	"ARRAY(SELECT r.repost_of FROM tweets r WHERE r.repost_of = " \
-	"ANY ((SELECT ids FROM i)::bigint[]) AND r.user_id = " viewer ")) " \
-	"f(liked, reposted) ORDER BY p.tid " order
+	"SELECT p.*, CASE WHEN coalesce(p.like_count, p.t10) > 0 THEN " \
+	"EXISTS (SELECT 1 FROM likes l WHERE l.user_id = " viewer " AND " \
+	"l.tweet_id = coalesce(p.trp, p.tid)) ELSE false END, " \
+	"CASE WHEN coalesce(p.repost_count, p.t11) > 0 THEN EXISTS (SELECT " \
+	"1 FROM tweets r WHERE r.repost_of = coalesce(p.trp, p.tid) AND " \
+	"r.user_id = " viewer ") ELSE false END FROM (" page \
+	") p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) " \
+	"ORDER BY p.tid " order
 
 #define USER_TIMELINE_BEFORE \
 	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
@@ -74,17 +81,36 @@
 	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
 	"WHERE t.user_id = $1 AND t.id > $2 ORDER BY t.id ASC LIMIT $3"
 
-#define FEED_BEFORE \
-	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN (" \
+/* A page of the feed older than $2, at or above horizon, when gate. */
+#define FEED_BEFORE_AT(horizon, gate) \
+	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE " gate \
+	"t.id IN (" \
 	"(SELECT tweet_id FROM feed WHERE reader_id = $1 AND " \
-	"tweet_id < $2 AND tweet_id >= $4 ORDER BY tweet_id DESC " \
+	"tweet_id < $2 AND tweet_id >= " horizon " ORDER BY tweet_id DESC " \
 	"LIMIT $3) UNION " \
 	"(SELECT x.id FROM feed_authors a JOIN follows f ON " \
 	"f.follower_id = $1 AND f.followee_id = a.author_id CROSS JOIN " \
 	"LATERAL (SELECT id FROM tweets WHERE user_id = a.author_id AND " \
-	"(user_id, id) < (a.author_id, $2) AND id >= $4 " \
+	"(user_id, id) < (a.author_id, $2) AND id >= " horizon " " \
 	"ORDER BY id DESC LIMIT $3) x WHERE a.popular)) " \
 	"ORDER BY t.id DESC LIMIT $3"
+#define FEED_BEFORE FEED_BEFORE_AT("$4", "")
+
+/*
+ * What "feed_state" says (s: the replica's position, whether the
+ * reader's feed is kept, its horizon, whether it was seen more than an
+ * hour ago) and whether the feed answers now (ok: built, the replica at
+ * or past $4, the position the caller may have seen, and the page older
+ * than $2 lies above the horizon).
+ */
+#define FEED_STATE_OK \
+	"s(seq, kept, horizon, stale, ok) AS MATERIALIZED (SELECT " \
+	"r.user_seq, fr.reader_id IS NOT NULL, fr.horizon, " \
+	"fr.seen_at < now() - interval '1 hour', coalesce(fr.horizon IS " \
+	"NOT NULL AND $4::bigint >= 0 AND r.user_seq >= $4::bigint AND " \
+	"$2::bigint > fr.horizon, " \
+	"false) FROM (SELECT (SELECT user_seq FROM replica_state)) " \
+	"r(user_seq) LEFT JOIN feed_readers fr ON fr.reader_id = $1)"
 
 #define FEED_AFTER \
 	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " WHERE t.id IN (" \
@@ -445,6 +471,17 @@ static const struct db_statement statements[] = {
 	 * authors the reader follows (one range scan each), then the rows.
 	 */
 	{"feed_before", FLAGGED(FEED_BEFORE, "$1", "DESC")},
+	/*
+	 * A first read (no after): "feed_state" and, when the feed answers
+	 * (s.ok), "feed_before" at its horizon, in one statement: one
+	 * round trip for most reads. Its first row has the state, the page
+	 * follows in the columns after it (none: tid NULL).
+	 */
+	{"feed_first",
+	    "WITH " FEED_STATE_OK " SELECT s.seq, s.kept, s.horizon, "
+	    "s.stale, s.ok, q.* FROM s LEFT JOIN (" FLAGGED(FEED_BEFORE_AT(
+	    "(SELECT horizon FROM s)", "(SELECT ok FROM s) AND "), "$1",
+	    "DESC") ") q ON true ORDER BY q.tid DESC"},
 	{"feed_after", FLAGGED(FEED_AFTER, "$1", "ASC")},
 	/* Beyond the feed: the authors' timelines, ids first, then rows. */
 	{"home_before", FLAGGED(HOME_BEFORE, "$1", "DESC")},
@@ -462,6 +499,11 @@ static const struct db_statement statements[] = {
 
 static char *id_array(const int64_t *, size_t);
 static void page_of(PGresult *, bool, bool, struct tweet_store_page *);
+static void page_at(PGresult *, int, bool, bool, struct tweet_store_page *);
+static void state_of(struct tweet_store *, const PGresult *,
+    const char *const *, struct tweet_store_feed_state *);
+static enum tweet_store_result page_rows(struct tweet_store *, const char *,
+    int, const char *const *, bool, struct tweet_store_page *);
 
 struct tweet_store {
 	struct db *db;
@@ -625,16 +667,23 @@ row_cols(const PGresult *r, int row, int off, struct tweet *t)
 	t->repost_count = col_id(r, row, off + 10);
 }
 
-/* A row of TWEET_COLUMNS into t: the tweet, and its original when it is
- * a repost whose original still exists. */
+/* The TWEET_COLUMNS from column off of row into t: the tweet, and its
+ * original when it is a repost whose original still exists. */
+static void
+row_tweet_at(const PGresult *r, int row, int off, struct tweet *t)
+{
+	row_cols(r, row, off, t);
+	if (!PQgetisnull(r, row, off + NCOLS)) {
+		t->repost_of = xcalloc(1, sizeof *t->repost_of);
+		row_cols(r, row, off + NCOLS, t->repost_of);
+	}
+}
+
+/* A row of TWEET_COLUMNS into t (row_tweet_at). */
 static void
 row_tweet(const PGresult *r, int row, struct tweet *t)
 {
-	row_cols(r, row, 0, t);
-	if (!PQgetisnull(r, row, NCOLS)) {
-		t->repost_of = xcalloc(1, sizeof *t->repost_of);
-		row_cols(r, row, NCOLS, t->repost_of);
-	}
+	row_tweet_at(r, row, 0, t);
 }
 
 /* JSON text of a tweet; caller frees. */
@@ -1176,19 +1225,31 @@ tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
 static void
 page_of(PGresult *r, bool after, bool flags, struct tweet_store_page *out)
 {
+	page_at(r, 0, after, flags, out);
+}
+
+/* page_of, the page's columns from column off; a row whose first of
+ * them is NULL is none (the LEFT JOIN of "feed_first"). */
+static void
+page_at(PGresult *r, int off, bool after, bool flags,
+    struct tweet_store_page *out)
+{
 	struct tweet *t;
 	int i, rows = PQntuples(r);
 
+	if (off > 0 && rows == 1 && PQgetisnull(r, 0, off))
+		rows = 0;
 	out->items = xcalloc(rows ? (size_t)rows : 1, sizeof *out->items);
 	out->n = (size_t)rows;
 	for (i = 0; i < rows; i++) {
 		t = &out->items[after ? rows - 1 - i : i];
-		row_tweet(r, i, t);
+		row_tweet_at(r, i, off, t);
 		if (!flags)
 			continue;
 		t->has_flags = true;
-		t->liked = PQgetvalue(r, i, 2 * NCOLS)[0] == 't';
-		t->reposted = PQgetvalue(r, i, 2 * NCOLS + 1)[0] == 't';
+		t->liked = PQgetvalue(r, i, off + 2 * NCOLS)[0] == 't';
+		t->reposted = PQgetvalue(r, i, off + 2 * NCOLS + 1)[0] ==
+		    't';
 		if (t->repost_of != NULL) {
 			t->repost_of->has_flags = true;
 			t->repost_of->liked = t->liked;
@@ -1683,16 +1744,74 @@ tweet_store_feed_state(struct tweet_store *s, int64_t reader,
 		PQclear(r);
 		return TWEET_STORE_ERROR;
 	}
+	state_of(s, r, p, st);
+	PQclear(r);
+	return TWEET_STORE_OK;
+}
+
+/*
+ * The state in the first four columns of r's first row ("feed_state",
+ * "feed_first") into st; a reader seen more than an hour ago is seen
+ * now (p: the reader's id).
+ */
+static void
+state_of(struct tweet_store *s, const PGresult *r, const char *const *p,
+    struct tweet_store_feed_state *st)
+{
+	enum tweet_store_result res;
+
 	st->user_seq = PQgetisnull(r, 0, 0) ? -1 :
 	    strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	st->kept = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
 	st->built = st->kept && !PQgetisnull(r, 0, 2);
 	st->horizon = st->built ? strtoll(PQgetvalue(r, 0, 2), NULL, 10) : 0;
 	st->stale = strcmp(PQgetvalue(r, 0, 3), "t") == 0;
-	PQclear(r);
 	if (st->stale)
 		(void)run_count(s, NULL, "feed_seen", 1, p, &res);
-	return TWEET_STORE_OK;
+}
+
+enum tweet_store_result
+tweet_store_feed_first(struct tweet_store *s, int64_t reader,
+    int64_t known, int64_t before, int limit,
+    struct tweet_store_feed_state *st, struct tweet_store_page *out,
+    bool *answered)
+{
+	enum tweet_store_result res = TWEET_STORE_OK;
+	char rid[24], cursor[24], lim[16], kn[24], hor[24];
+	const char *p[4] = {rid, cursor, lim, kn};
+	PGresult *r;
+
+	memset(st, 0, sizeof *st);
+	out->items = NULL;
+	out->n = 0;
+	*answered = false;
+	snprintf(rid, sizeof rid, "%" PRId64, reader);
+	snprintf(cursor, sizeof cursor, "%" PRId64, before > 0 ? before :
+	    INT64_MAX);
+	snprintf(lim, sizeof lim, "%d", limit);
+	snprintf(kn, sizeof kn, "%" PRId64, known);
+	if ((r = run(s, NULL, "feed_first", 4, p, &res)) == NULL)
+		return res;
+	if (PQntuples(r) < 1) {
+		PQclear(r);
+		return TWEET_STORE_ERROR;
+	}
+	state_of(s, r, p, st);
+	if (strcmp(PQgetvalue(r, 0, 4), "t") != 0) {
+		PQclear(r);
+		return TWEET_STORE_OK;	/* the caller goes on from st */
+	}
+	/* The feed answered: as tweet_store_feed_page's "feed_before". */
+	page_at(r, 5, false, true, out);
+	PQclear(r);
+	*answered = true;
+	if (out->n == (size_t)limit || st->horizon == 0)
+		return TWEET_STORE_OK;
+	tweet_store_page_release(out);
+	metrics_counter_add("chirp_feed_reads_total", "path=\"timelines\"", 1);
+	snprintf(hor, sizeof hor, "%" PRId64, st->horizon);
+	p[3] = hor;
+	return page_rows(s, "home_before", 3, p, false, out);
 }
 
 /* A reader's feed to build, the argument of register_tx and build_tx. */

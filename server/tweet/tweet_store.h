@@ -193,6 +193,17 @@ struct tweet_store_feed_state {
 };
 enum tweet_store_result tweet_store_feed_state(struct tweet_store *,
     int64_t reader, struct tweet_store_feed_state *);
+/*
+ * A first page (before, or 0: the newest) in one round trip where it
+ * can: the state of tweet_store_feed_state into st and, when the feed
+ * answers now (built, the replica at or past known >= 0, the page above
+ * the horizon), the page of tweet_store_feed_page into out, *answered
+ * true. Else *answered is false and the caller goes on from st.
+ */
+enum tweet_store_result tweet_store_feed_first(struct tweet_store *,
+    int64_t reader, int64_t known, int64_t before, int limit,
+    struct tweet_store_feed_state *st, struct tweet_store_page *out,
+    bool *answered);
 /* Build the reader's feed (registering it first unless kept). */
 enum tweet_store_result tweet_store_feed_build(struct tweet_store *,
     int64_t reader, bool kept);

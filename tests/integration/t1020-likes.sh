@@ -51,6 +51,26 @@ http DELETE "$TWEETD/tweets/$RP/like" "" "$(auth "$TC")"
 expect_eq "unliking the repost unlikes the original" \
     "$(jb '[.tweetId, .likeCount] | @tsv')" "$(printf '%s\t1' "$P")"
 
+# --- the flags in a page are each reader's own ------------------------------
+
+# ann's tweet has one like (bob's): a page shows bob liked true and the
+# others false with the same count; cid's repost of it carries the
+# original's flags; a tweet nobody liked is liked by nobody.
+N0=$(post "$TWEETD" "$ANN" "$TA" "nobody liked this one yet")
+check "a tweet nobody liked: posted" expr "$N0" : '[1-9][0-9]*$' 
+flags() {	# reader token, author id: "id:likeCount:liked" of each entry
+	http GET "$TWEETD/tweets/userTimeline/$2" "" "$(auth "$1")"
+	jb '[.tweets[] | "\(.tweetId):\(.repostOf.likeCount // .likeCount):\(.liked)"] | join(",")'
+}
+expect_eq "bob reads ann's timeline: his like, not on the other" \
+    "$(flags "$TB" "$ANN")" "$N0:0:false,$P:1:true"
+expect_eq "cid reads it: the same counts, liked by nobody of his" \
+    "$(flags "$TC" "$ANN")" "$N0:0:false,$P:1:false"
+expect_eq "bob reads cid's repost: the original's flag, true" \
+    "$(flags "$TB" "$CID")" "$RP:1:true"
+expect_eq "ann reads cid's repost: false (she unliked it)" \
+    "$(flags "$TA" "$CID")" "$RP:1:false"
+
 # --- 8 concurrent likers through both instances --------------------------------
 
 Q=$(post "$TWEETD" "$ANN" "$TA" "the busy one")

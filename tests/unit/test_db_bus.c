@@ -367,6 +367,40 @@ on_event(const char *channel, const char *payload, void *arg)
 }
 
 static void
+channel_labels_never_need_escaping(void **state)
+{
+	char *l;
+
+	(void)state;
+	l = bus_channel_label("chirp_tweet_events");
+	assert_string_equal(l, "channel=\"chirp_tweet_events\"");
+	free(l);
+	assert_null(bus_channel_label("a\"b"));
+	assert_null(bus_channel_label("a\\b"));
+	assert_null(bus_channel_label("a\nb"));
+}
+
+/* The value of the gauge name{...,channel="ch"}, or -1 when absent. */
+static double
+gauge_of(const char *name, const char *ch)
+{
+	char *text = metrics_render(), *pat, *at;
+	double v = -1;
+
+	pat = xasprintf("channel=\"%s\"} ", ch);
+	for (at = text; (at = strstr(at, name)) != NULL; at++)
+		if (strncmp(at + strlen(name), "{", 1) == 0 &&
+		    strstr(at, pat) != NULL && strstr(at, pat) <
+		    strchr(at, '\n')) {
+			v = strtod(strstr(at, pat) + strlen(pat), NULL);
+			break;
+		}
+	free(pat);
+	free(text);
+	return v;
+}
+
+static void
 bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 {
 	const char *const chans[] = { "chirp_test", NULL };
@@ -403,7 +437,13 @@ bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 	assert_int_equal(bus_dispatch(bus, on_event, &seen), 0);
 	assert_int_equal(seen.n, 1);
 	PQfinish(pub);
+	/* The lag gauges: the subscriber applied what the log holds. */
+	assert_true(gauge_of(BUS_APPLIED_METRIC, "chirp_test") > 0);
+	assert_true(gauge_of(BUS_APPLIED_METRIC, "chirp_test") ==
+	    gauge_of(BUS_LOG_METRIC, "chirp_test"));
 	bus_free(bus);
+	/* a subscriber that is gone says nothing any more */
+	assert_true(gauge_of(BUS_APPLIED_METRIC, "chirp_test") < 0);
 }
 
 /* NOTIFY payload on channel by hand, as anyone who may connect can. */
@@ -574,6 +614,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(channel_labels_never_need_escaping),
 		cmocka_unit_test(migrations_apply_in_order_once),
 		cmocka_unit_test(
 		  exec_and_begin_survive_a_lost_connection),
