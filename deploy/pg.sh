@@ -25,6 +25,34 @@ as_owner() {
 cmd=$1
 dir=$2
 
+# As root the cluster belongs to 'postgres', which must be able to enter
+# every folder above DIR: a clone under one it cannot (/root is mode 700)
+# gets its cluster in /var/lib/chirp instead, DIR a symbolic link to it,
+# so that "make run" works wherever the repository is.
+if [ "$cmd" = start ] && [ "$(id -u)" -eq 0 ] && [ ! -L "$dir" ] &&
+    [ ! -f "$dir/data/PG_VERSION" ]; then
+	mkdir -p "$(dirname "$dir")"
+	if ! runuser -u postgres -- test -x "$(dirname "$dir")"; then
+		abs=$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")
+		real=/var/lib/chirp/pg-$(printf %s "$abs" | cksum | cut -d' ' -f1)
+		install -d -m 755 /var/lib/chirp
+		install -d -o postgres -g postgres -m 700 "$real"
+		rmdir "$dir" 2>/dev/null || true	# empty, from an earlier try
+		if [ -e "$dir" ]; then
+			echo "pg: the postgres user cannot enter $(dirname "$dir")" \
+			    "and $dir is not empty: remove it and start again" >&2
+			exit 1
+		fi
+		ln -s "$real" "$dir"
+		echo "pg: the postgres user cannot enter $(dirname "$dir"):" \
+		    "the cluster is in $real ($dir links to it)"
+	fi
+fi
+# Every command works on the real folder: postgres may not pass the link.
+if [ -L "$dir" ]; then
+	dir=$(readlink -f "$dir")
+fi
+
 case $cmd in
 start)
 	port=$3
