@@ -208,6 +208,13 @@ remove_rows(struct apply *a, PGconn *conn, const char *stmt, int n,
 	return rc;
 }
 
+/* Whether recipient is notified of what actor did: not of one's own. */
+static bool
+notifies(int64_t recipient, int64_t actor)
+{
+	return recipient > 0 && recipient != actor;
+}
+
 /*
  * Make one notification (tweet: the JSON text of the tweet concerned, or
  * NULL) and publish it; then cut the recipient's to the cap. Nobody is
@@ -227,7 +234,7 @@ insert(struct apply *a, PGconn *conn, int64_t recipient, const char *type,
 	json_t *obj;
 	int rc;
 
-	if (recipient == actor || recipient <= 0)
+	if (!notifies(recipient, actor))
 		return 0;
 	snprintf(r_s, sizeof r_s, "%" PRId64, recipient);
 	snprintf(a_s, sizeof a_s, "%" PRId64, actor);
@@ -277,39 +284,59 @@ tweet_text(const struct tweet *t)
 }
 
 /*
- * The notifications of a tweet event: a repost notifies the original's
- * author (tweet: the original); a reply its parent's author; a mention
- * each user mentioned, but the parent's author of a reply gets the reply
- * only.
+ * Whom a tweet event notifies, each once, into ids and kinds (room for
+ * MODEL_MENTIONS_MAX + 1); how many. A repost notifies the original's
+ * author; a reply its parent's author; a mention each user mentioned,
+ * but the parent's author of a reply gets the reply only. insert() then
+ * passes over the author (nobody is notified of their own acts), so
+ * apply_tweet and notify_store_makes_nothing read the same list.
+ */
+static int
+tweet_recipients(const struct event *ev, int64_t *ids, const char **kinds)
+{
+	const struct tweet *t = &ev->tweet;
+	int64_t m[MODEL_MENTIONS_MAX], parent = ev->parent_user_id;
+	int i, j, n, k = 0;
+
+	if (t->repost_of != NULL) {
+		ids[0] = t->repost_of->user_id;
+		kinds[0] = "repost";
+		return 1;
+	}
+	if (parent > 0) {
+		ids[k] = parent;
+		kinds[k++] = "reply";
+	}
+	n = model_tweet_mention_ids(t, m, MODEL_MENTIONS_MAX);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && m[j] != m[i]; j++)
+			;
+		if (j < i || m[i] == parent)
+			continue;	/* twice, or replied to */
+		ids[k] = m[i];
+		kinds[k++] = "mention";
+	}
+	return k;
+}
+
+/*
+ * The notifications of a tweet event (tweet_recipients); the tweet they
+ * name is the original for a repost, else the tweet itself.
  */
 static int
 apply_tweet(struct apply *a, PGconn *conn, const struct event *ev)
 {
-	const struct tweet *t = &ev->tweet, *orig = t->repost_of;
-	int64_t ids[MODEL_MENTIONS_MAX], parent = ev->parent_user_id;
-	char *text;
-	int i, j, n, rc = 0;
+	const struct tweet *t = &ev->tweet;
+	const struct tweet *subject = t->repost_of != NULL ? t->repost_of : t;
+	int64_t ids[MODEL_MENTIONS_MAX + 1];
+	const char *kinds[MODEL_MENTIONS_MAX + 1];
+	char *text = tweet_text(subject);
+	int i, n, rc = 0;
 
-	if (orig != NULL) {
-		text = tweet_text(orig);
-		rc = insert(a, conn, orig->user_id, "repost", t->user_id,
-		    t->username, orig->id, t->id, text);
-		free(text);
-		return rc;
-	}
-	text = tweet_text(t);
-	if (parent > 0)
-		rc = insert(a, conn, parent, "reply", t->user_id, t->username,
-		    t->id, t->id, text);
-	n = model_tweet_mention_ids(t, ids, MODEL_MENTIONS_MAX);
-	for (i = 0; i < n && rc == 0; i++) {
-		for (j = 0; j < i && ids[j] != ids[i]; j++)
-			;
-		if (j < i || ids[i] == parent)
-			continue;	/* twice, or replied to */
-		rc = insert(a, conn, ids[i], "mention", t->user_id,
-		    t->username, t->id, t->id, text);
-	}
+	n = tweet_recipients(ev, ids, kinds);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = insert(a, conn, ids[i], kinds[i], t->user_id,
+		    t->username, subject->id, t->id, text);
 	free(text);
 	return rc;
 }
@@ -358,23 +385,15 @@ apply_one(struct apply *a, PGconn *conn, const struct event *ev)
 bool
 notify_store_makes_nothing(const struct event *ev)
 {
-	const struct tweet *t = &ev->tweet;
-	int64_t ids[MODEL_MENTIONS_MAX], parent = ev->parent_user_id;
+	int64_t ids[MODEL_MENTIONS_MAX + 1];
+	const char *kinds[MODEL_MENTIONS_MAX + 1];
 	int i, n;
 
 	switch (ev->type) {
 	case EVENT_TWEET:
-		/* as apply_tweet and insert: a recipient other than the
-		 * author */
-		if (t->repost_of != NULL)
-			return t->repost_of->user_id == t->user_id ||
-			    t->repost_of->user_id <= 0;
-		if (parent > 0 && parent != t->user_id)
-			return false;
-		n = model_tweet_mention_ids(t, ids, MODEL_MENTIONS_MAX);
+		n = tweet_recipients(ev, ids, kinds);
 		for (i = 0; i < n; i++)
-			if (ids[i] > 0 && ids[i] != t->user_id &&
-			    ids[i] != parent)
+			if (notifies(ids[i], ev->tweet.user_id))
 				return false;
 		return true;
 	case EVENT_FOLLOW:
