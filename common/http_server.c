@@ -808,13 +808,12 @@ http_handler_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	elapsed = time_mono() - hc->started;
 	metrics_observe_request(req.route ? req.route : "unmatched", method,
 	    res.status, elapsed);
-	/* Probes, and the services' answered calls to each other (event-log
-	 * polls every second of every instance), would bury the lines about
-	 * users' requests: debug. A refused internal call stays info. */
-	log_request(strcmp(url, "/status") == 0 ||
-	    strcmp(url, "/metrics") == 0 ||
-	    ((srv->cfg.quiet || strncmp(url, "/internal/", 10) == 0) &&
-	    res.status < 400), method, url,
+	/* Like probes (log_request), the services' answered calls to each
+	 * other (event-log polls every second of every instance) would bury
+	 * the lines about users' requests: debug. A refused internal call
+	 * stays info. */
+	log_request((srv->cfg.quiet || strncmp(url, "/internal/", 10) == 0) &&
+	    res.status < 400, method, url,
 	    req.route ? req.route : "unmatched", res.status, elapsed * 1000);
 	ret = http_send(conn, &res, rid);
 	http_response_release(&res);

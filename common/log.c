@@ -269,18 +269,16 @@ log_request(bool quiet, const char *method, const char *path,
     const char *route, int status, double ms)
 {
 	struct log_req rq = { method, route, status, ms };
+	bool json = log_format == LOG_FORMAT_JSON;
 	int saved = errno;
 
+	quiet = quiet || strcmp(path, "/status") == 0 ||
+	    strcmp(path, "/metrics") == 0;
 	if (log_level > (quiet ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO))
 		return;
-	if (log_format == LOG_FORMAT_JSON)
-		log_emitf(quiet ? "debug" : "info", 0, &rq, true,
-		    "%s %s %d %.1fms",
-		    method, route, status, ms);
-	else
-		log_emitf(quiet ? "debug" : "info", 0, NULL, true,
-		    "%s %s %d %.1fms",
-		    method, path, status, ms);
+	/* text: the path as asked; json: the route, its fields apart */
+	log_emitf(quiet ? "debug" : "info", 0, json ? &rq : NULL, true,
+	    "%s %s %d %.1fms", method, json ? route : path, status, ms);
 	errno = saved;
 }
 

@@ -318,13 +318,12 @@ front_send(struct front_sess *sess)
 	secs = (double)(time_now_us() - hr->start_us) / 1e6;
 	metrics_observe_request(hr->metric_route, hr->method, hr->status,
 	    secs);
-	/* One line a request, as the services write it (log_request): at
-	 * info but for probes and scrapes, which would bury the rest. The
-	 * path has no query: a token in one never reaches the log. */
+	/* One line a request, as the services write it (log_request: at
+	 * info but for probes and scrapes). The path has no query: a token
+	 * in one never reaches the log. */
 	log_set_request_id(hr->request_id);
-	log_request(strcmp(hr->path, "/status") == 0 ||
-	    strcmp(hr->path, "/metrics") == 0, hr->method[0] ? hr->method :
-	    "-", hr->path[0] ? hr->path : "-", hr->metric_route, hr->status,
+	log_request(false, hr->method[0] ? hr->method : "-",
+	    hr->path[0] ? hr->path : "-", hr->metric_route, hr->status,
 	    secs * 1e3);
 	log_set_request_id(NULL);
 	sess->req = NULL;
