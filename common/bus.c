@@ -513,17 +513,18 @@ bus_channel_label(const char *channel)
 }
 
 /*
- * BUS_APPLIED_METRIC of each channel: the newest seq handed on, or the
- * log's newest when the connection began to listen (what came before
- * is the subscriber's catch-up, not the bus's).
+ * BUS_APPLIED_METRIC of channel (NULL: of each): the newest seq handed
+ * on, or the log's newest when the connection began to listen (what came
+ * before is the subscriber's catch-up, not the bus's).
  */
 static void
-bus_gauge(const struct bus *b)
+bus_gauge(const struct bus *b, const char *channel)
 {
 	size_t i;
 
 	for (i = 0; i < b->nchannels; i++)
-		if (b->labels[i] != NULL)
+		if (b->labels[i] != NULL && (channel == NULL ||
+		    strcmp(b->channels[i], channel) == 0))
 			metrics_gauge_set(BUS_APPLIED_METRIC, b->labels[i],
 			    (double)(b->last[i] > b->floor[i] ? b->last[i] :
 			    b->floor[i]));
@@ -539,7 +540,7 @@ bus_hand(struct bus *b, const char *channel, const char *sealed)
 	    bus_fresh(b, channel, payload)) {
 		b->fn(channel, payload, b->arg);
 		/* after fn: applied, not just received */
-		bus_gauge(b);
+		bus_gauge(b, channel);
 	}
 }
 
@@ -757,7 +758,7 @@ bus_read(struct bus *b)
 			busy = !bus_read_seqs(b, res, b->state == BUS_READY ?
 			    b->target : b->floor);
 			if (b->state != BUS_READY)
-				bus_gauge(b);
+				bus_gauge(b, NULL);
 		} else if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 			busy = false;
 		} else if (b->state == BUS_READY) {

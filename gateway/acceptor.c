@@ -92,6 +92,7 @@ acceptor_start(struct gateway *gw, int fd, const char *what)
 	if (a == NULL) {
 		a = gw->acceptor = xcalloc(1, sizeof(*a));
 		a->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		metrics_counter_add(REFUSED_METRIC, NULL, 0);
 	}
 	if (a->n == ACCEPTOR_MAX) {
 		log_warnx("%s: too many listening sockets", what);
@@ -127,8 +128,7 @@ acceptor_refuse_one(struct acceptor *a, int lfd)
 	if ((fd = accept(lfd, NULL, NULL)) >= 0)
 		close(fd);
 	a->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	metrics_counter_add("chirp_gateway_connections_refused_total", NULL,
-	    1);
+	metrics_counter_add(REFUSED_METRIC, NULL, 1);
 }
 
 /* Accept up to a batch from the listening socket of wsi into the vhost. */

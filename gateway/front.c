@@ -887,8 +887,7 @@ front_accept(struct gateway *gw, int fd)
 		    addr, sizeof(addr));
 	if (conns_accept(gw->conns, fd, addr))
 		return 0;
-	metrics_counter_add("chirp_gateway_connections_refused_total", NULL,
-	    1);
+	metrics_counter_add(REFUSED_METRIC, NULL, 1);
 	return -1;	/* lws closes it unread */
 }
 

@@ -23,6 +23,11 @@ struct config;
  * room for a listed one (pool.c). */
 #define POOL_MAX 64
 
+/* Connections closed as accepted, unread (acceptor.c: no fd left;
+ * front.c: over max_http_conns or max_conns_per_addr); at 0 from the
+ * start, so that rate() sees it begin. */
+#define REFUSED_METRIC "chirp_gateway_connections_refused_total"
+
 /*
  * One upstream instance as discovery listed it. A caller of pool_pick
  * may keep the pointer while a request it started on the instance is

@@ -90,9 +90,6 @@ ops_metrics(struct front_req *hr, const char *arg)
 	    (double)gw->in_flight);
 	metrics_gauge_set("chirp_gateway_max_connections", NULL,
 	    (double)gw->max_connections);
-	/* at 0 before the first refusal, so that rate() sees it begin */
-	metrics_counter_add("chirp_gateway_connections_refused_total", NULL,
-	    0);
 	ws_metrics_flush(gw);
 	s = metrics_render();
 	front_respond(hr, 200, "text/plain; version=0.0.4; charset=utf-8", s,
