@@ -146,6 +146,7 @@
 	"ORDER BY t.id ASC"
 
 static const struct db_statement statements[] = {
+	BUS_STATEMENTS,	/* bus_publish in this database's transactions */
 	{"tombstone", "SELECT 1 FROM deleted_users WHERE user_id = $1"},
 	/* Posts take the user's lock shared, a deletion exclusively: no post
 	 * slips in between a deletion's DELETE and its commit. A post does
