@@ -33,6 +33,7 @@
 
 #include "bus.h"
 #include "bus_nats.h"
+#include "db.h"
 #include "events.h"
 #include "log.h"
 #include "metrics.h"
@@ -127,12 +128,24 @@ bus_open(const char *channel, const char *sealed)
 	return payload;
 }
 
-/* One statement of a publish in the caller's transaction; 0 or -1. */
+static const struct db_statement bus_statements[] = {
+	BUS_STATEMENTS,
+	{NULL, NULL},
+};
+
+int
+bus_prepare(PGconn *conn)
+{
+	return db_prepare(conn, bus_statements);
+}
+
+/* One statement of a publish in the caller's transaction (one of
+ * BUS_STATEMENTS); 0 or -1. */
 static int
-bus_tx_query(PGconn *conn, const char *channel, const char *sql, int n,
+bus_tx_query(PGconn *conn, const char *channel, const char *stmt, int n,
     const char *const *v)
 {
-	PGresult *res = PQexecParams(conn, sql, n, NULL, v, NULL, NULL, 0);
+	PGresult *res = PQexecPrepared(conn, stmt, n, v, NULL, NULL, 0);
 	int ret = 0;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -163,9 +176,7 @@ bus_publish_by(struct bus_tx *tx, const char *channel, const char *payload,
 		snprintf(author, sizeof(author), "%lld", (long long)a);
 		v[1] = author;
 	}
-	return bus_tx_query(conn, channel, "WITH o AS (INSERT INTO outbox "
-	    "(channel, author, payload) VALUES ($1, $2, $3) RETURNING 1) "
-	    "SELECT pg_notify($1 || '_wake', '') FROM o", 3, v);
+	return bus_tx_query(conn, channel, BUS_PUT_STMT, 3, v);
 }
 
 int
@@ -184,7 +195,7 @@ bus_relay(struct bus_tx *tx, const char *channel, const char *payload)
 	sealed = svcauth_seal(bus_svcauth, channel, payload,
 	    time_now_ms() / 1000);
 	v[1] = sealed;
-	ret = bus_tx_query(conn, channel, "SELECT pg_notify($1, $2)", 2, v);
+	ret = bus_tx_query(conn, channel, BUS_RELAY_STMT, 2, v);
 	free(sealed);
 	return ret;
 }

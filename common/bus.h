@@ -11,6 +11,7 @@
 #ifndef CHIRP_BUS_H
 #define CHIRP_BUS_H
 
+#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -53,6 +54,21 @@ const char *bus_open(const char *channel, const char *sealed);
  * they announce. A store gets its handle from db_bus_tx (db.h).
  */
 struct bus_tx;
+/*
+ * The statements of bus_publish and bus_relay, prepared once per
+ * connection so that an event costs one execution, not a parse and a
+ * plan as well: a store lists BUS_STATEMENTS in its statement table
+ * (db.h), and a connection of its own (the publisher's) has bus_prepare
+ * called on it once connected (0 or -1, logged).
+ */
+#define BUS_PUT_STMT "bus_put"
+#define BUS_RELAY_STMT "bus_relay"
+#define BUS_STATEMENTS \
+	{BUS_PUT_STMT, "WITH o AS (INSERT INTO outbox (channel, author, " \
+	    "payload) VALUES ($1, $2, $3) RETURNING 1) " \
+	    "SELECT pg_notify($1 || '_wake', '') FROM o"}, \
+	{BUS_RELAY_STMT, "SELECT pg_notify($1, $2)"}
+int bus_prepare(PGconn *);
 /*
  * Publish payload inside the transaction tx: a row of the outbox (its
  * author from events_author) and a wake-up of the publisher, sent on

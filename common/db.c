@@ -76,14 +76,13 @@ db_mark(struct db *db, bool ok, PGconn *conn)
 		log_info("database connection restored");
 }
 
-/* Prepare every statement on a fresh connection; -1 on failure. */
-static int
-db_prepare_all(struct db *db, PGconn *conn)
+int
+db_prepare(PGconn *conn, const struct db_statement *stmts)
 {
 	const struct db_statement *s;
 	PGresult *res;
 
-	for (s = db->stmts; s != NULL && s->name != NULL; s++) {
+	for (s = stmts; s != NULL && s->name != NULL; s++) {
 		res = PQprepare(conn, s->name, s->sql, 0, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			log_warnx("cannot prepare '%s': %s", s->name,
@@ -159,7 +158,7 @@ db_reset(struct db *db, PGconn *conn)
 	bool ok;
 
 	PQreset(conn);
-	ok = PQstatus(conn) == CONNECTION_OK && db_prepare_all(db, conn) == 0;
+	ok = PQstatus(conn) == CONNECTION_OK && db_prepare(conn, db->stmts) == 0;
 	db_mark(db, ok, conn);
 	return ok;
 }
@@ -183,7 +182,7 @@ db_conn(struct db *db)
 	pthread_mutex_unlock(&db->lock);
 	pthread_setspecific(db->key, link);
 	ok = PQstatus(link->conn) == CONNECTION_OK &&
-	    db_prepare_all(db, link->conn) == 0;
+	    db_prepare(link->conn, db->stmts) == 0;
 	db_mark(db, ok, link->conn);
 	return ok ? link->conn : NULL;
 }

@@ -14,6 +14,13 @@ struct db_statement {
 	const char *sql;
 };
 
+/*
+ * Prepare stmts (ending with {NULL, NULL}) on conn, for a connection that
+ * is not a struct db's (those have theirs prepared on every connect); 0,
+ * or -1 when one failed (logged).
+ */
+int db_prepare(PGconn *conn, const struct db_statement *stmts);
+
 /* stmts ends with {NULL, NULL} and is borrowed for the life of the db. */
 struct db *db_new(const char *url, const struct db_statement *stmts);
 void db_free(struct db *);

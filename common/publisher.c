@@ -20,6 +20,7 @@
 #include <libpq-fe.h>
 
 #include "bus.h"
+#include "db.h"
 #include "events.h"
 #include "log.h"
 #include "metrics.h"
@@ -87,6 +88,15 @@ static const char publisher_log_sent_sql[] = PUBLISHER_LOG_SQL
     "SELECT key, value::bigint FROM json_each_text($3) "
     "ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq) SELECT 1";
 
+/* The statements of every batch, prepared once per connection: each was
+ * parsed and planned again for every batch. */
+static const struct db_statement publisher_statements[] = {
+	{"publisher_take", publisher_take_sql},
+	{"publisher_log", publisher_log_sql},
+	{"publisher_log_sent", publisher_log_sent_sql},
+	{NULL, NULL},
+};
+
 /*
  * Testing aid (test build only): the process dies as a crash would at the
  * point named by CHIRP_PUBLISHER_CRASH ("after_commit": a move committed,
@@ -144,12 +154,10 @@ publisher_drop(struct publisher *p)
 	publisher_set_leader(p, false);
 }
 
-/* Run sql; true when it succeeded (tuples or command). */
+/* res of a statement; true when it succeeded (tuples or command). */
 static bool
-publisher_exec(struct publisher *p, const char *sql, int n,
-    const char *const *v, PGresult **out)
+publisher_result(PGresult *res, PGresult **out)
 {
-	PGresult *res = PQexecParams(p->conn, sql, n, NULL, v, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
 	bool ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
 
@@ -160,6 +168,24 @@ publisher_exec(struct publisher *p, const char *sql, int n,
 	else
 		PQclear(res);
 	return ok;
+}
+
+/* Run sql (publisher_result). */
+static bool
+publisher_exec(struct publisher *p, const char *sql, int n,
+    const char *const *v, PGresult **out)
+{
+	return publisher_result(PQexecParams(p->conn, sql, n, NULL, v, NULL,
+	    NULL, 0), out);
+}
+
+/* Run stmt, one of publisher_statements (publisher_result). */
+static bool
+publisher_run(struct publisher *p, const char *stmt, int n,
+    const char *const *v, PGresult **out)
+{
+	return publisher_result(PQexecPrepared(p->conn, stmt, n, v, NULL, NULL,
+	    0), out);
 }
 
 /* Connect and LISTEN for the wake-ups; false on failure. */
@@ -189,6 +215,9 @@ publisher_connect(struct publisher *p)
 		}
 		free(wake);
 	}
+	if (bus_prepare(p->conn) != 0 ||
+	    db_prepare(p->conn, publisher_statements) != 0)
+		goto fail;
 	return true;
 fail:
 	log_warnx("publisher: cannot connect: %s", PQerrorMessage(p->conn));
@@ -272,7 +301,7 @@ publisher_move(struct publisher *p)
 
 	if (!publisher_exec(p, "BEGIN", 0, NULL, NULL))
 		goto out;
-	if (!publisher_exec(p, publisher_take_sql, 0, NULL, &take))
+	if (!publisher_run(p, "publisher_take", 0, NULL, &take))
 		goto rollback;
 	if ((n = PQntuples(take)) == 0) {
 		ret = 0;
@@ -319,8 +348,8 @@ publisher_move(struct publisher *p)
 	v[0] = text;
 	v[1] = idtext;
 	v[2] = pubtext;
-	if (bus_out_in_tx(p->out) ? !publisher_exec(p, publisher_log_sent_sql,
-	    3, v, NULL) : !publisher_exec(p, publisher_log_sql, 2, v, NULL))
+	if (bus_out_in_tx(p->out) ? !publisher_run(p, "publisher_log_sent",
+	    3, v, NULL) : !publisher_run(p, "publisher_log", 2, v, NULL))
 		goto rollback;
 	if (!publisher_exec(p, "COMMIT", 0, NULL, NULL))
 		goto out;

@@ -21,6 +21,7 @@
 	"actor_id, actor_username, tweet_id, tweet"
 
 static const struct db_statement notify_statements[] = {
+	BUS_STATEMENTS,	/* bus_publish in this database's transactions */
 	{"position", "SELECT seq FROM source_state WHERE owner = $1"},
 	/* One applier of an owner's log at a time, whichever instance. */
 	{"position_lock",

@@ -30,10 +30,14 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #endif
 
-/* The columns of the tweet of alias a, in the order row_tweet reads. */
+/*
+ * The columns of the tweet of alias a, in the order row_tweet reads.
+ * created_ms is created_at in whole milliseconds, kept by PostgreSQL
+ * (sql/tweet/0006_created_ms.sql): no numeric arithmetic per row read.
+ */
 #define COLS(a) \
 	a ".id, " a ".user_id, " a ".username, " a ".content, " \
-	"floor(extract(epoch FROM " a ".created_at) * 1000)::bigint, " \
+	a ".created_ms, " \
 	a ".reply_to, " a ".conversation_id, " a ".mentions, " \
 	a ".reply_count, " a ".like_count, " a ".repost_count, " \
 	a ".repost_of"
@@ -61,17 +65,18 @@
  * answer is exact, and a page of tweets nobody liked costs no probe
  * (coalesce: the original's count, p.like_count, for a repost; the
  * row's own, p.t10, for the others). viewer is the parameter of the
- * caller's id, order the page's order (of p.tid).
+ * caller's id. The rows come in no order: page_at sorts them, where a
+ * second ORDER BY over the page's own would cost the database a sort
+ * of its wide rows on every read.
  */
-#define FLAGGED(page, viewer, order) \
+#define FLAGGED(page, viewer) \
 	"SELECT p.*, CASE WHEN coalesce(p.like_count, p.t10) > 0 THEN " \
 	"EXISTS (SELECT 1 FROM likes l WHERE l.user_id = " viewer " AND " \
 	"l.tweet_id = coalesce(p.trp, p.tid)) ELSE false END, " \
 	"CASE WHEN coalesce(p.repost_count, p.t11) > 0 THEN EXISTS (SELECT " \
 	"1 FROM tweets r WHERE r.repost_of = coalesce(p.trp, p.tid) AND " \
 	"r.user_id = " viewer ") ELSE false END FROM (" page \
-	") p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp) " \
-	"ORDER BY p.tid " order
+	") p(tid, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, trp)"
 
 #define USER_TIMELINE_BEFORE \
 	"SELECT " TWEET_COLUMNS " FROM " TWEET_FROM " " \
@@ -141,6 +146,7 @@
 	"ORDER BY t.id ASC"
 
 static const struct db_statement statements[] = {
+	BUS_STATEMENTS,	/* bus_publish in this database's transactions */
 	{"tombstone", "SELECT 1 FROM deleted_users WHERE user_id = $1"},
 	/* Posts take the user's lock shared, a deletion exclusively: no post
 	 * slips in between a deletion's DELETE and its commit. A post does
@@ -264,10 +270,10 @@ static const struct db_statement statements[] = {
 	 * (pgbench -M prepared on the Reed98 data). */
 	{"user_timeline_before", USER_TIMELINE_BEFORE},
 	{"user_timeline_before_flags",
-	    FLAGGED(USER_TIMELINE_BEFORE, "$4", "DESC")},
+	    FLAGGED(USER_TIMELINE_BEFORE, "$4")},
 	{"user_timeline_after", USER_TIMELINE_AFTER},
 	{"user_timeline_after_flags",
-	    FLAGGED(USER_TIMELINE_AFTER, "$4", "ASC")},
+	    FLAGGED(USER_TIMELINE_AFTER, "$4")},
 	{"deletion_tombstone",
 	    "INSERT INTO deleted_users (user_id) VALUES ($1) "
 	    "ON CONFLICT DO NOTHING"},
@@ -470,7 +476,7 @@ static const struct db_statement statements[] = {
 	 * above the horizon ($4), merged with the newest of the popular
 	 * authors the reader follows (one range scan each), then the rows.
 	 */
-	{"feed_before", FLAGGED(FEED_BEFORE, "$1", "DESC")},
+	{"feed_before", FLAGGED(FEED_BEFORE, "$1")},
 	/*
 	 * A first read (no after): "feed_state" and, when the feed answers
 	 * (s.ok), "feed_before" at its horizon, in one statement: one
@@ -480,12 +486,12 @@ static const struct db_statement statements[] = {
 	{"feed_first",
 	    "WITH " FEED_STATE_OK " SELECT s.seq, s.kept, s.horizon, "
 	    "s.stale, s.ok, q.* FROM s LEFT JOIN (" FLAGGED(FEED_BEFORE_AT(
-	    "(SELECT horizon FROM s)", "(SELECT ok FROM s) AND "), "$1",
-	    "DESC") ") q ON true ORDER BY q.tid DESC"},
-	{"feed_after", FLAGGED(FEED_AFTER, "$1", "ASC")},
+	    "(SELECT horizon FROM s)", "(SELECT ok FROM s) AND "), "$1")
+	    ") q ON true"},
+	{"feed_after", FLAGGED(FEED_AFTER, "$1")},
 	/* Beyond the feed: the authors' timelines, ids first, then rows. */
-	{"home_before", FLAGGED(HOME_BEFORE, "$1", "DESC")},
-	{"home_after", FLAGGED(HOME_AFTER, "$1", "ASC")},
+	{"home_before", FLAGGED(HOME_BEFORE, "$1")},
+	{"home_after", FLAGGED(HOME_AFTER, "$1")},
 	/* Readers away longer than $1 days lose their feed, $2 at most per
 	 * pass (rebuilt on their next read). */
 	{"feed_prune",
@@ -1217,10 +1223,20 @@ tweet_store_timeline(struct tweet_store *s, const int64_t *uids, size_t n,
 	return TWEET_STORE_OK;
 }
 
+/* qsort: newest (highest id) first. */
+static int
+newest_first(const void *a, const void *b)
+{
+	int64_t x = ((const struct tweet *)a)->id;
+	int64_t y = ((const struct tweet *)b)->id;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
 /*
  * The rows of r as a page; after: read oldest first, answer newest first.
- * flags: the rows are FLAGGED's, the caller's flags in their last two
- * columns (a repost's original has the same).
+ * flags: the rows are FLAGGED's, in no order, the caller's flags in their
+ * last two columns (a repost's original has the same); sorted here.
  */
 static void
 page_of(PGresult *r, bool after, bool flags, struct tweet_store_page *out)
@@ -1256,6 +1272,8 @@ page_at(PGresult *r, int off, bool after, bool flags,
 			t->repost_of->reposted = t->reposted;
 		}
 	}
+	if (flags)
+		qsort(out->items, out->n, sizeof *out->items, newest_first);
 }
 
 enum tweet_store_result

@@ -34,6 +34,7 @@ struct user_store {
 	"::bigint * interval '1 microsecond')"
 
 static const struct db_statement user_store_statements[] = {
+	BUS_STATEMENTS,	/* bus_publish in this database's transactions */
 	{ "user_create",
 	  "INSERT INTO users (username, password_hash) VALUES ($1, $2) "
 	  "RETURNING " USER_COLS },

@@ -204,6 +204,7 @@ a_bus_over_nats_syncs_and_sees_a_lost_server(void **state)
 	assert_int_equal(bus_connect(bus), 0);
 	assert_true(bus_fd(bus) >= 0);
 	c = PQconnectdb(db);
+	assert_int_equal(bus_prepare(c), 0);
 	PQclear(PQexec(c, "BEGIN"));
 	assert_int_equal(bus_publish(db_bus_tx(c), "chirp_test",
 	    "{\"n\":1}"), 0);

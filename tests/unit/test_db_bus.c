@@ -418,6 +418,7 @@ bus_delivers_committed_events_only_and_sync_is_a_barrier(void **state)
 	assert_int_equal(bus_connect(bus), 0);
 	assert_true(bus_fd(bus) >= 0);
 	pub = PQconnectdb(url);
+	assert_int_equal(bus_prepare(pub), 0);
 
 	PQclear(PQexec(pub, "BEGIN"));
 	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
@@ -482,6 +483,7 @@ bus_drops_and_counts_unsealed_and_forged_events(void **state)
 	bus = bus_new(url, chans);
 	assert_int_equal(bus_connect(bus), 0);
 	pub = PQconnectdb(url);
+	assert_int_equal(bus_prepare(pub), 0);
 	notify_raw(pub, "chirp_test", "{\"n\":1}");
 	notify_raw(pub, "chirp_test", forged);
 	notify_raw(pub, "chirp_test", elsewhere);
@@ -587,6 +589,7 @@ bus_without_blocking_connects_and_syncs(void **state)
 
 	/* Committed before the round trip: handed on before its answer. */
 	pub = PQconnectdb(url);
+	assert_int_equal(bus_prepare(pub), 0);
 	PQclear(PQexec(pub, "BEGIN"));
 	assert_int_equal(bus_publish(db_bus_tx(pub), "chirp_test",
 	    "{\"n\":7}"), 0);

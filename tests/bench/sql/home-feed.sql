@@ -19,24 +19,21 @@ WITH s(seq, kept, horizon, stale, ok) AS MATERIALIZED (SELECT r.user_seq,
     (SELECT (SELECT user_seq FROM replica_state)) r(user_seq) LEFT JOIN
     feed_readers fr ON fr.reader_id = :uid) SELECT s.seq, s.kept, s.horizon,
     s.stale, s.ok, q.* FROM s LEFT JOIN (SELECT p.*, CASE WHEN
-    coalesce(p.like_count, p.t10) > 0 THEN EXISTS (SELECT 1 FROM likes l
-    WHERE l.user_id = :uid AND l.tweet_id = coalesce(p.trp, p.tid)) ELSE
-    false END, CASE WHEN coalesce(p.repost_count, p.t11) > 0 THEN EXISTS
-    (SELECT 1 FROM tweets r WHERE r.repost_of = coalesce(p.trp, p.tid) AND
-    r.user_id = :uid) ELSE false END FROM (SELECT t.id, t.user_id,
-    t.username, t.content, floor(extract(epoch FROM t.created_at) *
-    1000)::bigint, t.reply_to, t.conversation_id, t.mentions, t.reply_count,
+    coalesce(p.like_count, p.t10) > 0 THEN EXISTS (SELECT 1 FROM likes l WHERE
+    l.user_id = :uid AND l.tweet_id = coalesce(p.trp, p.tid)) ELSE false END,
+    CASE WHEN coalesce(p.repost_count, p.t11) > 0 THEN EXISTS (SELECT 1 FROM
+    tweets r WHERE r.repost_of = coalesce(p.trp, p.tid) AND r.user_id = :uid)
+    ELSE false END FROM (SELECT t.id, t.user_id, t.username, t.content,
+    t.created_ms, t.reply_to, t.conversation_id, t.mentions, t.reply_count,
     t.like_count, t.repost_count, t.repost_of, o.id, o.user_id, o.username,
-    o.content, floor(extract(epoch FROM o.created_at) * 1000)::bigint,
-    o.reply_to, o.conversation_id, o.mentions, o.reply_count, o.like_count,
-    o.repost_count, o.repost_of FROM tweets t LEFT JOIN tweets o ON o.id =
-    t.repost_of WHERE (SELECT ok FROM s) AND t.id IN ((SELECT tweet_id FROM
-    feed WHERE reader_id = :uid AND tweet_id < :before AND tweet_id >=
-    (SELECT horizon FROM s) ORDER BY tweet_id DESC LIMIT :lim) UNION (SELECT
-    x.id FROM feed_authors a JOIN follows f ON f.follower_id = :uid AND
-    f.followee_id = a.author_id CROSS JOIN LATERAL (SELECT id FROM tweets
-    WHERE user_id = a.author_id AND (user_id, id) < (a.author_id, :before)
-    AND id >= (SELECT horizon FROM s) ORDER BY id DESC LIMIT :lim) x WHERE
-    a.popular)) ORDER BY t.id DESC LIMIT :lim) p(tid, t2, t3, t4, t5, t6,
-    t7, t8, t9, t10, t11, trp) ORDER BY p.tid DESC) q ON true ORDER BY q.tid
-    DESC;
+    o.content, o.created_ms, o.reply_to, o.conversation_id, o.mentions,
+    o.reply_count, o.like_count, o.repost_count, o.repost_of FROM tweets t
+    LEFT JOIN tweets o ON o.id = t.repost_of WHERE (SELECT ok FROM s) AND t.id
+    IN ((SELECT tweet_id FROM feed WHERE reader_id = :uid AND tweet_id <
+    :before AND tweet_id >= (SELECT horizon FROM s) ORDER BY tweet_id DESC
+    LIMIT :lim) UNION (SELECT x.id FROM feed_authors a JOIN follows f ON
+    f.follower_id = :uid AND f.followee_id = a.author_id CROSS JOIN LATERAL
+    (SELECT id FROM tweets WHERE user_id = a.author_id AND (user_id, id) <
+    (a.author_id, :before) AND id >= (SELECT horizon FROM s) ORDER BY id DESC
+    LIMIT :lim) x WHERE a.popular)) ORDER BY t.id DESC LIMIT :lim) p(tid, t2,
+    t3, t4, t5, t6, t7, t8, t9, t10, t11, trp)) q ON true;
