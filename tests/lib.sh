@@ -11,8 +11,6 @@
 set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/chirp-test.XXXXXX")
 TEST_NAME=$(basename "$0" .sh)
-PASSED=0
-FAILED=0
 PIDS=""
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:log_path=$T/asan}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$T/ubsan}"
@@ -31,21 +29,15 @@ svc_hdr() { printf 'X-Chirp-Service: %s' "$(svc_token "$@")"; }
 
 # --- results -------------------------------------------------------------
 
-ok() { PASSED=$((PASSED + 1)); printf 'ok %d - %s\n' $((PASSED + FAILED)) "$1"; }
-not_ok() {
-	FAILED=$((FAILED + 1))
-	printf 'not ok %d - %s\n' $((PASSED + FAILED)) "$1"
-	shift
-	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+# ok, not_ok, check and wait_until (tests/lib-tap.sh); a failure shows
+# the last HTTP body too.
+TAP_TMP=$T
+tap_context() {
 	[ -f "$T/body" ] && printf '#   last body: %s\n' "$(head -c 400 "$T/body")"
 	return 0
 }
-# check DESC CMD...: passes when CMD exits 0.
-check() {
-	local d=$1; shift
-	if "$@" >"$T/check.out" 2>&1; then ok "$d"; else
-		not_ok "$d" "command failed: $*" "$(head -c 400 "$T/check.out")"; fi
-}
+# shellcheck source=lib-tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib-tap.sh"
 # expect_eq DESC ACTUAL EXPECTED
 expect_eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else
@@ -277,16 +269,6 @@ start_core() {
 	# shellcheck disable=SC2086
 	start_tweetd tweetd "$TWEETD_PORT" "$TWEETDB" "$USERD" "$USERDB" \
 	    ${TWEETD_FLAGS:-}
-}
-
-# wait_until SECONDS CMD...: true as soon as CMD succeeds.
-wait_until() {
-	local limit=$1 i; shift
-	for i in $(seq 1 $((limit * 10))); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # register URL NAME [PASSWORD]: prints the new user id.

@@ -45,33 +45,12 @@ STORE=${CHIRP_COMPOSE_STORE:-/var/tmp/chirp-compose}
 PROJECT=${CHIRP_COMPOSE_PROJECT:-chirptest}
 KEEP=${KEEP:-0}
 START=$SECONDS
-PASSED=0
-FAILED=0
 
 say() { printf '== [%3ds] %s\n' $((SECONDS - START)) "$*"; }
-ok() { PASSED=$((PASSED + 1)); printf 'ok %d - %s\n' $((PASSED + FAILED)) "$1"; }
-not_ok() {
-	FAILED=$((FAILED + 1))
-	printf 'not ok %d - %s\n' $((PASSED + FAILED)) "$1"
-	shift
-	[ $# -gt 0 ] && printf '#   %s\n' "$@"
-	return 0
-}
-check() {
-	local d=$1; shift
-	if "$@" >"$WORK/check.out" 2>&1; then ok "$d"; else
-		not_ok "$d" "command failed: $*" "$(head -c 600 "$WORK/check.out")"; fi
-}
-# wait_until SECONDS CMD...: true as soon as CMD succeeds.
-wait_until() {
-	local limit=$1 end; shift
-	end=$((SECONDS + limit))
-	while [ $SECONDS -lt $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 1
-	done
-	return 1
-}
+# ok, not_ok, check and wait_until (tests/lib-tap.sh), a try a second.
+TAP_WAIT_STEP=1 TAP_WAIT_PER_S=1
+# shellcheck source=../lib-tap.sh
+. "$ROOT/tests/lib-tap.sh"
 # fail_now MESSAGE: a step the rest depends on failed.
 fail_now() {
 	not_ok "$1"
@@ -91,6 +70,7 @@ fi
 mkdir -p "$STORE"
 # logs, secrets and the CLI's logins; kept on a failure
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/chirp-compose.XXXXXX")
+TAP_TMP=$WORK	# check's output (tests/lib-tap.sh)
 cat >"$STORE/containers.conf" <<'EOF'
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
