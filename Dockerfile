@@ -20,13 +20,16 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 	rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# Only the five server programs; the clients are not in any image.
+# Only the five server programs; the clients are not in any image. The
+# migrations are copied with their links followed (cp -L): a migration
+# shared by the databases is one file and links, and each image has only
+# its own folder.
 RUN make -j"$(nproc)" BUILD=build WERROR=1 build/bin/chirp-userd \
 	build/bin/chirp-tweetd build/bin/chirp-notifyd \
 	build/bin/chirp-discoveryd build/bin/chirp-gateway && \
 	install -d /out/bin /out/share/chirp && \
 	install -m 755 build/bin/chirp-* /out/bin/ && \
-	cp -r sql /out/share/chirp/sql && \
+	cp -rL sql /out/share/chirp/sql && \
 	cp docs/openapi.json docs/docs.html /out/share/chirp/ && \
 	install -d /out/share/chirp/swagger-ui && \
 	cp /usr/lib/python3/dist-packages/flasgger/ui3/static/swagger-ui-bundle.js \

@@ -9,6 +9,10 @@
 -- a second, and 36,000 with the body in PL/pgSQL, which keeps its plan
 -- for the connection's life. Same answer, same owner and grants
 -- (CREATE OR REPLACE keeps both), the search_path still pinned.
+--
+-- One file for the three databases, as each has the same function:
+-- sql/tweet/0007_bus_position_plan.sql and
+-- sql/notify/0003_bus_position_plan.sql are links to this one.
 
 CREATE OR REPLACE FUNCTION bus_position(ch text) RETURNS bigint
     LANGUAGE plpgsql STABLE SECURITY DEFINER
