@@ -48,11 +48,11 @@ void fatalx(const char *, ...)
 /*
  * The line of one answered HTTP request, at debug when quiet or for a
  * probe or a scrape (path /status or /metrics, which would bury the
- * rest), else info, with the thread's request id. text: "GET /users/42 200 1.2ms" (the
- * path as asked, without its query: a token in a query never reaches the
- * log); json: the message "GET /users/{userId} 200 1.2ms" and the fields
- * method, route (the pattern, not the path: no ids), status and
- * durationMs.
+ * rest), else info, with the thread's request id. text:
+ * "GET /users/42 200 1.2ms" (the path as asked, without its query: a
+ * token in a query never reaches the log); json: the message
+ * "GET /users/{userId} 200 1.2ms" and the fields method, route (the
+ * pattern, not the path: no ids), status and durationMs.
  */
 void log_request(bool quiet, const char *method, const char *path,
     const char *route, int status, double ms);
