@@ -1,4 +1,7 @@
--- 0004_event_log: the commit-ordered event log of the user database.
+-- 0004_event_log: the commit-ordered event log of the user database,
+-- and of the notification database (sql/notify/0002_event_log.sql is a
+-- link to this file; the tweet database's is its own, as its outbox
+-- came before the log).
 -- bus_publish writes each event to the outbox in the transaction of its
 -- change (xid says which); the publisher moves it to event_log.
 
